@@ -1,0 +1,99 @@
+"""Identities of Kubernetes resources and objects, as mom speaks of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CORE_GROUP_DIR = "core"
+"""Directory name that stands for the core (empty) API group in must-gather and mutation trees."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class GroupVersionResource:
+    """A REST resource: ``apps/v1 deployments``. The core group is the empty string."""
+
+    group: str
+    version: str
+    resource: str
+
+    @property
+    def group_dir(self) -> str:
+        """The directory name of the group in on-disk trees (``core`` for the core group)."""
+        return self.group or CORE_GROUP_DIR
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def group_resource(self) -> str:
+        return f"{self.resource}.{self.group}" if self.group else self.resource
+
+    def __str__(self) -> str:
+        return f"{self.api_version} {self.resource}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class GroupVersionKind:
+    """A serialized type: ``apps/v1 Deployment``."""
+
+    group: str
+    version: str
+    kind: str
+
+    @classmethod
+    def from_api_version(cls, api_version: str, kind: str) -> GroupVersionKind:
+        group, _, version = api_version.rpartition("/")
+        return cls(group, version, kind)
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    def __str__(self) -> str:
+        return f"{self.api_version} {self.kind}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ObjectRef:
+    """One object of a resource; ``namespace`` is empty for cluster-scoped objects."""
+
+    gvr: GroupVersionResource
+    namespace: str
+    name: str
+
+    def __str__(self) -> str:
+        where = f"{self.namespace}/{self.name}" if self.namespace else self.name
+        return f"{self.gvr.group_resource} {where}"
+
+
+def gvk_of(obj: dict[str, object]) -> GroupVersionKind:
+    """The group/version/kind an object says it is (empty strings when it does not say)."""
+    api_version = obj.get("apiVersion")
+    kind = obj.get("kind")
+    return GroupVersionKind.from_api_version(
+        api_version if isinstance(api_version, str) else "", kind if isinstance(kind, str) else ""
+    )
+
+
+def metadata_of(obj: dict[str, object]) -> dict[str, object]:
+    """``obj.metadata`` as a dict, empty when absent or malformed."""
+    meta = obj.get("metadata")
+    return meta if isinstance(meta, dict) else {}
+
+
+def name_of(obj: dict[str, object]) -> str:
+    name = metadata_of(obj).get("name")
+    return name if isinstance(name, str) else ""
+
+
+def namespace_of(obj: dict[str, object]) -> str:
+    namespace = metadata_of(obj).get("namespace")
+    return namespace if isinstance(namespace, str) else ""
+
+
+def labels_of(obj: dict[str, object]) -> dict[str, str]:
+    labels = metadata_of(obj).get("labels")
+    if not isinstance(labels, dict):
+        return {}
+    return {str(k): str(v) for k, v in labels.items()}

@@ -1,0 +1,118 @@
+"""Where an object lives in a must-gather tree, and the file changes that write or remove it.
+
+Owns: finding the stored copy of one object exactly as a GET on the tree would (the
+``<resource>/<name>.yaml`` object file first, else the first item of that name in the
+``<resource>.yaml`` List file; a Namespace at ``namespaces/<ns>/<ns>.yaml``), and turning a new
+version of it into whole-file contents: an object is rewritten in the file it came from
+(a List file keeps its other items, their order and its list-level fields); a new object is
+appended to the location's List file when there is one (a LIST of that location reads only
+the List file) and becomes ``<scope>/<group>/<resource>/<name>.yaml`` otherwise.
+Removing an object removes its object file and every item of that name in the List file;
+removing a Namespace removes ``namespaces/<ns>/<ns>.yaml`` only, not what is inside.
+Files are read fresh on every call and written with :func:`~mom.serialization.dump_go_yaml`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mom.api.errors import InvalidInput
+from mom.api.resources import GroupVersionResource, name_of
+from mom.manifest.layout import CLUSTER_SCOPED_DIR, NAMESPACES_DIR
+from mom.serialization import dump_go_yaml, load_document
+
+Object = dict[str, Any]
+FileChanges = dict[str, str | None]
+
+
+def check_segment(value: str, field: str) -> None:
+    """Refuse names that would leave their directory (``..``, ``a/b``) or are not names at all."""
+    if not value or value in (".", "..") or "/" in value or "\\" in value or "\0" in value:
+        raise InvalidInput(field, [f"Invalid value: {value!r}: not usable as a file name"])
+
+
+def _is_namespace(gvr: GroupVersionResource) -> bool:
+    return gvr.group == "" and gvr.resource == "namespaces"
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """One object's place: the object (``None`` when absent), and the files that matter for it."""
+
+    object_path: str
+    list_path: str | None
+    object: Object | None
+    in_object_file: bool
+    list_document: Object | None
+    index: int | None
+
+    def written(self, obj: Object) -> FileChanges:
+        """The file change that stores ``obj`` as the new version of this object."""
+        if self.in_object_file or self.list_document is None or self.list_path is None:
+            return {self.object_path: dump_go_yaml(obj)}
+        items = list(self.list_document.get("items") or [])
+        if self.index is None:
+            items.append(obj)
+        else:
+            items[self.index] = obj
+        return {self.list_path: dump_go_yaml({**self.list_document, "items": items})}
+
+    def removed(self) -> FileChanges:
+        """The file changes that make this object disappear from every place it is read from."""
+        changes: FileChanges = {}
+        if self.in_object_file:
+            changes[self.object_path] = None
+        if self.list_document is not None and self.list_path is not None and self.object is not None:
+            name = name_of(self.object)
+            items = [i for i in self.list_document.get("items") or [] if name_of(i) != name]
+            if len(items) != len(self.list_document.get("items") or []):
+                changes[self.list_path] = dump_go_yaml({**self.list_document, "items": items})
+        return changes
+
+
+def locate(root: Path, gvr: GroupVersionResource, namespace: str, name: str) -> Located:
+    """Where ``gvr`` ``namespace``/``name`` is (or would be created) below ``root``."""
+    check_segment(name, "metadata.name")
+    if _is_namespace(gvr):
+        path = f"{NAMESPACES_DIR}/{name}/{name}.yaml"
+        found = _read(root, path)
+        return Located(path, None, found, found is not None, None, None)
+    if namespace:
+        check_segment(namespace, "metadata.namespace")
+    scope = f"{NAMESPACES_DIR}/{namespace}" if namespace else CLUSTER_SCOPED_DIR
+    check_segment(gvr.group_dir, "group")
+    check_segment(gvr.resource, "resource")
+    object_path = f"{scope}/{gvr.group_dir}/{gvr.resource}/{name}.yaml"
+    list_path = f"{scope}/{gvr.group_dir}/{gvr.resource}.yaml"
+    object_file = _read(root, object_path)
+    list_document = _read(root, list_path)
+    if list_document is not None and not isinstance(list_document.get("items") or [], list):
+        raise InvalidInput(str(root / list_path), ["items: must be a list"])
+    found, index = object_file, None
+    if list_document is not None:
+        items = list_document.get("items") or []
+        index = next((i for i, item in enumerate(items) if name_of(item) == name), None)
+        if found is None and index is not None:
+            found = _inherit_type(items[index], list_document)
+    return Located(object_path, list_path, found, object_file is not None, list_document, index)
+
+
+def _inherit_type(item: Object, list_document: Object) -> Object:
+    """A List item with the apiVersion/kind it inherits from its List when it states none."""
+    list_kind = str(list_document.get("kind") or "")
+    inherited = {"apiVersion": list_document.get("apiVersion"), "kind": list_kind.removesuffix("List")}
+    return {**{k: v for k, v in inherited.items() if v and k not in item}, **item}
+
+
+def _read(root: Path, relative: str) -> Object | None:
+    path = root / relative
+    if not path.is_file():
+        return None
+    document = load_document(path.read_bytes(), str(path))
+    if document is None:
+        return None
+    if not isinstance(document, dict):
+        raise InvalidInput(str(path), ["expected a Kubernetes object"])
+    return document

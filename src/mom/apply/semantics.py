@@ -1,0 +1,326 @@
+"""What each mutation action does to a stored object, the way a kube-apiserver decides it.
+
+Owns: the pure decision for one request given the stored object (or its absence): create
+(AlreadyExists, generateName), update and update of status (resourceVersion preconditions),
+the three patch types, server-side apply (via :mod:`mom.apply.ssa`), delete (preconditions,
+finalizers); the fields the server sets (uid, resourceVersion, creationTimestamp, generation)
+and the status subresource rule. No I/O: :mod:`mom.apply.manifest_target` reads and writes.
+
+Status subresource rule: every resource has one, except the plain-data and policy kinds
+listed in :data:`WITHOUT_STATUS` (ConfigMaps, Secrets, ServiceAccounts, Events, RBAC, ...).
+On resources with one, Create drops ``.status``, Update/Patch/Apply keep the stored status,
+the ``*Status`` actions change only ``.status``, and ``metadata.generation`` counts changes
+outside ``metadata`` and ``status``. On resources without one, ``*Status`` actions are NotFound.
+A write that would not change the stored object is ``Unchanged`` and keeps its resourceVersion.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from mom.api.cluster import Action
+from mom.api.errors import Conflict, InvalidInput, NotFound
+from mom.api.resources import GroupVersionResource, name_of
+from mom.apply import patches
+from mom.apply.ssa import server_side_apply
+from mom.apply.target import Outcome
+from mom.manifest.requests import MutationRequest
+
+Object = dict[str, Any]
+
+WITHOUT_STATUS: frozenset[tuple[str, str]] = frozenset(
+    [("", r) for r in ("bindings", "configmaps", "endpoints", "events", "limitranges", "podtemplates")]
+    + [("", "secrets"), ("", "serviceaccounts"), ("events.k8s.io", "events"), ("apps", "controllerrevisions")]
+    + [
+        ("rbac.authorization.k8s.io", r)
+        for r in ("roles", "rolebindings", "clusterroles", "clusterrolebindings")
+    ]
+    + [("storage.k8s.io", "storageclasses"), ("scheduling.k8s.io", "priorityclasses")]
+    + [("coordination.k8s.io", "leases"), ("networking.k8s.io", "ingressclasses")]
+    + [("discovery.k8s.io", "endpointslices"), ("oauth.openshift.io", "oauthclients")]
+    + [("admissionregistration.k8s.io", r + "webhookconfigurations") for r in ("mutating", "validating")]
+)
+SERVER_SET = ("creationTimestamp", "generation", "managedFields", "resourceVersion", "selfLink", "uid")
+_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+_UID_NAMESPACE = uuid.UUID("6f1c2a52-4a49-4e0d-9d1c-6d6f6d2d6170")
+
+
+def has_status_subresource(gvr: GroupVersionResource) -> bool:
+    return (gvr.group, gvr.resource) not in WITHOUT_STATUS
+
+
+@dataclass(frozen=True, slots=True)
+class WriteContext:
+    """What the server contributes to one write: identity, time, the next resourceVersion."""
+
+    mutation_id: str
+    now: str
+    resource_version: str
+    namespaced: bool
+    has_status: bool
+    options: Object
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A decision: the outcome, and the object to store (``None`` with DELETED removes it)."""
+
+    outcome: Outcome
+    object: Object | None
+    message: str = ""
+
+
+def generated_name(prefix: str, mutation_id: str) -> str:
+    """``prefix`` plus five characters derived from the mutation id (stable across re-runs)."""
+    digest = hashlib.sha256(mutation_id.encode("utf-8")).digest()
+    return prefix + "".join(_NAME_ALPHABET[b % len(_NAME_ALPHABET)] for b in digest[:5])
+
+
+def object_name(request: MutationRequest, body: Any, mutation_id: str) -> str:
+    """The name the request writes: the URL name, or the body's name or generated name on create."""
+    if request.action is not Action.CREATE:
+        return request.name
+    metadata = body.get("metadata") if isinstance(body, dict) else None
+    metadata = metadata if isinstance(metadata, dict) else {}
+    if metadata.get("name"):
+        return str(metadata["name"])
+    if metadata.get("generateName"):
+        return generated_name(str(metadata["generateName"]), mutation_id)
+    raise InvalidInput("metadata.name", ["Required value: name or generateName is required"])
+
+
+def comparable(obj: Object | None, *, without_status: bool, keep_managed: bool = False) -> Object | None:
+    """``obj`` minus what the server sets, to tell whether two versions differ for a user."""
+    if obj is None:
+        return None
+    result = {k: v for k, v in obj.items() if not (without_status and k == "status")}
+    metadata = dict(result.get("metadata") or {})
+    for key in SERVER_SET:
+        if not (keep_managed and key == "managedFields"):
+            metadata.pop(key, None)
+    result["metadata"] = metadata
+    return result
+
+
+def _spec_changed(old: Object, new: Object) -> bool:
+    def spec(o: Object) -> Object:
+        return {k: v for k, v in o.items() if k not in ("metadata", "status")}
+
+    return spec(old) != spec(new)
+
+
+def _stamp(new: Object, old: Object | None, ctx: WriteContext, gvr: GroupVersionResource) -> Object:
+    """``new`` with the server-set metadata of a write: kept from ``old``, new resourceVersion."""
+    metadata = new.setdefault("metadata", {})
+    if old is None:
+        metadata["uid"] = str(uuid.uuid5(_UID_NAMESPACE, ctx.mutation_id))
+        metadata["creationTimestamp"] = ctx.now
+        if ctx.has_status and gvr.resource != "namespaces":
+            metadata["generation"] = 1
+    else:
+        old_metadata = old.get("metadata") or {}
+        for key in ("uid", "creationTimestamp", "generation"):
+            if key in old_metadata:
+                metadata[key] = old_metadata[key]
+            else:
+                metadata.pop(key, None)
+        if "generation" in old_metadata and _spec_changed(old, new):
+            metadata["generation"] = int(old_metadata["generation"]) + 1
+    metadata["resourceVersion"] = ctx.resource_version
+    return new
+
+
+def _check_identity(body: Any, request: MutationRequest, ctx: WriteContext, name: str) -> Object:
+    """The body as an object in the request's namespace; :class:`InvalidInput` when it is not one."""
+    if not isinstance(body, dict) or not body.get("apiVersion") or not body.get("kind"):
+        raise InvalidInput("body", ["apiVersion and kind are required"])
+    if body["apiVersion"] != request.gvr.api_version:
+        raise InvalidInput(
+            "apiVersion",
+            [f"Invalid value: {body['apiVersion']!r}: the request is for {request.gvr.api_version!r}"],
+        )
+    result = copy.deepcopy(body)
+    metadata = result.setdefault("metadata", {})
+    if not isinstance(metadata, dict):
+        raise InvalidInput("metadata", ["must be an object"])
+    if metadata.get("name") and metadata["name"] != name:
+        raise InvalidInput(
+            "metadata.name", [f"Invalid value: {metadata['name']!r}: the request names {name!r}"]
+        )
+    metadata["name"] = name
+    if metadata.get("namespace") and metadata["namespace"] != request.namespace and ctx.namespaced:
+        raise InvalidInput(
+            "metadata.namespace",
+            [
+                f"Invalid value: {metadata['namespace']!r}:"
+                f" does not match the request namespace {request.namespace!r}"
+            ],
+        )
+    if ctx.namespaced:
+        metadata["namespace"] = request.namespace
+    else:
+        metadata.pop("namespace", None)
+    if metadata.get("creationTimestamp") is None:
+        metadata.pop("creationTimestamp", None)
+    return result
+
+
+def decide(request: MutationRequest, body: Any, current: Object | None, ctx: WriteContext) -> Change:
+    """The change ``request`` makes to ``current`` (``None`` = absent)."""
+    action, gvr = request.action, request.gvr
+    if action.on_status and not ctx.has_status:
+        raise NotFound(
+            f'the server could not find the requested resource ({gvr.group_resource} "{request.name}" status)'
+        )
+    if action is Action.DELETE:
+        return _delete(request, body, current, ctx)
+    name = object_name(request, body, ctx.mutation_id)
+    if action is Action.CREATE:
+        return _create(_check_identity(body, request, ctx, name), current, ctx, gvr)
+    if current is None and not action.is_apply:
+        raise NotFound(_not_found(gvr, request.namespace, name))
+    if action in (Action.UPDATE, Action.UPDATE_STATUS):
+        return _update(request, _check_identity(body, request, ctx, name), current, ctx)
+    if action.is_patch:
+        return _patch(request, body, current, ctx)
+    return _apply(request, _check_identity(body, request, ctx, name), current, ctx)
+
+
+def _not_found(gvr: GroupVersionResource, namespace: str, name: str) -> str:
+    where = f" in namespace {namespace!r}" if namespace else ""
+    return f'{gvr.group_resource} "{name}" not found{where}'
+
+
+def _modified(gvr: GroupVersionResource, name: str) -> str:
+    return (
+        f'Operation cannot be fulfilled on {gvr.group_resource} "{name}": the object has been modified;'
+        " please apply your changes to the latest version and try again"
+    )
+
+
+def _create(body: Object, current: Object | None, ctx: WriteContext, gvr: GroupVersionResource) -> Change:
+    if ctx.has_status:
+        body.pop("status", None)
+    if current is not None:
+        if comparable(current, without_status=ctx.has_status) == comparable(
+            body, without_status=ctx.has_status
+        ):
+            return Change(Outcome.UNCHANGED, current, "already exists with the same content")
+        raise Conflict(f'{gvr.group_resource} "{name_of(body)}" already exists')
+    body.get("metadata", {}).pop("managedFields", None)
+    return Change(Outcome.CREATED, _stamp(body, None, ctx, gvr))
+
+
+def _update(request: MutationRequest, body: Object, current: Object | None, ctx: WriteContext) -> Change:
+    assert current is not None
+    status_only = request.action is Action.UPDATE_STATUS
+    if status_only:
+        new = copy.deepcopy(current)
+        new.pop("status", None)
+        if "status" in body:
+            new["status"] = body["status"]
+    else:
+        new = body
+        if ctx.has_status:
+            new.pop("status", None)
+            if "status" in current:
+                new["status"] = current["status"]
+        if "managedFields" in (current.get("metadata") or {}):
+            new["metadata"]["managedFields"] = current["metadata"]["managedFields"]
+    if comparable(new, without_status=False) == comparable(current, without_status=False):
+        return Change(Outcome.UNCHANGED, current, "the stored object already has this content")
+    wanted = str(body.get("metadata", {}).get("resourceVersion") or "")
+    stored = str((current.get("metadata") or {}).get("resourceVersion") or "")
+    if wanted and wanted != stored:
+        raise Conflict(_modified(request.gvr, request.name))
+    return Change(Outcome.UPDATED, _stamp(new, current, ctx, request.gvr))
+
+
+def _patch(request: MutationRequest, body: Any, current: Object | None, ctx: WriteContext) -> Change:
+    assert current is not None
+    if request.patch_type == patches.JSON_PATCH:
+        patched = patches.json_patch(current, body)
+    elif request.patch_type == patches.MERGE_PATCH:
+        patched = patches.merge_patch(current, body)
+    elif request.patch_type == patches.STRATEGIC_MERGE_PATCH:
+        patched = patches.strategic_merge_patch(current, body)
+    else:
+        raise InvalidInput("patchType", [f"Unsupported value: {request.patch_type!r}"])
+    stored_metadata = current.get("metadata") or {}
+    new_metadata = patched.get("metadata") or {}
+    if new_metadata.get("name") != stored_metadata.get("name"):
+        raise InvalidInput("metadata.name", ["a patch cannot change the name"])
+    if str(new_metadata.get("resourceVersion") or "") != str(stored_metadata.get("resourceVersion") or ""):
+        raise Conflict(_modified(request.gvr, request.name))
+    if request.action is Action.PATCH_STATUS:
+        new = copy.deepcopy(current)
+        new.pop("status", None)
+        if "status" in patched:
+            new["status"] = patched["status"]
+    else:
+        new = patched
+        if ctx.has_status:
+            new.pop("status", None)
+            if "status" in current:
+                new["status"] = current["status"]
+    if new == current:
+        return Change(Outcome.UNCHANGED, current, "the patch changes nothing")
+    return Change(Outcome.PATCHED, _stamp(new, current, ctx, request.gvr))
+
+
+def _apply(request: MutationRequest, body: Object, current: Object | None, ctx: WriteContext) -> Change:
+    manager = request.field_manager or str(ctx.options.get("fieldManager") or "")
+    if not manager:
+        raise InvalidInput("fieldManager", ["Required value: is required for apply requests"])
+    status = request.action is Action.APPLY_STATUS
+    if current is None and status:
+        raise NotFound(_not_found(request.gvr, request.namespace, request.name))
+    new = server_side_apply(
+        current,
+        body,
+        manager=manager,
+        subresource="status" if status else "",
+        force=ctx.options.get("force") is True,
+        now=ctx.now,
+        without_status=ctx.has_status,
+    )
+    if current is None:
+        new = {"apiVersion": body["apiVersion"], "kind": body["kind"], **new}
+        identity = {k: body["metadata"][k] for k in ("name", "namespace") if k in body["metadata"]}
+        new["metadata"] = {**identity, **new.get("metadata", {})}
+        return Change(Outcome.CREATED, _stamp(new, None, ctx, request.gvr), "created by apply")
+    if new == current:
+        return Change(Outcome.UNCHANGED, current, "the applied configuration is already in place")
+    return Change(Outcome.APPLIED, _stamp(new, current, ctx, request.gvr))
+
+
+def _delete(request: MutationRequest, body: Any, current: Object | None, ctx: WriteContext) -> Change:
+    if current is None:
+        raise NotFound(_not_found(request.gvr, request.namespace, request.name))
+    preconditions = {}
+    for source in (ctx.options, body if isinstance(body, dict) else {}):
+        if isinstance(source.get("preconditions"), dict):
+            preconditions.update(source["preconditions"])
+    metadata = current.get("metadata") or {}
+    for field, label in (("uid", "UID"), ("resourceVersion", "ResourceVersion")):
+        wanted = preconditions.get(field)
+        if wanted is not None and str(wanted) != str(metadata.get(field) or ""):
+            raise Conflict(
+                f"Precondition failed: {label} in precondition: {wanted},"
+                f" {label} in object meta: {metadata.get(field) or ''}"
+            )
+    if metadata.get("finalizers"):
+        if metadata.get("deletionTimestamp"):
+            return Change(Outcome.UNCHANGED, current, "already being deleted, waiting for finalizers")
+        marked = copy.deepcopy(current)
+        marked["metadata"]["deletionTimestamp"] = ctx.now
+        return Change(
+            Outcome.DELETED,
+            _stamp(marked, current, ctx, request.gvr),
+            "marked for deletion; finalizers pending",
+        )
+    return Change(Outcome.DELETED, None)

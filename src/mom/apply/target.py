@@ -1,0 +1,69 @@
+"""The seam between the manager and whatever it writes to: the :class:`Target` protocol.
+
+Owns: :class:`Target` (apply one mutation under an id, idempotently; read the current state),
+:class:`Outcome` (what a write did, in the Kubernetes vocabulary) and :class:`ApplyResult`.
+A manifest directory (:class:`~mom.apply.manifest_target.ManifestTarget`) is the embedded
+target; a live cluster implements the same protocol.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+
+from mom.manifest.requests import MutationRequest
+from mom.manifest.store import Snapshot
+
+
+class Outcome(StrEnum):
+    """What applying one mutation did."""
+
+    CREATED = "Created"
+    UPDATED = "Updated"
+    PATCHED = "Patched"
+    APPLIED = "Applied"
+    DELETED = "Deleted"
+    UNCHANGED = "Unchanged"
+    """The target already held what the mutation asks for; nothing was written."""
+    ALREADY_APPLIED = "AlreadyApplied"
+    """This mutation id was applied before (the target remembers it); nothing was written."""
+    CONFLICT = "Conflict"
+    NOT_FOUND = "NotFound"
+    INVALID = "Invalid"
+
+    @property
+    def ok(self) -> bool:
+        return self not in (Outcome.CONFLICT, Outcome.NOT_FOUND, Outcome.INVALID)
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyResult:
+    """The result of one mutation; ``object`` is the object after the write (``None`` for
+    deletes, failures and already-applied ids)."""
+
+    mutation_id: str
+    outcome: Outcome
+    message: str = ""
+    object: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome.ok
+
+
+class Target(Protocol):
+    """Somewhere mutations are applied with Kubernetes semantics.
+
+    ``apply`` is idempotent per ``mutation_id``: once an id has been applied, applying it
+    again returns :attr:`Outcome.ALREADY_APPLIED` and changes nothing. Failed mutations
+    (conflict, not found, invalid) change nothing and are not remembered.
+    """
+
+    name: str
+
+    def apply(self, mutation_id: str, request: MutationRequest, *, dry_run: bool = False) -> ApplyResult: ...
+
+    def read(self) -> Snapshot: ...
+
+    def is_applied(self, mutation_id: str) -> bool: ...

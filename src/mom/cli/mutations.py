@@ -1,0 +1,100 @@
+"""`mom mutations`: look at and compare recorded mutations.
+
+``mom mutations diff EXPECTED_DIR ACTUAL_DIR`` compares two apply-configuration output
+directories (controller results plus one mutation directory per cluster type, events ignored)
+or two plain mutation directories (every request compared); exit 1 when they differ.
+``mom mutations show DIR`` lists the recorded requests, one per line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from mom.api.cluster import ALL_ACTIONS, CLUSTER_TYPES, UNSPECIFIED_DIR
+from mom.api.errors import InvalidInput
+from mom.manifest.equivalence import (
+    CONTROLLER_RESULTS_FILE,
+    compare_outputs,
+    compare_requests,
+    field_manager_of,
+    render_differences,
+)
+from mom.manifest.mutationdir import read_mutation_dir
+from mom.manifest.requests import MutationRequest
+
+_OUTPUT_ENTRIES = frozenset([ct.value for ct in CLUSTER_TYPES] + [UNSPECIFIED_DIR, CONTROLLER_RESULTS_FILE])
+_ACTION_DIRS = frozenset(action.value for action in ALL_ACTIONS)
+
+
+def register(commands: Any) -> None:
+    """Add ``mom mutations diff`` and ``mom mutations show``."""
+    parser = commands.add_parser("mutations", help="show and compare recorded mutation directories")
+    sub = parser.add_subparsers(dest="mutations_command", metavar="SUBCOMMAND")
+    sub.required = True
+
+    diff = sub.add_parser(
+        "diff",
+        help="compare two apply-configuration outputs or mutation directories (exit 1 when different)",
+    )
+    diff.add_argument("expected_dir", type=Path, metavar="EXPECTED_DIR")
+    diff.add_argument("actual_dir", type=Path, metavar="ACTUAL_DIR")
+    diff.set_defaults(handler=run_diff)
+
+    show = sub.add_parser(
+        "show", help="list the requests of an apply-configuration output or mutation directory"
+    )
+    show.add_argument("directory", type=Path, metavar="DIR")
+    show.set_defaults(handler=run_show)
+
+
+def _shape(directory: Path) -> str:
+    """``output``, ``mutations`` or ``empty``; refuses anything else with one clear line."""
+    if not directory.is_dir():
+        raise InvalidInput(str(directory), ["not a directory"])
+    names = {entry.name for entry in directory.iterdir()}
+    if names & _OUTPUT_ENTRIES:
+        return "output"
+    if names & _ACTION_DIRS:
+        return "mutations"
+    if not names:
+        return "empty"
+    raise InvalidInput(
+        str(directory),
+        [
+            "neither an apply-configuration output (Configuration/, Management/, UserWorkload/, "
+            "controller-results.yaml) nor a mutation directory (Create/, Update/, Apply/, ...)"
+        ],
+    )
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    shapes = {_shape(args.expected_dir), _shape(args.actual_dir)}
+    if "output" in shapes:
+        differences = compare_outputs(args.expected_dir, args.actual_dir)
+    else:
+        differences = compare_requests(
+            read_mutation_dir(args.expected_dir), read_mutation_dir(args.actual_dir), ignore_events=False
+        )
+    sys.stdout.write(render_differences(differences))
+    return 1 if differences else 0
+
+
+def _describe(request: MutationRequest) -> str:
+    controller = request.controller_instance_name or '""'
+    field_manager = field_manager_of(request) or '""'
+    return f"{request.identity}  controller={controller}  fieldManager={field_manager}"
+
+
+def run_show(args: argparse.Namespace) -> int:
+    directory: Path = args.directory
+    if _shape(directory) == "output":
+        for name in [ct.value for ct in CLUSTER_TYPES] + [UNSPECIFIED_DIR]:
+            for request in read_mutation_dir(directory / name):
+                print(f"[{name}] {_describe(request)}")
+    else:
+        for request in read_mutation_dir(directory):
+            print(_describe(request))
+    return 0

@@ -1,0 +1,129 @@
+"""``mom run``: the manager loop, once or continuously, with progress and a summary."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from mom.manager.assembly import open_manager
+from mom.manager.config import load_config
+from mom.manager.loop import TickReport
+from mom.manager.metrics import Metrics
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "run",
+        help="run operators on their instances: gather, run on change, validate, journal, apply",
+        description="Run the configured operators on the configured standalone or hosted clusters.",
+    )
+    parser.add_argument("--config", required=True, type=Path, help="manager configuration file")
+    parser.add_argument("--once", action="store_true", help="one tick, a summary, and exit")
+    parser.add_argument("--interval", type=float, default=30.0, help="seconds between ticks (default 30)")
+    parser.add_argument("--repin", action="store_true", help="accept operators' current input/output declarations")
+    parser.add_argument("--metrics-file", type=Path, help="write Prometheus metrics here after each tick")
+    parser.add_argument("-o", "--output", choices=("table", "json"), default="table", help="summary format")
+    parser.set_defaults(handler=run)
+
+
+def _clock() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _progress(message: str) -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r\x1b[2K{message}")
+        sys.stderr.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    manager, notices = open_manager(config, clock=_clock, repin=args.repin, progress=_progress)
+    for notice in notices:
+        print(f"mom: warning: {notice}", file=sys.stderr)
+    metrics = Metrics()
+    stop = threading.Event()
+    if not args.once:
+
+        def _stop(signum: int, frame: FrameType | None) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
+    try:
+        while True:
+            started = time.perf_counter()
+            report = manager.tick()
+            elapsed = time.perf_counter() - started
+            metrics.observe(report, elapsed)
+            if sys.stderr.isatty():
+                sys.stderr.write("\r\x1b[2K")
+            if args.metrics_file:
+                _write_atomically(args.metrics_file, metrics.render())
+            for warning in report.warnings:
+                print(f"mom: warning: {warning}", file=sys.stderr)
+            if args.once:
+                _print_summary(report, elapsed, args.output)
+                return 0 if report.ok else 1
+            print(
+                f"{_clock().isoformat()} tick: {report.runs} run(s), "
+                f"{len(report.pairs) - report.runs} unchanged, {elapsed:.2f}s",
+                file=sys.stderr,
+            )
+            if stop.wait(args.interval):
+                return 0
+    finally:
+        manager.journal.close()
+
+
+def _print_summary(report: TickReport, elapsed: float, output: str) -> None:
+    rows = [
+        {
+            "operator": p.operator,
+            "instance": p.instance,
+            "trigger": p.trigger,
+            "run": p.run_id,
+            "exit": p.exit_code,
+            "applied": p.applied,
+            "unchanged": p.unchanged,
+            "refused": p.refused,
+            "failed": p.failed,
+            "error": p.error,
+        }
+        for p in report.pairs
+    ]
+    if output == "json":
+        document = {"pairs": rows, "warnings": report.warnings, "rolledForward": report.rolled_forward}
+        print(json.dumps(document, indent=2))
+        return
+    headers = ["OPERATOR", "INSTANCE", "TRIGGER", "RUN", "EXIT", "APPLIED", "UNCHANGED", "REFUSED", "FAILED"]
+    table = [
+        [str(r["operator"]), str(r["instance"]), str(r["trigger"])]
+        + ["" if r[k] is None else str(r[k]) for k in ("run", "exit", "applied", "unchanged", "refused", "failed")]
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
+    for row in [headers, *table]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    errors = [f"{r['operator']} on {r['instance']}: {r['error']}" for r in rows if r["error"]]
+    for error in errors:
+        print(f"error: {error}")
+    print(
+        f"{report.runs} run(s), {len(report.pairs) - report.runs} unchanged, "
+        f"{report.rolled_forward} rolled forward, {elapsed:.2f}s; journal: mom journal list"
+    )
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)

@@ -1,0 +1,74 @@
+"""`mom serve`: a must-gather as a kube-API endpoint for kubectl, client-go and any client.
+
+``mom serve --must-gather-dir DIR [--output-dir DIR] [--address 127.0.0.1] [--port N]
+[--mutable] [--tls] [--kubeconfig-out FILE]`` prints one line with the URL and a command to try,
+then serves until SIGINT/SIGTERM. Writes are recorded as a mutation directory in ``--output-dir``,
+rewritten after every write (nothing is lost if the server is killed). Without ``--mutable``
+reads never see the writes; with it, writes change an in-memory overlay that reads and watches see.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mom.api.errors import InvalidInput
+
+
+def register(commands: Any) -> None:
+    """Add ``mom serve``."""
+    parser = commands.add_parser("serve", help="serve a must-gather as a kube API endpoint (kubectl, client-go)")
+    parser.add_argument("--must-gather-dir", type=Path, required=True, metavar="DIR", help="the tree to serve")
+    parser.add_argument(
+        "--output-dir", type=Path, metavar="DIR", help="write the recorded mutations here (empty or new)"
+    )
+    parser.add_argument("--address", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free one (default)")
+    parser.add_argument(
+        "--mutable", action="store_true", help="apply writes to an in-memory overlay that later reads see"
+    )
+    parser.add_argument("--tls", action="store_true", help="serve HTTPS with a generated self-signed certificate")
+    parser.add_argument("--kubeconfig-out", type=Path, metavar="FILE", help="write a kubeconfig for the server")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the parsed-tree cache")
+    parser.set_defaults(handler=run_serve)
+
+
+def _check_output_dir(path: Path | None) -> None:
+    if path is None:
+        return
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise InvalidInput(str(path), ["--output-dir: must be a new or empty directory"])
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    # Imported here so other commands never pay for uvicorn and cryptography.
+    from mom.manifest.loader import default_cache_dir, load_must_gather
+    from mom.server.runner import bind, build_app, serve, url_of
+    from mom.server.tls import generate_certificate, kubeconfig
+
+    _check_output_dir(args.output_dir)
+    snapshot = load_must_gather(args.must_gather_dir, cache_dir=None if args.no_cache else default_cache_dir())
+    app = build_app(snapshot, lambda: datetime.now(UTC), args.output_dir, args.mutable)
+    sock = bind(args.address, args.port)
+    with tempfile.TemporaryDirectory(prefix="mom-serve-") as scratch:
+        certificate = generate_certificate(Path(scratch), args.address, datetime.now(UTC)) if args.tls else None
+        url = url_of(sock, args.tls)
+        config = kubeconfig(url, certificate.ca_pem if certificate else None)
+        if args.tls and args.kubeconfig_out is None:
+            args.kubeconfig_out = Path(scratch) / "kubeconfig"
+        if args.kubeconfig_out is not None:
+            args.kubeconfig_out.write_bytes(config)
+            usage = f"kubectl --kubeconfig {args.kubeconfig_out} get clusteroperators"
+        else:
+            usage = f"kubectl --server {url} get clusteroperators"
+        mode = "mutable" if args.mutable else "read-only, writes recorded"
+        print(f"serving {args.must_gather_dir} at {url} ({mode}) — {usage}", flush=True)
+        if args.tls and args.kubeconfig_out.parent == Path(scratch):
+            sys.stdout.write(config.decode("utf-8"))
+            sys.stdout.flush()
+        serve(app, sock, certificate.certfile if certificate else None, certificate.keyfile if certificate else None)
+    return 0

@@ -1,0 +1,164 @@
+"""`mom get` and `mom api-resources`: kubectl-like reads over a must-gather directory.
+
+``mom get --must-gather-dir DIR RESOURCE [NAME] [-n NS | -A] [-l SELECTOR]
+[--field-selector SELECTOR] [-o name|yaml|json]`` prints one object or a list;
+``mom api-resources --must-gather-dir DIR`` prints the resources the tree serves.
+The parsed tree is cached in :func:`mom.manifest.loader.default_cache_dir` unless ``--no-cache``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mom.api.errors import InvalidInput, NotFound
+from mom.api.resources import name_of
+from mom.manifest.discovery import ResourceInfo
+from mom.manifest.loader import default_cache_dir, load_must_gather
+from mom.manifest.selectors import FieldSelector, LabelSelector
+from mom.manifest.store import Snapshot
+from mom.serialization import dump_go_yaml, dump_json
+
+OUTPUT_FORMATS = ("table", "name", "yaml", "json")
+
+
+def register(commands: Any) -> None:
+    """Add ``mom get`` and ``mom api-resources``."""
+    get = commands.add_parser("get", help="show objects of a must-gather directory, like kubectl get")
+    _add_source_options(get)
+    get.add_argument(
+        "resource", metavar="RESOURCE", help="configmaps, cm, ConfigMap, featuregates.config.openshift.io"
+    )
+    get.add_argument("name", metavar="NAME", nargs="?", help="one object by name")
+    scope = get.add_mutually_exclusive_group()
+    scope.add_argument("-n", "--namespace", default="default", help="namespace (default: %(default)s)")
+    scope.add_argument("-A", "--all-namespaces", action="store_true", help="list across all namespaces")
+    get.add_argument("-l", "--selector", default="", help="label selector, e.g. app=web,tier in (a,b)")
+    get.add_argument("--field-selector", default="", help="metadata.name=X or metadata.namespace=Y")
+    get.add_argument("-o", "--output", choices=OUTPUT_FORMATS, default="table", help="output format")
+    get.set_defaults(handler=run_get)
+
+    resources = commands.add_parser("api-resources", help="list the resources a must-gather directory serves")
+    _add_source_options(resources)
+    resources.set_defaults(handler=run_api_resources)
+
+
+def _add_source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--must-gather-dir", type=Path, required=True, metavar="DIR", help="must-gather tree")
+    parser.add_argument("--no-cache", action="store_true", help="always decode the tree, never use the cache")
+
+
+@dataclass(frozen=True)
+class GetOptions:
+    must_gather_dir: Path
+    resource: str
+    name: str | None
+    namespace: str
+    all_namespaces: bool
+    label_selector: LabelSelector
+    field_selector: FieldSelector
+    output: str
+    cache_dir: Path | None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> GetOptions:
+        return cls(
+            must_gather_dir=args.must_gather_dir,
+            resource=args.resource,
+            name=args.name,
+            namespace=args.namespace,
+            all_namespaces=args.all_namespaces,
+            label_selector=LabelSelector.parse(args.selector),
+            field_selector=FieldSelector.parse(args.field_selector),
+            output=args.output,
+            cache_dir=None if args.no_cache else default_cache_dir(),
+        )
+
+
+def _load(directory: Path, cache_dir: Path | None) -> Snapshot:
+    return load_must_gather(directory, cache_dir=cache_dir)
+
+
+def _resolve(snapshot: Snapshot, text: str) -> ResourceInfo:
+    info = snapshot.discovery.resolve(text)
+    if info is None:
+        raise NotFound(f'the server doesn\'t have a resource type "{text}"')
+    return info
+
+
+def run_get(args: argparse.Namespace) -> int:
+    options = GetOptions.from_args(args)
+    snapshot = _load(options.must_gather_dir, options.cache_dir)
+    info = _resolve(snapshot, options.resource)
+    namespace = options.namespace if info.namespaced and not options.all_namespaces else ""
+    if options.name is not None:
+        if options.all_namespaces and info.namespaced:
+            raise InvalidInput("--all-namespaces", ["cannot be used when asking for one object by name"])
+        objects = [(namespace, snapshot.get(info.gvr, namespace, options.name))]
+    else:
+        objects = snapshot.list_located(info.gvr, namespace, options.label_selector, options.field_selector)
+    _print(info, objects, options, single=options.name is not None)
+    return 0
+
+
+def _print(
+    info: ResourceInfo, located: list[tuple[str, dict[str, Any]]], options: GetOptions, single: bool
+) -> None:
+    out = sys.stdout
+    objects = [obj for _, obj in located]
+    if options.output in ("yaml", "json"):
+        document: Any = objects[0] if single else _as_list(objects)
+        if options.output == "yaml":
+            out.write(dump_go_yaml(document))
+        else:
+            out.write(dump_json(document, indent=True).decode() + "\n")
+        return
+    qualified = info.kind.lower() + (f".{info.gvr.group}" if info.gvr.group else "")
+    if options.output == "name":
+        for obj in objects:
+            out.write(f"{qualified}/{name_of(obj)}\n")
+        return
+    if not objects:
+        where = f" in {options.namespace} namespace" if info.namespaced and not options.all_namespaces else ""
+        print(f"No resources found{where}.", file=sys.stderr)
+        return
+    with_namespace = info.namespaced and options.all_namespaces
+    header = (["NAMESPACE"] if with_namespace else []) + ["NAME", "KIND"]
+    rows = [
+        ([namespace] if with_namespace else []) + [name_of(obj), str(obj.get("kind"))]
+        for namespace, obj in located
+    ]
+    _print_table(header, rows)
+
+
+def _as_list(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {"resourceVersion": ""}}
+
+
+def _print_table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        sys.stdout.write(
+            "   ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n"
+        )
+
+
+def run_api_resources(args: argparse.Namespace) -> int:
+    snapshot = _load(args.must_gather_dir, None if args.no_cache else default_cache_dir())
+    header = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+    rows = [
+        [
+            info.gvr.resource,
+            ",".join(info.short_names),
+            info.gvr.api_version,
+            str(info.namespaced).lower(),
+            info.kind,
+        ]
+        for info in snapshot.discovery.resources()
+        if not info.is_subresource
+    ]
+    _print_table(header, rows)
+    return 0

@@ -1,0 +1,84 @@
+"""``mom test apply-configuration``: run golden test directories against an operator binary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from mom.api.errors import InvalidInput
+from mom.testing.harness import DEFAULT_TIMEOUT, PreservePolicy, SuiteOptions, run_suite
+from mom.testing.junit import write_junit
+from mom.testing.progress import TerminalProgress
+
+JUNIT_FILE = "junit.xml"
+
+
+def register(commands: Any) -> None:
+    """Add ``mom test apply-configuration`` to ``commands`` (an argparse sub-parsers action)."""
+    test = commands.add_parser("test", help="run golden tests of operators")
+    kinds = test.add_subparsers(dest="test_kind", metavar="KIND")
+    kinds.required = True
+    parser = kinds.add_parser(
+        "apply-configuration",
+        help="run every test directory (test.yaml, input-dir/, expected-output/) below --test-dir",
+        description=(
+            "Run each test directory's operator apply-configuration, compare its output with "
+            "expected-output/ (events ignored), write junit.xml and exit non-zero on any failure."
+        ),
+    )
+    parser.add_argument("--test-dir", required=True, type=Path, help="directory searched for test.yaml files")
+    parser.add_argument(
+        "--output-dir", required=True, type=Path, help="where actual outputs and junit.xml go"
+    )
+    parser.add_argument(
+        "--replace-expected-output",
+        action="store_true",
+        help="rewrite each test's expected-output/ from the actual output",
+    )
+    parser.add_argument("--binary", help="operator executable to run instead of each test's binaryName")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds per test unless its test.yaml sets timeout (default {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--preserve-policy",
+        choices=[p.value for p in PreservePolicy],
+        default=PreservePolicy.KEEP_ON_FAILURE.value,
+        help="which per-test output directories to keep (default KeepOnFailure)",
+    )
+    parser.add_argument(
+        "-k", dest="name_filter", default="", help="only tests whose directory or testName contains this"
+    )
+    parser.set_defaults(handler=run_apply_configuration_tests)
+
+
+def run_apply_configuration_tests(args: argparse.Namespace) -> int:
+    if args.timeout <= 0:
+        raise InvalidInput("--timeout", [f"must be a positive number of seconds, not {args.timeout:g}"])
+    options = SuiteOptions(
+        test_dir=args.test_dir,
+        output_dir=args.output_dir,
+        working_dir=Path.cwd(),
+        binary=args.binary,
+        timeout=args.timeout,
+        replace_expected_output=args.replace_expected_output,
+        preserve_policy=PreservePolicy(args.preserve_policy),
+        name_filter=args.name_filter,
+    )
+    progress = TerminalProgress(sys.stderr, interactive=sys.stderr.isatty())
+    suite = run_suite(options, progress, clock=time.monotonic)
+    progress.finish()
+    write_junit(suite, args.output_dir / JUNIT_FILE)
+    failed = [result for result in suite.results if not result.passed]
+    for result in failed:
+        sys.stderr.write("\n" + result.failure_report())
+    if failed:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+    print(suite.summary_line(), flush=True)
+    return 0 if suite.ok else 1

@@ -1,0 +1,86 @@
+"""Bridges between mom transports and httpx2, in both directions.
+
+* :class:`Httpx2Transport` lets lightkube (or any httpx2 client) talk to a mom transport, e.g. a
+  snapshot that records writes — operator code keeps its usual client.
+* :class:`LiveTransport` sends mom's lean client's requests to a real kube-apiserver named by a
+  kubeconfig, through lightkube's configuration handling (auth, TLS, exec plugins).
+
+This module imports httpx2 and lightkube; nothing on an operator's per-run path imports it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx2
+from lightkube import Client as LightkubeClient
+from lightkube.config import client_adapter
+from lightkube.config.kubeconfig import KubeConfig
+from lightkube.config.models import Cluster, User
+from lightkube.core.exceptions import ConfigError
+
+from mom.api.errors import InvalidInput, MomError
+from mom.client.messages import ApiRequest, ApiResponse, Transport
+
+SNAPSHOT_SERVER = "http://snapshot.mom.invalid"
+"""The base URL lightkube is given for a snapshot; requests never leave the process."""
+
+
+class Httpx2Transport(httpx2.BaseTransport):
+    """An httpx2 transport answering every request from a mom :class:`Transport`."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        body = request.read()
+        api_request = ApiRequest(
+            method=request.method,
+            path=request.url.path,
+            query=tuple(request.url.params.multi_items()),
+            headers=dict(request.headers),
+            body=body,
+        )
+        response = self._transport.handle(api_request)
+        return httpx2.Response(
+            response.status, headers={"Content-Type": response.content_type}, content=response.body
+        )
+
+
+def lightkube_client(transport: Transport, *, field_manager: str | None = None) -> Any:
+    """A lightkube ``Client`` whose every request is answered by ``transport``."""
+    config = KubeConfig.from_one(cluster=Cluster(server=SNAPSHOT_SERVER), user=User()).get()
+    return LightkubeClient(
+        config=config, transport=Httpx2Transport(transport), field_manager=field_manager, trust_env=False
+    )
+
+
+class LiveTransport:
+    """A live kube-apiserver, addressed through a kubeconfig file and context."""
+
+    def __init__(self, kubeconfig: Path, context: str | None = None, *, timeout: float = 30.0) -> None:
+        try:
+            config = KubeConfig.from_file(kubeconfig).get(context_name=context)
+            if config is None:
+                raise ValueError("no context selected")
+        except (ConfigError, OSError, ValueError) as exc:
+            raise InvalidInput(str(kubeconfig), [f"unusable kubeconfig: {exc}"]) from exc
+        params = client_adapter.ConnectionParams(timeout=httpx2.Timeout(timeout), trust_env=False)
+        self._client = client_adapter.Client(config, params)
+
+    def handle(self, request: ApiRequest) -> ApiResponse:
+        try:
+            response = self._client.request(
+                request.method,
+                request.path,
+                params=list(request.query),
+                headers=dict(request.headers),
+                content=request.body or None,
+            )
+        except httpx2.HTTPError as exc:
+            raise MomError(f"{request.method} {request.path}: {exc}") from exc
+        return ApiResponse(response.status_code, response.content, response.headers.get("content-type", ""))
+
+    def close(self) -> None:
+        self._client.close()

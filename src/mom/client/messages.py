@@ -1,0 +1,78 @@
+"""HTTP-shaped request and response values exchanged with a transport, and kube ``Status`` bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from mom.serialization import dump_json
+
+JSON = "application/json"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRequest:
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...] = ()
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+    def param(self, name: str, default: str = "") -> str:
+        for key, value in self.query:
+            if key == name:
+                return value
+        return default
+
+    @property
+    def content_type(self) -> str:
+        for key, value in self.headers.items():
+            if key.lower() == "content-type":
+                return value.split(";", 1)[0].strip()
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class ApiResponse:
+    status: int
+    body: bytes
+    content_type: str = JSON
+
+
+class Transport(Protocol):
+    """Anything that answers kube-apiserver requests: a snapshot, a recorder, a live cluster."""
+
+    def handle(self, request: ApiRequest) -> ApiResponse: ...
+
+
+_REASONS = {
+    400: "BadRequest",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    409: "Conflict",
+    415: "UnsupportedMediaType",
+    422: "Invalid",
+    500: "InternalError",
+}
+
+
+def status_response(code: int, message: str, details: Mapping[str, Any] | None = None) -> ApiResponse:
+    """A failure as the kube-apiserver reports it: a ``Status`` object with reason and code."""
+    status: dict[str, Any] = {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": message,
+        "reason": _REASONS.get(code, "InternalError"),
+        "code": code,
+    }
+    if details:
+        status["details"] = dict(details)
+    return ApiResponse(code, dump_json(status))
+
+
+def object_response(obj: Any, code: int = 200) -> ApiResponse:
+    return ApiResponse(code, dump_json(obj))

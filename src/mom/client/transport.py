@@ -1,0 +1,143 @@
+"""A transport that answers reads from a snapshot and records writes instead of performing them.
+
+Reads follow FORMATS.md §1 with the fixes mom makes (field selectors honoured, per-group
+discovery answered, proper ``Status`` errors). Writes follow §2: each becomes a
+:class:`~mom.manifest.requests.MutationRequest` in a shared recorder, and reads never see them
+(no read-your-writes, as in the Go client).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from mom.api.errors import InvalidInput, MomError, NotFound
+from mom.api.resources import GroupVersionResource
+from mom.client.messages import ApiRequest, ApiResponse, object_response, status_response
+from mom.client.paths import DiscoveryPath, ResourcePath, parse_path
+from mom.client.recorder import MutationRecorder
+from mom.manifest.selectors import FieldSelector, LabelSelector
+from mom.manifest.store import Snapshot
+from mom.serialization import dump_json
+
+log = logging.getLogger(__name__)
+
+CONTROLLER_HEADER = "X-Mom-Controller-Instance-Name"
+"""Header naming the controller instance on whose behalf a request is made (mom's own clients)."""
+
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class SnapshotTransport:
+    """Reads from ``snapshot``; writes go to ``recorder``, tagged with ``controller_instance_name``."""
+
+    snapshot: Snapshot
+    recorder: MutationRecorder
+    controller_instance_name: str = ""
+
+    def for_controller(self, controller_instance_name: str) -> SnapshotTransport:
+        """The same snapshot and recorder, recording writes as made by one controller."""
+        return SnapshotTransport(self.snapshot, self.recorder, controller_instance_name)
+
+    def handle(self, request: ApiRequest) -> ApiResponse:
+        target = parse_path(request.path)
+        try:
+            if request.method in _WRITE_METHODS:
+                if not isinstance(target, ResourcePath):
+                    return status_response(405, f"{request.method} {request.path} is not a resource write")
+                return self._write(request)
+            if request.method not in ("GET", "HEAD"):
+                return status_response(405, f"method {request.method} is not supported")
+            if isinstance(target, DiscoveryPath):
+                return self._discovery(target)
+            if isinstance(target, ResourcePath):
+                return self._read(request, target)
+            if request.path.rstrip("/") == "/version":
+                return object_response({"major": "1", "minor": "31", "gitVersion": "v1.31.0-mom"})
+            return status_response(404, f"the server could not find the requested resource {request.path}")
+        except NotFound as exc:
+            return status_response(404, str(exc))
+        except InvalidInput as exc:
+            return status_response(422, str(exc))
+        except MomError as exc:
+            return status_response(500, str(exc))
+
+    def _read(self, request: ApiRequest, target: ResourcePath) -> ApiResponse:
+        if target.subresource:
+            return status_response(404, f"subresource {target.subresource!r} is not served from a snapshot")
+        if target.name:
+            return object_response(self.snapshot.get(target.gvr, target.namespace, target.name))
+        if request.param("watch") in ("true", "1"):
+            if request.param("sendInitialEvents") == "true":
+                return status_response(422, "sendInitialEvents is not supported by a snapshot; use LIST")
+            return ApiResponse(200, b"")  # A snapshot never changes: the watch ends with no event.
+        label = request.param("labelSelector")
+        field = request.param("fieldSelector")
+        items = self.snapshot.list(
+            target.gvr,
+            target.namespace,
+            LabelSelector.parse(label) if label else None,
+            FieldSelector.parse(field) if field else None,
+        )
+        list_kind = self.snapshot.list_kind(target.gvr)
+        return object_response(
+            {
+                "apiVersion": list_kind.api_version,
+                "kind": list_kind.kind,
+                "metadata": {"resourceVersion": ""},
+                "items": items,
+            }
+        )
+
+    def _discovery(self, target: DiscoveryPath) -> ApiResponse:
+        discovery = self.snapshot.discovery
+        if target.version is None and target.group is None:
+            return ApiResponse(
+                200,
+                dump_json(discovery.aggregated_document(legacy=target.legacy)),
+                "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList",
+            )
+        resources = [
+            info
+            for info in discovery.resources()
+            if info.gvr.group == (target.group or "")
+            and (target.version is None or info.gvr.version == target.version)
+        ]
+        if not resources:
+            return status_response(404, f"the server could not find the requested resource {target}")
+        group_version = resources[0].gvr.api_version if target.version else (target.group or "")
+        return object_response(
+            {
+                "kind": "APIResourceList",
+                "apiVersion": "v1",
+                "groupVersion": group_version,
+                "resources": [
+                    {
+                        "name": info.gvr.resource,
+                        "singularName": info.kind.lower(),
+                        "namespaced": info.namespaced,
+                        "kind": info.kind,
+                        "verbs": list(info.verbs),
+                    }
+                    for info in resources
+                ],
+            }
+        )
+
+    def _write(self, request: ApiRequest) -> ApiResponse:
+        controller = request.headers.get(CONTROLLER_HEADER, self.controller_instance_name)
+        stub = self.recorder.record(
+            request.method,
+            request.path,
+            request.query,
+            request.content_type,
+            request.body,
+            controller_instance_name=controller,
+            kind_for=self._kind_for,
+        )
+        return object_response(stub, 201 if request.method == "POST" else 200)
+
+    def _kind_for(self, gvr: GroupVersionResource) -> str | None:
+        info = self.snapshot.discovery.resource_info(gvr)
+        return info.kind if info else None

@@ -1,0 +1,147 @@
+"""A must-gather tree read on demand: the input source for one-shot pruning.
+
+Owns: :class:`TreeSource`, an :class:`~mom.inputs.gather.InputSource` that walks the tree once
+(names only) and decodes just the files a GET or LIST needs, so pruning a real must-gather
+costs the declared inputs, not the whole tree. Answers follow the same rules as
+:class:`~mom.manifest.store.Snapshot` (which answers each request over the locations loaded).
+Discovery is the tree's own ``aggregated-discovery-*.yaml`` over mom's built-in table; a resource
+neither knows is learned from its objects when it is first listed.
+"""
+
+from __future__ import annotations
+
+import builtins
+from pathlib import Path
+from typing import Any
+
+from mom.api.errors import InvalidInput, NotFound
+from mom.api.resources import GroupVersionResource, labels_of
+from mom.manifest.builtin_discovery import builtin_discovery, observed_resources
+from mom.manifest.discovery import Discovery
+from mom.manifest.documents import objects_of
+from mom.manifest.layout import TreeFile, find_resource_root, scan_tree
+from mom.manifest.selectors import FieldSelector, LabelSelector
+from mom.manifest.store import Location, Snapshot
+from mom.serialization import load_document
+
+Object = dict[str, Any]
+Key = tuple[str, str, str]
+"""namespace, group, resource: one place of the tree."""
+
+
+class TreeSource:
+    """Read-only cluster over a must-gather directory, decoding files on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.root = find_resource_root(path)
+        scan = scan_tree(self.root)
+        self._files: dict[Key, list[TreeFile]] = {}
+        self._namespace_files: dict[str, TreeFile] = {}
+        discovery_files: list[TreeFile] = []
+        for tree_file in scan.files:
+            if tree_file.role == "discovery":
+                discovery_files.append(tree_file)
+            elif tree_file.role == "namespace":
+                self._namespace_files[tree_file.namespace] = tree_file
+            else:
+                key = (tree_file.namespace, tree_file.group, tree_file.resource)
+                self._files.setdefault(key, []).append(tree_file)
+        self._locations: dict[Key, Location] = {}
+        self._namespaces: dict[str, Object | None] = {}
+        self._discovery = builtin_discovery()
+        if discovery_files:
+            documents = [(str(f.path), self._decode(f)) for f in discovery_files]
+            self._discovery = Discovery.from_aggregated(documents).merged_over(self._discovery)
+
+    @property
+    def discovery(self) -> Discovery:
+        return self._discovery
+
+    def namespaces(self) -> builtins.list[str]:
+        return sorted(self._namespace_files)
+
+    def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object:
+        if _is_namespaces(gvr):
+            obj = self._namespace(name or namespace)
+            if obj is None:
+                raise NotFound(f'namespaces "{name or namespace}" not found')
+            return obj
+        return self._snapshot([(namespace, gvr.group, gvr.resource)]).get(gvr, namespace, name)
+
+    def list(
+        self,
+        gvr: GroupVersionResource,
+        namespace: str = "",
+        label_selector: LabelSelector | None = None,
+        field_selector: FieldSelector | None = None,
+    ) -> builtins.list[Object]:
+        if _is_namespaces(gvr):
+            found = [obj for ns in self.namespaces() if (obj := self._namespace(ns)) is not None]
+            return [
+                obj
+                for obj in found
+                if (label_selector is None or label_selector.matches(labels_of(obj)))
+                and (field_selector is None or field_selector.matches(obj, namespace=""))
+            ]
+        if namespace:
+            keys = [(namespace, gvr.group, gvr.resource)]
+        else:
+            keys = [key for key in self._files if key[1:] == (gvr.group, gvr.resource)]
+        snapshot = self._snapshot(keys)
+        if self._discovery.resource_info(gvr) is None and keys:
+            self._learn(snapshot)
+            snapshot = self._snapshot(keys)
+        return snapshot.list(gvr, namespace, label_selector, field_selector)
+
+    def _learn(self, snapshot: Snapshot) -> None:
+        learned = observed_resources(snapshot.objects())
+        self._discovery = Discovery(learned).merged_over(self._discovery)
+
+    def _snapshot(self, keys: builtins.list[Key]) -> Snapshot:
+        locations = [location for key in keys if (location := self._location(key)) is not None]
+        return Snapshot(locations, {}, self._discovery, root=self.root)
+
+    def _location(self, key: Key) -> Location | None:
+        if key in self._locations:
+            return self._locations[key]
+        files = self._files.get(key)
+        if not files:
+            return None
+        location = Location(*key)
+        for tree_file in files:
+            objects = self._objects(tree_file)
+            if tree_file.role == "list":
+                location.list_items = objects
+            elif objects:
+                location.files[tree_file.name] = objects[0]
+        self._locations[key] = location
+        return location
+
+    def _namespace(self, name: str) -> Object | None:
+        if name not in self._namespaces:
+            tree_file = self._namespace_files.get(name)
+            objects = self._objects(tree_file) if tree_file is not None else []
+            self._namespaces[name] = objects[0] if objects else None
+        return self._namespaces[name]
+
+    def _objects(self, tree_file: TreeFile) -> builtins.list[Object]:
+        problems: builtins.list[str] = []
+        objects = objects_of(self._decode(tree_file), tree_file, problems)
+        if problems:
+            raise InvalidInput(str(tree_file.path), problems)
+        return objects
+
+    @staticmethod
+    def _decode(tree_file: TreeFile) -> Any:
+        try:
+            data = tree_file.path.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(str(tree_file.path), [f"cannot read: {exc.strerror}"]) from exc
+        return load_document(data, str(tree_file.path))
+
+
+def _is_namespaces(gvr: GroupVersionResource) -> bool:
+    return gvr.group == "" and gvr.resource == "namespaces"
+
+
+__all__ = ["TreeSource"]

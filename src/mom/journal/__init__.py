@@ -1,0 +1,32 @@
+"""The journal: every operator run, its inputs, planned mutations and what became of them.
+
+Owns: the SQLite database (schema, migrations, crash-safe writes), the values its queries
+return, deterministic packing of input directories, and exporting a run as a golden test.
+Must not import: mom.cli, mom.testing, mom.operator, mom.inputs, mom.client (it sits below
+the manager and the CLI and depends only on mom.manifest, mom.serialization and mom.api).
+Entry points: :class:`Journal`, :class:`PlannedMutation`, :class:`MutationState`,
+:func:`pack_dir` / :func:`unpack_dir`, :func:`export_test`.
+"""
+
+from mom.journal.archive import pack_dir, unpack_dir
+from mom.journal.export import export_test
+from mom.journal.journal import Journal
+from mom.journal.records import (
+    MutationState,
+    PlannedMutation,
+    RunRecord,
+    RunStatus,
+    RunSummary,
+)
+
+__all__ = [
+    "Journal",
+    "MutationState",
+    "PlannedMutation",
+    "RunRecord",
+    "RunStatus",
+    "RunSummary",
+    "export_test",
+    "pack_dir",
+    "unpack_dir",
+]

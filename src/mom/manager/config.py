@@ -1,0 +1,268 @@
+"""The manager's configuration file: operators, clusters, and the instances to manage.
+
+A YAML (or JSON) document; relative paths are relative to the file. Example::
+
+    journal: state/journal.sqlite
+    concurrency: 4
+    operators:
+    - name: sample-operator
+      python: mom.operator.sample.operator:SAMPLE_OPERATOR   # in-process
+      resync: 600            # seconds between runs on unchanged inputs
+      controllers: ["*", -sample-operator-IngressCreator]       # as --controllers
+    - name: other
+      command: [./bin/other-operator]                           # any language, as a subprocess
+      timeout: 60
+    clusters:
+    - name: standalone
+      manifestDir: clusters/standalone
+    instances:
+    - name: standalone
+      topology: Standalone
+      cluster: standalone
+    - name: hosted-a
+      topology: HyperShift
+      management: management
+      guest: guest-a
+      hostedControlPlaneNamespace: clusters-hosted-a
+      operandNamespaces: [openshift-authentication, openshift-example-operator]
+
+Every problem in the file is reported at once, with its field path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from mom.api.errors import InvalidInput
+from mom.api.wire_reader import WireReader, field_path, quote
+from mom.serialization import load_document
+
+
+class TopologyKind(StrEnum):
+    STANDALONE = "Standalone"
+    HYPERSHIFT = "HyperShift"
+
+
+@dataclass(frozen=True)
+class OperatorSpec:
+    name: str
+    command: tuple[str, ...] = ()
+    python: str = ""
+    resync: float = 600.0
+    timeout: float = 60.0
+    controllers: tuple[str, ...] = ("*",)
+    """The ``--controllers`` selection: ``*``, ``name``, ``-name``."""
+
+    @property
+    def in_process(self) -> bool:
+        return bool(self.python)
+
+
+@dataclass(frozen=True)
+class ClusterSpec:
+    """A physical cluster mom applies to: a manifest directory in must-gather layout."""
+
+    name: str
+    manifest_dir: Path
+
+
+@dataclass(frozen=True)
+class InstanceSpec:
+    """One cluster to manage: standalone, or a hosted cluster on a management cluster."""
+
+    name: str
+    topology: TopologyKind
+    cluster: str = ""
+    management: str = ""
+    guest: str = ""
+    hosted_control_plane_namespace: str = ""
+    operand_namespaces: tuple[str, ...] = ()
+    operators: tuple[str, ...] = ()
+    """Names of the operators that manage this instance; empty means all of them."""
+
+
+@dataclass(frozen=True)
+class ManagerConfig:
+    source: Path
+    journal: Path
+    operators: tuple[OperatorSpec, ...]
+    clusters: tuple[ClusterSpec, ...]
+    instances: tuple[InstanceSpec, ...]
+    concurrency: int = 4
+    debounce: float = 5.0
+    max_backoff: float = 300.0
+
+    def cluster(self, name: str) -> ClusterSpec:
+        return next(c for c in self.clusters if c.name == name)
+
+    def operators_for(self, instance: InstanceSpec) -> tuple[OperatorSpec, ...]:
+        if not instance.operators:
+            return self.operators
+        return tuple(o for o in self.operators if o.name in instance.operators)
+
+
+_TOP = ("journal", "concurrency", "debounce", "maxBackoff", "operators", "clusters", "instances")
+_OPERATOR = ("name", "command", "python", "resync", "timeout", "controllers")
+_CLUSTER = ("name", "manifestDir")
+_INSTANCE = (
+    "name",
+    "topology",
+    "cluster",
+    "management",
+    "guest",
+    "hostedControlPlaneNamespace",
+    "operandNamespaces",
+    "operators",
+)
+
+
+def load_config(path: Path) -> ManagerConfig:
+    """Read and validate a configuration file; raises InvalidInput listing every problem."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(str(path), [f"cannot read: {exc.strerror}"]) from exc
+    return parse_config(load_document(data, str(path)), path)
+
+
+def parse_config(document: Any, source: Path) -> ManagerConfig:
+    reader = WireReader()
+    top = reader.mapping(document, "", _TOP) or {}
+    base = source.parent
+    operators = tuple(_operator(reader, item, here) for here, item in reader.items(top, "operators", ""))
+    clusters = tuple(_cluster(reader, item, here, base) for here, item in reader.items(top, "clusters", ""))
+    instances = tuple(_instance(reader, item, here) for here, item in reader.items(top, "instances", ""))
+    _check_references(reader, operators, clusters, instances)
+    journal = reader.string(top, "journal", "") or "mom-journal.sqlite"
+    config = ManagerConfig(
+        source=source,
+        journal=base / journal,
+        operators=operators,
+        clusters=clusters,
+        instances=instances,
+        concurrency=int(_number(reader, top, "concurrency", "", 4, minimum=1)),
+        debounce=_number(reader, top, "debounce", "", 5.0),
+        max_backoff=_number(reader, top, "maxBackoff", "", 300.0),
+    )
+    if not operators:
+        reader.add("operators", "Required value: at least one operator")
+    if not instances:
+        reader.add("instances", "Required value: at least one instance")
+    if reader.problems:
+        raise InvalidInput(str(source), reader.problems)
+    return config
+
+
+def _operator(reader: WireReader, value: Any, path: str) -> OperatorSpec:
+    item = reader.mapping(value, path, _OPERATOR) or {}
+    name = reader.string(item, "name", path, required=True)
+    command = reader.strings(item, "command", path) if isinstance(item.get("command"), list) else ()
+    if isinstance(item.get("command"), str):
+        command = (item["command"],)
+    python = reader.string(item, "python", path)
+    if bool(command) == bool(python):
+        reader.add(path, "Invalid value: exactly one of 'command' (a subprocess) or 'python' (in-process)")
+    if python and ":" not in python:
+        reader.add(field_path(path, "python"), f"Invalid value: {quote(python)}: want 'module:attribute'")
+    return OperatorSpec(
+        name=name,
+        command=command,
+        python=python,
+        resync=_number(reader, item, "resync", path, 600.0),
+        timeout=_number(reader, item, "timeout", path, 60.0, minimum=0.001),
+        controllers=reader.strings(item, "controllers", path) if "controllers" in item else ("*",),
+    )
+
+
+def _cluster(reader: WireReader, value: Any, path: str, base: Path) -> ClusterSpec:
+    item = reader.mapping(value, path, _CLUSTER) or {}
+    name = reader.string(item, "name", path, required=True)
+    manifest_dir = reader.string(item, "manifestDir", path, required=True)
+    if manifest_dir and not (base / manifest_dir).is_dir():
+        reader.add(field_path(path, "manifestDir"), f"Not found: {quote(manifest_dir)}: not a directory")
+    return ClusterSpec(name=name, manifest_dir=base / manifest_dir)
+
+
+def _instance(reader: WireReader, value: Any, path: str) -> InstanceSpec:
+    item = reader.mapping(value, path, _INSTANCE) or {}
+    name = reader.string(item, "name", path, required=True)
+    topology_text = reader.string(item, "topology", path, required=True)
+    try:
+        topology = TopologyKind(topology_text)
+    except ValueError:
+        supported = ", ".join(quote(t.value) for t in TopologyKind)
+        reader.add(
+            field_path(path, "topology"),
+            f"Unsupported value: {quote(topology_text)}: supported values: {supported}",
+        )
+        topology = TopologyKind.STANDALONE
+    instance = InstanceSpec(
+        name=name,
+        topology=topology,
+        cluster=reader.string(item, "cluster", path, required=topology is TopologyKind.STANDALONE),
+        management=reader.string(item, "management", path, required=topology is TopologyKind.HYPERSHIFT),
+        guest=reader.string(item, "guest", path, required=topology is TopologyKind.HYPERSHIFT),
+        hosted_control_plane_namespace=reader.string(
+            item, "hostedControlPlaneNamespace", path, required=topology is TopologyKind.HYPERSHIFT
+        ),
+        operand_namespaces=reader.strings(item, "operandNamespaces", path),
+        operators=reader.strings(item, "operators", path),
+    )
+    return instance
+
+
+def _check_references(
+    reader: WireReader,
+    operators: tuple[OperatorSpec, ...],
+    clusters: tuple[ClusterSpec, ...],
+    instances: tuple[InstanceSpec, ...],
+) -> None:
+    for kind, names in (
+        ("operators", [o.name for o in operators]),
+        ("clusters", [c.name for c in clusters]),
+        ("instances", [i.name for i in instances]),
+    ):
+        for index, name in enumerate(names):
+            if name and names.index(name) != index:
+                reader.add(f"{kind}[{index}].name", f"Duplicate value: {quote(name)}")
+    cluster_names = {c.name for c in clusters}
+    operator_names = {o.name for o in operators}
+    hcp_namespaces: dict[tuple[str, str], str] = {}
+    for index, instance in enumerate(instances):
+        path = f"instances[{index}]"
+        for key, value in (
+            ("cluster", instance.cluster),
+            ("management", instance.management),
+            ("guest", instance.guest),
+        ):
+            if value and value not in cluster_names:
+                reader.add(field_path(path, key), f"Not found: {quote(value)}: no cluster has this name")
+        for name in instance.operators:
+            if name not in operator_names:
+                reader.add(
+                    field_path(path, "operators"), f"Not found: {quote(name)}: no operator has this name"
+                )
+        if instance.topology is TopologyKind.HYPERSHIFT:
+            place = (instance.management, instance.hosted_control_plane_namespace)
+            if place in hcp_namespaces:
+                reader.add(
+                    field_path(path, "hostedControlPlaneNamespace"),
+                    f"Duplicate value: {quote(place[1])}: instance {quote(hcp_namespaces[place])} already "
+                    "maps into this namespace of the same management cluster",
+                )
+            hcp_namespaces[place] = instance.name
+            if not instance.operand_namespaces:
+                reader.add(field_path(path, "operandNamespaces"), "Required value: namespaces to map")
+
+
+def _number(
+    reader: WireReader, item: dict[str, Any], key: str, path: str, default: float, *, minimum: float = 0.0
+) -> float:
+    value = item.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+        reader.add(field_path(path, key), f"Invalid value: {quote(value)}: must be a number >= {minimum:g}")
+        return default
+    return float(value)

@@ -1,0 +1,70 @@
+"""Prometheus text exposition of what the manager did (counters accumulate across ticks)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from mom.manager.loop import TickReport
+
+
+@dataclass
+class Metrics:
+    runs: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    mutations: Counter[tuple[str, str]] = field(default_factory=Counter)
+    skipped: Counter[tuple[str, str]] = field(default_factory=Counter)
+    ticks: int = 0
+    tick_seconds: float = 0.0
+    warnings: int = 0
+
+    def observe(self, report: TickReport, seconds: float) -> None:
+        self.ticks += 1
+        self.tick_seconds += seconds
+        self.warnings += len(report.warnings)
+        for pair in report.pairs:
+            if not pair.ran:
+                self.skipped[(pair.operator, pair.instance)] += 1
+                continue
+            status = "succeeded" if pair.exit_code == 0 and not pair.error else "failed"
+            self.runs[(pair.operator, pair.instance, status)] += 1
+            for state, count in (
+                ("applied", pair.applied),
+                ("unchanged", pair.unchanged),
+                ("refused", pair.refused),
+                ("failed", pair.failed),
+            ):
+                self.mutations[(pair.operator, state)] += count
+
+    def render(self) -> str:
+        lines = [
+            "# HELP mom_operator_runs_total Operator runs by operator, instance and result.",
+            "# TYPE mom_operator_runs_total counter",
+        ]
+        for (operator, instance, status), count in sorted(self.runs.items()):
+            lines.append(
+                f'mom_operator_runs_total{{operator="{operator}",instance="{instance}",status="{status}"}} {count}'
+            )
+        lines += [
+            "# HELP mom_operator_runs_skipped_total Ticks in which a pair did not run (inputs unchanged).",
+            "# TYPE mom_operator_runs_skipped_total counter",
+        ]
+        for (operator, instance), count in sorted(self.skipped.items()):
+            lines.append(f'mom_operator_runs_skipped_total{{operator="{operator}",instance="{instance}"}} {count}')
+        lines += [
+            "# HELP mom_mutations_total Mutations by operator and what became of them.",
+            "# TYPE mom_mutations_total counter",
+        ]
+        for (operator, state), count in sorted(self.mutations.items()):
+            lines.append(f'mom_mutations_total{{operator="{operator}",state="{state}"}} {count}')
+        lines += [
+            "# HELP mom_ticks_total Manager ticks.",
+            "# TYPE mom_ticks_total counter",
+            f"mom_ticks_total {self.ticks}",
+            "# HELP mom_tick_seconds_total Time spent in ticks.",
+            "# TYPE mom_tick_seconds_total counter",
+            f"mom_tick_seconds_total {self.tick_seconds:.6f}",
+            "# HELP mom_warnings_total Fights and non-converging operators detected.",
+            "# TYPE mom_warnings_total counter",
+            f"mom_warnings_total {self.warnings}",
+        ]
+        return "\n".join(lines) + "\n"

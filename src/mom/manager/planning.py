@@ -1,0 +1,58 @@
+"""From an operator's raw mutations to planned ones: validated, routed, mapped, or refused."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from mom.api.cluster import UNSPECIFIED_DIR
+from mom.journal.records import MutationState, PlannedMutation
+from mom.manager.pins import Pin
+from mom.manager.topology import RoutedMutation, Topology, find_collisions
+from mom.manifest.discovery import Discovery
+from mom.manifest.mutationdir import write_mutation_dir
+from mom.manifest.requests import MutationRequest
+from mom.validation.outputs import route_mutations
+
+
+def plan_mutations(
+    requests: Sequence[MutationRequest], pin: Pin, topology: Topology, discovery: Discovery | None
+) -> list[PlannedMutation]:
+    """Re-route every mutation against the pinned outputs, then map it by topology.
+
+    Refused mutations (undeclared, a body that disagrees with its path, a namespace with no
+    place in the topology, a mapping collision) are kept, with their reason, and never applied.
+    """
+    routed = route_mutations(requests, pin.outputs, discovery)
+    planned = [
+        PlannedMutation("", "", "", refusal.request, MutationState.REFUSED, refusal.reason)
+        for refusal in routed.refused
+    ]
+    placed: list[RoutedMutation] = [
+        topology.route(cluster_type, request)
+        for cluster_type, allowed in routed.allowed.items()
+        for request in allowed
+    ]
+    collisions = find_collisions(placed)
+    for index, mutation in enumerate(placed):
+        reason = collisions.get(index, "") or topology.refusal(mutation.cluster_type, mutation.original)
+        planned.append(
+            PlannedMutation(
+                "",
+                str(mutation.cluster_type),
+                mutation.cluster,
+                mutation.request,
+                MutationState.REFUSED if reason else MutationState.PENDING,
+                reason,
+            )
+        )
+    return planned
+
+
+def write_planned(directory: Path, planned: Sequence[PlannedMutation]) -> None:
+    """Planned mutations as an apply-configuration output: per cluster type, refused ones apart."""
+    groups: dict[str, list[MutationRequest]] = {}
+    for mutation in planned:
+        groups.setdefault(mutation.cluster_type or UNSPECIFIED_DIR, []).append(mutation.request)
+    for cluster_type, requests in groups.items():
+        write_mutation_dir(directory / cluster_type, requests)

@@ -1,0 +1,10 @@
+"""On-disk formats: must-gather trees as a read-only cluster, and mutation directories.
+
+Owns: the must-gather layout (paths <-> identities), discovery, the in-memory snapshot with
+GET/LIST/selectors, recorded mutation requests, mutation directories (write, read) and their
+equivalence. Must not import: ``mom.client`` or anything above it; codecs only through
+``mom.serialization``.
+Entry points: :func:`mom.manifest.loader.load_must_gather`, :class:`mom.manifest.store.Snapshot`,
+:class:`mom.manifest.requests.MutationRequest`, :mod:`mom.manifest.mutationdir`,
+:mod:`mom.manifest.equivalence`.
+"""

@@ -1,0 +1,90 @@
+"""Turning a decoded resource file into objects, and checking they belong where they were found.
+
+Owns: the rules for what a List file, an object file and a Namespace file may contain
+(mappings with ``apiVersion`` and ``kind``; List items inherit both from the List; ``items:
+null`` is empty), and the check that objects are of the kind their resource directory names.
+Problems are returned as messages; the loader decides how to report them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mom.api.resources import GroupVersionKind
+from mom.manifest.discovery import Discovery
+from mom.manifest.layout import TreeFile
+
+Object = dict[str, Any]
+
+
+def objects_of(document: Any, tree_file: TreeFile, problems: list[str]) -> list[Object]:
+    """The objects a decoded file holds; problems found are appended to ``problems``."""
+    if document is None:
+        problems.append("empty file: expected a Kubernetes object")
+        return []
+    if not isinstance(document, dict):
+        problems.append(f"expected a Kubernetes object (a mapping), found a {type(document).__name__}")
+        return []
+    if tree_file.role != "list":
+        return [document] if _has_type(document, "", problems) else []
+    kind = document.get("kind")
+    if "items" not in document and not (isinstance(kind, str) and kind.endswith("List")):
+        problems.append(f"expected a List (the file is named after a resource), found kind {kind!r}")
+        return []
+    items = document.get("items")
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        problems.append(f"items: expected a list of objects, found a {type(items).__name__}")
+        return []
+    item_kind = kind[: -len("List")] if isinstance(kind, str) and kind.endswith("List") else None
+    api_version = document.get("apiVersion")
+    objects: list[Object] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(f"items[{index}]: expected an object (a mapping), found a {type(item).__name__}")
+            continue
+        if "kind" not in item and item_kind:
+            item["kind"] = item_kind
+        if "apiVersion" not in item and isinstance(api_version, str):
+            item["apiVersion"] = api_version
+        if _has_type(item, f"items[{index}].", problems):
+            objects.append(item)
+    return objects
+
+
+def _has_type(obj: Mapping[str, Any], field: str, problems: list[str]) -> bool:
+    missing = [key for key in ("apiVersion", "kind") if not isinstance(obj.get(key), str) or not obj.get(key)]
+    for key in missing:
+        problems.append(f"{field}{key}: required")
+    return not missing
+
+
+def kinds_by_resource(discovery: Discovery) -> dict[tuple[str, str], set[str]]:
+    """(group, resource) -> the kinds discovery serves under it, any version."""
+    kinds: dict[tuple[str, str], set[str]] = {}
+    for info in discovery.resources():
+        if not info.is_subresource:
+            kinds.setdefault((info.gvr.group, info.gvr.resource), set()).add(info.kind)
+    return kinds
+
+
+def misplaced(
+    objects: list[Object], tree_file: TreeFile, known: Mapping[tuple[str, str], set[str]], problems: list[str]
+) -> None:
+    """Report objects whose group or kind is not what their resource directory holds."""
+    expected = known.get((tree_file.group, tree_file.resource))
+    place = f"{tree_file.group or 'core'}/{tree_file.resource}"
+    first: GroupVersionKind | None = None
+    for index, obj in enumerate(objects):
+        gvk = GroupVersionKind.from_api_version(obj["apiVersion"], obj["kind"])
+        where = f"items[{index}]" if tree_file.role == "list" else "object"
+        if gvk.group != tree_file.group:
+            problems.append(f"{where}: apiVersion {obj['apiVersion']!r} is not in the group of {place}")
+        elif expected is not None and gvk.kind not in expected:
+            wanted = " or ".join(sorted(expected))
+            problems.append(f"{where}: a {gvk.kind} does not belong in {place} (holds {wanted})")
+        elif expected is None and first is not None and gvk.kind != first.kind:
+            problems.append(f"{where}: a {gvk.kind} among {first.kind} objects in {place}")
+        first = first or gvk

@@ -1,0 +1,174 @@
+"""The must-gather layout: which files of a tree are resources, and what each one holds.
+
+Owns: finding the resource root, and walking it into :class:`TreeFile` entries
+(``cluster-scoped-resources/<group>/<resource>.yaml`` List files,
+``<group>/<resource>/<name>.yaml`` object files, ``namespaces/<ns>/<ns>.yaml`` Namespace
+objects, the same below ``namespaces/<ns>/``, and the ``aggregated-discovery-*.yaml`` files).
+Everything else — logs, ``event-filter.html``, ``timestamp``, the per-pod log directories
+``namespaces/<ns>/pods/`` — is not a resource and is skipped. The walk refuses symlinks that
+lead out of the tree and files far larger than any real object, before reading them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from mom.api.errors import InvalidInput
+from mom.api.resources import CORE_GROUP_DIR
+
+CLUSTER_SCOPED_DIR = "cluster-scoped-resources"
+NAMESPACES_DIR = "namespaces"
+DISCOVERY_FILES = {"aggregated-discovery-api.yaml": True, "aggregated-discovery-apis.yaml": False}
+"""Discovery file name -> whether it describes the legacy ``/api`` (core) group."""
+POD_LOGS_DIR = "pods"
+"""``namespaces/<ns>/pods/<pod>/`` holds a pod's YAML beside its container logs, not a group."""
+RESOURCE_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Resource files above this size are refused unread; real List files are a few MB."""
+
+FileRole = Literal["namespace", "list", "object", "discovery"]
+
+
+@dataclass(frozen=True, slots=True)
+class TreeFile:
+    """One resource file; ``group`` is "" for core, ``name`` is "" for List files."""
+
+    path: Path
+    relative: str
+    role: FileRole
+    namespace: str = ""
+    group: str = ""
+    resource: str = ""
+    name: str = ""
+    size: int = 0
+    mtime_ns: int = 0
+
+
+@dataclass
+class TreeScan:
+    """What a walk found: the resource files, and ``(file, problem)`` pairs for refused ones."""
+
+    files: list[TreeFile]
+    problems: list[tuple[str, str]]
+
+
+def find_resource_root(path: Path) -> Path:
+    """The directory holding ``cluster-scoped-resources/`` or ``namespaces/``: ``path`` or a child."""
+    if not path.is_dir():
+        raise InvalidInput(str(path), ["not a directory"])
+    if _is_resource_root(path) or not any(path.iterdir()):
+        return path
+    candidates = sorted(child for child in path.iterdir() if child.is_dir() and _is_resource_root(child))
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        names = ", ".join(repr(c.name) for c in candidates)
+        raise InvalidInput(str(path), [f"several must-gather trees inside ({names}); pass one of them"])
+    raise InvalidInput(
+        str(path), [f"no {CLUSTER_SCOPED_DIR}/ or {NAMESPACES_DIR}/ directory here or one level down"]
+    )
+
+
+def _is_resource_root(path: Path) -> bool:
+    return any((path / name).is_dir() for name in (CLUSTER_SCOPED_DIR, NAMESPACES_DIR)) or any(
+        (path / name).is_file() for name in DISCOVERY_FILES
+    )
+
+
+def strip_suffix(filename: str) -> str | None:
+    """``configmaps.yaml`` -> ``configmaps``; ``None`` for names that are not resource files."""
+    for suffix in RESOURCE_SUFFIXES:
+        if filename.endswith(suffix) and len(filename) > len(suffix):
+            return filename[: -len(suffix)]
+    return None
+
+
+class _Walker:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.real_root = os.path.realpath(root)
+        self.scan = TreeScan([], [])
+
+    def entries(self, directory: str) -> list[os.DirEntry[str]]:
+        """Sorted entries of ``directory``, minus symlinks that leave the tree (reported)."""
+        try:
+            with os.scandir(directory) as iterator:
+                found = sorted(iterator, key=lambda e: e.name)
+        except OSError as exc:
+            self.problem(directory, f"cannot read directory: {exc.strerror}")
+            return []
+        kept = []
+        for entry in found:
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if os.path.commonpath([self.real_root, target]) != self.real_root:
+                    self.problem(entry.path, f"symlink leads outside the must-gather tree (to {target!r})")
+                    continue
+            kept.append(entry)
+        return kept
+
+    def problem(self, path: str, message: str) -> None:
+        self.scan.problems.append((path, message))
+
+    def add(self, entry: os.DirEntry[str], role: FileRole, **where: str) -> None:
+        try:
+            stat = entry.stat()
+        except OSError as exc:
+            self.problem(entry.path, f"cannot read file: {exc.strerror}")
+            return
+        if stat.st_size > MAX_FILE_BYTES:
+            self.problem(
+                entry.path,
+                f"file is {stat.st_size} bytes, larger than the {MAX_FILE_BYTES} bytes mom accepts",
+            )
+            return
+        relative = os.path.relpath(entry.path, self.root)
+        path = Path(entry.path)
+        self.scan.files.append(
+            TreeFile(path, relative, role, size=stat.st_size, mtime_ns=stat.st_mtime_ns, **where)
+        )
+
+    def walk_groups(self, directory: str, namespace: str) -> None:
+        """``<group>/<resource>.yaml`` and ``<group>/<resource>/<name>.yaml`` below ``directory``."""
+        for group_entry in self.entries(directory):
+            if not group_entry.is_dir() or (namespace and group_entry.name == POD_LOGS_DIR):
+                continue
+            group = "" if group_entry.name == CORE_GROUP_DIR else group_entry.name
+            for resource_entry in self.entries(group_entry.path):
+                if resource_entry.is_dir():
+                    for object_entry in self.entries(resource_entry.path):
+                        name = strip_suffix(object_entry.name)
+                        if name is not None and object_entry.is_file():
+                            where = {"namespace": namespace, "group": group, "resource": resource_entry.name}
+                            self.add(object_entry, "object", name=name, **where)
+                    continue
+                resource = strip_suffix(resource_entry.name)
+                if resource is not None and resource_entry.is_file():
+                    self.add(resource_entry, "list", namespace=namespace, group=group, resource=resource)
+
+    def walk(self) -> TreeScan:
+        for entry in self.entries(str(self.root)):
+            if entry.name in DISCOVERY_FILES and entry.is_file():
+                self.add(entry, "discovery", name=entry.name)
+            elif entry.name == CLUSTER_SCOPED_DIR and entry.is_dir():
+                self.walk_groups(entry.path, "")
+            elif entry.name == NAMESPACES_DIR and entry.is_dir():
+                for namespace_entry in self.entries(entry.path):
+                    if namespace_entry.is_dir():
+                        self.walk_namespace(namespace_entry)
+        return self.scan
+
+    def walk_namespace(self, namespace_entry: os.DirEntry[str]) -> None:
+        namespace = namespace_entry.name
+        for entry in self.entries(namespace_entry.path):
+            if entry.is_file() and strip_suffix(entry.name) == namespace:
+                self.add(entry, "namespace", namespace=namespace, name=namespace)
+        self.walk_groups(namespace_entry.path, namespace)
+
+
+def scan_tree(root: Path) -> TreeScan:
+    """Every resource file below ``root`` in a stable order, and the files refused on the way."""
+    return _Walker(root).walk()

@@ -1,0 +1,149 @@
+"""Loading a must-gather tree into a :class:`~mom.manifest.store.Snapshot`.
+
+Owns: the load pipeline — find the resource root, walk it (:mod:`mom.manifest.layout`),
+decode every resource file, check each object belongs where it was found, choose discovery
+(the tree's own ``aggregated-discovery-*.yaml``, else the objects' kinds over mom's built-in
+table), and keep a cache of the parsed tree (:mod:`mom.manifest.cache`).
+Any bad file makes the load fail with one :class:`InvalidInput` naming every bad file.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from mom.api.errors import InvalidInput
+from mom.api.resources import GroupVersionResource, ObjectRef
+from mom.manifest import cache
+from mom.manifest.builtin_discovery import builtin_discovery, discovery_for_objects
+from mom.manifest.decoding import decode_files
+from mom.manifest.discovery import Discovery
+from mom.manifest.documents import kinds_by_resource, misplaced, objects_of
+from mom.manifest.layout import DISCOVERY_FILES, TreeFile, find_resource_root, scan_tree
+from mom.manifest.store import Location, Snapshot
+
+__all__ = ["default_cache_dir", "find_resource_root", "load_must_gather"]
+
+log = logging.getLogger(__name__)
+
+Object = dict[str, Any]
+
+
+def default_cache_dir() -> Path:
+    """``$MOM_CACHE_DIR``, else ``$XDG_CACHE_HOME/mom``, else ``~/.cache/mom``."""
+    if explicit := os.environ.get("MOM_CACHE_DIR"):
+        return Path(explicit)
+    if xdg := os.environ.get("XDG_CACHE_HOME"):
+        return Path(xdg) / "mom"
+    return Path.home() / ".cache" / "mom"
+
+
+def load_must_gather(path: Path, *, cache_dir: Path | None = None) -> Snapshot:
+    """The tree at ``path`` (or one directory down) as a snapshot; cached when ``cache_dir`` is set."""
+    root = find_resource_root(path)
+    scan = scan_tree(root)
+    fingerprint = cache.fingerprint(root, scan.files)
+    if cache_dir is not None and not scan.problems:
+        cached = cache.read_snapshot(cache_dir, fingerprint, root)
+        if cached is not None:
+            return cached
+    with _bulk_allocation():
+        decoded, problems = _decode_files(scan.files)
+    snapshot = _build_snapshot(root, decoded, scan.problems + problems)
+    if cache_dir is not None:
+        cache.write_snapshot(cache_dir, fingerprint, snapshot)
+    return snapshot
+
+
+@contextmanager
+def _bulk_allocation() -> Iterator[None]:
+    """Keep the cyclic GC from rescanning the growing object graph while decoding."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _decode_files(files: list[TreeFile]) -> tuple[list[tuple[TreeFile, Any]], list[tuple[str, str]]]:
+    """The decoded files, and ``(file, problem)`` for those that could not be decoded."""
+    outcomes = decode_files([f.path for f in files], [f.size for f in files])
+    pairs = list(zip(files, outcomes, strict=True))
+    problems = [(str(f.path), problem) for f, (_, found) in pairs for problem in found]
+    return [(f, document) for f, (document, found) in pairs if not found], problems
+
+
+def _build_snapshot(
+    root: Path, decoded: list[tuple[TreeFile, Any]], problems: list[tuple[str, str]]
+) -> Snapshot:
+    own_discovery = _own_discovery(decoded)
+    known = kinds_by_resource(own_discovery if own_discovery is not None else builtin_discovery())
+    locations: dict[tuple[str, str, str], Location] = {}
+    namespaces: dict[str, Object] = {}
+    for tree_file, document in decoded:
+        if tree_file.role == "discovery":
+            continue
+        file_problems: list[str] = []
+        objects = objects_of(document, tree_file, file_problems)
+        if tree_file.role == "namespace":
+            if objects and objects[0]["kind"] != "Namespace":
+                file_problems.append(
+                    f"kind: expected Namespace in {tree_file.relative}, found {objects[0]['kind']!r}"
+                )
+            elif objects:
+                namespaces[tree_file.namespace] = objects[0]
+        else:
+            misplaced(objects, tree_file, known, file_problems)
+            key = (tree_file.namespace, tree_file.group, tree_file.resource)
+            location = locations.setdefault(key, Location(*key))
+            if tree_file.role == "list":
+                location.list_items = objects
+            elif objects:
+                location.files[tree_file.name] = objects[0]
+        problems.extend((str(tree_file.path), problem) for problem in file_problems)
+    if problems:
+        _raise_problems(root, problems)
+    discovery = _choose_discovery(own_discovery, decoded, locations.values(), namespaces)
+    return Snapshot(locations.values(), namespaces, discovery, root=root)
+
+
+def _own_discovery(decoded: list[tuple[TreeFile, Any]]) -> Discovery | None:
+    documents = [(str(f.path), doc) for f, doc in decoded if f.role == "discovery"]
+    return Discovery.from_aggregated(documents) if documents else None
+
+
+def _choose_discovery(
+    own: Discovery | None,
+    decoded: list[tuple[TreeFile, Any]],
+    locations: Any,
+    namespaces: dict[str, Object],
+) -> Discovery:
+    """The tree's discovery where it has some; the objects over the built-ins for the rest."""
+    refs: list[tuple[ObjectRef, Object]] = [
+        (ObjectRef(GroupVersionResource("", "v1", "namespaces"), "", name), obj)
+        for name, obj in namespaces.items()
+    ]
+    for location in locations:
+        gvr = GroupVersionResource(location.group, "", location.resource)
+        for obj in [*(location.list_items or ()), *location.files.values()]:
+            refs.append((ObjectRef(gvr, location.namespace, ""), obj))
+    derived = discovery_for_objects(refs)
+    if own is None:
+        return derived
+    present = {DISCOVERY_FILES[f.name] for f, _ in decoded if f.role == "discovery"}
+    missing = [info for info in derived.resources() if (info.gvr.group == "") not in present]
+    return Discovery([*own.resources(), *missing])
+
+
+def _raise_problems(root: Path, problems: list[tuple[str, str]]) -> None:
+    if len({path for path, _ in problems}) == 1:
+        raise InvalidInput(problems[0][0], [problem for _, problem in problems])
+    raise InvalidInput(str(root), [f"{path}: {problem}" for path, problem in problems])

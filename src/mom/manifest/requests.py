@@ -1,0 +1,91 @@
+"""One recorded write request: what a mutation directory stores per request (FORMATS.md §2.3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mom.api.cluster import Action
+from mom.api.resources import GroupVersionKind, GroupVersionResource
+
+
+@dataclass(frozen=True, slots=True)
+class MutationRequest:
+    """A write as recorded: identity, routing metadata, and the exact body/options bytes.
+
+    ``body`` and ``options`` are the bytes of the files (Go-compatible YAML, or the raw bytes of
+    a merge/strategic-merge patch); comparison is byte-exact, as in the Go harness.
+    ``kind`` is read from the body for non-patch actions and is ``None`` for patches.
+    """
+
+    action: Action
+    gvr: GroupVersionResource
+    namespace: str
+    name: str
+    generate_name: str
+    kind: GroupVersionKind | None
+    body: bytes
+    options: bytes = b""
+    patch_type: str = ""
+    field_manager: str = ""
+    controller_instance_name: str = ""
+
+    @property
+    def identity(self) -> str:
+        """The id the Go harness prints: ``<Action>-<Kind>.<Version>.<Group>/<name><generateName>[<ns>]``."""
+        kind = self.kind.kind if self.kind else ""
+        version = self.kind.version if self.kind else self.gvr.version
+        group = self.kind.group if self.kind else self.gvr.group
+        return (
+            f"{self.action.value}-{kind}.{version}.{group}/{self.name}{self.generate_name}[{self.namespace}]"
+        )
+
+    def equality_key(self) -> tuple[Any, ...]:
+        """Everything the Go comparison looks at; file names and ordering are not part of it."""
+        return (
+            self.action,
+            self.patch_type,
+            self.field_manager,
+            self.controller_instance_name,
+            self.gvr,
+            self.kind,
+            self.namespace,
+            self.name,
+            self.generate_name,
+            self.body,
+            self.options,
+        )
+
+    def metadata_key(self) -> tuple[Any, ...]:
+        """What the metadata file says (used to pair up near-misses in diffs)."""
+        return (
+            self.action,
+            self.patch_type,
+            self.field_manager,
+            self.controller_instance_name,
+            self.gvr,
+            self.namespace,
+            self.name,
+            self.generate_name,
+        )
+
+    def metadata_wire(self) -> dict[str, Any]:
+        """The metadata file's document, keys as the current Go code writes them."""
+        wire: dict[str, Any] = {
+            "action": self.action.value,
+            "controllerInstanceName": self.controller_instance_name,
+            "generateName": self.generate_name,
+            "name": self.name,
+            "resourceType": {
+                "Group": self.gvr.group,
+                "Resource": self.gvr.resource,
+                "Version": self.gvr.version,
+            },
+        }
+        if self.field_manager:
+            wire["fieldManager"] = self.field_manager
+        if self.namespace:
+            wire["namespace"] = self.namespace
+        if self.patch_type:
+            wire["patchType"] = self.patch_type
+        return wire

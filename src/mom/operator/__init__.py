@@ -1,0 +1,14 @@
+"""The operator authoring SDK: an operator is a value, each controller a run-once function.
+
+Owns: :class:`Operator` and :class:`Controller`, the frozen :class:`RunContext` a controller
+receives (client, now, seeded random, logger, event recorder), running the controllers once
+in isolation, and the generated three-command line (``input-resources``, ``output-resources``,
+``apply-configuration``). Must not import: ``mom.inputs``, ``mom.testing``, ``mom.cli``.
+Entry points: :class:`Operator`, :func:`mom.operator.command.run_command`,
+:func:`mom.operator.run.apply_configuration`.
+"""
+
+from mom.operator.context import EventRecorder, RunContext
+from mom.operator.operator import Controller, Operator, SyncError
+
+__all__ = ["Controller", "EventRecorder", "Operator", "RunContext", "SyncError"]

@@ -1,0 +1,91 @@
+"""``apply-configuration``: input directory in, mutation directories and results out.
+
+The output directory holds ``controller-results.yaml`` and one mutation directory per cluster
+type that received mutations (FORMATS.md §3.5). Mutations no declared output allows are written
+under ``Unspecified/`` for inspection and make the run fail — they are never routed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from mom.api.cluster import UNSPECIFIED_DIR, ClusterType
+from mom.manifest.loader import load_must_gather
+from mom.manifest.mutationdir import write_mutation_dir
+from mom.manifest.requests import MutationRequest
+from mom.manifest.store import Snapshot
+from mom.operator.operator import Operator
+from mom.operator.run import RunOutcome, run_controllers
+from mom.operator.selection import select_controllers
+from mom.serialization import dump_go_yaml
+from mom.validation.outputs import Refusal, route_mutations
+
+log = logging.getLogger(__name__)
+
+RESULTS_FILE = "controller-results.yaml"
+
+
+@dataclass(frozen=True)
+class ApplyConfigurationOptions:
+    input_dir: Path
+    output_dir: Path
+    now: datetime
+    controllers: tuple[str, ...] = ("*",)
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class ApplyConfigurationResult:
+    outcome: RunOutcome
+    refused: tuple[Refusal, ...]
+
+    @property
+    def succeeded(self) -> bool:
+        return not self.outcome.failed and not self.refused
+
+    def problems(self) -> list[str]:
+        lines = [
+            f"controller {r.controller_name} {r.status.value}: {'; '.join(r.errors) or r.panic_stack}"
+            for r in self.outcome.results.results
+            if r.errors or r.panic_stack
+        ]
+        if self.refused:
+            lines.append(
+                f"{len(self.refused)} mutation(s) not declared in output-resources, written to "
+                f"{UNSPECIFIED_DIR}/: " + ", ".join(str(r) for r in self.refused)
+            )
+        return lines
+
+
+def apply_configuration(
+    operator: Operator, options: ApplyConfigurationOptions, snapshot: Snapshot | None = None
+) -> ApplyConfigurationResult:
+    """Run ``operator`` once on ``options.input_dir`` (or an already-loaded ``snapshot``)."""
+    enabled = select_controllers(operator.controller_names, options.controllers)
+    if snapshot is None:
+        snapshot = load_must_gather(options.input_dir)
+    outcome = run_controllers(operator, snapshot, now=options.now, enabled=enabled, seed=options.seed)
+    routed = route_mutations(outcome.requests, operator.outputs, snapshot.discovery)
+    write_output(options.output_dir, outcome, routed.allowed, routed.refused)
+    return ApplyConfigurationResult(outcome, routed.refused)
+
+
+def write_output(
+    output_dir: Path,
+    outcome: RunOutcome,
+    allowed: Mapping[ClusterType, Sequence[MutationRequest]],
+    refused: Sequence[Refusal],
+) -> None:
+    output_dir.mkdir(parents=True, exist_ok=True)
+    for cluster_type, requests in allowed.items():
+        write_mutation_dir(output_dir / str(cluster_type), requests)
+    if refused:
+        write_mutation_dir(output_dir / UNSPECIFIED_DIR, [r.request for r in refused])
+    results = output_dir / RESULTS_FILE
+    temporary = results.with_name(f".{RESULTS_FILE}.tmp")
+    temporary.write_text(dump_go_yaml(outcome.results.to_wire()), encoding="utf-8")
+    temporary.replace(results)

@@ -1,0 +1,108 @@
+"""The command line every :class:`Operator` gets for free: the operator contract.
+
+``input-resources`` and ``output-resources`` print the declared documents;
+``apply-configuration --input-dir --output-dir --now --controllers`` runs the operator once.
+Flag names are the Go ones, so the Go harness and ``mom test`` drive any operator alike.
+This module is a command-line boundary: it alone reads the wall clock (for a missing --now).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mom.api.errors import InvalidInput, MomError
+from mom.operator.apply_configuration import ApplyConfigurationOptions, apply_configuration
+from mom.operator.operator import Operator
+from mom.operator.selection import parse_controllers_flag
+from mom.serialization import dump_go_yaml
+
+log = logging.getLogger(__name__)
+
+
+def parse_now(text: str) -> datetime:
+    """An RFC 3339 instant with a zone (``2024-10-14T22:38:20Z``), as the ``--now`` flag takes."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput("--now", [f"Invalid value: {text!r}: not an RFC 3339 time"]) from exc
+    if moment.tzinfo is None:
+        raise InvalidInput("--now", [f"Invalid value: {text!r}: RFC 3339 needs a zone, e.g. 'Z'"])
+    return moment.astimezone(UTC)
+
+
+def format_now(moment: datetime) -> str:
+    """The ``--now`` text for an instant: RFC 3339 in UTC with a ``Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") + (
+        f".{moment.microsecond:06d}Z" if moment.microsecond else "Z"
+    )
+
+
+def build_parser(operator: Operator) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=operator.name, description=f"The {operator.name} operator.")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands.add_parser("input-resources", help="print the resources this operator reads")
+    commands.add_parser("output-resources", help="print the resources this operator may write")
+    apply = commands.add_parser("apply-configuration", help="run the controllers once on an input directory")
+    apply.add_argument("--input-dir", required=True, type=Path, help="must-gather tree of the inputs")
+    apply.add_argument("--output-dir", required=True, type=Path, help="where mutations and results go")
+    apply.add_argument("--now", help="RFC 3339 time the controllers see (default: the current time)")
+    apply.add_argument(
+        "--controllers",
+        action="append",
+        default=[],
+        help="'*', 'name' or '-name', comma separated or repeated (default '*')",
+    )
+    apply.add_argument("--seed", type=int, help="controller order seed (default: derived from --now)")
+    return parser
+
+
+def run_command(operator: Operator, argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run one of the three contract commands; returns the exit code."""
+    parser = build_parser(operator)
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose, 2), format="%(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        if args.command == "input-resources":
+            sys.stdout.write(dump_go_yaml(operator.input_resources().to_wire()))
+            return 0
+        if args.command == "output-resources":
+            sys.stdout.write(dump_go_yaml(operator.outputs.to_wire()))
+            return 0
+        return _apply_configuration(operator, args)
+    except InvalidInput as exc:
+        if exc.source == "--controllers":
+            parser.exit(2, f"{operator.name}: error: {exc}\n")
+        print(f"{operator.name}: error: {exc}", file=sys.stderr)
+        return 1
+    except MomError as exc:
+        print(f"{operator.name}: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _apply_configuration(operator: Operator, args: argparse.Namespace) -> int:
+    now = parse_now(args.now) if args.now else datetime.now(UTC).replace(microsecond=0)
+    options = ApplyConfigurationOptions(
+        input_dir=args.input_dir,
+        output_dir=args.output_dir,
+        now=now,
+        controllers=tuple(parse_controllers_flag(args.controllers)),
+        seed=args.seed,
+    )
+    if not options.input_dir.is_dir():
+        raise InvalidInput(str(options.input_dir), ["--input-dir is not a directory"])
+    result = apply_configuration(operator, options)
+    print(
+        f"controller order (seed {result.outcome.seed}): {', '.join(result.outcome.order)}",
+        file=sys.stderr,
+    )
+    for problem in result.problems():
+        print(f"{operator.name}: {problem}", file=sys.stderr)
+    return 0 if result.succeeded else 1

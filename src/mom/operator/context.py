@@ -1,0 +1,80 @@
+"""What one controller run receives: an explicit, frozen context and nothing ambient."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from mom.api.resources import GroupVersionResource
+from mom.client.client import Client
+
+EVENTS = GroupVersionResource("", "v1", "events")
+
+
+def format_time(moment: datetime) -> str:
+    """RFC 3339 with seconds, as Kubernetes writes ``metav1.Time`` (``2024-10-14T22:38:20Z``)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class EventRecorder:
+    """Records Kubernetes Events the way library-go's recorder names and shapes them.
+
+    Event names are ``<involved object>.<now as hex Unix nanoseconds>.<hash of type, reason and
+    message>``, so a run at a fixed ``now`` produces the same events every time.
+    """
+
+    client: Client
+    now: datetime
+    component: str
+    involved_object: dict[str, Any]
+
+    def event(self, event_type: str, reason: str, message: str) -> dict[str, Any]:
+        namespace = str(self.involved_object.get("namespace", "") or "default")
+        stamp = format_time(self.now)
+        nanos = int(self.now.timestamp()) * 1_000_000_000 + self.now.microsecond * 1000
+        digest = hashlib.sha256(f"{event_type}{reason}{message}".encode()).hexdigest()[-8:]
+        name = f"{self.involved_object.get('name', '')}.{nanos:x}.{digest}"
+        body = {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"creationTimestamp": None, "name": name, "namespace": namespace},
+            "involvedObject": dict(self.involved_object),
+            "reason": reason,
+            "message": message,
+            "source": {"component": self.component},
+            "firstTimestamp": stamp,
+            "lastTimestamp": stamp,
+            "count": 1,
+            "type": event_type,
+            "eventTime": None,
+            "reportingComponent": "",
+            "reportingInstance": "",
+        }
+        return self.client.create(EVENTS, body)
+
+    def normal(self, reason: str, message: str) -> dict[str, Any]:
+        return self.event("Normal", reason, message)
+
+    def warning(self, reason: str, message: str) -> dict[str, Any]:
+        return self.event("Warning", reason, message)
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Everything a controller may use during one run. ``client`` writes as this controller."""
+
+    controller_name: str
+    client: Client
+    now: datetime
+    random: random.Random
+    log: logging.LoggerAdapter[logging.Logger]
+    events: EventRecorder
+
+    @property
+    def now_rfc3339(self) -> str:
+        return format_time(self.now)

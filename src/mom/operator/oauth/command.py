@@ -1,0 +1,16 @@
+"""``oauth-operator``: the OAuth server operator's generated command line."""
+
+from __future__ import annotations
+
+import sys
+
+from mom.operator.command import run_command
+from mom.operator.oauth.operator import OAUTH_OPERATOR
+
+
+def main() -> None:
+    sys.exit(run_command(OAUTH_OPERATOR))
+
+
+if __name__ == "__main__":
+    main()

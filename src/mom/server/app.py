@@ -1,0 +1,204 @@
+"""The ASGI application: kube-apiserver requests answered from a :class:`ServedCluster`.
+
+Owns HTTP: turning an ASGI request into an :class:`~mom.client.messages.ApiRequest`, routing it
+(discovery, ``/version`` and health, GET and LIST with ``Table`` output, WATCH streams, writes),
+and sending JSON back — always JSON, whatever protobuf the client would have preferred.
+Runs under any ASGI server; :mod:`mom.server.runner` runs it under uvicorn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl
+
+from mom.api.errors import InvalidInput, MomError, NotFound
+from mom.client.messages import ApiRequest, ApiResponse, object_response
+from mom.client.paths import DiscoveryPath, ResourcePath, parse_path
+from mom.client.transport import CONTROLLER_HEADER, SnapshotTransport
+from mom.manifest.selectors import FieldSelector, LabelSelector
+from mom.server.cluster import ServedCluster
+from mom.server.discovery import discovery_response
+from mom.server.mutations import WriteHandler
+from mom.server.openapi import PREFIX as OPENAPI_PREFIX
+from mom.server.openapi import openapi_response
+from mom.server.statuses import status
+from mom.server.tables import columns_for, render_table, wants_table
+from mom.server.watch import WatchRequest, watch_events
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_HEALTH = frozenset({"/healthz", "/readyz", "/livez"})
+
+
+@dataclass
+class ServeApp:
+    """Answers kube API requests; ``clock`` gives "now" for ages in tables."""
+
+    cluster: ServedCluster
+    transport: SnapshotTransport
+    writes: WriteHandler
+    clock: Callable[[], datetime]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        request = await _request_of(scope, receive)
+        target = parse_path(request.path)
+        if request.method == "GET" and isinstance(target, ResourcePath) and _is_watch(request, target):
+            stream = self._watch(request, target)
+            if isinstance(stream, ApiResponse):
+                await _send_response(send, stream)
+            else:
+                await _send_stream(send, receive, stream)
+            return
+        await _send_response(send, self.respond(request, target))
+
+    def respond(self, request: ApiRequest, target: ResourcePath | DiscoveryPath | None) -> ApiResponse:
+        """The answer to any request but a watch."""
+        if isinstance(target, ResourcePath) and request.method in _WRITES:
+            return self.writes.handle(request, target)
+        if request.method not in ("GET", "HEAD"):
+            return status(405, "MethodNotAllowed", f"{request.method} {request.path} is not supported")
+        if isinstance(target, DiscoveryPath):
+            return discovery_response(self.transport, request, target)
+        if isinstance(target, ResourcePath):
+            try:
+                return self._read(request, target)
+            except NotFound as exc:
+                return status(404, "NotFound", str(exc), target)
+            except InvalidInput as exc:
+                return status(400, "BadRequest", str(exc), target)
+            except MomError as exc:
+                return status(500, "InternalError", str(exc), target)
+        path = request.path.rstrip("/")
+        if path in _HEALTH:
+            return ApiResponse(200, b"ok", "text/plain")
+        if path.startswith(OPENAPI_PREFIX):
+            return openapi_response(self.cluster.snapshot.discovery, request.path)
+        return self.transport.handle(request)
+
+    def _read(self, request: ApiRequest, target: ResourcePath) -> ApiResponse:
+        if target.subresource:
+            message = f"subresource {target.subresource!r} is not served from a snapshot"
+            return status(404, "NotFound", message, target)
+        table = wants_table(request.headers.get("accept", ""))
+        if target.name:
+            obj = self.cluster.get(target.gvr, target.namespace, target.name)
+            if not table:
+                return object_response(obj)
+            items = [obj]
+        else:
+            label = request.param("labelSelector")
+            field = request.param("fieldSelector")
+            items = self.cluster.list(
+                target.gvr,
+                target.namespace,
+                LabelSelector.parse(label) if label else None,
+                FieldSelector.parse(field) if field else None,
+            )
+            if not table:
+                list_kind = self.cluster.snapshot.list_kind(target.gvr)
+                return object_response(
+                    {
+                        "apiVersion": list_kind.api_version,
+                        "kind": list_kind.kind,
+                        "metadata": {"resourceVersion": self.cluster.resource_version},
+                        "items": items,
+                    }
+                )
+        columns = columns_for(self.cluster.snapshot, target.gvr)
+        include = request.param("includeObject", "Metadata")
+        document = render_table(columns, items, self.clock(), include, self.cluster.resource_version)
+        return object_response(document)
+
+    def _watch(self, request: ApiRequest, target: ResourcePath) -> AsyncIterator[bytes] | ApiResponse:
+        try:
+            kind = self.cluster.snapshot.list_kind(target.gvr)
+            watch = WatchRequest.of(request, target.gvr, target.namespace, target.name)
+        except NotFound as exc:
+            return status(404, "NotFound", str(exc), target)
+        except InvalidInput as exc:
+            return status(400, "BadRequest", str(exc), target)
+        item_kind = type(kind)(kind.group, kind.version, kind.kind.removesuffix("List"))
+        return watch_events(self.cluster, watch, item_kind)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.writes.log.flush()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def _is_watch(request: ApiRequest, target: ResourcePath) -> bool:
+    return request.param("watch") in ("true", "1") and not target.subresource
+
+
+async def _request_of(scope: Scope, receive: Receive) -> ApiRequest:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
+    if (controller := headers.get(CONTROLLER_HEADER.lower())) is not None:
+        headers[CONTROLLER_HEADER] = controller  # the transport reads it by its canonical name
+    query = tuple(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+    return ApiRequest(scope["method"], scope["path"], query, headers, b"".join(chunks))
+
+
+def _headers(content_type: str) -> list[tuple[bytes, bytes]]:
+    return [(b"content-type", content_type.encode("latin-1")), (b"cache-control", b"no-cache, private")]
+
+
+async def _send_response(send: Send, response: ApiResponse) -> None:
+    headers = [*_headers(response.content_type), (b"content-length", str(len(response.body)).encode())]
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+async def _send_stream(send: Send, receive: Receive, chunks: AsyncIterator[bytes]) -> None:
+    """Send ``chunks`` as they come until they end or the client goes away."""
+    await send({"type": "http.response.start", "status": 200, "headers": _headers("application/json")})
+    gone = asyncio.ensure_future(_disconnected(receive))
+    try:
+        while True:
+            following = asyncio.ensure_future(anext(chunks))
+            await asyncio.wait({following, gone}, return_when=asyncio.FIRST_COMPLETED)
+            if gone.done():
+                following.cancel()
+                with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+                    await following
+                return
+            try:
+                chunk = following.result()
+            except StopAsyncIteration:
+                break
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+    finally:
+        gone.cancel()
+        aclose = getattr(chunks, "aclose", None)
+        if aclose is not None:
+            await aclose()

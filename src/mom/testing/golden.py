@@ -1,0 +1,89 @@
+"""Golden output directories: what an actual output may contain, and replacing expected ones.
+
+An apply-configuration output holds ``controller-results.yaml``, one mutation directory per
+cluster type, and the two logs the harness adds. ``Unspecified/`` holds mutations no declared
+output allows; it is reported, and never copied into ``expected-output/`` (the Go harness
+would store it there and then refuse its own expected output).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR, ClusterType
+from mom.manifest.equivalence import CONTROLLER_RESULTS_FILE, Difference, is_event
+from mom.manifest.mutationdir import read_mutation_dir
+from mom.manifest.requests import MutationRequest
+from mom.testing.runner import LOG_FILES
+
+GOLDEN_ENTRIES = (CONTROLLER_RESULTS_FILE, *(c.value for c in CLUSTER_TYPES))
+"""What an expected output consists of."""
+ALLOWED_ENTRIES = frozenset((*GOLDEN_ENTRIES, *LOG_FILES))
+
+
+def unexpected_entries(output_dir: Path) -> list[str]:
+    """Top-level names in an actual output that are neither golden content, logs nor Unspecified/."""
+    if not output_dir.is_dir():
+        return []
+    return sorted(
+        entry.name
+        for entry in output_dir.iterdir()
+        if entry.name not in ALLOWED_ENTRIES and entry.name != UNSPECIFIED_DIR
+    )
+
+
+def undeclared_mutations(output_dir: Path) -> list[str]:
+    """Identities of the requests in ``Unspecified/`` (empty when there is none)."""
+    return [request.identity for request in read_mutation_dir(output_dir / UNSPECIFIED_DIR)]
+
+
+def read_requests_by_cluster_type(output_dir: Path) -> dict[ClusterType, list[MutationRequest]]:
+    """The mutation directory of every cluster type (empty lists for missing directories)."""
+    return {
+        cluster_type: read_mutation_dir(output_dir / cluster_type.value) for cluster_type in CLUSTER_TYPES
+    }
+
+
+def differences_from_nothing(output_dir: Path) -> list[Difference]:
+    """Differences when there is no expected output: every mutation but events is one too many."""
+    return [
+        Difference(
+            cluster_type.value,
+            request.identity,
+            "extra",
+            "the test has no expected-output/, so it expects no mutations",
+        )
+        for cluster_type, requests in read_requests_by_cluster_type(output_dir).items()
+        for request in requests
+        if not is_event(request)
+    ]
+
+
+def replace_expected_output(actual_dir: Path, expected_dir: Path) -> None:
+    """Make ``expected_dir`` a copy of the golden content of ``actual_dir``.
+
+    The new content is assembled beside ``expected_dir`` and swapped in by renames, so a crash
+    leaves either the old expected output or the new one (plus a stray hidden directory), never
+    a half-written one. Logs and ``Unspecified/`` are not copied.
+    """
+    parent = expected_dir.parent
+    staging = Path(tempfile.mkdtemp(prefix=f".{expected_dir.name}.new.", dir=parent))
+    try:
+        for name in GOLDEN_ENTRIES:
+            source = actual_dir / name
+            if source.is_dir():
+                shutil.copytree(source, staging / name)
+            elif source.is_file():
+                shutil.copy2(source, staging / name)
+        retired: Path | None = None
+        if expected_dir.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{expected_dir.name}.old.", dir=parent))
+            expected_dir.rename(retired / expected_dir.name)
+        staging.rename(expected_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)

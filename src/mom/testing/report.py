@@ -1,0 +1,117 @@
+"""Results of golden tests and the text a person reads about them.
+
+The same rendering serves the ``mom test`` command (stderr), junit failure bodies and pytest's
+failure representation, so a failing case reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from mom.manifest.equivalence import Difference, render_differences
+from mom.testing.cases import Case
+from mom.testing.runner import ProcessOutcome
+
+REPORT_LOG_LINES = 20
+"""Lines of stderr shown in a failure report (junit keeps a longer tail)."""
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    """The case could not be judged: the operator did not start or ran out of time."""
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    """What happened to one test directory."""
+
+    case: Case
+    outcome: Outcome
+    reasons: tuple[str, ...] = ()
+    """Why it failed, one line each (exit status, undeclared mutations, topology...)."""
+    differences: tuple[Difference, ...] = ()
+    """Expected vs actual output; reported after the reasons."""
+    process: ProcessOutcome | None = None
+    output_dir: Path | None = None
+    """Where the actual output is kept (``None`` once deleted by the preserve policy)."""
+    stdout_tail: str = ""
+    stderr_tail: str = ""
+    replaced: bool = False
+    """The expected output was rewritten from this run."""
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome is Outcome.PASSED
+
+    @property
+    def duration(self) -> float:
+        return self.process.duration if self.process is not None else 0.0
+
+    @property
+    def message(self) -> str:
+        """One line: the first reason, or the count of output mismatches."""
+        if self.reasons:
+            return self.reasons[0]
+        if self.differences:
+            count = len(self.differences)
+            return f"expected output mismatch: {count} difference{'s' if count != 1 else ''}"
+        return ""
+
+    def failure_report(self) -> str:
+        """Everything a person needs to see why this case failed."""
+        description = self.case.description
+        lines = [f"{self.outcome.value.upper()}: {self.case.relative_name} ({description.test_name})"]
+        if self.process is not None:
+            exit_text = "none" if self.process.exit_code is None else str(self.process.exit_code)
+            lines.append(f"  command: {shlex.join(self.process.command)}")
+            lines.append(
+                f"  exit code: {exit_text} (wanted: {'non-zero' if description.wants_non_zero_exit else '0'})"
+            )
+        lines.extend(f"  {reason}" for reason in self.reasons)
+        if self.differences:
+            lines.extend("  " + line for line in render_differences(self.differences).splitlines())
+        if self.output_dir is not None:
+            lines.append(f"  actual output: {self.output_dir}")
+        stderr_lines = self.stderr_tail.splitlines()[-REPORT_LOG_LINES:]
+        if stderr_lines:
+            lines.append(f"  stderr (last {len(stderr_lines)} lines):")
+            lines.extend(f"    | {line}" for line in stderr_lines)
+        return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class SuiteResult:
+    """All cases of one run, in the order they ran."""
+
+    results: tuple[CaseResult, ...] = field(default_factory=tuple)
+    duration: float = 0.0
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for r in self.results if r.passed)
+
+    @property
+    def failed(self) -> int:
+        return len(self.results) - self.passed
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    def summary_line(self) -> str:
+        """``N passed, M failed``: the line CI reads."""
+        return f"{self.passed} passed, {self.failed} failed"
+
+
+def undeclared_mutations_reason(identities: Sequence[str]) -> str:
+    count = len(identities)
+    noun = "mutation was" if count == 1 else "mutations were"
+    return f"{count} {noun} not declared in output-resources (written to Unspecified/): " + ", ".join(
+        identities
+    )

@@ -1,0 +1,119 @@
+"""Running one case: the operator binary as a subprocess, its logs, its exit status.
+
+The binary is spawned directly (no shell) as ``<bin> apply-configuration --input-dir …
+--output-dir … [--now …] [--controllers a,b]`` in a new process group, with stdout and stderr
+written to ``stdout.log`` / ``stderr.log`` in the output directory. On timeout the whole
+process group is killed, so helpers the operator started do not outlive the test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mom.testing.cases import Case
+
+STDOUT_LOG = "stdout.log"
+STDERR_LOG = "stderr.log"
+LOG_FILES = (STDOUT_LOG, STDERR_LOG)
+LOG_TAIL_BYTES = 512 * 1024
+"""How much of each log a report keeps (the end, where the error usually is)."""
+
+Clock = Callable[[], float]
+"""A monotonic clock in seconds; only durations are measured, never the time of day."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessOutcome:
+    """How the operator process ended."""
+
+    command: tuple[str, ...]
+    exit_code: int | None
+    """``None`` when the process could not be started or was killed on timeout."""
+    duration: float
+    timed_out: bool = False
+    start_error: str = ""
+
+    @property
+    def succeeded(self) -> bool:
+        return self.exit_code == 0
+
+
+def resolve_binary(binary_name: str, working_dir: Path) -> str:
+    """Resolve ``binaryName`` as Go's exec does: paths against the working dir, bare names on PATH."""
+    if os.sep in binary_name or (os.altsep and os.altsep in binary_name):
+        return str(working_dir / binary_name)
+    found = shutil.which(binary_name)
+    return found if found is not None else binary_name
+
+
+def build_command(binary: str, case: Case, output_dir: Path) -> tuple[str, ...]:
+    """The argv of one apply-configuration run of ``case``."""
+    description = case.description
+    command = [
+        binary,
+        "apply-configuration",
+        "--input-dir",
+        str(case.input_dir),
+        "--output-dir",
+        str(output_dir),
+    ]
+    if description.now:
+        command += ["--now", description.now]
+    if description.controllers:
+        command += ["--controllers", ",".join(description.controllers)]
+    return tuple(command)
+
+
+def run_operator(
+    command: Sequence[str], output_dir: Path, timeout: float, clock: Clock = time.monotonic
+) -> ProcessOutcome:
+    """Run ``command`` with its logs in ``output_dir`` (created), killing it after ``timeout`` s."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    started = clock()
+    with (output_dir / STDOUT_LOG).open("wb") as stdout, (output_dir / STDERR_LOG).open("wb") as stderr:
+        try:
+            process = subprocess.Popen(
+                list(command),
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            return ProcessOutcome(
+                tuple(command), None, clock() - started, start_error=f"{command[0]}: {reason}"
+            )
+        try:
+            exit_code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            return ProcessOutcome(tuple(command), None, clock() - started, timed_out=True)
+    return ProcessOutcome(tuple(command), exit_code, clock() - started)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def read_log_tail(output_dir: Path, name: str, limit: int = LOG_TAIL_BYTES) -> str:
+    """The last ``limit`` bytes of a log file as text ("" when absent)."""
+    path = output_dir / name
+    try:
+        with path.open("rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - limit))
+            data = handle.read()
+    except OSError:
+        return ""
+    return data.decode("utf-8", errors="replace")

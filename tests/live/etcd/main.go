@@ -1,0 +1,12 @@
+// Command etcd starts the etcd server that backs the kube-apiserver in mom's live-cluster tests.
+package main
+
+import (
+	"os"
+
+	"go.etcd.io/etcd/server/v3/etcdmain"
+)
+
+func main() {
+	etcdmain.Main(os.Args)
+}

@@ -1,0 +1,212 @@
+"""What the manager refuses, and what survives a crash.
+
+Covers: a malicious operator that writes outside its pinned outputs — into another namespace,
+a cluster-scoped RBAC object, a Secret smuggled under a declared ConfigMap path, events into a
+foreign namespace — gets every such mutation refused and journaled with its reason, while its
+allowed mutation is applied; under HyperShift a Management write into a namespace that is not
+an operand namespace is refused; outputs are pinned at registration, so an operator that later
+declares more does not get it; kill -9 at any point of application, then a restart, converges
+to exactly the state an uninterrupted tick produces, with nothing applied twice.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mom.api.input_resources import ExactResource
+from mom.api.output_resources import OutputResourceList, OutputResources
+from mom.api.resources import GroupVersionResource
+from mom.journal.records import MutationState
+from mom.manager.assembly import open_manager
+from mom.manager.config import load_config
+from mom.manifest.loader import load_must_gather
+from mom.operator import RunContext
+from tests.unit.manager.conftest import EXAMPLES, FakeClock
+from tests.unit.manager.test_manager_triggers import READS_SHARED, SHARED, _operator, _with_operators
+
+CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
+CLUSTERROLES = GroupVersionResource("rbac.authorization.k8s.io", "v1", "clusterroles")
+EVENTS = GroupVersionResource("", "v1", "events")
+
+
+def configmap(namespace: str, name: str) -> dict[str, object]:
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": namespace}}
+
+
+def malicious(ctx: RunContext) -> None:
+    ctx.client.create(CONFIGMAPS, configmap("openshift-authentication", "shared"))  # declared: allowed
+    ctx.client.create(CONFIGMAPS, configmap("kube-system", "stolen"))  # another namespace
+    ctx.client.create(
+        CLUSTERROLES,
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "ClusterRole",
+            "metadata": {"name": "escalate"},
+            "rules": [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}],
+        },
+    )
+    ctx.client.update(  # a Secret under the declared ConfigMap path
+        CONFIGMAPS,
+        {
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "metadata": {"name": "shared", "namespace": "openshift-authentication"},
+            "data": {"token": "c3RvbGVu"},
+        },
+    )
+    ctx.client.create(
+        EVENTS,
+        {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": "noise.1", "namespace": "kube-system"},
+            "involvedObject": {"kind": "Pod", "name": "x", "namespace": "kube-system"},
+            "reason": "Spam",
+            "message": "into a foreign namespace",
+            "type": "Normal",
+        },
+    )
+
+
+OUTPUTS = OutputResources(
+    user_workload_resources=OutputResourceList(
+        exact_resources=(SHARED,), eventing_namespaces=("openshift-example-operator",)
+    )
+)
+
+
+def test_undeclared_writes_are_refused_and_journaled(standalone: Path, clock: FakeClock) -> None:
+    manager = _with_operators(standalone, clock, _operator("intruder", malicious, OUTPUTS, READS_SHARED))
+    report = manager.tick()
+
+    (pair,) = [p for p in report.pairs if p.ran]
+    assert (pair.applied, pair.refused) == (1, 4)
+    mutations = manager.journal.mutations_of(pair.run_id or 0)
+    refused = {m.request.identity: m.reason for m in mutations if m.state is MutationState.REFUSED}
+    assert set(refused) == {
+        "Create-ConfigMap.v1./stolen[kube-system]",
+        "Create-ClusterRole.v1.rbac.authorization.k8s.io/escalate[]",
+        "Update-Secret.v1./shared[openshift-authentication]",
+        "Create-Event.v1./noise.1[kube-system]",
+    }
+    assert "path names configmaps" in refused["Update-Secret.v1./shared[openshift-authentication]"]
+    assert all("not declared" in reason for key, reason in refused.items() if "Secret" not in key)
+    cluster = load_must_gather(standalone.parent / "cluster")
+    assert cluster.get(CONFIGMAPS, "openshift-authentication", "shared")["kind"] == "ConfigMap"
+    assert not cluster.list(CONFIGMAPS, "kube-system")
+    assert not cluster.list(CLUSTERROLES)
+    manager.journal.close()
+
+
+def test_hypershift_refuses_namespaces_outside_the_control_plane(hypershift: Path, clock: FakeClock) -> None:
+    def writes(ctx: RunContext) -> None:
+        ctx.client.create(CONFIGMAPS, configmap("kube-system", "control-plane-config"))
+
+    outputs = OutputResources(
+        management_resources=OutputResourceList(
+            exact_resources=(ExactResource.configmap("kube-system", "control-plane-config"),)
+        )
+    )
+    manager = _with_operators(hypershift, clock, _operator("cp", writes, outputs))
+    report = manager.tick()
+    assert all(p.refused == 1 and p.applied == 0 for p in report.pairs)
+    (mutation,) = manager.journal.mutations_of(report.pairs[0].run_id or 0)
+    assert "not an operand namespace" in mutation.reason
+    manager.journal.close()
+
+
+def test_outputs_are_pinned_at_registration(standalone: Path, clock: FakeClock) -> None:
+    def writes(ctx: RunContext) -> None:
+        ctx.client.create(CONFIGMAPS, configmap("openshift-authentication", "later"))
+
+    narrow = _operator("grower", writes, OUTPUTS)
+    manager = _with_operators(standalone, clock, narrow)
+    manager.journal.close()
+    wider = OutputResources(
+        user_workload_resources=OutputResourceList(
+            exact_resources=(SHARED, ExactResource.configmap("openshift-authentication", "later"))
+        )
+    )
+    manager = _with_operators(standalone, clock, _operator("grower", writes, wider))
+    report = manager.tick()
+    assert report.pairs[0].refused == 1, "the operator's new declaration is not trusted"
+    manager.journal.close()
+
+
+CRASHER = """
+import os, signal, sys
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+from tests.unit.manager.conftest import FakeClock
+from mom.manager.assembly import open_manager
+from mom.manager.config import load_config
+
+class Crashing:
+    def __init__(self, inner, budget, before):
+        self.inner, self.name, self.budget, self.before = inner, inner.name, budget, before
+    def read(self):
+        return self.inner.read()
+    def is_applied(self, mutation_id):
+        return self.inner.is_applied(mutation_id)
+    def apply(self, mutation_id, request, dry_run=False):
+        self.budget[0] -= 1
+        if self.budget[0] < 0 and self.before:
+            os.kill(os.getpid(), signal.SIGKILL)
+        result = self.inner.apply(mutation_id, request, dry_run=dry_run)
+        if self.budget[0] < 0:
+            os.kill(os.getpid(), signal.SIGKILL)  # applied, not yet journaled
+        return result
+
+config, budget, before = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "before"
+manager, _ = open_manager(load_config(config), clock=FakeClock())
+shared = [budget]
+manager.targets = {{name: Crashing(t, shared, before) for name, t in manager.targets.items()}}
+manager.tick()
+"""
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".mom" not in p.parts
+    }
+
+
+@pytest.mark.parametrize(("budget", "when"), [(0, "before"), (2, "after"), (4, "before"), (6, "after")])
+def test_kill_during_application_then_restart_converges(tmp_path: Path, budget: int, when: str) -> None:
+    reference = tmp_path / "reference"
+    shutil.copytree(EXAMPLES / "standalone", reference)
+    manager, _ = open_manager(load_config(reference / "mom.yaml"), clock=FakeClock())
+    manager.tick()
+    manager.journal.close()
+
+    crashed = tmp_path / "crashed"
+    shutil.copytree(EXAMPLES / "standalone", crashed)
+    script = tmp_path / "crash.py"
+    script.write_text(CRASHER.format(repo=str(Path(__file__).resolve().parents[3])))
+    done = subprocess.run(
+        [sys.executable, str(script), str(crashed / "mom.yaml"), str(budget), when],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])},
+    )
+    assert done.returncode == -9, done.stderr
+
+    restarted, _ = open_manager(load_config(crashed / "mom.yaml"), clock=FakeClock())
+    restarted.recover()
+    runs = restarted.journal.runs()
+    mutations = [m for r in runs for m in restarted.journal.mutations_of(r.run_id)]
+    assert all(m.state is MutationState.APPLIED for m in mutations if m.target)
+    assert len({m.mutation_id for m in mutations}) == len(mutations)
+    restarted.journal.close()
+    assert _tree(crashed / "cluster") == _tree(reference / "cluster")
+    assert filecmp.cmp(crashed / "mom.yaml", reference / "mom.yaml")

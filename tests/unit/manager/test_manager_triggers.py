@@ -1,0 +1,189 @@
+"""When the manager runs an operator, and what it notices about operators that misbehave.
+
+Covers: a tick on unchanged inputs runs nothing; a changed input reruns only the operators
+that read it; a restarted manager remembers the last digests from the journal instead of
+rerunning everything; resync reruns after its interval; a failing operator backs off; an
+operator that keeps changing the cluster is reported as not converging; two operators that
+keep undoing each other's writes are reported as fighting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mom.api.input_resources import ExactResource, InputResources, ResourceList
+from mom.api.output_resources import OutputResourceList, OutputResources
+from mom.api.resources import GroupVersionResource
+from mom.manager.assembly import open_manager
+from mom.manager.config import OperatorSpec, load_config
+from mom.manager.loop import Manager
+from mom.manager.operators import InProcessRunner
+from mom.operator import Controller, Operator, RunContext, SyncError
+from mom.operator.oauth.operator import OAUTH_OPERATOR
+from tests.unit.manager.conftest import FakeClock
+
+CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
+
+
+def oauth_only(config_path: Path) -> Path:
+    text = config_path.read_text()
+    head, _, _ = text.partition("- name: sample-operator")
+    config_path.write_text(head + text[text.index("clusters:") :])
+    return config_path
+
+
+def ran(manager: Manager, clock: FakeClock, seconds: float = 60) -> list[str]:
+    clock.advance(seconds)
+    report = manager.tick()
+    return sorted(f"{p.operator}:{p.trigger}" for p in report.pairs if p.ran)
+
+
+def test_unchanged_inputs_run_nothing(standalone: Path, clock: FakeClock) -> None:
+    manager, _ = open_manager(load_config(oauth_only(standalone)), clock=clock)
+    assert ran(manager, clock) == ["oauth-operator:first run"]
+    # Its own writes (the Deployment and status it reads back) change its inputs; it reruns
+    # until what it writes is what is there, then settles.
+    settling = [ran(manager, clock) for _ in range(3)]
+    assert settling[0] == ["oauth-operator:inputs changed"]
+    assert [] in settling
+    assert ran(manager, clock) == []
+    assert ran(manager, clock) == []
+    manager.journal.close()
+
+
+def test_a_changed_input_reruns_only_its_readers(standalone: Path, clock: FakeClock) -> None:
+    def observe(ctx: RunContext) -> None:
+        ctx.client.get_or_none(CONFIGMAPS, "shared", "openshift-authentication")
+
+    manager = _with_operators(
+        standalone, clock, OAUTH_OPERATOR, _operator("watcher", observe, SHARED_OUT, READS_SHARED)
+    )
+    for _ in range(4):
+        ran(manager, clock)
+    assert ran(manager, clock) == []
+    cluster = standalone.parent / "cluster"
+    oauths = cluster / "cluster-scoped-resources" / "config.openshift.io" / "oauths.yaml"
+    oauths.write_text(oauths.read_text().replace("28800", "3600"))
+    assert ran(manager, clock) == ["oauth-operator:inputs changed"]
+    settling = [ran(manager, clock) for _ in range(3)]
+    assert all(runs in ([], ["oauth-operator:inputs changed"]) for runs in settling)
+    shared = cluster / "namespaces" / "openshift-authentication" / "core" / "configmaps" / "shared.yaml"
+    shared.parent.mkdir(parents=True, exist_ok=True)
+    shared.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n  namespace: openshift-authentication\n"
+    )
+    assert ran(manager, clock) == ["watcher:inputs changed"]
+    manager.journal.close()
+
+
+def test_restart_remembers_digests(standalone: Path, clock: FakeClock) -> None:
+    config = load_config(oauth_only(standalone))
+    manager, _ = open_manager(config, clock=clock)
+    for _ in range(4):
+        ran(manager, clock)
+    manager.journal.close()
+    restarted, _ = open_manager(config, clock=clock)
+    assert ran(restarted, clock) == []
+    assert ran(restarted, clock, seconds=700) == ["oauth-operator:resync"], "resync is 600 s"
+    restarted.journal.close()
+
+
+def _operator(
+    name: str, sync: object, outputs: OutputResources, inputs: InputResources | None = None
+) -> Operator:
+    return Operator(
+        name=name,
+        inputs=inputs or InputResources(),
+        outputs=outputs,
+        controllers=(Controller(f"{name}-Only", sync),),  # type: ignore[arg-type]
+    )
+
+
+def _with_operators(config_path: Path, clock: FakeClock, *operators: Operator) -> Manager:
+    config = load_config(config_path)
+    specs = tuple(OperatorSpec(name=o.name, python="unused:unused", resync=600) for o in operators)
+    config = type(config)(**{**config.__dict__, "operators": specs})
+    from mom.manager import assembly
+
+    original = assembly.build_runners
+    assembly.build_runners = lambda cfg: {s.name: InProcessRunner(s, o) for s, o in zip(specs, operators)}  # type: ignore[assignment]
+    try:
+        manager, _ = open_manager(config, clock=clock)
+    finally:
+        assembly.build_runners = original
+    return manager
+
+
+SHARED = ExactResource.configmap("openshift-authentication", "shared")
+SHARED_OUT = OutputResources(user_workload_resources=OutputResourceList(exact_resources=(SHARED,)))
+READS_SHARED = InputResources(apply_configuration_resources=ResourceList(exact_resources=(SHARED,)))
+
+
+def _writer(value: str):  # type: ignore[no-untyped-def]
+    def sync(ctx: RunContext) -> None:
+        ctx.client.apply(
+            CONFIGMAPS,
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": "shared", "namespace": "openshift-authentication"},
+                "data": {"owner": value},
+            },
+            field_manager=ctx.controller_name,
+            force=True,
+        )
+
+    return sync
+
+
+def test_fighting_operators_are_reported(standalone: Path, clock: FakeClock) -> None:
+    manager = _with_operators(
+        standalone,
+        clock,
+        _operator("left", _writer("left"), SHARED_OUT, READS_SHARED),
+        _operator("right", _writer("right"), SHARED_OUT, READS_SHARED),
+    )
+    warnings: list[str] = []
+    for _ in range(4):
+        clock.advance(60)
+        warnings += manager.tick().warnings
+    assert any("fight over configmaps openshift-authentication/shared" in w for w in warnings), warnings
+    manager.journal.close()
+
+
+def test_non_converging_operator_is_reported(standalone: Path, clock: FakeClock) -> None:
+    def bump(ctx: RunContext) -> None:
+        current = ctx.client.get_or_none(CONFIGMAPS, "shared", "openshift-authentication") or {}
+        count = int((current.get("data") or {}).get("count", "0"))
+        ctx.client.apply(
+            CONFIGMAPS,
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": "shared", "namespace": "openshift-authentication"},
+                "data": {"count": str(count + 1)},
+            },
+            field_manager=ctx.controller_name,
+        )
+
+    manager = _with_operators(standalone, clock, _operator("counter", bump, SHARED_OUT, READS_SHARED))
+    warnings: list[str] = []
+    for _ in range(5):
+        clock.advance(60)
+        warnings += manager.tick().warnings
+    assert any("counter on standalone does not converge" in w for w in warnings), warnings
+    manager.journal.close()
+
+
+def test_failing_operator_backs_off(standalone: Path, clock: FakeClock) -> None:
+    def fail(ctx: RunContext) -> None:
+        raise SyncError("broken")
+
+    manager = _with_operators(standalone, clock, _operator("broken", fail, SHARED_OUT, READS_SHARED))
+    assert ran(manager, clock, 0) == ["broken:first run"]
+    manager.config.__dict__  # the config is frozen; backoff comes from the schedule
+    state = manager.schedule.state(("broken", "standalone"))
+    assert state.failures == 1 and state.backoff_until is not None
+    # Inputs unchanged and no resync due: nothing reruns, even after the backoff.
+    assert ran(manager, clock, 1) == []
+    manager.journal.close()
