@@ -11,10 +11,7 @@ outputs pinned when the operator was registered.
 from __future__ import annotations
 
 import importlib
-import os
-import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +28,7 @@ from mom.manifest.requests import MutationRequest
 from mom.manifest.store import Snapshot
 from mom.operator import Operator
 from mom.operator.command import format_now
+from mom.operator.executables import find_executable
 from mom.operator.run import run_controllers
 from mom.operator.selection import select_controllers
 from mom.serialization import load_document
@@ -183,10 +181,8 @@ def read_operator_output(output_dir: Path) -> tuple[ControllerResults | None, tu
 
 
 def resolve_executable(name: str, working_dir: Path) -> str:
-    """A path relative to the config file, a name on PATH, or a script beside this interpreter."""
-    if os.sep in name:
-        return str((working_dir / name).resolve())
-    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    """The operator's executable: a path relative to the config file, or a name on PATH."""
+    found = find_executable(name, working_dir)
     if found is None:
         raise InvalidInput(name, ["operator executable not found on PATH"])
     return found

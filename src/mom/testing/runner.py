@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -18,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mom.operator.executables import find_executable
 from mom.testing.cases import Case
 
 STDOUT_LOG = "stdout.log"
@@ -47,11 +47,9 @@ class ProcessOutcome:
 
 
 def resolve_binary(binary_name: str, working_dir: Path) -> str:
-    """Resolve ``binaryName`` as Go's exec does: paths against the working dir, bare names on PATH."""
-    if os.sep in binary_name or (os.altsep and os.altsep in binary_name):
-        return str(working_dir / binary_name)
-    found = shutil.which(binary_name)
-    return found if found is not None else binary_name
+    """Resolve ``binaryName`` as Go's exec does: paths against the working dir, bare names on PATH
+    (or beside this interpreter); an unresolved name is returned as is and fails to start."""
+    return find_executable(binary_name, working_dir) or binary_name
 
 
 def build_command(binary: str, case: Case, output_dir: Path) -> tuple[str, ...]:
