@@ -90,7 +90,9 @@ def kubectl(kubectl_path: Path, tmp_path: Path) -> KubectlRunner:
     home = tmp_path / "kubectl-home"
     home.mkdir()
 
-    def run(url: str, *args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(
+        url: str, *args: str, stdin: str | None = None, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         command = [str(kubectl_path), "--server", url, "--cache-dir", str(home / "cache"), *args]
         env = {**os.environ, "HOME": str(home), "KUBECONFIG": str(home / "none")}
         done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=120, env=env)

@@ -28,7 +28,9 @@ CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
 
 @pytest.fixture(scope="session")
 def clientgo_binary(go_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    key = hashlib.sha256((PROGRAM / "go.sum").read_bytes() + (PROGRAM / "main.go").read_bytes()).hexdigest()[:12]
+    key = hashlib.sha256((PROGRAM / "go.sum").read_bytes() + (PROGRAM / "main.go").read_bytes()).hexdigest()[
+        :12
+    ]
     binary = tmp_path_factory.mktemp(f"clientgo-{key}") / "clientgo"
     done = subprocess.run(
         [str(go_path), "build", "-o", str(binary), "."],
@@ -46,7 +48,15 @@ def test_informer_syncs_and_create_is_recorded(serve_must_gather, must_gather_01
     served = serve_must_gather(must_gather_01)
     namespace = "openshift-apiserver"
     done = subprocess.run(
-        [str(clientgo_binary), "--server", served.url, "--namespace", namespace, "--create", "from-client-go"],
+        [
+            str(clientgo_binary),
+            "--server",
+            served.url,
+            "--namespace",
+            namespace,
+            "--create",
+            "from-client-go",
+        ],
         capture_output=True,
         text=True,
         timeout=60,

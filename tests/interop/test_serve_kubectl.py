@@ -10,7 +10,6 @@ AlreadyExists on a second create, and a waited-for delete.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,7 +46,9 @@ def _options(request: MutationRequest) -> dict[str, Any]:
 
 def test_get_all_namespaces_lists_every_configmap(serve_must_gather, must_gather_01, kubectl) -> None:
     served = serve_must_gather(must_gather_01)
-    listed = load_json(kubectl(served.url, "get", "configmaps", "-A", "-o", "json").stdout.encode(), "kubectl")
+    listed = load_json(
+        kubectl(served.url, "get", "configmaps", "-A", "-o", "json").stdout.encode(), "kubectl"
+    )
     expected = {(namespace_of(o), name_of(o)) for o in served.snapshot.list(CONFIGMAPS)}
     assert {(namespace_of(o), name_of(o)) for o in listed["items"]} == expected
     assert expected
@@ -67,7 +68,10 @@ def test_label_selector_selects_like_the_snapshot(serve_must_gather, must_gather
 
 def test_get_one_object_as_yaml_is_the_stored_object(serve_must_gather, must_gather_01, kubectl) -> None:
     served = serve_must_gather(must_gather_01)
-    shown = load_yaml_text(kubectl(served.url, "get", "featuregates", "cluster", "-o", "yaml", "--show-managed-fields").stdout, "kubectl")
+    shown = load_yaml_text(
+        kubectl(served.url, "get", "featuregates", "cluster", "-o", "yaml", "--show-managed-fields").stdout,
+        "kubectl",
+    )
     assert shown == served.snapshot.get(FEATUREGATES, "", "cluster")
 
 
@@ -117,7 +121,10 @@ def test_create_without_namespace_gets_the_request_namespace(
     manifest = {**MANIFEST, "metadata": {"name": "no-namespace"}}
     kubectl(served.url, "create", "-n", NAMESPACE, "-f", "-", stdin=dump_json(manifest).decode())
     request = _only(read_mutation_dir(served.output_dir), Action.CREATE)
-    assert load_yaml_text(request.body.decode(), "body")["metadata"] == {"name": "no-namespace", "namespace": NAMESPACE}
+    assert load_yaml_text(request.body.decode(), "body")["metadata"] == {
+        "name": "no-namespace",
+        "namespace": NAMESPACE,
+    }
 
 
 def test_server_side_apply_is_recorded(serve_must_gather, must_gather_01, kubectl) -> None:
@@ -138,14 +145,19 @@ def test_server_side_apply_is_recorded(serve_must_gather, must_gather_01, kubect
         ("json", [{"op": "add", "path": "/data/added", "value": "by-json"}]),
     ],
 )
-def test_patch_is_recorded_with_its_type(serve_must_gather, must_gather_01, kubectl, patch_type, patch) -> None:
+def test_patch_is_recorded_with_its_type(
+    serve_must_gather, must_gather_01, kubectl, patch_type, patch
+) -> None:
     served = serve_must_gather(must_gather_01)
     target = ("configmap", "foo", "-n", "openshift-authentication-operator")
     kubectl(served.url, "patch", *target, "--type", patch_type, "-p", dump_json(patch).decode())
     request = _only(read_mutation_dir(served.output_dir), Action.PATCH)
-    assert request.patch_type == f"application/{'json' if patch_type == 'json' else patch_type + '-merge'}-patch+json".replace(
-        "strategic-merge-merge", "strategic-merge"
-    ).replace("merge-merge", "merge")
+    assert (
+        request.patch_type
+        == f"application/{'json' if patch_type == 'json' else patch_type + '-merge'}-patch+json".replace(
+            "strategic-merge-merge", "strategic-merge"
+        ).replace("merge-merge", "merge")
+    )
     if patch_type == "json":
         assert request.body == dump_go_yaml(patch).encode()
     else:
@@ -154,7 +166,9 @@ def test_patch_is_recorded_with_its_type(serve_must_gather, must_gather_01, kube
 
 def test_delete_is_recorded_with_its_options(serve_must_gather, must_gather_01, kubectl) -> None:
     served = serve_must_gather(must_gather_01)
-    out = kubectl(served.url, "delete", "configmap", "foo", "-n", "openshift-authentication-operator", "--wait=false")
+    out = kubectl(
+        served.url, "delete", "configmap", "foo", "-n", "openshift-authentication-operator", "--wait=false"
+    )
     assert "deleted" in out.stdout
     request = _only(read_mutation_dir(served.output_dir), Action.DELETE)
     assert (request.namespace, request.name) == ("openshift-authentication-operator", "foo")
@@ -167,8 +181,24 @@ def test_mutable_writes_are_seen_by_later_reads(serve_must_gather, must_gather_0
     kubectl(served.url, "create", "-f", "-", stdin=manifest)
     second = kubectl(served.url, "create", "-f", "-", stdin=manifest, check=False)
     assert second.returncode == 1 and "AlreadyExists" in second.stderr
-    kubectl(served.url, "patch", "configmap", "made-by-kubectl", "-n", NAMESPACE, "--type", "merge", "-p", '{"data":{"more":"x"}}')
-    shown = load_json(kubectl(served.url, "get", "configmap", "made-by-kubectl", "-n", NAMESPACE, "-o", "json").stdout.encode(), "get")
+    kubectl(
+        served.url,
+        "patch",
+        "configmap",
+        "made-by-kubectl",
+        "-n",
+        NAMESPACE,
+        "--type",
+        "merge",
+        "-p",
+        '{"data":{"more":"x"}}',
+    )
+    shown = load_json(
+        kubectl(
+            served.url, "get", "configmap", "made-by-kubectl", "-n", NAMESPACE, "-o", "json"
+        ).stdout.encode(),
+        "get",
+    )
     assert shown["data"] == {"key": "value", "more": "x"}
     kubectl(served.url, "delete", "configmap", "made-by-kubectl", "-n", NAMESPACE, "--timeout=30s")
     gone = kubectl(served.url, "get", "configmap", "made-by-kubectl", "-n", NAMESPACE, check=False)

@@ -58,6 +58,7 @@ def test_apiserver_is_ready_and_runs_the_pinned_version(
 @pytest.mark.parametrize(
     ("group", "expected"),
     [("config.openshift.io", CONFIG_RESOURCES), ("operator.openshift.io", OPERATOR_RESOURCES)],
+    ids=["config", "operator"],
 )
 def test_openshift_crds_are_served_cluster_scoped_with_status(
     kube_apiserver: Cluster, group: str, expected: set[str]

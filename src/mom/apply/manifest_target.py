@@ -13,24 +13,25 @@ resource neither knows is taken as namespaced exactly when the request names a n
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from mom.api.errors import Conflict, InvalidInput, MomError, NotFound
 from mom.api.resources import GroupVersionResource
-from mom.apply.placement import FileChanges, locate
+from mom.apply.placement import DocumentChanges, Object, locate, read_document
 from mom.apply.semantics import Change, WriteContext, decide, has_status_subresource, object_name
 from mom.apply.target import ApplyResult, Outcome
 from mom.apply.wal import Checkpoint, WriteAheadLog
 from mom.manifest.builtin_discovery import builtin_discovery
 from mom.manifest.discovery import Discovery
 from mom.manifest.layout import CLUSTER_SCOPED_DIR, DISCOVERY_FILES, NAMESPACES_DIR
-from mom.manifest.loader import load_must_gather
+from mom.manifest.loader import TreeLoader
 from mom.manifest.requests import MutationRequest
 from mom.manifest.store import Snapshot
-from mom.serialization import dump_json, load_document, load_json
+from mom.serialization import dump_go_yaml, dump_json, load_document, load_json
 
 STATE_DIR = ".mom"
 STATE_FILE = f"{STATE_DIR}/state.json"
@@ -72,6 +73,7 @@ class ManifestTarget:
         self._checkpoint = checkpoint
         self._lock = threading.Lock()
         self._wal = WriteAheadLog(root, root / STATE_DIR, compact_after=compact_after)
+        self._reader = TreeLoader(root)
 
     def is_applied(self, mutation_id: str) -> bool:
         return self._wal.applied(mutation_id) is not None
@@ -80,7 +82,7 @@ class ManifestTarget:
         """The tree as it is now, every applied write included."""
         if not any((self.root / d).is_dir() for d in (CLUSTER_SCOPED_DIR, NAMESPACES_DIR)):
             return Snapshot([], {}, self._discovery, root=self.root)
-        return load_must_gather(self.root)
+        return self._reader.load()
 
     def apply(self, mutation_id: str, request: MutationRequest, *, dry_run: bool = False) -> ApplyResult:
         """Apply ``request`` once under ``mutation_id``; ``dry_run`` decides without writing."""
@@ -91,23 +93,69 @@ class ManifestTarget:
                 return ApplyResult(mutation_id, Outcome.ALREADY_APPLIED, message)
             try:
                 options = _options(request)
-                change, files = self._plan(mutation_id, request, options)
-            except Conflict as exc:
-                return ApplyResult(mutation_id, Outcome.CONFLICT, str(exc))
-            except NotFound as exc:
-                return ApplyResult(mutation_id, Outcome.NOT_FOUND, str(exc))
+                change, documents, version = self._plan(mutation_id, request, options)
             except MomError as exc:
-                return ApplyResult(mutation_id, Outcome.INVALID, str(exc))
+                return ApplyResult(mutation_id, _failure(exc), str(exc))
             result = ApplyResult(mutation_id, change.outcome, change.message, change.object)
             if dry_run or options.get("dryRun"):
                 return result
+            files: dict[str, str | None] = {
+                path: None if doc is None else dump_go_yaml(doc) for path, doc in documents.items()
+            }
+            if documents:
+                files[STATE_FILE] = dump_json({"resourceVersion": version}).decode()
             recorded_result = {"outcome": change.outcome.value, "message": change.message}
             self._wal.commit(mutation_id, files, recorded_result, self._checkpoint)
+            self._reader.invalidate(self.root / path for path in files)
             return result
 
+    def apply_batch(self, items: Sequence[tuple[str, MutationRequest]]) -> list[ApplyResult]:
+        """Apply many mutations in order, as one durable commit; results in the same order.
+
+        Each mutation sees the ones before it in the batch. Mutations that fail change nothing
+        and are not remembered, exactly as with :meth:`apply`; the others are committed together
+        through one write-ahead intent, so a crash leaves all of them applied or none.
+        """
+        with self._lock:
+            overlay: dict[str, Object | None] = {}
+            recorded: dict[str, dict[str, Any]] = {}
+            results: list[ApplyResult] = []
+            version = self._stored_version()
+            for mutation_id, request in items:
+                previous = self._wal.applied(mutation_id) or recorded.get(mutation_id)
+                if previous is not None:
+                    message = f"already applied ({previous.get('outcome', '')})".replace(" ()", "")
+                    results.append(ApplyResult(mutation_id, Outcome.ALREADY_APPLIED, message))
+                    continue
+                try:
+                    options = _options(request)
+                    change, documents, version = self._plan(mutation_id, request, options, overlay, version)
+                except MomError as exc:
+                    results.append(ApplyResult(mutation_id, _failure(exc), str(exc)))
+                    continue
+                results.append(ApplyResult(mutation_id, change.outcome, change.message, change.object))
+                if options.get("dryRun"):
+                    continue
+                overlay.update(documents)
+                recorded[mutation_id] = {"outcome": change.outcome.value, "message": change.message}
+            if recorded:
+                files: dict[str, str | None] = {
+                    path: None if doc is None else dump_go_yaml(doc) for path, doc in overlay.items()
+                }
+                files[STATE_FILE] = dump_json({"resourceVersion": version}).decode()
+                self._wal.commit_batch(recorded, files, self._checkpoint)
+                self._reader.invalidate(self.root / path for path in files)
+            return results
+
     def _plan(
-        self, mutation_id: str, request: MutationRequest, options: dict[str, Any]
-    ) -> tuple[Change, FileChanges]:
+        self,
+        mutation_id: str,
+        request: MutationRequest,
+        options: dict[str, Any],
+        overlay: Mapping[str, Object | None] | None = None,
+        last_version: int | None = None,
+    ) -> tuple[Change, DocumentChanges, int]:
+        """What ``request`` changes: the outcome, the documents to write, the version handed out."""
         gvr = request.gvr
         body = load_document(request.body, f"{request.identity} body") if request.body.strip() else None
         info = self._discovery.resource_info(gvr)
@@ -122,8 +170,10 @@ class ManifestTarget:
                 [f"Invalid value: {request.namespace!r}: {gvr.group_resource} is cluster-scoped"],
             )
         name = object_name(request, body, mutation_id)
-        located = locate(self.root, gvr, request.namespace, name)
-        version = self._next_resource_version(located.object)
+        located = locate(self.root, gvr, request.namespace, name, partial(self._read, overlay or {}))
+        last = self._stored_version() if last_version is None else last_version
+        stored = str(((located.object or {}).get("metadata") or {}).get("resourceVersion") or "")
+        version = max(last, int(stored) if stored.isdigit() else 0) + 1
         context = WriteContext(
             mutation_id=mutation_id,
             now=rfc3339(self._clock()),
@@ -134,20 +184,36 @@ class ManifestTarget:
         )
         change = decide(request, body, located.object, context)
         if change.outcome is Outcome.UNCHANGED:
-            return change, {}
-        files = located.removed() if change.object is None else located.written(change.object)
-        files[STATE_FILE] = dump_json({"resourceVersion": version}).decode()
-        return change, files
+            return change, {}, last
+        documents = (
+            located.removed_documents() if change.object is None else located.written_documents(change.object)
+        )
+        return change, documents, version
 
-    def _next_resource_version(self, current: dict[str, Any] | None) -> int:
-        """One past both the last version handed out and the stored object's own version."""
+    def _read(self, overlay: Mapping[str, Object | None], relative: str) -> Object | None:
+        """A file as the batch in progress left it, else as last loaded if unchanged, else from disk."""
+        if relative in overlay:
+            return overlay[relative]
+        cached, document = self._reader.document(self.root / relative)
+        if cached and isinstance(document, dict):
+            return document
+        return read_document(self.root, relative)
+
+    def _stored_version(self) -> int:
+        """The last resourceVersion this directory handed out."""
         path = self.root / STATE_FILE
-        last = 0
-        if path.is_file():
-            state = load_json(path.read_bytes(), str(path))
-            last = int(state.get("resourceVersion", 0)) if isinstance(state, dict) else 0
-        stored = str(((current or {}).get("metadata") or {}).get("resourceVersion") or "")
-        return max(last, int(stored) if stored.isdigit() else 0) + 1
+        if not path.is_file():
+            return 0
+        state = load_json(path.read_bytes(), str(path))
+        return int(state.get("resourceVersion", 0)) if isinstance(state, dict) else 0
+
+
+def _failure(error: MomError) -> Outcome:
+    if isinstance(error, Conflict):
+        return Outcome.CONFLICT
+    if isinstance(error, NotFound):
+        return Outcome.NOT_FOUND
+    return Outcome.INVALID
 
 
 def _is_namespace(gvr: GroupVersionResource) -> bool:

@@ -14,6 +14,7 @@ Files are read fresh on every call and written with :func:`~mom.serialization.du
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,9 @@ from mom.serialization import dump_go_yaml, load_document
 
 Object = dict[str, Any]
 FileChanges = dict[str, str | None]
+DocumentChanges = dict[str, Object | None]
+Reader = Callable[[str], Object | None]
+"""Reads the document at a path relative to the root (``None`` when there is no such file)."""
 
 
 def check_segment(value: str, field: str) -> None:
@@ -50,34 +54,50 @@ class Located:
 
     def written(self, obj: Object) -> FileChanges:
         """The file change that stores ``obj`` as the new version of this object."""
+        return _as_text(self.written_documents(obj))
+
+    def written_documents(self, obj: Object) -> DocumentChanges:
+        """:meth:`written` as documents, before they are serialized."""
         if self.in_object_file or self.list_document is None or self.list_path is None:
-            return {self.object_path: dump_go_yaml(obj)}
+            return {self.object_path: obj}
         items = list(self.list_document.get("items") or [])
         if self.index is None:
             items.append(obj)
         else:
             items[self.index] = obj
-        return {self.list_path: dump_go_yaml({**self.list_document, "items": items})}
+        return {self.list_path: {**self.list_document, "items": items}}
 
     def removed(self) -> FileChanges:
         """The file changes that make this object disappear from every place it is read from."""
-        changes: FileChanges = {}
+        return _as_text(self.removed_documents())
+
+    def removed_documents(self) -> DocumentChanges:
+        """:meth:`removed` as documents (``None`` for a file that goes away)."""
+        changes: DocumentChanges = {}
         if self.in_object_file:
             changes[self.object_path] = None
         if self.list_document is not None and self.list_path is not None and self.object is not None:
             name = name_of(self.object)
             items = [i for i in self.list_document.get("items") or [] if name_of(i) != name]
             if len(items) != len(self.list_document.get("items") or []):
-                changes[self.list_path] = dump_go_yaml({**self.list_document, "items": items})
+                changes[self.list_path] = {**self.list_document, "items": items}
         return changes
 
 
-def locate(root: Path, gvr: GroupVersionResource, namespace: str, name: str) -> Located:
-    """Where ``gvr`` ``namespace``/``name`` is (or would be created) below ``root``."""
+def _as_text(documents: DocumentChanges) -> FileChanges:
+    return {path: None if doc is None else dump_go_yaml(doc) for path, doc in documents.items()}
+
+
+def locate(
+    root: Path, gvr: GroupVersionResource, namespace: str, name: str, read: Reader | None = None
+) -> Located:
+    """Where ``gvr`` ``namespace``/``name`` is (or would be created) below ``root``; files are
+    read with ``read`` (a batch in progress, a cache) or, by default, from disk."""
+    read = read if read is not None else (lambda relative: read_document(root, relative))
     check_segment(name, "metadata.name")
     if _is_namespace(gvr):
         path = f"{NAMESPACES_DIR}/{name}/{name}.yaml"
-        found = _read(root, path)
+        found = read(path)
         return Located(path, None, found, found is not None, None, None)
     if namespace:
         check_segment(namespace, "metadata.namespace")
@@ -86,8 +106,8 @@ def locate(root: Path, gvr: GroupVersionResource, namespace: str, name: str) -> 
     check_segment(gvr.resource, "resource")
     object_path = f"{scope}/{gvr.group_dir}/{gvr.resource}/{name}.yaml"
     list_path = f"{scope}/{gvr.group_dir}/{gvr.resource}.yaml"
-    object_file = _read(root, object_path)
-    list_document = _read(root, list_path)
+    object_file = read(object_path)
+    list_document = read(list_path)
     if list_document is not None and not isinstance(list_document.get("items") or [], list):
         raise InvalidInput(str(root / list_path), ["items: must be a list"])
     found, index = object_file, None
@@ -106,7 +126,8 @@ def _inherit_type(item: Object, list_document: Object) -> Object:
     return {**{k: v for k, v in inherited.items() if v and k not in item}, **item}
 
 
-def _read(root: Path, relative: str) -> Object | None:
+def read_document(root: Path, relative: str) -> Object | None:
+    """The document of ``root/relative`` as a Kubernetes object, ``None`` when absent or empty."""
     path = root / relative
     if not path.is_file():
         return None

@@ -8,6 +8,7 @@ target; a live cluster implements the same protocol.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -63,6 +64,10 @@ class Target(Protocol):
     name: str
 
     def apply(self, mutation_id: str, request: MutationRequest, *, dry_run: bool = False) -> ApplyResult: ...
+
+    def apply_batch(self, items: Sequence[tuple[str, MutationRequest]]) -> list[ApplyResult]:
+        """Apply many mutations in order, committed together; the same rules as :meth:`apply`."""
+        ...
 
     def read(self) -> Snapshot: ...
 

@@ -35,14 +35,18 @@ Checkpoint = Callable[[str, str], None]
 FileChanges = Mapping[str, str | None]
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """Replace ``path`` with ``content``: readers see the old file or the new one, never a mix."""
+def write_atomically(path: Path, content: bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``content``: readers see the old file or the new one, never a mix.
+
+    ``durable=False`` skips the fsync, for callers that make a whole batch durable at once.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}{TEMP_SUFFIX}")
     with open(temporary, "wb") as stream:
         stream.write(content)
-        stream.flush()
-        os.fsync(stream.fileno())
+        if durable:
+            stream.flush()
+            os.fsync(stream.fileno())
     os.replace(temporary, path)
 
 
@@ -99,17 +103,27 @@ class WriteAheadLog:
         for record in records:
             if record.get("done"):
                 intent = pending.pop(record["id"], None)
-                self._applied[record["id"]] = intent["result"] if intent else {}
+                self._settle(record["id"], intent)
             else:
                 pending[record["id"]] = record
         self._records = len(records)
         self._bytes = sum(len(line) + 1 for line in complete)
-        for mutation_id, record in pending.items():
-            self._write_files(mutation_id, record["files"], None)
-            self._append({"id": mutation_id, "done": True})
-            self._applied[mutation_id] = record["result"]
+        for intent_id, record in pending.items():
+            self._write_files(intent_id, record["files"], None)
+            self._append({"id": intent_id, "done": True})
+            self._settle(intent_id, record)
         self._compact_if_needed()
-        return list(pending)
+        return [i for record in pending.values() for i in record.get("ids", [record["id"]])]
+
+    def _settle(self, intent_id: str, intent: dict[str, Any] | None) -> None:
+        """Remember the ids a done intent applied (one mutation, or a batch of them)."""
+        if intent is None:
+            self._applied.setdefault(intent_id, {})
+        elif "ids" in intent:
+            for mutation_id in intent["ids"]:
+                self._applied[mutation_id] = intent["results"].get(mutation_id, {})
+        else:
+            self._applied[intent_id] = intent["result"]
 
     def applied(self, mutation_id: str) -> dict[str, Any] | None:
         """The recorded result of an applied id (``{"outcome", "message"}``), else ``None``."""
@@ -129,6 +143,33 @@ class WriteAheadLog:
         self._applied[mutation_id] = result
         self._compact_if_needed()
 
+    def commit_batch(
+        self,
+        results: Mapping[str, dict[str, Any]],
+        files: FileChanges,
+        checkpoint: Checkpoint | None,
+    ) -> None:
+        """Log, write and mark done many mutations' combined file changes as one intent.
+
+        The intent holds every file's final content, so a crash anywhere is repaired by redoing
+        it; file contents therefore need no fsync of their own: one filesystem sync before the
+        done record makes them durable together.
+        """
+        ids = list(results)
+        if not ids:
+            return
+        batch_id = f"batch:{ids[0]}"
+        self._append({"id": batch_id, "ids": ids, "files": dict(files), "results": dict(results)})
+        if checkpoint is not None:
+            checkpoint(batch_id, "logged")
+        self._write_files(batch_id, files, checkpoint, durable=False)
+        os.sync()
+        if checkpoint is not None:
+            checkpoint(batch_id, "written")
+        self._append({"id": batch_id, "done": True})
+        self._applied.update(results)
+        self._compact_if_needed()
+
     def _append(self, record: dict[str, Any]) -> None:
         line = dump_json(record) + b"\n"
         with open(self._path, "ab") as stream:
@@ -138,19 +179,22 @@ class WriteAheadLog:
         self._records += 1
         self._bytes += len(line)
 
-    def _write_files(self, mutation_id: str, files: FileChanges, checkpoint: Checkpoint | None) -> None:
+    def _write_files(
+        self, mutation_id: str, files: FileChanges, checkpoint: Checkpoint | None, *, durable: bool = True
+    ) -> None:
         directories = set()
         for relative, content in sorted(files.items()):
             path = self.root / relative
             if content is None:
                 path.unlink(missing_ok=True)
             else:
-                write_atomically(path, content.encode("utf-8"))
+                write_atomically(path, content.encode("utf-8"), durable=durable)
             directories.add(path.parent)
             if checkpoint is not None:
                 checkpoint(mutation_id, f"wrote {relative}")
-        for directory in sorted(directories):
-            _fsync_directory(directory)
+        if durable:
+            for directory in sorted(directories):
+                _fsync_directory(directory)
 
     def _compact_if_needed(self) -> None:
         if self._records <= self.compact_after and self._bytes <= COMPACT_BYTES:

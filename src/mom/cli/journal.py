@@ -65,7 +65,9 @@ def register(commands: Any) -> None:
         "replay", help="re-run a stored run's operator on its stored inputs and compare the outputs"
     )
     replay.add_argument("run_id", type=int, metavar="RUN_ID")
-    replay.add_argument("--config", required=True, type=Path, help="manager configuration naming the operator")
+    replay.add_argument(
+        "--config", required=True, type=Path, help="manager configuration naming the operator"
+    )
     replay.add_argument("--keep", type=Path, help="keep the inputs and both outputs in this directory")
     replay.set_defaults(handler=run_replay)
 

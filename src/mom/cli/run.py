@@ -29,7 +29,9 @@ def register(commands: Any) -> None:
     parser.add_argument("--config", required=True, type=Path, help="manager configuration file")
     parser.add_argument("--once", action="store_true", help="one tick, a summary, and exit")
     parser.add_argument("--interval", type=float, default=30.0, help="seconds between ticks (default 30)")
-    parser.add_argument("--repin", action="store_true", help="accept operators' current input/output declarations")
+    parser.add_argument(
+        "--repin", action="store_true", help="accept operators' current input/output declarations"
+    )
     parser.add_argument("--metrics-file", type=Path, help="write Prometheus metrics here after each tick")
     parser.add_argument("-o", "--output", choices=("table", "json"), default="table", help="summary format")
     parser.set_defaults(handler=run)
@@ -108,7 +110,10 @@ def _print_summary(report: TickReport, elapsed: float, output: str) -> None:
     headers = ["OPERATOR", "INSTANCE", "TRIGGER", "RUN", "EXIT", "APPLIED", "UNCHANGED", "REFUSED", "FAILED"]
     table = [
         [str(r["operator"]), str(r["instance"]), str(r["trigger"])]
-        + ["" if r[k] is None else str(r[k]) for k in ("run", "exit", "applied", "unchanged", "refused", "failed")]
+        + [
+            "" if r[k] is None else str(r[k])
+            for k in ("run", "exit", "applied", "unchanged", "refused", "failed")
+        ]
         for r in rows
     ]
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]

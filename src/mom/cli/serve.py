@@ -21,8 +21,12 @@ from mom.api.errors import InvalidInput
 
 def register(commands: Any) -> None:
     """Add ``mom serve``."""
-    parser = commands.add_parser("serve", help="serve a must-gather as a kube API endpoint (kubectl, client-go)")
-    parser.add_argument("--must-gather-dir", type=Path, required=True, metavar="DIR", help="the tree to serve")
+    parser = commands.add_parser(
+        "serve", help="serve a must-gather as a kube API endpoint (kubectl, client-go)"
+    )
+    parser.add_argument(
+        "--must-gather-dir", type=Path, required=True, metavar="DIR", help="the tree to serve"
+    )
     parser.add_argument(
         "--output-dir", type=Path, metavar="DIR", help="write the recorded mutations here (empty or new)"
     )
@@ -31,8 +35,12 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--mutable", action="store_true", help="apply writes to an in-memory overlay that later reads see"
     )
-    parser.add_argument("--tls", action="store_true", help="serve HTTPS with a generated self-signed certificate")
-    parser.add_argument("--kubeconfig-out", type=Path, metavar="FILE", help="write a kubeconfig for the server")
+    parser.add_argument(
+        "--tls", action="store_true", help="serve HTTPS with a generated self-signed certificate"
+    )
+    parser.add_argument(
+        "--kubeconfig-out", type=Path, metavar="FILE", help="write a kubeconfig for the server"
+    )
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the parsed-tree cache")
     parser.set_defaults(handler=run_serve)
 
@@ -51,11 +59,15 @@ def run_serve(args: argparse.Namespace) -> int:
     from mom.server.tls import generate_certificate, kubeconfig
 
     _check_output_dir(args.output_dir)
-    snapshot = load_must_gather(args.must_gather_dir, cache_dir=None if args.no_cache else default_cache_dir())
+    snapshot = load_must_gather(
+        args.must_gather_dir, cache_dir=None if args.no_cache else default_cache_dir()
+    )
     app = build_app(snapshot, lambda: datetime.now(UTC), args.output_dir, args.mutable)
     sock = bind(args.address, args.port)
     with tempfile.TemporaryDirectory(prefix="mom-serve-") as scratch:
-        certificate = generate_certificate(Path(scratch), args.address, datetime.now(UTC)) if args.tls else None
+        certificate = (
+            generate_certificate(Path(scratch), args.address, datetime.now(UTC)) if args.tls else None
+        )
         url = url_of(sock, args.tls)
         config = kubeconfig(url, certificate.ca_pem if certificate else None)
         if args.tls and args.kubeconfig_out is None:
@@ -70,5 +82,10 @@ def run_serve(args: argparse.Namespace) -> int:
         if args.tls and args.kubeconfig_out.parent == Path(scratch):
             sys.stdout.write(config.decode("utf-8"))
             sys.stdout.flush()
-        serve(app, sock, certificate.certfile if certificate else None, certificate.keyfile if certificate else None)
+        serve(
+            app,
+            sock,
+            certificate.certfile if certificate else None,
+            certificate.keyfile if certificate else None,
+        )
     return 0

@@ -14,6 +14,7 @@ import io
 import os
 import tarfile
 import zlib
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from mom.api.errors import InvalidInput
@@ -56,15 +57,33 @@ def pack_dir(root: Path) -> bytes:
     """The tree below ``root`` as deterministic tar.gz bytes."""
     if not root.is_dir():
         raise InvalidInput(str(root), ["not a directory"])
+    entries = _walk(root)
+    return _pack(
+        [relative for relative, path in entries if path.is_dir()],
+        {relative: path.read_bytes() for relative, path in entries if path.is_file()},
+    )
+
+
+def pack_files(files: Mapping[str, bytes]) -> bytes:
+    """Files given by relative posix path, packed as :func:`pack_dir` packs the tree they form."""
+    directories = {
+        str(parent) for path in files for parent in PurePosixPath(path).parents if str(parent) != "."
+    }
+    return _pack(sorted(directories), files)
+
+
+def _pack(directories: Iterable[str], files: Mapping[str, bytes]) -> bytes:
+    entries = sorted(
+        [(d, None) for d in directories] + [(f, c) for f, c in files.items()], key=lambda e: e[0]
+    )
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
-        for relative, path in _walk(root):
-            if path.is_dir():
+        for relative, content in entries:
+            if content is None:
                 archive.addfile(_entry(relative, directory=True))
             else:
-                content = path.read_bytes()
                 archive.addfile(_entry(relative, directory=False, size=len(content)), io.BytesIO(content))
-    return gzip.compress(buffer.getvalue(), compresslevel=6, mtime=0)
+    return gzip.compress(buffer.getvalue(), compresslevel=1, mtime=0)
 
 
 def _problem(member: tarfile.TarInfo) -> str | None:

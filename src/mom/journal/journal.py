@@ -53,6 +53,7 @@ class Journal:
         except sqlite3.Error as exc:
             raise InvalidInput(database, [f"cannot open the journal: {exc}"]) from exc
         self._db.row_factory = sqlite3.Row
+        self._batch_depth = 0
 
     def close(self) -> None:
         self._db.close()
@@ -67,6 +68,9 @@ class Journal:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        if self._batch_depth:  # inside batch(): the outer transaction commits
+            yield self._db
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
@@ -74,6 +78,19 @@ class Journal:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Make every write inside one transaction: one durable commit instead of one each.
+
+        All of them are kept or none is: an error inside rolls the whole batch back.
+        """
+        with self._transaction():
+            self._batch_depth += 1
+            try:
+                yield
+            finally:
+                self._batch_depth -= 1
 
     def integrity_check(self) -> list[str]:
         """SQLite's own check of the file; ``["ok"]`` when it is sound."""

@@ -13,7 +13,7 @@ import logging
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,15 +22,15 @@ from pathlib import Path
 from mom.apply.target import ApplyResult, Outcome, Target
 from mom.inputs.digest import input_digest
 from mom.inputs.gather import GatheredInputs, InputSource, gather_inputs
-from mom.inputs.writer import write_input_dir
-from mom.journal.archive import pack_dir, unpack_dir
+from mom.inputs.writer import input_files, write_input_dir
+from mom.journal.archive import pack_files, unpack_dir
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState, PlannedMutation
 from mom.manager.config import InstanceSpec, ManagerConfig
 from mom.manager.operators import OperatorRun, OperatorRunner
 from mom.manager.pins import Pin
-from mom.manager.schedule import Key, Schedule
 from mom.manager.planning import plan_mutations
+from mom.manager.schedule import Key, Schedule
 from mom.manager.topology import Topology
 from mom.manifest.loader import load_must_gather
 from mom.manifest.store import Snapshot
@@ -73,6 +73,17 @@ class TickReport:
     @property
     def ok(self) -> bool:
         return all(p.exit_code in (None, 0) and not p.failed and not p.error for p in self.pairs)
+
+
+@dataclass
+class _Finished:
+    """A run that has ended; ``stored`` is what the journal holds of its mutations once finished."""
+
+    item: _Work
+    run_id: int
+    started: datetime
+    outcome: OperatorRun
+    stored: list[PlannedMutation] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -131,26 +142,25 @@ class Manager:
         """Roll forward what a crash left; returns how many runs and mutations it completed.
 
         A run that was begun but never finished is run again on its stored inputs at its
-        stored ``now`` (so it produces what the lost run would have) and then finished and
-        applied; a run of an operator or instance no longer configured is abandoned. Pending
-        mutations of finished runs are applied; targets remember applied mutation ids, so a
-        mutation applied just before the crash is not applied twice.
+        stored ``now`` (so it produces what the lost run would have) and then finished; a run
+        of an operator or instance no longer configured is abandoned. Then every pending
+        mutation is applied, in the order the lost tick would have applied them; targets
+        remember applied mutation ids, so one applied just before the crash is not applied twice.
         """
         report = report if report is not None else TickReport()
-        pending: dict[int, list[PlannedMutation]] = {}
-        for mutation in self.journal.pending_mutations():
-            pending.setdefault(_run_of(mutation.mutation_id), []).append(mutation)
-        unfinished = set(self.journal.unfinished_runs())
-        completed = 0
-        for run_id in sorted(unfinished | set(pending)):  # the order the lost tick would have used
-            if run_id in unfinished:
-                completed += self._rerun(run_id, report)
-            for mutation in pending.get(run_id, []):
-                self._apply(mutation)
-                completed += 1
-        return completed
+        finished: list[_Finished] = []
+        for run_id in self.journal.unfinished_runs():
+            rerun = self._rerun(run_id)
+            if rerun is not None:
+                finished.append(rerun)
+        if finished:
+            self._finish_all(finished)
+        pending = sorted(self.journal.pending_mutations(), key=lambda m: _position_of(m.mutation_id))
+        results = self._apply_all(pending)
+        report.pairs += [self._conclude(done, results, report) for done in finished]
+        return len(finished) + len(pending)
 
-    def _rerun(self, run_id: int, report: TickReport) -> bool:
+    def _rerun(self, run_id: int) -> _Finished | None:
         record = self.journal.run(run_id)
         summary = record.summary
         runner = self.runners.get(summary.operator)
@@ -158,7 +168,7 @@ class Manager:
         if runner is None or instance is None:
             reason = f"operator {summary.operator} or instance {summary.instance} is no longer configured"
             self.journal.abandon_run(run_id, at=self.clock(), reason=reason)
-            return False
+            return None
         with _scratch() as scratch:
             unpack_dir(self.journal.inputs_of(run_id), scratch / "input")
             snapshot = load_must_gather(scratch / "input")
@@ -173,12 +183,17 @@ class Manager:
             summary.trigger,
             snapshot,
         )
-        report.pairs.append(self._finish(item, run_id, summary.started_at, outcome, report))
-        return True
+        return _Finished(item, run_id, summary.started_at, outcome)
 
     # One tick
 
     def tick(self, *, force: bool = False) -> TickReport:
+        """Gather, decide, run, journal, apply: one pass over every operator and instance.
+
+        Journal writes and target writes are batched: all runs begin in one transaction, all
+        finish in one, each target applies the tick's mutations in one commit, and all
+        outcomes are marked in one transaction — crash safety comes from their order.
+        """
         report = TickReport()
         report.rolled_forward = self.recover(report)
         snapshots = {name: target.read() for name, target in self.targets.items()}
@@ -186,19 +201,25 @@ class Manager:
         if not work:
             return report
         self.progress(f"running {len(work)} operator run(s)")
+        with self.journal.batch():
+            begun = [self._begin(item) for item in work]
+        finished: list[_Finished] = []
         with ThreadPoolExecutor(max_workers=self.config.concurrency, thread_name_prefix="mom-run") as pool:
-            started = [(item, self._begin(item)) for item in work]
-            futures: list[tuple[_Work, int, datetime, Future[OperatorRun]]] = [
-                (item, run_id, now, pool.submit(self._run, item, run_id, now))
-                for item, (run_id, now) in started
+            futures = [
+                (item, run_id, now, pool.submit(self._run, item, now))
+                for item, (run_id, now) in zip(work, begun, strict=True)
             ]
             for index, (item, run_id, now, future) in enumerate(futures, 1):
                 try:
                     outcome = future.result()
                 except Exception as exc:  # a runner bug must not stop the other runs
                     outcome = OperatorRun(-1, None, (), error=f"{type(exc).__name__}: {exc}")
-                report.pairs.append(self._finish(item, run_id, now, outcome, report))
-                self.progress(f"[{index}/{len(futures)}] {item.key[0]} on {item.key[1]}")
+                finished.append(_Finished(item, run_id, now, outcome))
+                self.progress(f"[{index}/{len(futures)}] ran {item.key[0]} on {item.key[1]}")
+        pending = self._finish_all(finished)
+        self.progress(f"applying {len(pending)} mutation(s)")
+        results = self._apply_all(pending)
+        report.pairs += [self._conclude(done, results, report) for done in finished]
         return report
 
     def _plan(self, snapshots: Mapping[str, Snapshot], report: TickReport, *, force: bool) -> list[_Work]:
@@ -224,15 +245,12 @@ class Manager:
 
     def _begin(self, item: _Work) -> tuple[int, datetime]:
         now = self.clock()
-        with _scratch() as scratch:
-            write_input_dir(item.gathered, scratch / "input")
-            packed = pack_dir(scratch / "input")
         run_id = self.journal.begin_run(
             operator=item.key[0],
             instance=item.key[1],
             trigger=item.trigger,
             input_digest=item.digest,
-            inputs=packed,
+            inputs=pack_files(input_files(item.gathered, as_json=True)),
             started_at=now,
             now=now,
             seed=None,
@@ -240,55 +258,78 @@ class Manager:
         )
         return run_id, now
 
-    def _run(self, item: _Work, run_id: int, now: datetime) -> OperatorRun:
+    def _run(self, item: _Work, now: datetime) -> OperatorRun:
+        if item.runner.spec.in_process:
+            return item.runner.run(item.snapshot, Path(), Path(), now)
         with _scratch() as scratch:
-            input_dir = scratch / "input"
-            if not item.runner.spec.in_process:
-                write_input_dir(item.gathered, input_dir)
-            return item.runner.run(item.snapshot, input_dir, scratch / "output", now)
+            write_input_dir(item.gathered, scratch / "input")
+            return item.runner.run(item.snapshot, scratch / "input", scratch / "output", now)
 
-    def _finish(
-        self, item: _Work, run_id: int, started: datetime, outcome: OperatorRun, report: TickReport
+    def _finish_all(self, finished: Sequence[_Finished]) -> list[PlannedMutation]:
+        """Journal how every run ended and what it plans to write; returns the pending writes."""
+        with self.journal.batch():
+            for done in finished:
+                item, outcome = done.item, done.outcome
+                self.journal.finish_run(
+                    done.run_id,
+                    finished_at=self.clock(),
+                    exit_code=outcome.exit_code,
+                    results=outcome.results,
+                    mutations=plan_mutations(
+                        outcome.requests, item.pin, item.topology, item.snapshot.discovery
+                    ),
+                    stdout=outcome.stdout,
+                    stderr=outcome.stderr,
+                    error=outcome.error,
+                )
+        pending: list[PlannedMutation] = []
+        for done in finished:
+            done.stored = self.journal.mutations_of(done.run_id)
+            pending += [m for m in done.stored if m.state is MutationState.PENDING]
+        return pending
+
+    def _apply_all(self, pending: Sequence[PlannedMutation]) -> dict[str, ApplyResult]:
+        """Apply pending mutations, one commit per target, in order; then journal the outcomes."""
+        by_target: dict[str, list[PlannedMutation]] = {}
+        for mutation in pending:
+            by_target.setdefault(mutation.target, []).append(mutation)
+        results: dict[str, ApplyResult] = {}
+        for name, mutations in by_target.items():
+            applied = self.targets[name].apply_batch([(m.mutation_id, m.request) for m in mutations])
+            results.update((r.mutation_id, r) for r in applied)
+        at = self.clock()
+        with self.journal.batch():
+            for mutation in pending:
+                result = results[mutation.mutation_id]
+                state = MutationState.APPLIED if result.ok else MutationState.FAILED
+                message = (
+                    f"{result.outcome.value}: {result.message}" if result.message else result.outcome.value
+                )
+                self.journal.mark_mutation(mutation.mutation_id, state, message, applied_at=at)
+        return results
+
+    def _conclude(
+        self, done: _Finished, results: Mapping[str, ApplyResult], report: TickReport
     ) -> PairReport:
-        planned = plan_mutations(outcome.requests, item.pin, item.topology, item.snapshot.discovery)
-        self.journal.finish_run(
-            run_id,
-            finished_at=self.clock(),
-            exit_code=outcome.exit_code,
-            results=outcome.results,
-            mutations=planned,
-            stdout=outcome.stdout,
-            stderr=outcome.stderr,
-            error=outcome.error,
+        item, outcome = done.item, done.outcome
+        mine = [results[m.mutation_id] for m in done.stored if m.mutation_id in results]
+        settled = (Outcome.UNCHANGED, Outcome.ALREADY_APPLIED)
+        self._watch_for_trouble(item, done.stored, mine, report)
+        self.schedule.ran(
+            item.key, item.digest, done.started, failed=outcome.exit_code != 0 or bool(outcome.error)
         )
-        stored = self.journal.mutations_of(run_id)
-        results = [self._apply(m) for m in stored if m.state is MutationState.PENDING]
-        changed = [
-            r for r in results if r.outcome not in (Outcome.UNCHANGED, Outcome.ALREADY_APPLIED) and r.ok
-        ]
-        self._watch_for_trouble(item, stored, results, report)
-        failed_run = outcome.exit_code != 0 or bool(outcome.error)
-        self.schedule.ran(item.key, item.digest, started, failed=failed_run)
         return PairReport(
             operator=item.key[0],
             instance=item.key[1],
             trigger=item.trigger,
-            run_id=run_id,
+            run_id=done.run_id,
             exit_code=outcome.exit_code,
-            applied=len(changed),
-            unchanged=sum(1 for r in results if r.outcome in (Outcome.UNCHANGED, Outcome.ALREADY_APPLIED)),
-            refused=sum(1 for m in stored if m.state is MutationState.REFUSED),
-            failed=sum(1 for r in results if not r.ok),
+            applied=sum(1 for r in mine if r.ok and r.outcome not in settled),
+            unchanged=sum(1 for r in mine if r.outcome in settled),
+            refused=sum(1 for m in done.stored if m.state is MutationState.REFUSED),
+            failed=sum(1 for r in mine if not r.ok),
             error=outcome.error,
         )
-
-    def _apply(self, mutation: PlannedMutation) -> ApplyResult:
-        target = self.targets[mutation.target]
-        result = target.apply(mutation.mutation_id, mutation.request)
-        state = MutationState.APPLIED if result.ok else MutationState.FAILED
-        message = f"{result.outcome.value}: {result.message}" if result.message else result.outcome.value
-        self.journal.mark_mutation(mutation.mutation_id, state, message, applied_at=self.clock())
-        return result
 
     def _watch_for_trouble(
         self,
@@ -317,7 +358,13 @@ class Manager:
                 continue
             changed_any = True
             request = mutation.request
-            where = (mutation.target, request.gvr.group, request.gvr.resource, request.namespace, request.name)
+            where = (
+                mutation.target,
+                request.gvr.group,
+                request.gvr.resource,
+                request.namespace,
+                request.name,
+            )
             writers = self._writers.setdefault(where, [])
             writers.append(operator)
             del writers[:-3]
@@ -340,9 +387,10 @@ class Manager:
         return next(i for i in self.config.instances if i.name == name)
 
 
-def _run_of(mutation_id: str) -> int:
-    """The run a journaled mutation belongs to (the journal names mutations ``<run>-<index>``)."""
-    return int(mutation_id.split("-", 1)[0])
+def _position_of(mutation_id: str) -> tuple[int, int]:
+    """Run and index of a journaled mutation (the journal names mutations ``<run>-<index>``)."""
+    run, _, index = mutation_id.partition("-")
+    return int(run), int(index or 0)
 
 
 @contextmanager

@@ -49,7 +49,9 @@ class Metrics:
             "# TYPE mom_operator_runs_skipped_total counter",
         ]
         for (operator, instance), count in sorted(self.skipped.items()):
-            lines.append(f'mom_operator_runs_skipped_total{{operator="{operator}",instance="{instance}"}} {count}')
+            lines.append(
+                f'mom_operator_runs_skipped_total{{operator="{operator}",instance="{instance}"}} {count}'
+            )
         lines += [
             "# HELP mom_mutations_total Mutations by operator and what became of them.",
             "# TYPE mom_mutations_total counter",

@@ -45,10 +45,14 @@ def replay_run(
     summary = record.summary
     runner = runners.get(summary.operator)
     if runner is None:
-        raise InvalidInput(str(config.source), [f"run {run_id} is of operator {summary.operator!r}, not configured"])
+        raise InvalidInput(
+            str(config.source), [f"run {run_id} is of operator {summary.operator!r}, not configured"]
+        )
     instance = next((i for i in config.instances if i.name == summary.instance), None)
     if instance is None:
-        raise InvalidInput(str(config.source), [f"run {run_id} is of instance {summary.instance!r}, not configured"])
+        raise InvalidInput(
+            str(config.source), [f"run {run_id} is of instance {summary.instance!r}, not configured"]
+        )
     input_dir = workdir / "input-dir"
     unpack_dir(journal.inputs_of(run_id), input_dir)
     snapshot = load_must_gather(input_dir)

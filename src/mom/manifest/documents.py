@@ -45,10 +45,13 @@ def objects_of(document: Any, tree_file: TreeFile, problems: list[str]) -> list[
         if not isinstance(item, dict):
             problems.append(f"items[{index}]: expected an object (a mapping), found a {type(item).__name__}")
             continue
-        if "kind" not in item and item_kind:
-            item["kind"] = item_kind
-        if "apiVersion" not in item and isinstance(api_version, str):
-            item["apiVersion"] = api_version
+        inherited = {
+            key: value
+            for key, value in (("kind", item_kind), ("apiVersion", api_version))
+            if key not in item and isinstance(value, str) and value
+        }
+        if inherited:  # a new dict: the decoded document stays as the file says
+            item = {**inherited, **item}
         if _has_type(item, f"items[{index}].", problems):
             objects.append(item)
     return objects

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from mom.manifest.documents import kinds_by_resource, misplaced, objects_of
 from mom.manifest.layout import DISCOVERY_FILES, TreeFile, find_resource_root, scan_tree
 from mom.manifest.store import Location, Snapshot
 
-__all__ = ["default_cache_dir", "find_resource_root", "load_must_gather"]
+__all__ = ["TreeLoader", "default_cache_dir", "find_resource_root", "load_must_gather"]
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,65 @@ def load_must_gather(path: Path, *, cache_dir: Path | None = None) -> Snapshot:
     if cache_dir is not None:
         cache.write_snapshot(cache_dir, fingerprint, snapshot)
     return snapshot
+
+
+class TreeLoader:
+    """Loads one tree again and again, decoding only the files that changed since the last load.
+
+    For a long-running reader of a tree that changes a little at a time (the manager reading
+    its manifest-directory targets every tick): an unchanged tree returns the same snapshot,
+    a changed one re-decodes only the files whose size or modification time moved.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._documents: dict[Path, tuple[tuple[int, int], Any]] = {}
+        self._last: tuple[str, Snapshot] | None = None
+
+    def load(self) -> Snapshot:
+        root = find_resource_root(self.path)
+        scan = scan_tree(root)
+        fingerprint = cache.fingerprint(root, scan.files)
+        if self._last is not None and self._last[0] == fingerprint:
+            return self._last[1]
+        stale = [f for f in scan.files if self._stamp(f) != (f.size, f.mtime_ns)]
+        with _bulk_allocation():
+            decoded, problems = _decode_files(stale)
+        for tree_file, document in decoded:
+            self._documents[tree_file.path] = ((tree_file.size, tree_file.mtime_ns), document)
+        present = {f.path for f in scan.files}
+        for gone in [path for path in self._documents if path not in present]:
+            del self._documents[gone]
+        failed = {path for path, _ in problems}
+        current = [(f, self._documents[f.path][1]) for f in scan.files if str(f.path) not in failed]
+        snapshot = _build_snapshot(root, current, scan.problems + problems)
+        self._last = (fingerprint, snapshot)
+        return snapshot
+
+    def document(self, path: Path) -> tuple[bool, Any]:
+        """``(True, document)`` when ``path`` was decoded by the last load and has not changed
+        since (same size and modification time), else ``(False, None)``: read it yourself."""
+        known = self._documents.get(path)
+        if known is None:
+            return False, None
+        try:
+            stat = path.stat()
+        except OSError:
+            return False, None
+        if (stat.st_size, stat.st_mtime_ns) != known[0]:
+            return False, None
+        return True, known[1]
+
+    def invalidate(self, paths: Iterable[Path]) -> None:
+        """Forget files the caller has just rewritten: a rewrite within the file system's
+        timestamp granularity, with an unchanged size, would otherwise go unnoticed."""
+        for path in paths:
+            self._documents.pop(path, None)
+        self._last = None
+
+    def _stamp(self, tree_file: TreeFile) -> tuple[int, int] | None:
+        known = self._documents.get(tree_file.path)
+        return known[0] if known is not None else None
 
 
 @contextmanager

@@ -131,7 +131,9 @@ class ServedCluster:
         if _is_namespaces(gvr):
             name, namespace = name or namespace, ""
         key = (gvr.group, gvr.resource, namespace, name)
-        previous = self._overlay.get(key) if key in self._overlay else self._snapshot_object(gvr, namespace, name)
+        previous = (
+            self._overlay.get(key) if key in self._overlay else self._snapshot_object(gvr, namespace, name)
+        )
         self._overlay[key] = obj
         self._touched.add((gvr.group, gvr.resource))
         self.revision += 1

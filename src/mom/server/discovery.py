@@ -35,19 +35,25 @@ def _group_document(group: str, versions: list[str]) -> dict[str, Any]:
     return {"name": group, "versions": entries, "preferredVersion": entries[0]}
 
 
-def discovery_response(transport: SnapshotTransport, request: ApiRequest, target: DiscoveryPath) -> ApiResponse:
+def discovery_response(
+    transport: SnapshotTransport, request: ApiRequest, target: DiscoveryPath
+) -> ApiResponse:
     """The answer to a discovery request."""
     discovery = transport.snapshot.discovery
     if target.group is None and target.version is None:
         if AGGREGATED in request.headers.get("accept", "").replace(" ", ""):
             return transport.handle(request)
         if target.legacy:
-            return object_response({"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []})
+            return object_response(
+                {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []}
+            )
         groups = [_group_document(group, versions) for group, versions in _groups(discovery).items()]
         return object_response({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
     if target.version is None and target.group:
         versions = _groups(discovery).get(target.group)
         if not versions:
             return status(404, "NotFound", f"the server could not find the requested resource {request.path}")
-        return object_response({"kind": "APIGroup", "apiVersion": "v1", **_group_document(target.group, versions)})
+        return object_response(
+            {"kind": "APIGroup", "apiVersion": "v1", **_group_document(target.group, versions)}
+        )
     return transport.handle(request)

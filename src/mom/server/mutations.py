@@ -25,6 +25,7 @@ from mom.client.messages import ApiRequest, ApiResponse, object_response
 from mom.client.paths import ResourcePath
 from mom.client.recorder import (
     APPLY_PATCH,
+    JSON,
     JSON_PATCH,
     MERGE_PATCH,
     STRATEGIC_MERGE_PATCH,
@@ -82,7 +83,13 @@ class WriteHandler:
         return response
 
     def _defaulted(self, request: ApiRequest, target: ResourcePath) -> ApiRequest:
-        """The request with the body's apiVersion, kind and namespace filled in from the URL."""
+        """The request with the body's apiVersion, kind and namespace filled in from the URL.
+
+        A body sent without a Content-Type is JSON, as the apiserver takes it.
+        """
+        if not request.content_type and request.body.strip() and request.method != "PATCH":
+            headers = {**request.headers, "content-type": JSON}
+            request = replace(request, headers=headers)
         is_object = request.method in ("POST", "PUT") or (
             request.method == "PATCH" and request.content_type == APPLY_PATCH
         )
@@ -116,9 +123,11 @@ class WriteHandler:
             if isinstance(created, ApiResponse):
                 return created
             return self._commit(request, target, str(created["metadata"]["name"]), created, 201)
-        current = self.cluster.get(target.gvr, target.namespace, target.name) if method != "PATCH" or (
-            request.content_type != APPLY_PATCH
-        ) else self._current_or_none(target)
+        current = (
+            self.cluster.get(target.gvr, target.namespace, target.name)
+            if method != "PATCH" or (request.content_type != APPLY_PATCH)
+            else self._current_or_none(target)
+        )
         if method == "DELETE":
             return self._commit(request, target, target.name, None, 200, shown=current)
         body = load_document(request.body, request.path)
@@ -134,7 +143,11 @@ class WriteHandler:
         stated = _resource_version(body) if isinstance(body, dict) else ""
         if stated and current is not None and stated != _resource_version(current):
             return status(409, "Conflict", _conflict_message(target), target)
-        if current is not None and new.get("metadata", {}).get("uid") is None and "uid" in current["metadata"]:
+        if (
+            current is not None
+            and new.get("metadata", {}).get("uid") is None
+            and "uid" in current["metadata"]
+        ):
             new["metadata"]["uid"] = current["metadata"]["uid"]
         return self._commit(request, target, target.name, new, 200)
 
@@ -155,13 +168,17 @@ class WriteHandler:
             metadata["name"] = metadata["generateName"] + digest[:5]
         name = metadata.get("name") or target.name
         if not name:
-            raise InvalidInput(request.path, ["metadata.name: Required value: name or generateName is required"])
+            raise InvalidInput(
+                request.path, ["metadata.name: Required value: name or generateName is required"]
+            )
         if self.cluster.exists(target.gvr, target.namespace, name):
             where = f" in namespace {target.namespace!r}" if target.namespace else ""
             message = f'{target.gvr.group_resource} "{name}" already exists{where}'
             return status(409, "AlreadyExists", message, replace(target, name=name))
         metadata["name"] = name
-        metadata["uid"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{request.path}/{name}/{self.cluster.revision}"))
+        metadata["uid"] = str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"{request.path}/{name}/{self.cluster.revision}")
+        )
         metadata["creationTimestamp"] = self.clock().strftime("%Y-%m-%dT%H:%M:%SZ")
         return new
 

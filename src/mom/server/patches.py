@@ -98,7 +98,9 @@ def json_patch(target: Any, operations: Any, source: str) -> Any:
         try:
             document = _apply_operation(document, operation)
         except (KeyError, IndexError, ValueError, TypeError) as exc:
-            raise InvalidInput(source, [f"{field}: {operation.get('op')} {operation['path']!r}: {exc}"]) from exc
+            raise InvalidInput(
+                source, [f"{field}: {operation.get('op')} {operation['path']!r}: {exc}"]
+            ) from exc
     return document
 
 

@@ -76,7 +76,9 @@ def _config(app: ServeApp, certfile: Path | None, keyfile: Path | None) -> uvico
     )
 
 
-def serve(app: ServeApp, sock: socket.socket, certfile: Path | None = None, keyfile: Path | None = None) -> None:
+def serve(
+    app: ServeApp, sock: socket.socket, certfile: Path | None = None, keyfile: Path | None = None
+) -> None:
     """Serve until SIGINT or SIGTERM; the recorded mutations are flushed on the way out."""
     server = uvicorn.Server(_config(app, certfile, keyfile))
     try:

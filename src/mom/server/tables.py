@@ -144,7 +144,7 @@ def _crd_columns(snapshot: Snapshot, gvr: GroupVersionResource) -> list[Column]:
         return []
     try:
         crd = snapshot.get(CRDS, "", f"{gvr.resource}.{gvr.group}")
-    except Exception:  # noqa: BLE001 - a missing or odd CRD only costs the extra columns
+    except Exception:
         return []
     for version in (crd.get("spec") or {}).get("versions") or []:
         if not isinstance(version, dict) or version.get("name") != gvr.version:
@@ -155,7 +155,9 @@ def _crd_columns(snapshot: Snapshot, gvr: GroupVersionResource) -> list[Column]:
                 kind = str(column.get("type", "string"))
                 cell = _jsonpath_cell(str(column["jsonPath"]), kind)
                 shown_type = "string" if kind == "date" else kind
-                columns.append(Column(str(column["name"]), shown_type, cell, priority=int(column.get("priority", 0))))
+                columns.append(
+                    Column(str(column["name"]), shown_type, cell, priority=int(column.get("priority", 0)))
+                )
             except (KeyError, ValueError, TypeError):
                 continue
         return columns

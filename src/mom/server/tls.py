@@ -95,8 +95,10 @@ def kubeconfig(url: str, ca_pem: bytes | None = None, namespace: str = "default"
         "apiVersion": "v1",
         "kind": "Config",
         "clusters": [{"name": CONTEXT, "cluster": cluster}],
-        "users": [{"name": CONTEXT, "user": {}}],
-        "contexts": [{"name": CONTEXT, "context": {"cluster": CONTEXT, "user": CONTEXT, "namespace": namespace}}],
+        "users": [{"name": CONTEXT, "user": {"token": "unused"}}],  # kubectl asks for a user without one
+        "contexts": [
+            {"name": CONTEXT, "context": {"cluster": CONTEXT, "user": CONTEXT, "namespace": namespace}}
+        ],
         "current-context": CONTEXT,
         "preferences": {},
     }

@@ -39,7 +39,9 @@ func main() {
 }
 
 func run(server, namespace, createName string, timeout time.Duration) error {
-	config := &rest.Config{Host: server, ContentType: "application/json", AcceptContentTypes: "application/json"}
+	config := &rest.Config{Host: server, ContentConfig: rest.ContentConfig{
+		ContentType: "application/json", AcceptContentTypes: "application/json",
+	}}
 	clientset, err := kubernetes.NewForConfig(config)
 	if err != nil {
 		return err

@@ -145,3 +145,36 @@ def test_log_is_compacted_and_applied_ids_survive(open_target, tmp_path: Path) -
     again = reopened.apply("id0", mutation(Action.CREATE, CONFIGMAPS, configmap("cm0"), namespace="ns"))
     assert all(reopened.is_applied(f"id{i}") for i in range(10))
     assert again.outcome is Outcome.ALREADY_APPLIED
+
+
+def test_a_batch_writes_what_one_by_one_writes_and_survives_interruption(
+    reference: tuple[dict[str, bytes], int], tmp_path: Path
+) -> None:
+    """apply_batch: one commit for many mutations, same tree, same crash guarantees."""
+    expected, _ = reference
+    clock = crash_batch.datetime(2024, 10, 14, tzinfo=crash_batch.UTC)
+    root = fresh_tree(tmp_path / "batch")
+    results = ManifestTarget(root, clock=lambda: clock).apply_batch(crash_batch.batch())
+    assert all(r.ok for r in results) and tree_files(root) == expected
+
+    points: list[str] = []
+    ManifestTarget(
+        fresh_tree(tmp_path / "count"), clock=lambda: clock, checkpoint=lambda i, p: points.append(p)
+    ).apply_batch(crash_batch.batch())
+    assert points[0] == "logged" and points[-1] == "written"
+    for stop_at in range(len(points)):
+        root = fresh_tree(tmp_path / f"batch-stop-{stop_at}")
+
+        def checkpoint(mutation_id: str, point: str, stop_at: int = stop_at, calls: list[int] = [0]) -> None:  # noqa: B006
+            if calls[0] == stop_at:
+                raise Interrupted(point)
+            calls[0] += 1
+
+        with pytest.raises(Interrupted):
+            ManifestTarget(root, clock=lambda: clock, checkpoint=checkpoint).apply_batch(crash_batch.batch())
+        rerun = ManifestTarget(root, clock=lambda: clock).apply_batch(crash_batch.batch())
+        assert all(r.ok for r in rerun)
+        assert all(r.outcome is Outcome.ALREADY_APPLIED for r in rerun), (
+            "the logged intent was redone on open"
+        )
+        assert tree_files(root) == expected, f"stopped at checkpoint {stop_at}"

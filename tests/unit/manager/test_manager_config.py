@@ -14,11 +14,11 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.unit.manager.conftest import EXAMPLES
 
 from mom.api.errors import InvalidInput
 from mom.cli.main import main
 from mom.manager.config import TopologyKind, load_config, parse_config
-from tests.unit.manager.conftest import EXAMPLES
 
 
 def test_examples_load() -> None:

@@ -14,13 +14,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from tests.unit.manager.conftest import FakeClock
+
+from mom.api.resources import GroupVersionResource
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
 from mom.manager.replay import replay_run
 from mom.manager.topology import ORIGIN_ANNOTATION
 from mom.manifest.loader import load_must_gather
-from mom.api.resources import GroupVersionResource
-from tests.unit.manager.conftest import FakeClock
 
 DEPLOYMENTS = GroupVersionResource("apps", "v1", "deployments")
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.unit.manager.conftest import FakeClock
+
 from mom.api.input_resources import ExactResource, InputResources, ResourceList
 from mom.api.output_resources import OutputResourceList, OutputResources
 from mom.api.resources import GroupVersionResource
@@ -20,7 +22,6 @@ from mom.manager.loop import Manager
 from mom.manager.operators import InProcessRunner
 from mom.operator import Controller, Operator, RunContext, SyncError
 from mom.operator.oauth.operator import OAUTH_OPERATOR
-from tests.unit.manager.conftest import FakeClock
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
 
@@ -106,7 +107,9 @@ def _with_operators(config_path: Path, clock: FakeClock, *operators: Operator) -
     from mom.manager import assembly
 
     original = assembly.build_runners
-    assembly.build_runners = lambda cfg: {s.name: InProcessRunner(s, o) for s, o in zip(specs, operators)}  # type: ignore[assignment]
+    assembly.build_runners = lambda cfg: {
+        s.name: InProcessRunner(s, o) for s, o in zip(specs, operators, strict=True)
+    }  # type: ignore[assignment]
     try:
         manager, _ = open_manager(config, clock=clock)
     finally:
@@ -181,7 +184,6 @@ def test_failing_operator_backs_off(standalone: Path, clock: FakeClock) -> None:
 
     manager = _with_operators(standalone, clock, _operator("broken", fail, SHARED_OUT, READS_SHARED))
     assert ran(manager, clock, 0) == ["broken:first run"]
-    manager.config.__dict__  # the config is frozen; backoff comes from the schedule
     state = manager.schedule.state(("broken", "standalone"))
     assert state.failures == 1 and state.backoff_until is not None
     # Inputs unchanged and no resync due: nothing reruns, even after the backoff.
