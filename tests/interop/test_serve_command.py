@@ -75,9 +75,11 @@ def test_kubeconfig_works_and_writes_are_flushed(
     assert url is not None, line
     assert url.group(1).startswith("https" if tls else "http:")
     assert f"kubectl --kubeconfig {kubeconfig} get clusteroperators" in line
+    manifest = tmp_path / "made.yaml"
+    manifest.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: made\n  namespace: openshift-apiserver\n")
     pods = _kubectl(kubectl_path, kubeconfig, tmp_path, "get", "configmaps", "-A", "-o", "name")
     assert pods.split() == ["configmap/foo"]
-    _kubectl(kubectl_path, kubeconfig, tmp_path, "create", "configmap", "made", "-n", "openshift-apiserver")
+    _kubectl(kubectl_path, kubeconfig, tmp_path, "create", "-f", str(manifest))
     assert [r.action for r in read_mutation_dir(output)] == [Action.CREATE]
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=30)

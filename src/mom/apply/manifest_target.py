@@ -157,7 +157,7 @@ class ManifestTarget:
     ) -> tuple[Change, DocumentChanges, int]:
         """What ``request`` changes: the outcome, the documents to write, the version handed out."""
         gvr = request.gvr
-        body = load_document(request.body, f"{request.identity} body") if request.body.strip() else None
+        body = request.body_document()
         info = self._discovery.resource_info(gvr)
         namespaced = info.namespaced if info is not None else bool(request.namespace)
         if _is_namespace(gvr):

@@ -136,6 +136,7 @@ def build_request(
         options=options,
         field_manager=field_manager,
         controller_instance_name=controller_instance_name,
+        decoded_body=document,
     )
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from mom.apply.target import ApplyResult, Outcome, Target
 from mom.inputs.digest import input_digest
-from mom.inputs.gather import GatheredInputs, InputSource, gather_inputs
+from mom.inputs.gather import GatheredInputs, gather_inputs
 from mom.inputs.writer import input_files, write_input_dir
 from mom.journal.archive import pack_files, unpack_dir
 from mom.journal.journal import Journal
@@ -227,7 +227,7 @@ class Manager:
         work: list[_Work] = []
         for instance in self.config.instances:
             topology = Topology(instance)
-            source: InputSource = topology.input_source(snapshots)
+            source = topology.input_source(snapshots)
             for spec in self.config.operators_for(instance):
                 key = (spec.name, instance.name)
                 pin = self.pins[spec.name]
@@ -237,7 +237,7 @@ class Manager:
                 if not trigger:
                     report.pairs.append(PairReport(spec.name, instance.name, "unchanged"))
                     continue
-                snapshot = Snapshot.from_objects(gathered.objects)
+                snapshot = Snapshot.from_objects(gathered.objects, discovery=source.discovery)
                 work.append(
                     _Work(key, self.runners[spec.name], pin, topology, gathered, digest, trigger, snapshot)
                 )

@@ -30,11 +30,10 @@ from mom.api.cluster import ClusterType
 from mom.api.errors import NotFound
 from mom.api.resources import GroupVersionResource, metadata_of
 from mom.manager.config import InstanceSpec, TopologyKind
-from mom.manifest.discovery import ResourceInfo
 from mom.manifest.requests import MutationRequest
 from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.manifest.store import Snapshot
-from mom.serialization import dump_go_yaml, load_document
+from mom.serialization import dump_go_yaml
 
 ORIGIN_ANNOTATION = "mom.openshift.io/operand-namespace"
 NAMESPACES = GroupVersionResource("", "v1", "namespaces")
@@ -99,11 +98,13 @@ class Topology:
         target = self.instance.hosted_control_plane_namespace
         body = request.body
         if not request.action.is_patch and request.body:
-            document = load_document(request.body, request.identity)
+            document = copy.deepcopy(request.body_document())
             if isinstance(document, dict) and document.get("kind") != "DeleteOptions":
                 _relocate(document, request.namespace, target)
                 body = dump_go_yaml(document).encode()
-        mapped = replace(request, namespace=target, body=body)
+                mapped = replace(request, namespace=target, body=body, decoded_body=document)
+                return RoutedMutation(cluster_type, cluster, mapped, request)
+        mapped = replace(request, namespace=target, body=body, decoded_body=None)
         return RoutedMutation(cluster_type, cluster, mapped, request)
 
     # The way in
@@ -147,18 +148,6 @@ def _relocate(document: Object, origin: str, target: str) -> None:
         involved["namespace"] = target
 
 
-class _Catalog:
-    def __init__(self, *snapshots: Snapshot) -> None:
-        self._snapshots = snapshots
-
-    def resource_info(self, gvr: GroupVersionResource) -> ResourceInfo | None:
-        for snapshot in self._snapshots:
-            info = snapshot.discovery.resource_info(gvr)
-            if info is not None:
-                return info
-        return None
-
-
 class HostedView:
     """A hosted cluster as its operators expect to see it: operand namespaces un-mapped."""
 
@@ -167,7 +156,7 @@ class HostedView:
         self._management = management
         self._guest = guest
         self._hcp = instance.hosted_control_plane_namespace
-        self.discovery = _Catalog(guest, management)
+        self.discovery = guest.discovery.merged_over(management.discovery)
 
     def _origin(self, obj: Object) -> str:
         annotations = metadata_of(obj).get("annotations")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mom.api.cluster import Action
 from mom.api.resources import GroupVersionKind, GroupVersionResource
+from mom.serialization import load_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,14 @@ class MutationRequest:
     patch_type: str = ""
     field_manager: str = ""
     controller_instance_name: str = ""
+    decoded_body: Any = field(default=None, compare=False, repr=False)
+    """The body already decoded, when whoever built the request had it (never compared)."""
+
+    def body_document(self) -> Any:
+        """The decoded body; decoded once and kept. Callers must not modify it (copy first)."""
+        if self.decoded_body is None and self.body.strip():
+            object.__setattr__(self, "decoded_body", _decode(self.body, self.identity))
+        return self.decoded_body
 
     @property
     def identity(self) -> str:
@@ -89,3 +98,7 @@ class MutationRequest:
         if self.patch_type:
             wire["patchType"] = self.patch_type
         return wire
+
+
+def _decode(body: bytes, source: str) -> Any:
+    return load_document(body, f"{source} body")

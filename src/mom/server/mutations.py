@@ -66,6 +66,12 @@ class WriteHandler:
     mutable: bool = False
 
     def handle(self, request: ApiRequest, target: ResourcePath) -> ApiResponse:
+        if "protobuf" in request.content_type or "cbor" in request.content_type:
+            message = (
+                f'Content-Type "{request.content_type}" cannot be recorded: send JSON '
+                "(kubectl create -f, or a client whose ContentType is application/json)"
+            )
+            return status(415, "UnsupportedMediaType", message, target)
         request = self._defaulted(request, target)
         if not self.mutable:
             return self._record(request)

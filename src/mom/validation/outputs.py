@@ -10,7 +10,6 @@ from mom.api.output_resources import OutputResources, output_matches
 from mom.api.resources import GroupVersionKind
 from mom.manifest.discovery import Discovery
 from mom.manifest.requests import MutationRequest
-from mom.serialization import load_document
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ def body_mismatch(request: MutationRequest) -> str:
         return ""
     if request.kind.group != request.gvr.group:
         return f"body is {request.kind} but the path names the {request.gvr.group or 'core'} group"
-    document = load_document(request.body, request.identity)
+    document = request.body_document()
     metadata = document.get("metadata") if isinstance(document, dict) else None
     if not isinstance(metadata, dict):
         return "body has no metadata"

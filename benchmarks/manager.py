@@ -1,0 +1,248 @@
+"""The manager's benchmark suite: standing daemons vs mom, a HyperShift tick, an unchanged tick.
+
+Run: ``python -m benchmarks.manager [--quick] [--plot FILE] [--profile N]``. Prints, in one run:
+
+(a) N standing operator daemons (separate processes, each with its own informer-like cache,
+    reconciling every 10 simulated minutes) against one mom process running the same
+    operators, over a simulated day compressed into ``--day`` wall seconds: memory
+    GiB-seconds, CPU seconds, simulated API calls (model: :mod:`benchmarks.daemons`).
+    Goal: mom at least 10x cheaper in memory and CPU.
+(b) the first tick of 17 operators x N hosted clusters built from the real hosted control
+    plane data; goal: at most 30 s of one core, peak memory at most 1 GiB.
+(c) a tick on unchanged inputs after (b) settles; goal: at least 20x cheaper than (b).
+
+and writes a PNG of cost against operators and hosted clusters (needs matplotlib; skipped
+with a note without it). Worlds are built in a temporary directory and removed afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from mom.manifest.loader import load_must_gather
+from mom.serialization import load_json
+
+from benchmarks import fleet
+from benchmarks.operands import reference_of, standalone_spec
+from benchmarks.sampling import GIB, MemorySampler
+
+DAY = 86400.0
+MEMORY_GOAL, CPU_GOAL = 10.0, 10.0
+TICK_CPU_GOAL, PEAK_GOAL_MIB, UNCHANGED_GOAL = 30.0, 1024.0, 20.0
+
+
+@dataclass
+class Side:
+    """One side of the compressed day: memory, CPU, API calls, and what it did."""
+
+    gib_seconds: float
+    cpu_seconds: float
+    api_calls: float
+    peak_gib: float
+    counts: dict[str, float]
+
+
+def _spawn(arguments: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, *arguments], cwd=fleet.REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+
+
+def _measure(processes: list[subprocess.Popen[bytes]]) -> tuple[list[dict[str, float]], MemorySampler, float]:
+    started = time.monotonic()
+    with MemorySampler(processes) as sampler:
+        outputs = [p.communicate() for p in processes]
+    elapsed = time.monotonic() - started
+    results = []
+    for process, (out, err) in zip(processes, outputs, strict=True):
+        if process.returncode != 0:
+            raise RuntimeError(f"{process.args!r} exited {process.returncode}: {err.decode()[-2000:]}")
+        results.append(load_json(out.splitlines()[-1], "benchmark process output"))
+    return results, sampler, elapsed
+
+
+def _side(results: list[dict[str, float]], sampler: MemorySampler, elapsed: float, calls: list[str]) -> Side:
+    totals = {key: sum(r.get(key, 0.0) for r in results) for key in results[0]}
+    average_bytes = sampler.byte_seconds / elapsed
+    return Side(
+        gib_seconds=average_bytes / GIB * DAY,
+        cpu_seconds=totals["cpu_seconds"],
+        api_calls=sum(totals[key] for key in calls),
+        peak_gib=sampler.peak / GIB,
+        counts=totals,
+    )
+
+
+def compare_day(root: Path, must_gather: Path, operators: int, day: float) -> tuple[Side, Side]:
+    """Part (a) for ``operators`` operators: the daemon fleet, then mom, on one cluster directory."""
+    config = fleet.build_standalone(root, must_gather, operators)
+    cache_dir = root / "informer-cache"
+    load_must_gather(root / "cluster", cache_dir=cache_dir)  # each daemon then decodes from the cache
+    daemons = [
+        _spawn([
+            "-m", "benchmarks.daemons", "daemon", "--operator", reference_of(standalone_spec(index)),
+            "--cluster", str(root / "cluster"), "--cache-dir", str(cache_dir), "--day", str(day),
+        ])
+        for index in range(operators)
+    ]
+    results, sampler, elapsed = _measure(daemons)
+    daemon = _side(results, sampler, elapsed, ["lists", "watches", "writes"])
+    mom_results, mom_sampler, mom_elapsed = _measure(
+        [_spawn(["-m", "benchmarks.daemons", "mom", "--config", str(config), "--day", str(day)])]
+    )
+    return daemon, _side(mom_results, mom_sampler, mom_elapsed, ["lists", "writes"])
+
+
+def hosted_tick(root: Path, hosted: int, profile: int) -> dict[str, float]:
+    """Parts (b) and (c) for ``hosted`` hosted clusters, measured in a fresh process."""
+    build_started = time.perf_counter()
+    config = fleet.build_hypershift(root, hosted)
+    build_seconds = time.perf_counter() - build_started
+    arguments = ["-m", "benchmarks.hosted", "--config", str(config)]
+    if profile:
+        arguments += ["--profile", str(profile)]
+    done = subprocess.run([sys.executable, *arguments], cwd=fleet.REPO, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"hosted benchmark exited {done.returncode}: {done.stderr.decode()[-2000:]}")
+    if profile:
+        print(f"\ncProfile of the first tick, {hosted} hosted clusters (top {profile}, cumulative):")
+        print(done.stderr.decode())
+    figures: dict[str, float] = load_json(done.stdout.splitlines()[-1], "hosted output")
+    figures["build_seconds"] = build_seconds
+    figures["hosted"] = hosted
+    return figures
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:7.1f}x" if b else "    inf"
+
+
+def _mark(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def print_day(rows: list[tuple[int, Side, Side]], day: float) -> None:
+    print(f"(a) standing daemons vs mom, one simulated day in {day:g} s wall (1 s wall = "
+          f"{DAY / day / 60:g} simulated min), resync every 10 simulated min")
+    print(f"    {'ops':>4} | {'daemon GiB·s':>12} {'mom GiB·s':>10} {'ratio':>8} | {'daemon CPU-s':>12} "
+          f"{'mom CPU-s':>9} {'ratio':>8} | {'daemon API':>10} {'mom API':>8} | goal 10x")
+    for operators, daemon, mom in rows:
+        ok = daemon.gib_seconds >= MEMORY_GOAL * mom.gib_seconds and daemon.cpu_seconds >= CPU_GOAL * mom.cpu_seconds
+        print(f"    {operators:>4} | {daemon.gib_seconds:12.0f} {mom.gib_seconds:10.0f} "
+              f"{_ratio(daemon.gib_seconds, mom.gib_seconds)} | {daemon.cpu_seconds:12.1f} {mom.cpu_seconds:9.1f} "
+              f"{_ratio(daemon.cpu_seconds, mom.cpu_seconds)} | {daemon.api_calls:10.0f} {mom.api_calls:8.0f} | "
+              f"{_mark(ok)}")
+    for operators, daemon, mom in rows:
+        d, m = daemon.counts, mom.counts
+        print(f"    {operators} ops: daemons: peak {daemon.peak_gib:.2f} GiB, {d['objects'] / operators:.0f} objects "
+              f"cached each, {d['reconciles']:.0f} reconciles, API = {d['lists']:.0f} LIST + {d['watches']:.0f} "
+              f"WATCH + {d['writes']:.0f} writes")
+        print(f"    {operators} ops: mom: peak {mom.peak_gib:.2f} GiB, {m['ticks']:.0f} ticks "
+              f"({m['tick_seconds'] / max(m['ticks'], 1) * 1000:.0f} ms each, {m['behind_seconds']:.1f} s behind "
+              f"the compressed clock), {m['runs']:.0f} operator runs, API = {m['lists']:.0f} LIST + "
+              f"{m['writes']:.0f} writes")
+
+
+def print_hosted(rows: list[dict[str, float]]) -> None:
+    print("\n(b) first tick, 17 operators x N hosted clusters (hypershift-hcp, one core goal 30 s, 1 GiB)")
+    print(f"    {'hosted':>6} | {'wall s':>7} {'CPU s':>7} | {'peak MiB':>8} {'helpers':>7} | {'runs':>5} "
+          f"{'applied':>7} {'failed':>6} | goal")
+    for r in rows:
+        ok = r["first_cpu"] <= TICK_CPU_GOAL and r["peak_mib"] <= PEAK_GOAL_MIB
+        print(f"    {r['hosted']:>6.0f} | {r['first_wall']:7.2f} {r['first_cpu']:7.2f} | {r['peak_mib']:8.0f} "
+              f"{r['children_peak_mib']:7.0f} | {r['first_runs']:5.0f} {r['first_applied']:7.0f} "
+              f"{r['first_failed']:6.0f} | {_mark(ok)}")
+    print("    (peak = the manager's ru_maxrss; helpers = the largest decoding helper process, if any;"
+          " manager start-up not included)")
+    print("\n(c) tick on unchanged inputs after (b) settles (median of 3)")
+    print(f"    {'hosted':>6} | {'settled in':>10} | {'wall s':>7} {'CPU s':>7} {'runs':>4} | "
+          f"{'full/unchanged CPU':>18} {'wall':>7} | goal 20x")
+    for r in rows:
+        ratio = r["first_cpu"] / r["unchanged_cpu"] if r["unchanged_cpu"] else float("inf")
+        settled = f"{r['settle_ticks']:.0f} ticks"
+        print(f"    {r['hosted']:>6.0f} | {settled:>10} | {r['unchanged_wall']:7.3f} {r['unchanged_cpu']:7.3f} "
+              f"{r['unchanged_runs']:4.0f} | {ratio:17.1f}x {_ratio(r['first_wall'], r['unchanged_wall'])} | "
+              f"{_mark(ratio >= UNCHANGED_GOAL)}")
+
+
+def write_plot(path: Path, day_rows: list[tuple[int, Side, Side]], hosted_rows: list[dict[str, float]]) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print(f"\nplot: matplotlib is not installed; {path} not written")
+        return
+    figure, (memory, cpu, tick) = plt.subplots(1, 3, figsize=(15, 4.6))
+    operators = [row[0] for row in day_rows]
+    for axis, attribute, label in ((memory, "gib_seconds", "memory, GiB·s per day"),
+                                   (cpu, "cpu_seconds", "CPU seconds per day")):
+        axis.plot(operators, [getattr(r[1], attribute) for r in day_rows], "o-", label="standing daemons")
+        axis.plot(operators, [getattr(r[2], attribute) for r in day_rows], "s-", label="mom (one process)")
+        axis.set_xlabel("operators")
+        axis.set_title(f"(a) {label}")
+        axis.set_yscale("log")
+        axis.set_xticks(operators)
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend()
+    hosted = [r["hosted"] for r in hosted_rows]
+    tick.plot(hosted, [r["first_cpu"] for r in hosted_rows], "o-", label="first tick CPU s")
+    tick.plot(hosted, [r["unchanged_cpu"] for r in hosted_rows], "s-", label="unchanged tick CPU s")
+    tick.axhline(TICK_CPU_GOAL, color="grey", linestyle="--", label="goal: 30 s")
+    tick.set_xlabel("hosted clusters (17 operators each)")
+    tick.set_ylabel("seconds")
+    tick.set_yscale("log")
+    tick.set_title("(b, c) HyperShift tick")
+    tick.grid(True, which="both", alpha=0.3)
+    peak = tick.twinx()
+    peak.plot(hosted, [r["peak_mib"] for r in hosted_rows], "^:", color="tab:red", label="peak MiB (right)")
+    peak.set_ylabel("peak memory, MiB")
+    peak.set_ylim(bottom=0)
+    lines = tick.get_legend_handles_labels()
+    more = peak.get_legend_handles_labels()
+    tick.legend(lines[0] + more[0], lines[1] + more[1], fontsize=8, loc="center right")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    print(f"\nplot: {path}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.manager", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a small version that runs in under a minute")
+    parser.add_argument("--plot", type=Path, default=Path("benchmarks-manager.png"))
+    parser.add_argument("--day", type=float, help="wall seconds of the compressed day (default 60, quick 10)")
+    parser.add_argument("--operators", type=int, nargs="+", help="(a) operator counts (default 17 32)")
+    parser.add_argument("--hosted", type=int, nargs="+", help="(b) hosted clusters (default 10 30 100)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="print the top N cProfile entries of the largest first tick")
+    args = parser.parse_args(argv)
+    day = args.day or (10.0 if args.quick else 60.0)
+    operators = args.operators or ([3, 6] if args.quick else [17, 32])
+    hosted = args.hosted or ([2, 5] if args.quick else [10, 30, 100])
+    scratch = Path(tempfile.mkdtemp(prefix="mom-bench-manager-"))
+    try:
+        with tarfile.open(fleet.REALDATA / "must-gather-clean" / "must-gather-aws.tar.xz") as archive:
+            archive.extractall(scratch / "aws", filter="data")
+        day_rows = [(n, *compare_day(scratch / f"day-{n}", scratch / "aws", n, day)) for n in operators]
+        hosted_rows = [
+            hosted_tick(scratch / f"hosted-{n}", n, args.profile if n == max(hosted) else 0) for n in hosted
+        ]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print_day(day_rows, day)
+    print_hosted(hosted_rows)
+    write_plot(args.plot, day_rows, hosted_rows)
+
+
+if __name__ == "__main__":
+    main()
