@@ -93,11 +93,11 @@ def _operand_objects(spec: OperandSpec) -> tuple[Object, Object]:
 
 
 def resource_root(must_gather: Path) -> Path:
-    """The directory of an unpacked must-gather that holds ``namespaces/``."""
-    if (must_gather / "namespaces").is_dir():
-        return must_gather
-    (inner,) = [p for p in must_gather.iterdir() if (p / "namespaces").is_dir()]
-    return inner
+    """The directory of an unpacked must-gather that holds ``namespaces/`` (up to two levels down)."""
+    for candidate in (must_gather, *must_gather.glob("*"), *must_gather.glob("*/*")):
+        if (candidate / "namespaces").is_dir():
+            return candidate
+    raise FileNotFoundError(f"no namespaces/ directory below {must_gather}")
 
 
 def build_standalone(root: Path, must_gather: Path, operators: int, *, resync: float = 600.0) -> Path:
@@ -121,6 +121,7 @@ def build_standalone(root: Path, must_gather: Path, operators: int, *, resync: f
         _write(base / f"{spec.namespace}.yaml", _namespace(spec.namespace))
         _write(base / "apps" / "deployments" / f"{spec.deployment}.yaml", deployment)
         _write(base / "core" / "configmaps" / f"{spec.reference}.yaml", config_map)
+        _write(config_dir / "clusteroperators" / f"{spec.name}.yaml", _cluster_operator(spec.name))
     clusters = [{"name": "cluster", "manifestDir": "cluster"}]
     instances = [{"name": "cluster", "topology": "Standalone", "cluster": "cluster"}]
     return _config(root, specs, clusters, instances, resync)
@@ -165,6 +166,11 @@ def _templates(objects: list[Object], owners: dict[tuple[str, str], str]) -> lis
         group = str(obj.get("apiVersion", "v1")).rpartition("/")[0] or "core"
         templates.append((f"{group}/{_plural(kind)}/{name}.yaml", dump_go_yaml(obj)))
     return templates
+
+
+def _cluster_operator(name: str) -> Object:
+    """A ClusterOperator as the cluster version operator creates it: no status yet."""
+    return {"apiVersion": "config.openshift.io/v1", "kind": "ClusterOperator", "metadata": {"name": name}}
 
 
 def _guest(root: Path, name: str, specs: list[OperandSpec]) -> None:

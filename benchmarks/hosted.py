@@ -59,7 +59,9 @@ def measure(config: Path, profile: int = 0) -> dict[str, float]:
     figures["pairs"] = len(first.pairs)
     figures["first_runs"] = first.runs
     figures["first_applied"] = sum(p.applied for p in first.pairs)
-    figures["first_failed"] = sum(1 for p in first.pairs if p.error or p.failed or p.exit_code not in (None, 0))
+    figures["first_failed"] = sum(
+        1 for p in first.pairs if p.error or p.failed or p.exit_code not in (None, 0)
+    )
     figures["peak_after_first_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     settle = 0
     for settle in range(1, SETTLE_TICKS + 1):

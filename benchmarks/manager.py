@@ -27,12 +27,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from mom.manifest.loader import load_must_gather
-from mom.serialization import load_json
-
 from benchmarks import fleet
 from benchmarks.operands import reference_of, standalone_spec
 from benchmarks.sampling import GIB, MemorySampler
+from mom.manifest.loader import load_must_gather
+from mom.serialization import load_json
 
 DAY = 86400.0
 MEMORY_GOAL, CPU_GOAL = 10.0, 10.0
@@ -87,10 +86,21 @@ def compare_day(root: Path, must_gather: Path, operators: int, day: float) -> tu
     cache_dir = root / "informer-cache"
     load_must_gather(root / "cluster", cache_dir=cache_dir)  # each daemon then decodes from the cache
     daemons = [
-        _spawn([
-            "-m", "benchmarks.daemons", "daemon", "--operator", reference_of(standalone_spec(index)),
-            "--cluster", str(root / "cluster"), "--cache-dir", str(cache_dir), "--day", str(day),
-        ])
+        _spawn(
+            [
+                "-m",
+                "benchmarks.daemons",
+                "daemon",
+                "--operator",
+                reference_of(standalone_spec(index)),
+                "--cluster",
+                str(root / "cluster"),
+                "--cache-dir",
+                str(cache_dir),
+                "--day",
+                str(day),
+            ]
+        )
         for index in range(operators)
     ]
     results, sampler, elapsed = _measure(daemons)
@@ -130,50 +140,75 @@ def _mark(ok: bool) -> str:
 
 
 def print_day(rows: list[tuple[int, Side, Side]], day: float) -> None:
-    print(f"(a) standing daemons vs mom, one simulated day in {day:g} s wall (1 s wall = "
-          f"{DAY / day / 60:g} simulated min), resync every 10 simulated min")
-    print(f"    {'ops':>4} | {'daemon GiB·s':>12} {'mom GiB·s':>10} {'ratio':>8} | {'daemon CPU-s':>12} "
-          f"{'mom CPU-s':>9} {'ratio':>8} | {'daemon API':>10} {'mom API':>8} | goal 10x")
+    print(
+        f"(a) standing daemons vs mom, one simulated day in {day:g} s wall (1 s wall = "
+        f"{DAY / day / 60:g} simulated min), resync every 10 simulated min"
+    )
+    print(
+        f"    {'ops':>4} | {'daemon GiB·s':>12} {'mom GiB·s':>10} {'ratio':>8} | {'daemon CPU-s':>12} "
+        f"{'mom CPU-s':>9} {'ratio':>8} | {'daemon API':>10} {'mom API':>8} | goal 10x"
+    )
     for operators, daemon, mom in rows:
-        ok = daemon.gib_seconds >= MEMORY_GOAL * mom.gib_seconds and daemon.cpu_seconds >= CPU_GOAL * mom.cpu_seconds
-        print(f"    {operators:>4} | {daemon.gib_seconds:12.0f} {mom.gib_seconds:10.0f} "
-              f"{_ratio(daemon.gib_seconds, mom.gib_seconds)} | {daemon.cpu_seconds:12.1f} {mom.cpu_seconds:9.1f} "
-              f"{_ratio(daemon.cpu_seconds, mom.cpu_seconds)} | {daemon.api_calls:10.0f} {mom.api_calls:8.0f} | "
-              f"{_mark(ok)}")
+        ok = (
+            daemon.gib_seconds >= MEMORY_GOAL * mom.gib_seconds
+            and daemon.cpu_seconds >= CPU_GOAL * mom.cpu_seconds
+        )
+        print(
+            f"    {operators:>4} | {daemon.gib_seconds:12.0f} {mom.gib_seconds:10.0f} "
+            f"{_ratio(daemon.gib_seconds, mom.gib_seconds)} | {daemon.cpu_seconds:12.1f} {mom.cpu_seconds:9.1f} "
+            f"{_ratio(daemon.cpu_seconds, mom.cpu_seconds)} | {daemon.api_calls:10.0f} {mom.api_calls:8.0f} | "
+            f"{_mark(ok)}"
+        )
     for operators, daemon, mom in rows:
         d, m = daemon.counts, mom.counts
-        print(f"    {operators} ops: daemons: peak {daemon.peak_gib:.2f} GiB, {d['objects'] / operators:.0f} objects "
-              f"cached each, {d['reconciles']:.0f} reconciles, API = {d['lists']:.0f} LIST + {d['watches']:.0f} "
-              f"WATCH + {d['writes']:.0f} writes")
-        print(f"    {operators} ops: mom: peak {mom.peak_gib:.2f} GiB, {m['ticks']:.0f} ticks "
-              f"({m['tick_seconds'] / max(m['ticks'], 1) * 1000:.0f} ms each, {m['behind_seconds']:.1f} s behind "
-              f"the compressed clock), {m['runs']:.0f} operator runs, API = {m['lists']:.0f} LIST + "
-              f"{m['writes']:.0f} writes")
+        print(
+            f"    {operators} ops: daemons: peak {daemon.peak_gib:.2f} GiB, {d['objects'] / operators:.0f} objects "
+            f"cached each, {d['reconciles']:.0f} reconciles, API = {d['lists']:.0f} LIST + {d['watches']:.0f} "
+            f"WATCH + {d['writes']:.0f} writes"
+        )
+        print(
+            f"    {operators} ops: mom: peak {mom.peak_gib:.2f} GiB, {m['ticks']:.0f} ticks "
+            f"({m['tick_seconds'] / max(m['ticks'], 1) * 1000:.0f} ms each, {m['behind_seconds']:.1f} s behind "
+            f"the compressed clock), {m['runs']:.0f} operator runs, API = {m['lists']:.0f} LIST + "
+            f"{m['writes']:.0f} writes"
+        )
 
 
 def print_hosted(rows: list[dict[str, float]]) -> None:
     print("\n(b) first tick, 17 operators x N hosted clusters (hypershift-hcp, one core goal 30 s, 1 GiB)")
-    print(f"    {'hosted':>6} | {'wall s':>7} {'CPU s':>7} | {'peak MiB':>8} {'helpers':>7} | {'runs':>5} "
-          f"{'applied':>7} {'failed':>6} | goal")
+    print(
+        f"    {'hosted':>6} | {'wall s':>7} {'CPU s':>7} | {'peak MiB':>8} {'helpers':>7} | {'runs':>5} "
+        f"{'applied':>7} {'failed':>6} | goal"
+    )
     for r in rows:
         ok = r["first_cpu"] <= TICK_CPU_GOAL and r["peak_mib"] <= PEAK_GOAL_MIB
-        print(f"    {r['hosted']:>6.0f} | {r['first_wall']:7.2f} {r['first_cpu']:7.2f} | {r['peak_mib']:8.0f} "
-              f"{r['children_peak_mib']:7.0f} | {r['first_runs']:5.0f} {r['first_applied']:7.0f} "
-              f"{r['first_failed']:6.0f} | {_mark(ok)}")
-    print("    (peak = the manager's ru_maxrss; helpers = the largest decoding helper process, if any;"
-          " manager start-up not included)")
+        print(
+            f"    {r['hosted']:>6.0f} | {r['first_wall']:7.2f} {r['first_cpu']:7.2f} | {r['peak_mib']:8.0f} "
+            f"{r['children_peak_mib']:7.0f} | {r['first_runs']:5.0f} {r['first_applied']:7.0f} "
+            f"{r['first_failed']:6.0f} | {_mark(ok)}"
+        )
+    print(
+        "    (peak = the manager's ru_maxrss; helpers = the largest decoding helper process, if any;"
+        " manager start-up not included)"
+    )
     print("\n(c) tick on unchanged inputs after (b) settles (median of 3)")
-    print(f"    {'hosted':>6} | {'settled in':>10} | {'wall s':>7} {'CPU s':>7} {'runs':>4} | "
-          f"{'full/unchanged CPU':>18} {'wall':>7} | goal 20x")
+    print(
+        f"    {'hosted':>6} | {'settled in':>10} | {'wall s':>7} {'CPU s':>7} {'runs':>4} | "
+        f"{'full/unchanged CPU':>18} {'wall':>7} | goal 20x"
+    )
     for r in rows:
         ratio = r["first_cpu"] / r["unchanged_cpu"] if r["unchanged_cpu"] else float("inf")
         settled = f"{r['settle_ticks']:.0f} ticks"
-        print(f"    {r['hosted']:>6.0f} | {settled:>10} | {r['unchanged_wall']:7.3f} {r['unchanged_cpu']:7.3f} "
-              f"{r['unchanged_runs']:4.0f} | {ratio:17.1f}x {_ratio(r['first_wall'], r['unchanged_wall'])} | "
-              f"{_mark(ratio >= UNCHANGED_GOAL)}")
+        print(
+            f"    {r['hosted']:>6.0f} | {settled:>10} | {r['unchanged_wall']:7.3f} {r['unchanged_cpu']:7.3f} "
+            f"{r['unchanged_runs']:4.0f} | {ratio:17.1f}x {_ratio(r['first_wall'], r['unchanged_wall'])} | "
+            f"{_mark(ratio >= UNCHANGED_GOAL)}"
+        )
 
 
-def write_plot(path: Path, day_rows: list[tuple[int, Side, Side]], hosted_rows: list[dict[str, float]]) -> None:
+def write_plot(
+    path: Path, day_rows: list[tuple[int, Side, Side]], hosted_rows: list[dict[str, float]]
+) -> None:
     try:
         import matplotlib
 
@@ -184,8 +219,10 @@ def write_plot(path: Path, day_rows: list[tuple[int, Side, Side]], hosted_rows: 
         return
     figure, (memory, cpu, tick) = plt.subplots(1, 3, figsize=(15, 4.6))
     operators = [row[0] for row in day_rows]
-    for axis, attribute, label in ((memory, "gib_seconds", "memory, GiB·s per day"),
-                                   (cpu, "cpu_seconds", "CPU seconds per day")):
+    for axis, attribute, label in (
+        (memory, "gib_seconds", "memory, GiB·s per day"),
+        (cpu, "cpu_seconds", "CPU seconds per day"),
+    ):
         axis.plot(operators, [getattr(r[1], attribute) for r in day_rows], "o-", label="standing daemons")
         axis.plot(operators, [getattr(r[2], attribute) for r in day_rows], "s-", label="mom (one process)")
         axis.set_xlabel("operators")
@@ -198,6 +235,7 @@ def write_plot(path: Path, day_rows: list[tuple[int, Side, Side]], hosted_rows: 
     tick.plot(hosted, [r["first_cpu"] for r in hosted_rows], "o-", label="first tick CPU s")
     tick.plot(hosted, [r["unchanged_cpu"] for r in hosted_rows], "s-", label="unchanged tick CPU s")
     tick.axhline(TICK_CPU_GOAL, color="grey", linestyle="--", label="goal: 30 s")
+    tick.set_xticks(hosted)
     tick.set_xlabel("hosted clusters (17 operators each)")
     tick.set_ylabel("seconds")
     tick.set_yscale("log")
@@ -216,15 +254,23 @@ def write_plot(path: Path, day_rows: list[tuple[int, Side, Side]], hosted_rows: 
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.manager", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.manager",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--quick", action="store_true", help="a small version that runs in under a minute")
     parser.add_argument("--plot", type=Path, default=Path("benchmarks-manager.png"))
     parser.add_argument("--day", type=float, help="wall seconds of the compressed day (default 60, quick 10)")
     parser.add_argument("--operators", type=int, nargs="+", help="(a) operator counts (default 17 32)")
     parser.add_argument("--hosted", type=int, nargs="+", help="(b) hosted clusters (default 10 30 100)")
-    parser.add_argument("--profile", type=int, default=0, metavar="N",
-                        help="print the top N cProfile entries of the largest first tick")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the top N cProfile entries of the largest first tick",
+    )
     args = parser.parse_args(argv)
     day = args.day or (10.0 if args.quick else 60.0)
     operators = args.operators or ([3, 6] if args.quick else [17, 32])

@@ -27,7 +27,13 @@ from mom.api.resources import GroupVersionResource, name_of, namespace_of
 from mom.manifest.loader import default_cache_dir, load_must_gather
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
-ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "must-gather-clean" / "must-gather-aws.tar.xz"
+ARCHIVE = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "realdata"
+    / "must-gather-clean"
+    / "must-gather-aws.tar.xz"
+)
 
 
 def _unpack(target: Path) -> Path:
@@ -73,7 +79,9 @@ def _report(label: str, count: int, elapsed: float, latencies: list[float]) -> N
     ordered = sorted(latencies)
     p50 = statistics.median(ordered) * 1000
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
-    print(f"{label:<44} {count / elapsed:8.0f} req/s  p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  ({count} requests)")
+    print(
+        f"{label:<44} {count / elapsed:8.0f} req/s  p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  ({count} requests)"
+    )
 
 
 def main() -> None:
@@ -100,10 +108,18 @@ def main() -> None:
             assert server.stdout is not None
             line = server.stdout.readline()
             base = line.split(" at ", 1)[1].split()[0]
-            print(f"mom serve at {base}; {args.workers} workers, at most {args.requests} requests or {args.seconds}s")
+            print(
+                f"mom serve at {base}; {args.workers} workers, at most {args.requests} requests or {args.seconds}s"
+            )
             scenarios = [
-                (f"GET configmap {namespace}/{name}", f"{base}/api/v1/namespaces/{namespace}/configmaps/{name}"),
-                (f"LIST configmaps in {namespace} ({listed} items)", f"{base}/api/v1/namespaces/{namespace}/configmaps"),
+                (
+                    f"GET configmap {namespace}/{name}",
+                    f"{base}/api/v1/namespaces/{namespace}/configmaps/{name}",
+                ),
+                (
+                    f"LIST configmaps in {namespace} ({listed} items)",
+                    f"{base}/api/v1/namespaces/{namespace}/configmaps",
+                ),
             ]
             for label, url in scenarios:
                 _drive(url, args.workers, args.workers * 10, args.seconds)  # warm-up

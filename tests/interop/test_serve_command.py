@@ -76,7 +76,9 @@ def test_kubeconfig_works_and_writes_are_flushed(
     assert url.group(1).startswith("https" if tls else "http:")
     assert f"kubectl --kubeconfig {kubeconfig} get clusteroperators" in line
     manifest = tmp_path / "made.yaml"
-    manifest.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: made\n  namespace: openshift-apiserver\n")
+    manifest.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: made\n  namespace: openshift-apiserver\n"
+    )
     pods = _kubectl(kubectl_path, kubeconfig, tmp_path, "get", "configmaps", "-A", "-o", "name")
     assert pods.split() == ["configmap/foo"]
     _kubectl(kubectl_path, kubeconfig, tmp_path, "create", "-f", str(manifest))

@@ -28,7 +28,7 @@ from typing import TextIO
 HERE = Path(__file__).resolve().parent
 KUBE_MODULE = HERE / "kube"
 ETCD_MODULE = HERE / "etcd"
-BUILD_FLAGS = ("-trimpath", "-ldflags", "-s -w")
+STRIP_FLAGS = "-s -w"
 TAIL_LINES = 15
 
 
@@ -49,6 +49,16 @@ class _Target:
     name: str
     module_dir: Path
     package: str
+
+    def ldflags(self) -> str:
+        """Strip symbols; stamp kube-apiserver with its release so ``/version`` reports it."""
+        if self.module_dir != KUBE_MODULE:
+            return STRIP_FLAGS
+        release = required_version(KUBE_MODULE, "k8s.io/kubernetes")
+        major, minor = release.removeprefix("v").split(".")[:2]
+        stamps = {"gitVersion": release, "gitMajor": major, "gitMinor": minor, "gitTreeState": "clean"}
+        package = "k8s.io/component-base/version"
+        return " ".join([STRIP_FLAGS, *(f"-X {package}.{key}={value}" for key, value in stamps.items())])
 
 
 _TARGETS = (
@@ -74,7 +84,7 @@ def cache_root() -> Path:
 def cache_dir() -> Path:
     kube = required_version(KUBE_MODULE, "k8s.io/kubernetes")
     etcd = required_version(ETCD_MODULE, "go.etcd.io/etcd/server/v3")
-    return cache_root() / f"{kube}-etcd{etcd}"
+    return cache_root() / f"{kube}-etcd{etcd.removeprefix('v')}"
 
 
 def cached() -> Binaries | None:
@@ -132,7 +142,20 @@ def _build(target: _Target, output: Path, log_path: Path, progress: TextIO | Non
     partial = output.with_name(output.name + ".partial")
     steps = (
         ("download modules", [go, "mod", "download"]),
-        ("compile", [go, "build", "-v", *BUILD_FLAGS, "-o", str(partial), target.package]),
+        (
+            "compile",
+            [
+                go,
+                "build",
+                "-v",
+                "-trimpath",
+                "-ldflags",
+                target.ldflags(),
+                "-o",
+                str(partial),
+                target.package,
+            ],
+        ),
     )
     with log_path.open("w") as log:
         for step, command in steps:
@@ -141,6 +164,7 @@ def _build(target: _Target, output: Path, log_path: Path, progress: TextIO | Non
             returncode = _run(command, target.module_dir, env, log, progress)
             _say(progress, f"{target.name}: {step} took {time.monotonic() - started:.0f}s")
             if returncode != 0:
+                log.flush()
                 lines = log_path.read_text(errors="replace").splitlines()[-TAIL_LINES:]
                 raise BuildError(
                     f"building {target.name} failed at `{step}` (exit {returncode}; log {log_path}):\n"

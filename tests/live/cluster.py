@@ -10,8 +10,10 @@ so the fixture does not depend on the client code it tests.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import secrets
+import signal
 import socket
 import ssl
 import subprocess
@@ -27,6 +29,7 @@ from binaries import Binaries
 
 READY_TIMEOUT = 120.0
 LOG_TAIL = 30
+PR_SET_PDEATHSIG = 1
 
 
 class ClusterError(Exception):
@@ -198,10 +201,22 @@ def _free_ports(count: int) -> list[int]:
 
 def _spawn(cluster: Cluster, name: str, command: list[str]) -> subprocess.Popen[bytes]:
     log = (cluster.directory / f"{name}.log").open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent,
+    )
     log.close()
     cluster._processes.append((name, process))
     return process
+
+
+def _die_with_parent() -> None:
+    """In the child: ask Linux to send SIGTERM when the test process dies, even by SIGKILL."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _http_ok(url: str, cluster: Cluster | None) -> bool:

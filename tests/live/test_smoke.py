@@ -10,7 +10,7 @@ applied by two field managers are merged by type; lightkube reads through the sa
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from binaries import Binaries
@@ -31,7 +31,7 @@ OPERATOR_RESOURCES = {"authentications", "kubeapiservers"}
 
 
 @pytest.fixture
-def client(kube_apiserver: Cluster) -> Any:
+def client(kube_apiserver: Cluster) -> Iterator[Client]:
     transport = LiveTransport(kube_apiserver.kubeconfig)
     yield Client(transport)
     transport.close()
@@ -144,5 +144,6 @@ def test_lightkube_reads_through_the_same_kubeconfig(kube_apiserver: Cluster) ->
 
     lightkube = LightkubeClient(config=KubeConfig.from_file(kube_apiserver.kubeconfig), trust_env=False)
     namespace = lightkube.get(Namespace, name="default")
-    assert namespace.metadata.name == "default"
-    assert namespace.status.phase == "Active"
+    assert namespace.metadata is not None
+    assert namespace.status is not None
+    assert (namespace.metadata.name, namespace.status.phase) == ("default", "Active")

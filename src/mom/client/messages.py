@@ -25,12 +25,14 @@ class ApiRequest:
                 return value
         return default
 
+    def header(self, name: str, default: str = "") -> str:
+        """A header's value; names are case-insensitive, as in HTTP."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers.items() if key.lower() == wanted), default)
+
     @property
     def content_type(self) -> str:
-        for key, value in self.headers.items():
-            if key.lower() == "content-type":
-                return value.split(";", 1)[0].strip()
-        return ""
+        return self.header("content-type").split(";", 1)[0].strip()
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,7 +126,7 @@ class SnapshotTransport:
         )
 
     def _write(self, request: ApiRequest) -> ApiResponse:
-        controller = request.headers.get(CONTROLLER_HEADER, self.controller_instance_name)
+        controller = request.header(CONTROLLER_HEADER, self.controller_instance_name)
         stub = self.recorder.record(
             request.method,
             request.path,

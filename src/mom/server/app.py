@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 from mom.api.errors import InvalidInput, MomError, NotFound
 from mom.client.messages import ApiRequest, ApiResponse, object_response
 from mom.client.paths import DiscoveryPath, ResourcePath, parse_path
-from mom.client.transport import CONTROLLER_HEADER, SnapshotTransport
+from mom.client.transport import SnapshotTransport
 from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.server.cluster import ServedCluster
 from mom.server.discovery import discovery_response
@@ -157,8 +157,6 @@ async def _request_of(scope: Scope, receive: Receive) -> ApiRequest:
         if not message.get("more_body"):
             break
     headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
-    if (controller := headers.get(CONTROLLER_HEADER.lower())) is not None:
-        headers[CONTROLLER_HEADER] = controller  # the transport reads it by its canonical name
     query = tuple(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
     return ApiRequest(scope["method"], scope["path"], query, headers, b"".join(chunks))
 

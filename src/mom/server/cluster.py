@@ -113,17 +113,17 @@ class ServedCluster:
             scope = "" if _is_namespaces(gvr) else (namespace or namespace_of(obj))
             key = (gvr.group, gvr.resource, scope, name_of(obj))
             seen.add(key)
-            current = self._overlay.get(key, obj) if key in self._overlay else obj
+            current: Object | None = self._overlay.get(key, obj)
             if current is not None and _selected(current, scope, label_selector, field_selector):
                 result.append(current)
-        for key, obj in self._overlay.items():
+        for key, added in self._overlay.items():
             group, resource, scope, _ = key
-            if obj is None or key in seen or (group, resource) != (gvr.group, gvr.resource):
+            if added is None or key in seen or (group, resource) != (gvr.group, gvr.resource):
                 continue
             if namespace and scope != namespace:
                 continue
-            if _selected(obj, scope, label_selector, field_selector):
-                result.append(obj)
+            if _selected(added, scope, label_selector, field_selector):
+                result.append(added)
         return result
 
     def store(self, gvr: GroupVersionResource, namespace: str, name: str, obj: Object | None) -> None:

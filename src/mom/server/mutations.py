@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput, NotFound
+from mom.apply.patches import PatchFailed, json_patch, merge_patch, strategic_merge_patch
 from mom.client.messages import ApiRequest, ApiResponse, object_response
 from mom.client.paths import ResourcePath
 from mom.client.recorder import (
@@ -35,7 +36,6 @@ from mom.client.transport import SnapshotTransport
 from mom.manifest.mutationdir import write_mutation_dir
 from mom.serialization import dump_json, load_document
 from mom.server.cluster import Object, ServedCluster
-from mom.server.patches import json_patch, merge_patch, strategic_merge_patch
 from mom.server.statuses import status
 
 Clock = Callable[[], datetime]
@@ -129,17 +129,16 @@ class WriteHandler:
             if isinstance(created, ApiResponse):
                 return created
             return self._commit(request, target, str(created["metadata"]["name"]), created, 201)
-        current = (
-            self.cluster.get(target.gvr, target.namespace, target.name)
-            if method != "PATCH" or (request.content_type != APPLY_PATCH)
-            else self._current_or_none(target)
-        )
+        # Only server-side apply may address an object that does not exist yet.
+        current = self._current_or_none(target)
+        if current is None and request.content_type != APPLY_PATCH:
+            raise NotFound(_missing_message(target))
         if method == "DELETE":
             return self._commit(request, target, target.name, None, 200, shown=current)
         body = load_document(request.body, request.path)
-        if method == "PUT":
+        if method == "PUT" and current is not None:
             new = _updated(current, body, target.subresource)
-        elif request.content_type == APPLY_PATCH and current is None:
+        elif current is None:
             created = self._created(request, target, body)
             if isinstance(created, ApiResponse):
                 return created
@@ -212,6 +211,11 @@ def _resource_version(obj: Any) -> str:
     return version if isinstance(version, str) else ""
 
 
+def _missing_message(target: ResourcePath) -> str:
+    where = f" in namespace {target.namespace!r}" if target.namespace else ""
+    return f'{target.gvr.group_resource} "{target.name}" not found{where}'
+
+
 def _conflict_message(target: ResourcePath) -> str:
     return (
         f'Operation cannot be fulfilled on {target.gvr.group_resource} "{target.name}": the object has '
@@ -237,14 +241,17 @@ def _updated(current: Object, body: Any, subresource: str) -> Object:
 def _patched(current: Object | None, body: Any, content_type: str, subresource: str, source: str) -> Object:
     if current is None:
         raise NotFound(f"{source} not found")
-    if content_type == JSON_PATCH:
-        new = json_patch(current, body, source)
-    elif content_type == MERGE_PATCH:
-        new = merge_patch(current, body)
-    elif content_type in (STRATEGIC_MERGE_PATCH, APPLY_PATCH):
-        new = strategic_merge_patch(current, body)
-    else:
-        raise InvalidInput(source, [f'Content-Type "{content_type}" is not a patch type'])
+    try:
+        if content_type == JSON_PATCH:
+            new: Any = json_patch(current, body)
+        elif content_type == MERGE_PATCH:
+            new = merge_patch(current, body)
+        elif content_type in (STRATEGIC_MERGE_PATCH, APPLY_PATCH):
+            new = strategic_merge_patch(current, body)
+        else:
+            raise InvalidInput(source, [f'Content-Type "{content_type}" is not a patch type'])
+    except PatchFailed as exc:
+        raise InvalidInput(source, exc.problems) from exc
     if not isinstance(new, dict):
         raise InvalidInput(source, ["the patched object is not an object"])
     if subresource == "status":
