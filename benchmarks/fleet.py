@@ -31,9 +31,14 @@ WATCHED_CONFIG = ("ingresses.yaml", "clusteroperators.yaml")
 Object = dict[str, Any]
 
 
-def _write(path: Path, obj: object) -> None:
+def _text(obj: object, file_format: str) -> str:
+    """A file's content: Go-style YAML, or JSON (which every must-gather reader accepts)."""
+    return dump_go_yaml(obj) if file_format == "yaml" else dump_json(obj, indent=True).decode()
+
+
+def _write(path: Path, obj: object, file_format: str = "yaml") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump_go_yaml(obj))
+    path.write_text(_text(obj, file_format))
 
 
 def _namespace(name: str) -> Object:
@@ -41,12 +46,18 @@ def _namespace(name: str) -> Object:
 
 
 def _config(
-    root: Path, operators: list[OperandSpec], clusters: list[Object], instances: list[Object], resync: float
+    root: Path,
+    operators: list[OperandSpec],
+    clusters: list[Object],
+    instances: list[Object],
+    resync: float | None,
 ) -> Path:
+    """The manager's configuration; ``resync`` None leaves mom's default."""
+    extra = {} if resync is None else {"resync": resync}
     document = {
         "journal": "state/journal.sqlite",
         "concurrency": 4,
-        "operators": [{"name": s.name, "python": reference_of(s), "resync": resync} for s in operators],
+        "operators": [{"name": s.name, "python": reference_of(s), **extra} for s in operators],
         "clusters": clusters,
         "instances": instances,
     }
@@ -100,7 +111,7 @@ def resource_root(must_gather: Path) -> Path:
     raise FileNotFoundError(f"no namespaces/ directory below {must_gather}")
 
 
-def build_standalone(root: Path, must_gather: Path, operators: int, *, resync: float = 600.0) -> Path:
+def build_standalone(root: Path, must_gather: Path, operators: int, *, resync: float | None = None) -> Path:
     """A standalone cluster for ``operators`` operand operators; returns the manager config."""
     source = resource_root(must_gather)
     cluster = root / "cluster"
@@ -155,8 +166,10 @@ def _owners(specs: list[OperandSpec]) -> dict[tuple[str, str], str]:
     return owners
 
 
-def _templates(objects: list[Object], owners: dict[tuple[str, str], str]) -> list[tuple[str, str]]:
-    """(relative path, YAML text) per object, still in ``hcp-namespace``, marked with its origin."""
+def _templates(
+    objects: list[Object], owners: dict[tuple[str, str], str], file_format: str
+) -> list[tuple[str, str]]:
+    """(relative path, file text) per object, still in ``hcp-namespace``, marked with its origin."""
     templates = []
     for obj in objects:
         metadata = obj.setdefault("metadata", {})
@@ -164,7 +177,7 @@ def _templates(objects: list[Object], owners: dict[tuple[str, str], str]) -> lis
         origin = owners.get((kind, name), f"openshift-{name}")
         metadata["annotations"] = {**(metadata.get("annotations") or {}), ORIGIN_ANNOTATION: origin}
         group = str(obj.get("apiVersion", "v1")).rpartition("/")[0] or "core"
-        templates.append((f"{group}/{_plural(kind)}/{name}.yaml", dump_go_yaml(obj)))
+        templates.append((f"{group}/{_plural(kind)}/{name}.yaml", _text(obj, file_format)))
     return templates
 
 
@@ -173,7 +186,7 @@ def _cluster_operator(name: str) -> Object:
     return {"apiVersion": "config.openshift.io/v1", "kind": "ClusterOperator", "metadata": {"name": name}}
 
 
-def _guest(root: Path, name: str, specs: list[OperandSpec]) -> None:
+def _guest(root: Path, name: str, specs: list[OperandSpec], file_format: str) -> None:
     config = root / "cluster-scoped-resources" / "config.openshift.io"
 
     def singleton(kind: str, spec: Object) -> Object:
@@ -185,9 +198,13 @@ def _guest(root: Path, name: str, specs: list[OperandSpec]) -> None:
         }
         return {"apiVersion": "config.openshift.io/v1", "kind": f"{kind}List", "items": [item]}
 
-    _write(config / "ingresses.yaml", singleton("Ingress", {"domain": f"apps.{name}.example.com"}))
-    _write(config / "oauths.yaml", singleton("OAuth", {"identityProviders": []}))
-    _write(config / "authentications.yaml", singleton("Authentication", {"type": "IntegratedOAuth"}))
+    _write(
+        config / "ingresses.yaml", singleton("Ingress", {"domain": f"apps.{name}.example.com"}), file_format
+    )
+    _write(config / "oauths.yaml", singleton("OAuth", {"identityProviders": []}), file_format)
+    _write(
+        config / "authentications.yaml", singleton("Authentication", {"type": "IntegratedOAuth"}), file_format
+    )
     for spec in specs:
         _write(
             config / "clusteroperators" / f"{spec.name}.yaml",
@@ -196,27 +213,38 @@ def _guest(root: Path, name: str, specs: list[OperandSpec]) -> None:
                 "kind": "ClusterOperator",
                 "metadata": {"name": spec.name},
             },
+            file_format,
         )
 
 
-def build_hypershift(root: Path, hosted: int, *, hcp_dir: Path | None = None, resync: float = 600.0) -> Path:
-    """A management cluster with ``hosted`` hosted control planes and their guests; returns the config."""
+def build_hypershift(
+    root: Path,
+    hosted: int,
+    *,
+    hcp_dir: Path | None = None,
+    resync: float | None = None,
+    file_format: str = "yaml",
+) -> Path:
+    """A management cluster with ``hosted`` hosted control planes and their guests; returns the config.
+
+    ``file_format`` is how the world's files are written, and how mom is configured to write them.
+    """
     hcp_dir = hcp_dir or REALDATA / "hypershift-hcp"
     specs = [hcp_spec(component) for component, _, _ in HCP_COMPONENTS]
-    templates = _templates(hcp_objects(hcp_dir), _owners(specs))
+    templates = _templates(hcp_objects(hcp_dir), _owners(specs), file_format)
     management = root / "management"
-    clusters: list[Object] = [{"name": "management", "manifestDir": "management"}]
+    clusters: list[Object] = [{"name": "management", "manifestDir": "management", "format": file_format}]
     instances: list[Object] = []
     for index in range(hosted):
         namespace, name = f"clusters-{index}", f"hosted-{index}"
         base = management / "namespaces" / namespace
-        _write(base / f"{namespace}.yaml", _namespace(namespace))
+        _write(base / f"{namespace}.yaml", _namespace(namespace), file_format)
         for relative, text in templates:
             path = base / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text.replace(HCP_NAMESPACE, namespace))
-        _guest(root / "guests" / name, name, specs)
-        clusters.append({"name": name, "manifestDir": f"guests/{name}"})
+        _guest(root / "guests" / name, name, specs, file_format)
+        clusters.append({"name": name, "manifestDir": f"guests/{name}", "format": file_format})
         instances.append(
             {
                 "name": name,

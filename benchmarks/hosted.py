@@ -82,7 +82,6 @@ def measure(config: Path, profile: int = 0) -> dict[str, float]:
     figures["unchanged_cpu"] = statistics.median(cpus)
     figures["unchanged_runs"] = runs
     figures["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    figures["children_peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     manager.journal.close()
     return figures
 

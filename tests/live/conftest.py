@@ -27,10 +27,6 @@ CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
 ESTABLISHED_TIMEOUT = 60.0
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "live: starts a real kube-apiserver (built from Go modules, cached)")
-
-
 @pytest.fixture(scope="session")
 def kube_binaries() -> Binaries:
     """kube-apiserver and etcd, built on first use and cached outside the repository."""

@@ -52,7 +52,8 @@ def test_apiserver_is_ready_and_runs_the_pinned_version(
 ) -> None:
     assert kube_apiserver.read("/readyz") == b"ok"
     version = kube_apiserver.request("GET", "/version")
-    assert version["gitVersion"].startswith(kube_binaries.kubernetes_version.split("-")[0])
+    assert version["gitVersion"] == kube_binaries.kubernetes_version
+    assert version["gitVersion"].startswith(f"v{version['major']}.{version['minor']}.")
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,7 @@ class ManifestTarget:
         discovery: Discovery | None = None,
         checkpoint: Checkpoint | None = None,
         compact_after: int = 1000,
+        file_format: str = "yaml",
     ) -> None:
         self.root = root
         self.name = name or str(root)
@@ -74,6 +75,11 @@ class ManifestTarget:
         self._lock = threading.Lock()
         self._wal = WriteAheadLog(root, root / STATE_DIR, compact_after=compact_after)
         self._reader = TreeLoader(root)
+        if file_format not in FILE_FORMATS:
+            raise InvalidInput(
+                "format", [f"Unsupported value: {file_format!r}: supported values: yaml, json"]
+            )
+        self._encode = FILE_FORMATS[file_format]
 
     def is_applied(self, mutation_id: str) -> bool:
         return self._wal.applied(mutation_id) is not None
@@ -100,13 +106,13 @@ class ManifestTarget:
             if dry_run or options.get("dryRun"):
                 return result
             files: dict[str, str | None] = {
-                path: None if doc is None else dump_go_yaml(doc) for path, doc in documents.items()
+                path: None if doc is None else self._encode(doc) for path, doc in documents.items()
             }
             if documents:
                 files[STATE_FILE] = dump_json({"resourceVersion": version}).decode()
             recorded_result = {"outcome": change.outcome.value, "message": change.message}
             self._wal.commit(mutation_id, files, recorded_result, self._checkpoint)
-            self._reader.invalidate(self.root / path for path in files)
+            self._reader.invalidate(files)
             return result
 
     def apply_batch(self, items: Sequence[tuple[str, MutationRequest]]) -> list[ApplyResult]:
@@ -140,11 +146,11 @@ class ManifestTarget:
                 recorded[mutation_id] = {"outcome": change.outcome.value, "message": change.message}
             if recorded:
                 files: dict[str, str | None] = {
-                    path: None if doc is None else dump_go_yaml(doc) for path, doc in overlay.items()
+                    path: None if doc is None else self._encode(doc) for path, doc in overlay.items()
                 }
                 files[STATE_FILE] = dump_json({"resourceVersion": version}).decode()
                 self._wal.commit_batch(recorded, files, self._checkpoint)
-                self._reader.invalidate(self.root / path for path in files)
+                self._reader.invalidate(files)
             return results
 
     def _plan(
@@ -185,16 +191,14 @@ class ManifestTarget:
         change = decide(request, body, located.object, context)
         if change.outcome is Outcome.UNCHANGED:
             return change, {}, last
-        documents = (
-            located.removed_documents() if change.object is None else located.written_documents(change.object)
-        )
+        documents = located.removed() if change.object is None else located.written(change.object)
         return change, documents, version
 
     def _read(self, overlay: Mapping[str, Object | None], relative: str) -> Object | None:
         """A file as the batch in progress left it, else as last loaded if unchanged, else from disk."""
         if relative in overlay:
             return overlay[relative]
-        cached, document = self._reader.document(self.root / relative)
+        cached, document = self._reader.document(relative)
         if cached and isinstance(document, dict):
             return document
         return read_document(self.root, relative)
@@ -206,6 +210,19 @@ class ManifestTarget:
             return 0
         state = load_json(path.read_bytes(), str(path))
         return int(state.get("resourceVersion", 0)) if isinstance(state, dict) else 0
+
+
+def _yaml(document: Object) -> str:
+    return dump_go_yaml(document)
+
+
+def _json(document: Object) -> str:
+    return dump_json(document, indent=True, sort_keys=True).decode() + "\n"
+
+
+FILE_FORMATS = {"yaml": _yaml, "json": _json}
+"""How files are written: Go-style YAML (readable, the default), or JSON in the same ``.yaml``
+files (every must-gather reader accepts it; an order of magnitude faster to write and read)."""
 
 
 def _failure(error: MomError) -> Outcome:

@@ -9,7 +9,7 @@ appended to the location's List file when there is one (a LIST of that location 
 the List file) and becomes ``<scope>/<group>/<resource>/<name>.yaml`` otherwise.
 Removing an object removes its object file and every item of that name in the List file;
 removing a Namespace removes ``namespaces/<ns>/<ns>.yaml`` only, not what is inside.
-Files are read fresh on every call and written with :func:`~mom.serialization.dump_go_yaml`.
+Changes are whole documents per file; the target serializes them.
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ from typing import Any
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource, name_of
 from mom.manifest.layout import CLUSTER_SCOPED_DIR, NAMESPACES_DIR
-from mom.serialization import dump_go_yaml, load_document
+from mom.serialization import load_document
 
 Object = dict[str, Any]
-FileChanges = dict[str, str | None]
 DocumentChanges = dict[str, Object | None]
 Reader = Callable[[str], Object | None]
 """Reads the document at a path relative to the root (``None`` when there is no such file)."""
@@ -52,12 +51,8 @@ class Located:
     list_document: Object | None
     index: int | None
 
-    def written(self, obj: Object) -> FileChanges:
+    def written(self, obj: Object) -> DocumentChanges:
         """The file change that stores ``obj`` as the new version of this object."""
-        return _as_text(self.written_documents(obj))
-
-    def written_documents(self, obj: Object) -> DocumentChanges:
-        """:meth:`written` as documents, before they are serialized."""
         if self.in_object_file or self.list_document is None or self.list_path is None:
             return {self.object_path: obj}
         items = list(self.list_document.get("items") or [])
@@ -67,12 +62,9 @@ class Located:
             items[self.index] = obj
         return {self.list_path: {**self.list_document, "items": items}}
 
-    def removed(self) -> FileChanges:
-        """The file changes that make this object disappear from every place it is read from."""
-        return _as_text(self.removed_documents())
-
-    def removed_documents(self) -> DocumentChanges:
-        """:meth:`removed` as documents (``None`` for a file that goes away)."""
+    def removed(self) -> DocumentChanges:
+        """The file changes that make this object disappear from every place it is read from
+        (``None`` for a file that goes away)."""
         changes: DocumentChanges = {}
         if self.in_object_file:
             changes[self.object_path] = None
@@ -82,10 +74,6 @@ class Located:
             if len(items) != len(self.list_document.get("items") or []):
                 changes[self.list_path] = {**self.list_document, "items": items}
         return changes
-
-
-def _as_text(documents: DocumentChanges) -> FileChanges:
-    return {path: None if doc is None else dump_go_yaml(doc) for path, doc in documents.items()}
 
 
 def locate(

@@ -63,7 +63,9 @@ def open_manager(
     runners = build_runners(config)
     pins, notices = pin_operators(config, runners, repin=repin)
     targets: dict[str, Target] = {
-        cluster.name: ManifestTarget(cluster.manifest_dir, name=cluster.name, clock=clock)
+        cluster.name: ManifestTarget(
+            cluster.manifest_dir, name=cluster.name, clock=clock, file_format=cluster.file_format
+        )
         for cluster in config.clusters
     }
     config.journal.parent.mkdir(parents=True, exist_ok=True)

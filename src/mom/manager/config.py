@@ -51,7 +51,7 @@ class OperatorSpec:
     name: str
     command: tuple[str, ...] = ()
     python: str = ""
-    resync: float = 600.0
+    resync: float = 3600.0
     timeout: float = 60.0
     controllers: tuple[str, ...] = ("*",)
     """The ``--controllers`` selection: ``*``, ``name``, ``-name``."""
@@ -67,6 +67,8 @@ class ClusterSpec:
 
     name: str
     manifest_dir: Path
+    file_format: str = "yaml"
+    """How mom writes the directory's files: ``yaml`` (Go-style), or ``json`` for big fleets."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ class ManagerConfig:
 
 _TOP = ("journal", "concurrency", "debounce", "maxBackoff", "operators", "clusters", "instances")
 _OPERATOR = ("name", "command", "python", "resync", "timeout", "controllers")
-_CLUSTER = ("name", "manifestDir")
+_CLUSTER = ("name", "manifestDir", "format")
 _INSTANCE = (
     "name",
     "topology",
@@ -171,7 +173,7 @@ def _operator(reader: WireReader, value: Any, path: str) -> OperatorSpec:
         name=name,
         command=command,
         python=python,
-        resync=_number(reader, item, "resync", path, 600.0),
+        resync=_number(reader, item, "resync", path, 3600.0),
         timeout=_number(reader, item, "timeout", path, 60.0, minimum=0.001),
         controllers=reader.strings(item, "controllers", path) if "controllers" in item else ("*",),
     )
@@ -183,7 +185,13 @@ def _cluster(reader: WireReader, value: Any, path: str, base: Path) -> ClusterSp
     manifest_dir = reader.string(item, "manifestDir", path, required=True)
     if manifest_dir and not (base / manifest_dir).is_dir():
         reader.add(field_path(path, "manifestDir"), f"Not found: {quote(manifest_dir)}: not a directory")
-    return ClusterSpec(name=name, manifest_dir=base / manifest_dir)
+    file_format = reader.string(item, "format", path) or "yaml"
+    if file_format not in ("yaml", "json"):
+        reader.add(
+            field_path(path, "format"),
+            f'Unsupported value: {quote(file_format)}: supported values: "yaml", "json"',
+        )
+    return ClusterSpec(name=name, manifest_dir=base / manifest_dir, file_format=file_format)
 
 
 def _instance(reader: WireReader, value: Any, path: str) -> InstanceSpec:

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import is_
 from pathlib import Path
 
 from mom.apply.target import ApplyResult, Outcome, Target
@@ -31,7 +32,7 @@ from mom.manager.operators import OperatorRun, OperatorRunner
 from mom.manager.pins import Pin
 from mom.manager.planning import plan_mutations
 from mom.manager.schedule import Key, Schedule
-from mom.manager.topology import Topology
+from mom.manager.topology import HostedView, Topology
 from mom.manifest.loader import load_must_gather
 from mom.manifest.store import Snapshot
 
@@ -124,6 +125,9 @@ class Manager:
         self.progress = progress or (lambda _message: None)
         self.schedule = Schedule(debounce=config.debounce, max_backoff=config.max_backoff)
         self._writers: dict[tuple[str, str, str, str, str], list[str]] = {}
+        self._gathered: dict[Key, tuple[tuple[Snapshot, ...], GatheredInputs, str]] = {}
+        """Per pair, the snapshots its inputs were last gathered from, the inputs and their digest:
+        snapshots are immutable and a target returns the same one while its tree is unchanged."""
         self._restore_schedule()
 
     def _restore_schedule(self) -> None:
@@ -227,16 +231,24 @@ class Manager:
         work: list[_Work] = []
         for instance in self.config.instances:
             topology = Topology(instance)
-            source = topology.input_source(snapshots)
+            seen = tuple(snapshots[name] for name in topology.clusters)
+            source: Snapshot | HostedView | None = None
             for spec in self.config.operators_for(instance):
                 key = (spec.name, instance.name)
                 pin = self.pins[spec.name]
-                gathered = gather_inputs(source, pin.inputs)
-                digest = input_digest(gathered)
+                known = self._gathered.get(key)
+                if known is not None and len(known[0]) == len(seen) and all(map(is_, known[0], seen)):
+                    gathered, digest = known[1], known[2]  # the same snapshots: the same inputs
+                else:
+                    source = source or topology.input_source(snapshots)
+                    gathered = gather_inputs(source, pin.inputs)
+                    digest = input_digest(gathered)
+                    self._gathered[key] = (seen, gathered, digest)
                 trigger = self.schedule.trigger(key, digest, spec.resync, now, force=force)
                 if not trigger:
                     report.pairs.append(PairReport(spec.name, instance.name, "unchanged"))
                     continue
+                source = source or topology.input_source(snapshots)
                 snapshot = Snapshot.from_objects(gathered.objects, discovery=source.discovery)
                 work.append(
                     _Work(key, self.runners[spec.name], pin, topology, gathered, digest, trigger, snapshot)

@@ -165,9 +165,10 @@ class HostedView:
         return self._instance.operand_namespaces[0]
 
     def _unmap(self, obj: Object, namespace: str) -> Object:
-        view = copy.deepcopy(obj)
-        metadata = view.setdefault("metadata", {})
-        metadata["namespace"] = namespace
+        """``obj`` as it appears in its operand namespace. Snapshot objects are read-only, so
+        only the parts that change are copied: the object and its metadata."""
+        metadata = {**metadata_of(obj), "namespace": namespace}
+        view = {**obj, "metadata": metadata}
         annotations = metadata.get("annotations")
         if isinstance(annotations, dict) and ORIGIN_ANNOTATION in annotations:
             rest = {k: v for k, v in annotations.items() if k != ORIGIN_ANNOTATION}
@@ -180,9 +181,7 @@ class HostedView:
     def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object:
         if gvr.group == "" and gvr.resource == "namespaces" and name in self._instance.operand_namespaces:
             hcp = self._management.get(gvr, "", self._hcp)
-            view = copy.deepcopy(hcp)
-            view.setdefault("metadata", {})["name"] = name
-            return view
+            return {**hcp, "metadata": {**metadata_of(hcp), "name": name}}
         if namespace not in self._instance.operand_namespaces:
             return self._guest.get(gvr, namespace, name)
         try:

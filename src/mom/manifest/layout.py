@@ -36,7 +36,7 @@ FileRole = Literal["namespace", "list", "object", "discovery"]
 class TreeFile:
     """One resource file; ``group`` is "" for core, ``name`` is "" for List files."""
 
-    path: Path
+    root: Path
     relative: str
     role: FileRole
     namespace: str = ""
@@ -45,6 +45,10 @@ class TreeFile:
     name: str = ""
     size: int = 0
     mtime_ns: int = 0
+
+    @property
+    def path(self) -> Path:
+        return self.root / self.relative
 
 
 @dataclass
@@ -91,6 +95,8 @@ class _Walker:
         self.root = root
         self.real_root = os.path.realpath(root)
         self.scan = TreeScan([], [])
+        self._prefix = len(os.path.join(str(root), ""))
+        """Entry paths start with ``str(root) + sep``: the rest is the relative path (no relpath())."""
 
     def entries(self, directory: str) -> list[os.DirEntry[str]]:
         """Sorted entries of ``directory``, minus symlinks that leave the tree (reported)."""
@@ -125,10 +131,9 @@ class _Walker:
                 f"file is {stat.st_size} bytes, larger than the {MAX_FILE_BYTES} bytes mom accepts",
             )
             return
-        relative = os.path.relpath(entry.path, self.root)
-        path = Path(entry.path)
+        relative = entry.path[self._prefix :]
         self.scan.files.append(
-            TreeFile(path, relative, role, size=stat.st_size, mtime_ns=stat.st_mtime_ns, **where)
+            TreeFile(self.root, relative, role, size=stat.st_size, mtime_ns=stat.st_mtime_ns, **where)
         )
 
     def walk_groups(self, directory: str, namespace: str) -> None:

@@ -70,53 +70,83 @@ class TreeLoader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._documents: dict[Path, tuple[tuple[int, int], Any]] = {}
-        self._last: tuple[str, Snapshot] | None = None
+        self._documents: dict[str, tuple[tuple[int, int], Any]] = {}
+        """Decoded documents by path relative to the tree root, with the (size, mtime) they had."""
+        self._last: tuple[tuple[int, int], Snapshot] | None = None
+        self._root = path
 
     def load(self) -> Snapshot:
-        root = find_resource_root(self.path)
-        scan = scan_tree(root)
-        fingerprint = cache.fingerprint(root, scan.files)
-        if self._last is not None and self._last[0] == fingerprint:
+        root = self._root = find_resource_root(self.path)
+        stamp = _tree_stamp(root)
+        if self._last is not None and self._last[0] == stamp:
             return self._last[1]
+        scan = scan_tree(root)
         stale = [f for f in scan.files if self._stamp(f) != (f.size, f.mtime_ns)]
         with _bulk_allocation():
             decoded, problems = _decode_files(stale)
         for tree_file, document in decoded:
-            self._documents[tree_file.path] = ((tree_file.size, tree_file.mtime_ns), document)
-        present = {f.path for f in scan.files}
-        for gone in [path for path in self._documents if path not in present]:
+            self._documents[tree_file.relative] = ((tree_file.size, tree_file.mtime_ns), document)
+        present = {f.relative for f in scan.files}
+        for gone in [relative for relative in self._documents if relative not in present]:
             del self._documents[gone]
         failed = {path for path, _ in problems}
-        current = [(f, self._documents[f.path][1]) for f in scan.files if str(f.path) not in failed]
+        current = [
+            (f, self._documents[f.relative][1])
+            for f in scan.files
+            if f.relative in self._documents and not (failed and str(f.path) in failed)
+        ]
         snapshot = _build_snapshot(root, current, scan.problems + problems)
-        self._last = (fingerprint, snapshot)
+        self._last = (stamp, snapshot)
         return snapshot
 
-    def document(self, path: Path) -> tuple[bool, Any]:
-        """``(True, document)`` when ``path`` was decoded by the last load and has not changed
-        since (same size and modification time), else ``(False, None)``: read it yourself."""
-        known = self._documents.get(path)
+    def document(self, relative: str) -> tuple[bool, Any]:
+        """``(True, document)`` when the file at ``relative`` was decoded by the last load and has
+        not changed since (same size and modification time), else ``(False, None)``: read it yourself."""
+        known = self._documents.get(relative)
         if known is None:
             return False, None
         try:
-            stat = path.stat()
+            stat = (self._root / relative).stat()
         except OSError:
             return False, None
         if (stat.st_size, stat.st_mtime_ns) != known[0]:
             return False, None
         return True, known[1]
 
-    def invalidate(self, paths: Iterable[Path]) -> None:
-        """Forget files the caller has just rewritten: a rewrite within the file system's
-        timestamp granularity, with an unchanged size, would otherwise go unnoticed."""
-        for path in paths:
-            self._documents.pop(path, None)
+    def invalidate(self, relatives: Iterable[str]) -> None:
+        """Forget files (relative paths) the caller has just rewritten: a rewrite within the file
+        system's timestamp granularity, with an unchanged size, would otherwise go unnoticed."""
+        for relative in relatives:
+            self._documents.pop(relative, None)
         self._last = None
 
     def _stamp(self, tree_file: TreeFile) -> tuple[int, int] | None:
-        known = self._documents.get(tree_file.path)
+        known = self._documents.get(tree_file.relative)
         return known[0] if known is not None else None
+
+
+def _tree_stamp(root: Path) -> tuple[int, int]:
+    """A cheap fingerprint of every file below ``root`` (path, size, modification time): the
+    number of files and an order-independent sum of their hashes. Any change anywhere in the
+    tree changes it; it is only compared within one process, like Python's own ``hash``."""
+    count, total = 0, 0
+    pending = [str(root)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                        continue
+                    try:
+                        stat = entry.stat()
+                    except OSError:
+                        continue
+                    count += 1
+                    total += hash((entry.path, stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            continue
+    return count, total & 0xFFFFFFFFFFFFFFFF
 
 
 @contextmanager
