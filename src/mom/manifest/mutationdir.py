@@ -80,8 +80,11 @@ def metadata_bytes(request: MutationRequest) -> bytes:
     return dump_go_yaml(request.metadata_wire()).encode("utf-8")
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_atomically(path: Path, content: bytes, made: set[Path]) -> None:
+    """Replace ``path`` with ``content``; ``made`` remembers directories already created."""
+    if path.parent not in made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made.add(path.parent)
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -116,11 +119,12 @@ def _assign_paths(
 
 def write_mutation_dir(root: Path, requests: Iterable[MutationRequest]) -> None:
     """Write ``requests`` under ``root`` byte-for-byte as library-go would (set semantics)."""
+    made: set[Path] = set()
     for request, (body_path, metadata_path, options_path) in _assign_paths(requests):
-        _write_atomically(root / body_path, request.body)
-        _write_atomically(root / metadata_path, metadata_bytes(request))
+        _write_atomically(root / body_path, request.body, made)
+        _write_atomically(root / metadata_path, metadata_bytes(request), made)
         if options_path is not None:
-            _write_atomically(root / options_path, request.options)
+            _write_atomically(root / options_path, request.options, made)
 
 
 def read_mutation_dir(root: Path) -> list[MutationRequest]:

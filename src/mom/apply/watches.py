@@ -1,0 +1,232 @@
+"""Shared watches of a live cluster: one LIST+WATCH per resource type, cached for every reader.
+
+Owns: :class:`WatchCache` — a background thread per resource type that LISTs every object
+(all namespaces), then WATCHes from the list's resourceVersion with bookmarks, and LISTs again
+when the server answers 410 Gone or the stream breaks. :meth:`WatchCache.snapshot` returns the
+same :class:`~mom.manifest.store.Snapshot` object while nothing changed and a new one after any
+event, so a manager can skip re-gathering when the snapshot is identical.
+:meth:`WatchCache.expect` registers a write mom just made; the next snapshot waits (briefly)
+until the watch has delivered it, so a reader sees its own writes.
+Objects are stored without ``metadata.managedFields`` (must-gathers do not carry them).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx2
+
+from mom.api.errors import MomError
+from mom.api.resources import GroupVersionResource, ObjectRef, name_of, namespace_of
+from mom.client.adapters import LiveTransport
+from mom.client.paths import resource_url
+from mom.manifest.discovery import Discovery
+from mom.manifest.store import Snapshot
+from mom.serialization import load_json
+
+log = logging.getLogger(__name__)
+
+Object = dict[str, Any]
+Key = tuple[str, str]
+"""An object's (namespace, name) within one resource type."""
+
+WATCH_SECONDS = 300
+RETRY_SECONDS = 1.0
+POLL_SECONDS = 2.0
+"""A quiet watch stream is reopened (from the same resourceVersion) this often, so that
+:meth:`WatchCache.close` never waits longer for a watch thread to notice it should stop."""
+SYNC_TIMEOUT = 30.0
+SEEN_TIMEOUT = 10.0
+_NOTHING = "\x00nothing expected"
+
+
+@contextmanager
+def stream_lines(
+    transport: LiveTransport, path: str, params: list[tuple[str, str]]
+) -> Iterator[tuple[httpx2.Response, Iterator[str]]]:
+    """A streaming GET through the transport's own (authenticated) httpx2 client."""
+    client: httpx2.Client = transport._client
+    timeout = httpx2.Timeout(10.0, read=POLL_SECONDS)
+    with client.stream("GET", path, params=tuple(params), timeout=timeout) as response:
+        yield response, response.iter_lines()
+
+
+def _cleaned(obj: Object, api_version: str, kind: str) -> Object:
+    metadata = dict(obj.get("metadata") or {})
+    metadata.pop("managedFields", None)
+    cleaned = {"apiVersion": obj.get("apiVersion") or api_version, "kind": obj.get("kind") or kind}
+    cleaned.update((k, v) for k, v in obj.items() if k not in ("apiVersion", "kind"))
+    cleaned["metadata"] = metadata
+    return cleaned
+
+
+class _Watcher(threading.Thread):
+    """LIST then WATCH one resource type, feeding the cache."""
+
+    def __init__(self, cache: WatchCache, gvr: GroupVersionResource, kind: str) -> None:
+        super().__init__(name=f"mom-watch-{gvr.resource}.{gvr.group}", daemon=True)
+        self.cache, self.gvr, self.kind = cache, gvr, kind
+        self.synced = threading.Event()
+        self.response: httpx2.Response | None = None
+
+    def run(self) -> None:
+        while not self.cache.stopping.is_set():
+            try:
+                version = self._list()
+                self._watch(version)
+            except Exception as exc:  # a broken stream or a closed client: list again, or stop
+                if self.cache.stopping.is_set():
+                    return
+                log.warning("watch of %s failed, listing again: %s", self.gvr, exc)
+                self.cache.stopping.wait(RETRY_SECONDS)
+
+    def _list(self) -> str:
+        path = resource_url(self.gvr)
+        response = self.cache.transport._client.get(path)
+        if response.status_code != 200:
+            raise MomError(f"LIST {path}: HTTP {response.status_code}")
+        listing = load_json(response.content, f"LIST {path}")
+        items = listing.get("items") or [] if isinstance(listing, dict) else []
+        objects = {
+            (namespace_of(item), name_of(item)): _cleaned(item, self.gvr.api_version, self.kind)
+            for item in items
+            if isinstance(item, dict)
+        }
+        self.cache.replace(self.gvr, objects)
+        self.synced.set()
+        return str((listing.get("metadata") or {}).get("resourceVersion") or "")
+
+    def _watch(self, version: str) -> None:
+        params = [
+            ("watch", "true"),
+            ("resourceVersion", version),
+            ("allowWatchBookmarks", "true"),
+            ("timeoutSeconds", str(WATCH_SECONDS)),
+        ]
+        while not self.cache.stopping.is_set():
+            try:
+                version = self._stream(params, version)
+            except httpx2.ReadTimeout:
+                continue
+            if not version:
+                return
+
+    def _stream(self, params: list[tuple[str, str]], version: str) -> str:
+        """Follow one watch stream; the last resourceVersion seen, or '' when a LIST is due."""
+        if True:
+            with stream_lines(self.cache.transport, resource_url(self.gvr), params) as (response, lines):
+                if response.status_code == 410:
+                    return
+                if response.status_code != 200:
+                    raise MomError(f"WATCH {self.gvr}: HTTP {response.status_code}")
+                self.response = response
+                for line in lines:
+                    if not line.strip():
+                        continue
+                    event = load_json(line.encode(), f"WATCH {self.gvr}")
+                    kind = event.get("type") if isinstance(event, dict) else None
+                    obj = event.get("object") if isinstance(event, dict) else None
+                    if not isinstance(obj, dict):
+                        continue
+                    if kind == "ERROR":
+                        return  # 410 Gone (expired resourceVersion) and friends: list again
+                    version = str((obj.get("metadata") or {}).get("resourceVersion") or version)
+                    params[1] = ("resourceVersion", version)
+                    if kind == "BOOKMARK":
+                        continue
+                    key = (namespace_of(obj), name_of(obj))
+                    cleaned = _cleaned(obj, self.gvr.api_version, self.kind)
+                    self.cache.event(self.gvr, key, None if kind == "DELETED" else cleaned)
+                self.response = None
+
+
+class WatchCache:
+    """Every object of the given resource types, kept current by one watch per type."""
+
+    def __init__(
+        self,
+        transport: LiveTransport,
+        resources: Iterable[tuple[GroupVersionResource, str]],
+        discovery: Discovery,
+    ) -> None:
+        self.transport = transport
+        self.discovery = discovery
+        self.stopping = threading.Event()
+        self._changed = threading.Condition()
+        self._objects: dict[GroupVersionResource, dict[Key, Object]] = {}
+        self._expected: dict[tuple[GroupVersionResource, Key], str | None] = {}
+        self._snapshot: Snapshot | None = None
+        self._watchers = [_Watcher(self, gvr, kind) for gvr, kind in resources]
+        for watcher in self._watchers:
+            watcher.start()
+
+    @property
+    def resources(self) -> list[GroupVersionResource]:
+        return [w.gvr for w in self._watchers]
+
+    def replace(self, gvr: GroupVersionResource, objects: dict[Key, Object]) -> None:
+        with self._changed:
+            if self._objects.get(gvr) != objects:
+                self._objects[gvr] = objects
+                self._snapshot = None
+            for expected in [e for e in self._expected if e[0] == gvr]:
+                del self._expected[expected]
+            self._changed.notify_all()
+
+    def event(self, gvr: GroupVersionResource, key: Key, obj: Object | None) -> None:
+        with self._changed:
+            objects = self._objects.setdefault(gvr, {})
+            if obj is None:
+                objects.pop(key, None)
+            else:
+                objects[key] = obj
+            self._snapshot = None
+            expected = self._expected.get((gvr, key), _NOTHING)
+            version = None if obj is None else str(obj["metadata"].get("resourceVersion", ""))
+            if expected == version:
+                del self._expected[(gvr, key)]
+            self._changed.notify_all()
+
+    def expect(self, gvr: GroupVersionResource, key: Key, obj: Object | None) -> None:
+        """A write mom made: the object as written (``None`` after a delete)."""
+        with self._changed:
+            if gvr not in {w.gvr for w in self._watchers}:
+                return
+            current = self._objects.get(gvr, {}).get(key)
+            version = None if obj is None else str((obj.get("metadata") or {}).get("resourceVersion", ""))
+            current_version = None if current is None else str(current["metadata"].get("resourceVersion", ""))
+            if version != current_version:
+                self._expected[(gvr, key)] = version
+
+    def snapshot(self) -> Snapshot:
+        """Every watched object now; the same object as last time when nothing changed."""
+        deadline = time.monotonic() + SYNC_TIMEOUT
+        for watcher in self._watchers:
+            if not watcher.synced.wait(max(0.0, deadline - time.monotonic())):
+                raise MomError(f"the watch of {watcher.gvr} did not list its objects in {SYNC_TIMEOUT:.0f}s")
+        with self._changed:
+            self._changed.wait_for(lambda: not self._expected, SEEN_TIMEOUT)
+            self._expected.clear()
+            if self._snapshot is None:
+                pairs = [
+                    (ObjectRef(gvr, namespace, name), obj)
+                    for gvr, objects in self._objects.items()
+                    for (namespace, name), obj in sorted(objects.items())
+                ]
+                self._snapshot = Snapshot.from_objects(pairs, discovery=self.discovery)
+            return self._snapshot
+
+    def close(self) -> None:
+        """Stop every watch."""
+        self.stopping.set()
+        for watcher in self._watchers:
+            response = watcher.response
+            if response is not None:
+                response.close()
+        for watcher in self._watchers:
+            watcher.join(timeout=2.0)
