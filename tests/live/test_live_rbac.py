@@ -6,24 +6,35 @@ account, the declared writes succeed (create and update configmap ``foo``, serve
 the ``cluster`` authentication and of its status, an event in the eventing namespace); writes
 outside the declarations are refused by the apiserver itself with 403 Forbidden (patch and
 update of configmap ``bar``, a Secret, a configmap in kube-system, a ClusterRole, an ingress
-other than ``cluster``), and the refusal names the impersonated service account.
+other than ``cluster``), and the refusal names the impersonated service account; ``kubectl
+apply -f`` accepts the YAML stream and the JSON List.
 """
 
 from __future__ import annotations
 
 import secrets
+import shutil
+import subprocess
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from cluster import Cluster
 
 from mom.api.resources import GroupVersionResource
-from mom.apply.rbac import ServiceAccountRef, generate_rbac, impersonation_headers
+from mom.apply.rbac import (
+    ServiceAccountRef,
+    generate_rbac,
+    impersonation_headers,
+    rbac_list,
+    render_rbac_yaml,
+)
 from mom.client.adapters import LiveTransport
 from mom.client.client import ApiError, Client
 from mom.operator.sample.operator import SAMPLE_OPERATOR
+from mom.serialization import dump_json
 
 pytestmark = pytest.mark.live
 
@@ -184,3 +195,37 @@ def test_undeclared_writes_are_refused_by_the_apiserver(
     )
     assert admin.get(CONFIGMAPS, "bar", AUTH_NAMESPACE).get("data") is None
     assert admin.get_or_none(SECRETS, "foo", AUTH_NAMESPACE) is None
+
+
+@pytest.mark.parametrize("form", ["yaml", "json"])
+def test_kubectl_applies_the_generated_rbac(
+    kube_apiserver: Cluster, admin: Client, tmp_path: Path, form: str
+) -> None:
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.skip("kubectl is not installed")
+    account = ServiceAccountRef(f"mom-kubectl-{secrets.token_hex(4)}", SAMPLE_OPERATOR.name)
+    operator = f"{SAMPLE_OPERATOR.name}-{account.namespace}"
+    objects = generate_rbac(
+        operator, SAMPLE_OPERATOR.inputs, SAMPLE_OPERATOR.outputs, service_account=account
+    )
+    for namespace in (account.namespace, AUTH_NAMESPACE, EVENT_NAMESPACE):
+        namespace_object = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}
+        admin.apply(NAMESPACES, namespace_object, field_manager="mom-test", force=True)
+    path = tmp_path / f"rbac.{form}"
+    if form == "yaml":
+        path.write_text(render_rbac_yaml(objects))
+    else:
+        path.write_bytes(dump_json(rbac_list(objects), indent=True))
+    command = [kubectl, "--kubeconfig", str(kube_apiserver.kubeconfig), "apply", "-f", str(path)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(" created") == len(objects)
+    for obj in objects:
+        metadata = obj["metadata"]
+        stored = admin.get(RESOURCES_BY_KIND[obj["kind"]], metadata["name"], metadata.get("namespace", ""))
+        assert stored.get("rules", []) == obj.get("rules", [])
+    for obj in reversed(objects):
+        metadata = obj["metadata"]
+        admin.delete(RESOURCES_BY_KIND[obj["kind"]], metadata["name"], metadata.get("namespace", ""))
+    admin.delete(NAMESPACES, account.namespace)

@@ -72,7 +72,6 @@ class _Watcher(threading.Thread):
         super().__init__(name=f"mom-watch-{gvr.resource}.{gvr.group}", daemon=True)
         self.cache, self.gvr, self.kind = cache, gvr, kind
         self.synced = threading.Event()
-        self.response: httpx2.Response | None = None
 
     def run(self) -> None:
         while not self.cache.stopping.is_set():
@@ -110,39 +109,37 @@ class _Watcher(threading.Thread):
         ]
         while not self.cache.stopping.is_set():
             try:
-                version = self._stream(params, version)
-            except httpx2.ReadTimeout:
-                continue
-            if not version:
-                return
-
-    def _stream(self, params: list[tuple[str, str]], version: str) -> str:
-        """Follow one watch stream; the last resourceVersion seen, or '' when a LIST is due."""
-        if True:
-            with stream_lines(self.cache.transport, resource_url(self.gvr), params) as (response, lines):
-                if response.status_code == 410:
+                if not self._stream(params):
                     return
-                if response.status_code != 200:
-                    raise MomError(f"WATCH {self.gvr}: HTTP {response.status_code}")
-                self.response = response
-                for line in lines:
-                    if not line.strip():
-                        continue
-                    event = load_json(line.encode(), f"WATCH {self.gvr}")
-                    kind = event.get("type") if isinstance(event, dict) else None
-                    obj = event.get("object") if isinstance(event, dict) else None
-                    if not isinstance(obj, dict):
-                        continue
-                    if kind == "ERROR":
-                        return  # 410 Gone (expired resourceVersion) and friends: list again
-                    version = str((obj.get("metadata") or {}).get("resourceVersion") or version)
+            except httpx2.ReadTimeout:
+                continue  # quiet for POLL_SECONDS: reopen from the last resourceVersion seen
+
+    def _stream(self, params: list[tuple[str, str]]) -> bool:
+        """Follow one watch stream, keeping ``params``' resourceVersion current; False: LIST again."""
+        with stream_lines(self.cache.transport, resource_url(self.gvr), params) as (response, lines):
+            if response.status_code == 410:
+                return False
+            if response.status_code != 200:
+                raise MomError(f"WATCH {self.gvr}: HTTP {response.status_code}")
+            for line in lines:
+                if not line.strip():
+                    continue
+                event = load_json(line.encode(), f"WATCH {self.gvr}")
+                kind = event.get("type") if isinstance(event, dict) else None
+                obj = event.get("object") if isinstance(event, dict) else None
+                if not isinstance(obj, dict):
+                    continue
+                if kind == "ERROR":
+                    return False  # 410 Gone (expired resourceVersion) and friends: list again
+                version = str((obj.get("metadata") or {}).get("resourceVersion") or "")
+                if version:
                     params[1] = ("resourceVersion", version)
-                    if kind == "BOOKMARK":
-                        continue
-                    key = (namespace_of(obj), name_of(obj))
-                    cleaned = _cleaned(obj, self.gvr.api_version, self.kind)
-                    self.cache.event(self.gvr, key, None if kind == "DELETED" else cleaned)
-                self.response = None
+                if kind == "BOOKMARK":
+                    continue
+                key = (namespace_of(obj), name_of(obj))
+                cleaned = _cleaned(obj, self.gvr.api_version, self.kind)
+                self.cache.event(self.gvr, key, None if kind == "DELETED" else cleaned)
+        return True
 
 
 class WatchCache:
@@ -225,8 +222,4 @@ class WatchCache:
         """Stop every watch."""
         self.stopping.set()
         for watcher in self._watchers:
-            response = watcher.response
-            if response is not None:
-                response.close()
-        for watcher in self._watchers:
-            watcher.join(timeout=2.0)
+            watcher.join(timeout=POLL_SECONDS + 3.0)

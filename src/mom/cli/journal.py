@@ -22,9 +22,6 @@ from typing import Any
 from mom.journal import Journal, PlannedMutation, RunRecord, RunSummary, export_test
 from mom.journal.export import rfc3339
 from mom.journal.records import MutationState
-from mom.manager.assembly import build_runners, pin_operators
-from mom.manager.config import load_config
-from mom.manager.replay import replay_run
 from mom.manifest.equivalence import render_differences
 from mom.serialization import dump_go_yaml, dump_json
 
@@ -190,6 +187,10 @@ def run_export_test(args: argparse.Namespace) -> int:
 
 
 def run_replay(args: argparse.Namespace) -> int:
+    from mom.manager.assembly import build_runners, pin_operators  # only replay needs the manager
+    from mom.manager.config import load_config
+    from mom.manager.replay import replay_run
+
     config = load_config(args.config)
     runners = build_runners(config)
     pins, _notices = pin_operators(config, runners)

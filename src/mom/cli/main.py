@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "mom.cli.run",
     "mom.cli.serve",
     "mom.cli.journal",
+    "mom.cli.apply",
     "mom.cli.rbac",
 )
 

@@ -12,12 +12,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mom.manager.assembly import open_manager
-from mom.manager.config import load_config
-from mom.manager.loop import TickReport
-from mom.manager.metrics import Metrics
+if TYPE_CHECKING:
+    from mom.manager.loop import TickReport
 
 
 def register(commands: Any) -> None:
@@ -48,6 +46,10 @@ def _progress(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from mom.manager.assembly import open_manager  # the manager is imported only to run it
+    from mom.manager.config import load_config
+    from mom.manager.metrics import Metrics
+
     config = load_config(args.config)
     manager, notices = open_manager(config, clock=_clock, repin=args.repin, progress=_progress)
     for notice in notices:

@@ -1,15 +1,24 @@
-"""Putting a manager together from its configuration: journal, targets, runners, pins."""
+"""Putting a manager together from its configuration: journal, targets, runners, pins.
+
+A manifest-directory cluster becomes a :class:`ManifestTarget`; a live cluster a
+:class:`LiveTarget` watching every resource type some pinned operator reads
+(:func:`watched_resources`), one watch per type shared by all operators.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from mom.api.input_resources import ResourceReference
+from mom.api.resources import GroupVersionResource
+from mom.apply.live_target import LiveTarget
 from mom.apply.manifest_target import ManifestTarget
 from mom.apply.target import Target
+from mom.client.adapters import LiveTransport
 from mom.journal.journal import Journal
-from mom.manager.config import ManagerConfig
+from mom.manager.config import ClusterSpec, ManagerConfig
 from mom.manager.loop import Manager, Progress
 from mom.manager.operators import InProcessRunner, OperatorRunner, SubprocessRunner
 from mom.manager.pins import Pin, PinStore, document_digest
@@ -62,15 +71,50 @@ def open_manager(
     """A ready manager (journal open, pending work not yet rolled forward) and start-up notices."""
     runners = build_runners(config)
     pins, notices = pin_operators(config, runners, repin=repin)
-    targets: dict[str, Target] = {
-        cluster.name: ManifestTarget(
-            cluster.manifest_dir, name=cluster.name, clock=clock, file_format=cluster.file_format
-        )
-        for cluster in config.clusters
-    }
+    resources = watched_resources(pins.values())
+    targets = {cluster.name: build_target(cluster, clock, resources) for cluster in config.clusters}
     config.journal.parent.mkdir(parents=True, exist_ok=True)
     journal = Journal(config.journal)
     manager = Manager(
         config, journal=journal, targets=targets, runners=runners, pins=pins, clock=clock, progress=progress
     )
     return manager, notices
+
+
+NAMESPACES = GroupVersionResource("", "v1", "namespaces")
+
+
+def watched_resources(pins: Iterable[Pin]) -> set[GroupVersionResource]:
+    """Every resource type the pinned operators read: exact, generated-name, label-selected, and
+    both ends of every reference; namespaces always (inputs carry their namespaces)."""
+    found = {NAMESPACES}
+    for pin in pins:
+        resources = pin.inputs.apply_configuration_resources
+        found.update(r.gvr for r in resources.exact_resources)
+        found.update(r.gvr for r in resources.generated_name_resources)
+        found.update(r.gvr for r in resources.label_selected_resources)
+        for reference in resources.resource_references:
+            found.update(_reference_resources(reference))
+    return found
+
+
+def _reference_resources(reference: ResourceReference) -> list[GroupVersionResource]:
+    ends = (
+        reference.implicit_namespaced_reference,
+        reference.explicit_namespaced_reference,
+        reference.cluster_scoped_reference,
+    )
+    return [reference.referring_resource.gvr] + [end.gvr for end in ends if end is not None]
+
+
+def build_target(
+    cluster: ClusterSpec, clock: Callable[[], datetime], resources: Iterable[GroupVersionResource]
+) -> Target:
+    """The target of one configured cluster: its manifest directory, or the live cluster."""
+    if cluster.kubeconfig is not None:
+        transport = LiveTransport(cluster.kubeconfig, cluster.context or None)
+        return LiveTarget(cluster.name, transport, clock=clock, resources=resources)
+    assert cluster.manifest_dir is not None  # config validation: exactly one of the two
+    return ManifestTarget(
+        cluster.manifest_dir, name=cluster.name, clock=clock, file_format=cluster.file_format
+    )

@@ -15,6 +15,9 @@ A YAML (or JSON) document; relative paths are relative to the file. Example::
     clusters:
     - name: standalone
       manifestDir: clusters/standalone
+    - name: production                     # a live cluster instead of a directory
+      kubeconfig: kube/production.yaml
+      context: admin                       # optional: the kubeconfig's current context
     instances:
     - name: standalone
       topology: Standalone
@@ -63,12 +66,19 @@ class OperatorSpec:
 
 @dataclass(frozen=True)
 class ClusterSpec:
-    """A physical cluster mom applies to: a manifest directory in must-gather layout."""
+    """A physical cluster mom applies to: a manifest directory in must-gather layout, or a live
+    cluster named by a kubeconfig (and context); exactly one of the two."""
 
     name: str
-    manifest_dir: Path
+    manifest_dir: Path | None = None
     file_format: str = "yaml"
     """How mom writes the directory's files: ``yaml`` (Go-style), or ``json`` for big fleets."""
+    kubeconfig: Path | None = None
+    context: str = ""
+
+    @property
+    def live(self) -> bool:
+        return self.kubeconfig is not None
 
 
 @dataclass(frozen=True)
@@ -108,7 +118,7 @@ class ManagerConfig:
 
 _TOP = ("journal", "concurrency", "debounce", "maxBackoff", "operators", "clusters", "instances")
 _OPERATOR = ("name", "command", "python", "resync", "timeout", "controllers")
-_CLUSTER = ("name", "manifestDir", "format")
+_CLUSTER = ("name", "manifestDir", "format", "kubeconfig", "context")
 _INSTANCE = (
     "name",
     "topology",
@@ -182,7 +192,19 @@ def _operator(reader: WireReader, value: Any, path: str) -> OperatorSpec:
 def _cluster(reader: WireReader, value: Any, path: str, base: Path) -> ClusterSpec:
     item = reader.mapping(value, path, _CLUSTER) or {}
     name = reader.string(item, "name", path, required=True)
-    manifest_dir = reader.string(item, "manifestDir", path, required=True)
+    kubeconfig = reader.string(item, "kubeconfig", path)
+    context = reader.string(item, "context", path)
+    manifest_dir = reader.string(item, "manifestDir", path, required=not kubeconfig)
+    if kubeconfig and manifest_dir:
+        reader.add(
+            path, "Invalid value: exactly one of 'manifestDir' (a directory) or 'kubeconfig' (a live cluster)"
+        )
+    if kubeconfig and not (base / kubeconfig).is_file():
+        reader.add(field_path(path, "kubeconfig"), f"Not found: {quote(kubeconfig)}: not a file")
+    if context and not kubeconfig:
+        reader.add(field_path(path, "context"), "Invalid value: a context needs a 'kubeconfig'")
+    if kubeconfig:
+        return ClusterSpec(name=name, kubeconfig=base / kubeconfig, context=context)
     if manifest_dir and not (base / manifest_dir).is_dir():
         reader.add(field_path(path, "manifestDir"), f"Not found: {quote(manifest_dir)}: not a directory")
     file_format = reader.string(item, "format", path) or "yaml"

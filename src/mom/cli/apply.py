@@ -1,0 +1,130 @@
+"""``mom apply``: apply a mutation directory to a configured live cluster.
+
+``mom apply --mutations DIR --config FILE [--cluster NAME] [--dry-run] [--diff]`` reads an
+apply-configuration output (its Configuration, Management and UserWorkload mutation
+directories; Unspecified is skipped: no declared output allows those) or a plain mutation
+directory and applies every request, in order, to the named cluster of the manager
+configuration (default: its only cluster), which must be a live cluster (``kubeconfig``).
+``--dry-run`` sends each write with server-side dry-run: the server validates and answers,
+nothing changes. ``--diff`` prints, per mutation, a unified diff of the live object before and
+after (the server's dry-run answer) as YAML, before anything changes. One line per mutation
+with its outcome; exit 1 when any mutation fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR
+from mom.api.errors import InvalidInput
+from mom.apply.live_target import LiveTarget
+from mom.apply.semantics import object_name
+from mom.apply.target import ApplyResult, Outcome
+from mom.client.adapters import LiveTransport
+from mom.manager.config import ClusterSpec, ManagerConfig, load_config
+from mom.manifest.mutationdir import read_mutation_dir
+from mom.manifest.requests import MutationRequest
+from mom.serialization import dump_go_yaml
+
+
+def register(commands: Any) -> None:
+    """Add ``mom apply``."""
+    parser = commands.add_parser("apply", help="apply a mutation directory to a live cluster")
+    parser.add_argument("--mutations", type=Path, required=True, metavar="DIR", help="mutation directory")
+    parser.add_argument("--config", type=Path, required=True, metavar="FILE", help="manager configuration")
+    parser.add_argument(
+        "--cluster", default="", metavar="NAME", help="cluster to apply to (default: the only one)"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="server-side dry-run: change nothing")
+    parser.add_argument("--diff", action="store_true", help="print each object's diff before applying")
+    parser.set_defaults(handler=run)
+
+
+def _clock() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def choose_cluster(config: ManagerConfig, name: str) -> ClusterSpec:
+    """The named cluster, or the only one; it must be a live cluster."""
+    names = [c.name for c in config.clusters]
+    if name and name not in names:
+        raise InvalidInput("--cluster", [f"Not found: {name!r}: clusters are {', '.join(names)}"])
+    if not name and len(names) != 1:
+        raise InvalidInput("--cluster", [f"Required value: the configuration has {len(names)} clusters"])
+    cluster = config.cluster(name or names[0])
+    if cluster.kubeconfig is None:
+        raise InvalidInput(
+            f"clusters[{names.index(cluster.name)}]", ["Invalid value: not a live cluster (no kubeconfig)"]
+        )
+    return cluster
+
+
+def mutations_of(root: Path) -> list[tuple[str, MutationRequest]]:
+    """(mutation id, request) for every request under ``root``; ids name the place in the directory."""
+    if not root.is_dir():
+        raise InvalidInput(str(root), ["Not found: not a directory"])
+    parts = [ct.value for ct in CLUSTER_TYPES if (root / ct.value).is_dir()]
+    sources = (
+        [(part, root / part) for part in parts]
+        if parts or (root / UNSPECIFIED_DIR).is_dir()
+        else [("", root)]
+    )
+    found: list[tuple[str, MutationRequest]] = []
+    for part, directory in sources:
+        for index, request in enumerate(read_mutation_dir(directory)):
+            found.append((f"apply:{part}#{index}:{request.identity}", request))
+    return found
+
+
+def _shown(obj: dict[str, Any] | None) -> list[str]:
+    if obj is None:
+        return []
+    metadata = {
+        k: v for k, v in (obj.get("metadata") or {}).items() if k not in ("managedFields", "resourceVersion")
+    }
+    return dump_go_yaml({**obj, "metadata": metadata}).splitlines(keepends=True)
+
+
+def diff_of(target: LiveTarget, mutation_id: str, request: MutationRequest) -> tuple[str, ApplyResult]:
+    """The unified diff of the live object before and after ``request`` (server-side dry-run)."""
+    name = object_name(request, request.body_document(), mutation_id)
+    before = target.get(request.gvr, request.namespace, name)
+    preview = target.apply(mutation_id, request, dry_run=True)
+    after = None if preview.outcome is Outcome.DELETED else (preview.object or before)
+    place = f"{request.namespace}/{name}" if request.namespace else name
+    what = f"{request.gvr.group_resource}/{place}"
+    lines = difflib.unified_diff(_shown(before), _shown(after), f"live/{what}", f"after/{what}")
+    return "".join(lines), preview
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    cluster = choose_cluster(config, args.cluster)
+    mutations = mutations_of(args.mutations)
+    assert cluster.kubeconfig is not None
+    transport = LiveTransport(cluster.kubeconfig, cluster.context or None)
+    target = LiveTarget(cluster.name, transport, clock=_clock)
+    failed = 0
+    try:
+        for mutation_id, request in mutations:
+            result: ApplyResult | None = None
+            if args.diff:
+                text, result = diff_of(target, mutation_id, request)
+                print(text, end="" if not text or text.endswith("\n") else "\n")
+            if not args.dry_run or result is None:
+                result = target.apply(mutation_id, request, dry_run=args.dry_run)
+            failed += 0 if result.ok else 1
+            message = f": {result.message}" if result.message else ""
+            suffix = " (dry run)" if args.dry_run else ""
+            print(f"{result.outcome.value}{suffix} {request.identity}{message}")
+    finally:
+        transport.close()
+    total = len(mutations)
+    print(
+        f"{total - failed}/{total} mutation(s) applied to {cluster.name}{' (dry run)' if args.dry_run else ''}"
+    )
+    return 1 if failed else 0
