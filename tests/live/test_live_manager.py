@@ -6,7 +6,8 @@ for all operators); the first tick runs every operator and applies their writes 
 server, a second tick runs nothing; changing an input object through the API is noticed by
 the watch and the next tick runs only the operator that reads it; ``mom run --once`` works end
 to end; kill -9 of a manager in the middle of applying, then a rerun, converges to the objects
-an uninterrupted run produces, with no object created twice (generateName included).
+an uninterrupted run produces, with no object created twice (generateName included); a
+cluster naming both a manifestDir and a kubeconfig, or a missing kubeconfig, is refused.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from typing import Any
 import pytest
 from cluster import Cluster
 
+from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource
 from mom.apply.live_target import LiveTarget
 from mom.client.adapters import LiveTransport
 from mom.client.client import Client
 from mom.journal.records import MutationState
 from mom.manager.assembly import open_manager
-from mom.manager.config import load_config
+from mom.manager.config import load_config, parse_config
 from mom.serialization import dump_json
 
 pytestmark = pytest.mark.live
@@ -96,7 +98,8 @@ import os, signal, sys
 from datetime import UTC, datetime
 from pathlib import Path
 from mom.manager.assembly import open_manager
-from mom.manager.config import load_config
+from mom.api.errors import InvalidInput
+from mom.manager.config import load_config, parse_config
 
 config, count = Path(sys.argv[1]), int(sys.argv[2])
 manager, _ = open_manager(load_config(config), clock=lambda: datetime(2025, 3, 1, tzinfo=UTC))
@@ -213,7 +216,7 @@ def _state(client: Client, namespace: str) -> dict[str, Any]:
     for item in client.list(CONFIGMAPS, namespace):
         name = item["metadata"]["name"]
         key = "marker-*" if name.startswith("marker-") else name
-        found[key] = found.get(key, []) + [item.get("data")]
+        found[key] = [*found.get(key, []), item.get("data")]
     return found
 
 
@@ -266,3 +269,26 @@ def test_kill_during_apply_then_rerun_converges(
             if isinstance(target, LiveTarget):
                 target.close()
         manager.journal.close()
+
+
+def test_a_cluster_is_a_directory_or_a_kubeconfig_not_both(tmp_path: Path) -> None:
+    (tmp_path / "dir").mkdir()
+    document = {
+        "operators": [{"name": "op", "python": "m:OP"}],
+        "clusters": [
+            {"name": "both", "manifestDir": "dir", "kubeconfig": "kube.yaml"},
+            {"name": "missing", "kubeconfig": "absent.yaml", "context": "admin"},
+        ],
+        "instances": [{"name": "i", "topology": "Standalone", "cluster": "both"}],
+    }
+    (tmp_path / "kube.yaml").write_text("{}")
+    with pytest.raises(InvalidInput) as raised:
+        parse_config(document, tmp_path / "mom.yaml")
+    problems = str(raised.value)
+    assert (
+        "clusters[0]: Invalid value: exactly one of 'manifestDir' (a directory) or 'kubeconfig'" in problems
+    )
+    assert 'clusters[1].kubeconfig: Not found: "absent.yaml": not a file' in problems
+    document["clusters"] = [{"name": "both", "kubeconfig": "kube.yaml", "context": "admin"}]
+    (cluster,) = parse_config(document, tmp_path / "mom.yaml").clusters
+    assert (cluster.kubeconfig, cluster.context, cluster.live) == (tmp_path / "kube.yaml", "admin", True)

@@ -8,7 +8,7 @@ repeated patch whose ``test`` op fails is Unchanged), merge and strategic-merge 
 status; server-side apply and apply of status as the request's field manager, a conflict
 between field managers without force → Conflict, with force → Applied; delete with uid
 preconditions (wrong uid → Conflict, right → Deleted, again → Unchanged); server-side dry-run
-reports the outcome and changes nothing; 403 from RBAC is Invalid with the server's message;
+reports the outcome and changes nothing (deletes included);
 read() returns the same snapshot while nothing changes, sees the target's own writes at once,
 and a new snapshot after someone else's change, from one watch per resource type.
 """

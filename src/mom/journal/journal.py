@@ -105,13 +105,17 @@ class Journal:
         instance: str,
         trigger: str,
         input_digest: str,
-        inputs: bytes,
+        inputs: bytes | int,
         started_at: datetime,
         now: datetime,
         seed: int | None,
         outputs_digest: str,
     ) -> int:
-        """Record a run about to start; returns its id. ``inputs`` is :func:`pack_dir` output."""
+        """Record a run about to start; returns its id.
+
+        ``inputs`` is :func:`pack_dir` output, or the id of an earlier run whose stored inputs
+        are this run's too (a resync on unchanged inputs: nothing to pack again).
+        """
         values = (
             operator,
             instance,
@@ -131,7 +135,15 @@ class Journal:
             )
             run_id = cursor.lastrowid
             assert run_id is not None
-            db.execute("INSERT INTO run_inputs (run_id, inputs) VALUES (?, ?)", (run_id, inputs))
+            if isinstance(inputs, int):
+                copied = db.execute(
+                    "INSERT INTO run_inputs (run_id, inputs) SELECT ?, inputs FROM run_inputs WHERE run_id = ?",
+                    (run_id, inputs),
+                )
+                if copied.rowcount != 1:
+                    raise NotFound(f"run {inputs} has no stored inputs to share")
+            else:
+                db.execute("INSERT INTO run_inputs (run_id, inputs) VALUES (?, ?)", (run_id, inputs))
         return run_id
 
     def finish_run(

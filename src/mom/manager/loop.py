@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from operator import is_
 from pathlib import Path
@@ -126,6 +126,9 @@ class Manager:
         self.schedule = Schedule(debounce=config.debounce, max_backoff=config.max_backoff)
         self._writers: dict[tuple[str, str, str, str, str], list[str]] = {}
         self._gathered: dict[Key, tuple[tuple[Snapshot, ...], GatheredInputs, str]] = {}
+        self._stored_inputs: dict[Key, tuple[int, str]] = {}
+        """Per pair, the last run journaled by this process and its input digest: a run on the
+        same digest shares those stored inputs instead of packing them again."""
         """Per pair, the snapshots its inputs were last gathered from, the inputs and their digest:
         snapshots are immutable and a target returns the same one while its tree is unchanged."""
         self._restore_schedule()
@@ -257,17 +260,20 @@ class Manager:
 
     def _begin(self, item: _Work) -> tuple[int, datetime]:
         now = self.clock()
+        previous = self._stored_inputs.get(item.key)
+        same = previous is not None and previous[1] == item.digest
         run_id = self.journal.begin_run(
             operator=item.key[0],
             instance=item.key[1],
             trigger=item.trigger,
             input_digest=item.digest,
-            inputs=pack_files(input_files(item.gathered, as_json=True)),
+            inputs=previous[0] if same and previous else pack_files(input_files(item.gathered, as_json=True)),
             started_at=now,
             now=now,
             seed=None,
             outputs_digest=item.pin.digest,
         )
+        self._stored_inputs[item.key] = (run_id, item.digest)
         return run_id, now
 
     def _run(self, item: _Work, now: datetime) -> OperatorRun:
@@ -282,23 +288,20 @@ class Manager:
         with self.journal.batch():
             for done in finished:
                 item, outcome = done.item, done.outcome
-                self.journal.finish_run(
+                planned = plan_mutations(outcome.requests, item.pin, item.topology, item.snapshot.discovery)
+                ids = self.journal.finish_run(
                     done.run_id,
                     finished_at=self.clock(),
                     exit_code=outcome.exit_code,
                     results=outcome.results,
-                    mutations=plan_mutations(
-                        outcome.requests, item.pin, item.topology, item.snapshot.discovery
-                    ),
+                    mutations=planned,
                     stdout=outcome.stdout,
                     stderr=outcome.stderr,
                     error=outcome.error,
                 )
-        pending: list[PlannedMutation] = []
-        for done in finished:
-            done.stored = self.journal.mutations_of(done.run_id)
-            pending += [m for m in done.stored if m.state is MutationState.PENDING]
-        return pending
+                # What the journal now holds, keeping the decoded bodies in hand.
+                done.stored = [replace(m, mutation_id=i) for m, i in zip(planned, ids, strict=True)]
+        return [m for done in finished for m in done.stored if m.state is MutationState.PENDING]
 
     def _apply_all(self, pending: Sequence[PlannedMutation]) -> dict[str, ApplyResult]:
         """Apply pending mutations, one commit per target, in order; then journal the outcomes."""

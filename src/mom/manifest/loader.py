@@ -24,7 +24,14 @@ from mom.manifest.builtin_discovery import builtin_discovery, discovery_for_obje
 from mom.manifest.decoding import decode_files
 from mom.manifest.discovery import Discovery
 from mom.manifest.documents import kinds_by_resource, misplaced, objects_of
-from mom.manifest.layout import DISCOVERY_FILES, TreeFile, find_resource_root, scan_tree
+from mom.manifest.layout import (
+    CLUSTER_SCOPED_DIR,
+    DISCOVERY_FILES,
+    NAMESPACES_DIR,
+    TreeFile,
+    find_resource_root,
+    scan_tree,
+)
 from mom.manifest.store import Location, Snapshot
 
 __all__ = ["TreeLoader", "default_cache_dir", "find_resource_root", "load_must_gather"]
@@ -126,11 +133,20 @@ class TreeLoader:
 
 
 def _tree_stamp(root: Path) -> tuple[int, int]:
-    """A cheap fingerprint of every file below ``root`` (path, size, modification time): the
-    number of files and an order-independent sum of their hashes. Any change anywhere in the
-    tree changes it; it is only compared within one process, like Python's own ``hash``."""
+    """A cheap fingerprint of the files a load reads (path, size, modification time) — everything
+    under ``cluster-scoped-resources/`` and ``namespaces/``, and the discovery files: the number of
+    files and an order-independent sum of their hashes. Any change to them changes it; other
+    files at the root (a target's own state directory, logs) do not. Compared within one
+    process only, like Python's own ``hash``."""
     count, total = 0, 0
-    pending = [str(root)]
+    pending = [str(root / CLUSTER_SCOPED_DIR), str(root / NAMESPACES_DIR)]
+    for name in sorted(DISCOVERY_FILES):
+        try:
+            stat = (root / name).stat()
+        except OSError:
+            continue
+        count += 1
+        total += hash((name, stat.st_size, stat.st_mtime_ns))
     while pending:
         try:
             with os.scandir(pending.pop()) as entries:

@@ -218,3 +218,32 @@ def test_output_dir_recreated(journal: Journal, tmp_path: Path) -> None:
     unfinished = begin(journal, minute=5)
     with pytest.raises(Conflict, match="Running"):
         journal.write_output_dir(unfinished, tmp_path / "none")
+
+
+def test_a_run_can_share_an_earlier_runs_inputs(journal: Journal) -> None:
+    """A resync on unchanged inputs stores no second archive, yet reads back the same inputs."""
+    first = begin(journal)
+    second = journal.begin_run(
+        operator="sample-operator",
+        instance="standalone",
+        trigger="resync",
+        input_digest="d",
+        inputs=first,
+        started_at=T0,
+        now=T0,
+        seed=None,
+        outputs_digest="o",
+    )
+    assert journal.inputs_of(second) == journal.inputs_of(first) == b"not-an-archive-but-opaque"
+    with pytest.raises(NotFound):
+        journal.begin_run(
+            operator="x",
+            instance="y",
+            trigger="t",
+            input_digest="d",
+            inputs=9999,
+            started_at=T0,
+            now=T0,
+            seed=None,
+            outputs_digest="o",
+        )
