@@ -11,18 +11,21 @@ from collections.abc import Callable, Sequence
 from mom import __version__
 from mom.api.errors import MomError
 
-# Each module registers its sub-commands; imported lazily so `mom get` never pays for `mom test`.
-COMMAND_MODULES: tuple[str, ...] = (
-    "mom.cli.snapshot",
-    "mom.cli.mutations",
-    "mom.cli.inputs",
-    "mom.cli.testing",
-    "mom.cli.run",
-    "mom.cli.serve",
-    "mom.cli.journal",
-    "mom.cli.apply",
-    "mom.cli.rbac",
-)
+# Which module registers each sub-command. Only the module of the command being run is
+# imported, so `mom get` never pays for the manager or the HTTP stack; `mom --help` imports all.
+COMMAND_MODULES: dict[str, str] = {
+    "get": "mom.cli.snapshot",
+    "api-resources": "mom.cli.snapshot",
+    "mutations": "mom.cli.mutations",
+    "create-input-resources": "mom.cli.inputs",
+    "input-digest": "mom.cli.inputs",
+    "test": "mom.cli.testing",
+    "run": "mom.cli.run",
+    "serve": "mom.cli.serve",
+    "journal": "mom.cli.journal",
+    "apply": "mom.cli.apply",
+    "rbac": "mom.cli.rbac",
+}
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -31,7 +34,8 @@ class UsageError(MomError):
     """A command line that cannot be run as written (exit code 2)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv`` naming a known command, only that command's module is loaded."""
     parser = argparse.ArgumentParser(
         prog="mom",
         description="Multi-Operator Manager: run operators as functions of declared inputs.",
@@ -40,15 +44,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (repeatable)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
-    for module_name in COMMAND_MODULES:
-        module = importlib.import_module(module_name)
-        module.register(commands)
+    arguments = list(argv or ())
+    command = next((arg for arg in arguments if not arg.startswith("-")), None)
+    wanted = COMMAND_MODULES.get(command or "")
+    if wanted:
+        modules = [wanted]
+    elif "--version" in arguments:
+        modules = []
+    else:  # --help, or a mistyped command: list them all
+        modules = list(dict.fromkeys(COMMAND_MODULES.values()))
+    for module_name in modules:
+        importlib.import_module(module_name).register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(arguments)
+    args = parser.parse_args(arguments)
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2),
         format="%(levelname)s %(name)s: %(message)s",

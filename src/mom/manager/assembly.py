@@ -13,10 +13,8 @@ from datetime import datetime
 
 from mom.api.input_resources import ResourceReference
 from mom.api.resources import GroupVersionResource
-from mom.apply.live_target import LiveTarget
 from mom.apply.manifest_target import ManifestTarget
 from mom.apply.target import Target
-from mom.client.adapters import LiveTransport
 from mom.journal.journal import Journal
 from mom.manager.config import ClusterSpec, ManagerConfig
 from mom.manager.loop import Manager, Progress
@@ -112,6 +110,9 @@ def build_target(
 ) -> Target:
     """The target of one configured cluster: its manifest directory, or the live cluster."""
     if cluster.kubeconfig is not None:
+        from mom.apply.live_target import LiveTarget  # the HTTP stack only for live clusters
+        from mom.client.adapters import LiveTransport
+
         transport = LiveTransport(cluster.kubeconfig, cluster.context or None)
         return LiveTarget(cluster.name, transport, clock=clock, resources=resources)
     assert cluster.manifest_dir is not None  # config validation: exactly one of the two
