@@ -5,7 +5,9 @@
 except with ``CI=true``, where they fail: CI never passes by skipping them.
 ``kube_apiserver`` starts one control plane per session (see ``cluster.py``), installs every CRD
 in ``crds/`` and yields the :class:`cluster.Cluster` (``.kubeconfig``, ``.url``, ``.token``,
-``.ca``) once each CRD is Established.
+``.ca``) once each CRD is Established. ``second_kube_apiserver`` is another such control plane
+(own etcd, same CRDs), started on first use, for tests needing two clusters (HyperShift's
+management and guest).
 """
 
 from __future__ import annotations
@@ -52,6 +54,20 @@ def kube_apiserver(kube_binaries: Binaries, tmp_path_factory: pytest.TempPathFac
             yield cluster
     except ClusterError as exc:
         pytest.fail(f"the test control plane did not start: {exc}")
+
+
+@pytest.fixture(scope="session")
+def second_kube_apiserver(
+    kube_binaries: Binaries, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Cluster]:
+    """Another running control plane with the same CRDs, independent of ``kube_apiserver``."""
+    directory = tmp_path_factory.mktemp("second-kube-apiserver")
+    try:
+        with running(kube_binaries, directory) as cluster:
+            install_crds(cluster, sorted(CRD_DIR.glob("*.yaml")))
+            yield cluster
+    except ClusterError as exc:
+        pytest.fail(f"the second test control plane did not start: {exc}")
 
 
 def install_crds(cluster: Cluster, paths: list[Path]) -> None:

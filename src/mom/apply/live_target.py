@@ -28,6 +28,11 @@ again — every action above converges when repeated. ``dry_run`` uses server-si
 (``dryRun=All``): the server validates and answers what it would store; nothing changes.
 
 :meth:`LiveTarget.read` serves a snapshot kept current by :class:`~mom.apply.watches.WatchCache`.
+
+Impersonation: :meth:`LiveTarget.acting_as` is a view of the same target (same watches, same
+remembered ids) whose writes carry ``Impersonate-User`` for an operator's service account, so
+the server authorizes each write against that operator's RBAC; a refusal (403) is ``Invalid``
+with the server's message. The reads that judge a repeated write stay the target's own.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from mom.api.cluster import Action
 from mom.api.errors import InvalidInput, MomError
 from mom.api.resources import GroupVersionResource
 from mom.apply.patches import JSON_PATCH, PatchFailed, json_patch
+from mom.apply.rbac import ServiceAccountRef, impersonation_headers
 from mom.apply.semantics import SERVER_SET, generated_name
 from mom.apply.target import ApplyResult, Outcome
 from mom.apply.watches import WatchCache
@@ -107,6 +113,8 @@ class LiveTarget:
         self._clock = clock
         self._applied: set[str] = set()
         self._lock = threading.Lock()
+        self._identity: dict[str, str] = {}
+        """Headers naming whom writes are made as; empty: the kubeconfig's own user."""
         wanted = sorted(set(resources), key=str)
         self.discovery = discovery or (served_kinds(transport, wanted) if wanted else builtin_discovery())
         watched = []
@@ -126,6 +134,18 @@ class LiveTarget:
         if self._cache is None:
             return Snapshot.from_objects([], discovery=self.discovery)
         return self._cache.snapshot()
+
+    def acting_as(self, service_account: ServiceAccountRef) -> LiveTarget:
+        """This target writing as ``service_account``: shares watches, connection and applied ids
+        (closing the view closes them all)."""
+        view = copy.copy(self)
+        view._identity = impersonation_headers(service_account)
+        return view
+
+    @property
+    def identity(self) -> str:
+        """The user writes are made as; empty for the kubeconfig's own user."""
+        return self._identity.get("Impersonate-User", "")
 
     def close(self) -> None:
         if self._cache is not None:
@@ -155,9 +175,17 @@ class LiveTarget:
         return result
 
     def call(
-        self, method: str, path: str, query: list[tuple[str, str]], body: bytes = b"", content_type: str = ""
+        self,
+        method: str,
+        path: str,
+        query: list[tuple[str, str]],
+        body: bytes = b"",
+        content_type: str = "",
+        *,
+        as_self: bool = False,
     ) -> _Answer:
-        headers = {"Accept": JSON}
+        """One request, impersonating this view's identity unless ``as_self``."""
+        headers = {"Accept": JSON, **({} if as_self else self._identity)}
         if content_type:
             headers["Content-Type"] = content_type
         response = self.transport.handle(ApiRequest(method, path, tuple(query), headers, body))
@@ -170,8 +198,8 @@ class LiveTarget:
         return _Answer(response.status, document if isinstance(document, dict) else {})
 
     def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object | None:
-        """The live object, or ``None`` when it does not exist."""
-        answer = self.call("GET", resource_url(gvr, namespace, name), [])
+        """The live object, or ``None`` when it does not exist (read as the target's own user)."""
+        answer = self.call("GET", resource_url(gvr, namespace, name), [], as_self=True)
         if answer.status == 404:
             return None
         if answer.status >= 400:

@@ -3,7 +3,8 @@
 Owns: :class:`Target` (apply one mutation under an id, idempotently; read the current state),
 :class:`Outcome` (what a write did, in the Kubernetes vocabulary) and :class:`ApplyResult`.
 A manifest directory (:class:`~mom.apply.manifest_target.ManifestTarget`) is the embedded
-target; a live cluster implements the same protocol.
+target; a live cluster implements the same protocol and also :class:`ActingTarget`: a view that
+writes as an operator's service account, so the server enforces that operator's RBAC.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
+from mom.apply.rbac import ServiceAccountRef
 from mom.manifest.requests import MutationRequest
 from mom.manifest.store import Snapshot
 
@@ -72,3 +74,12 @@ class Target(Protocol):
     def read(self) -> Snapshot: ...
 
     def is_applied(self, mutation_id: str) -> bool: ...
+
+
+@runtime_checkable
+class ActingTarget(Protocol):
+    """A target whose writes can be made as another identity (a live cluster impersonating)."""
+
+    def acting_as(self, service_account: ServiceAccountRef) -> Target:
+        """The same target (same state, same reads) sending every write as ``service_account``."""
+        ...

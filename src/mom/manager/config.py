@@ -18,6 +18,8 @@ A YAML (or JSON) document; relative paths are relative to the file. Example::
     - name: production                     # a live cluster instead of a directory
       kubeconfig: kube/production.yaml
       context: admin                       # optional: the kubeconfig's current context
+      impersonate: true                    # optional: write as each operator's service account
+      serviceAccountNamespace: mom-operators   # optional: where those service accounts live
     instances:
     - name: standalone
       topology: Standalone
@@ -41,6 +43,7 @@ from typing import Any
 
 from mom.api.errors import InvalidInput
 from mom.api.wire_reader import WireReader, field_path, quote
+from mom.apply.rbac import DEFAULT_SERVICE_ACCOUNT_NAMESPACE, ServiceAccountRef
 from mom.serialization import load_document
 
 
@@ -75,10 +78,20 @@ class ClusterSpec:
     """How mom writes the directory's files: ``yaml`` (Go-style), or ``json`` for big fleets."""
     kubeconfig: Path | None = None
     context: str = ""
+    impersonate: bool = False
+    """Live clusters only: apply each operator's writes as its service account, so the server
+    refuses whatever that operator's RBAC does not allow."""
+    service_account_namespace: str = DEFAULT_SERVICE_ACCOUNT_NAMESPACE
 
     @property
     def live(self) -> bool:
         return self.kubeconfig is not None
+
+    def writer(self, operator: str) -> ServiceAccountRef | None:
+        """Whom ``operator``'s writes to this cluster are made as; ``None``: mom's own user."""
+        if not self.impersonate:
+            return None
+        return ServiceAccountRef(self.service_account_namespace, operator)
 
 
 @dataclass(frozen=True)
@@ -118,7 +131,15 @@ class ManagerConfig:
 
 _TOP = ("journal", "concurrency", "debounce", "maxBackoff", "operators", "clusters", "instances")
 _OPERATOR = ("name", "command", "python", "resync", "timeout", "controllers")
-_CLUSTER = ("name", "manifestDir", "format", "kubeconfig", "context")
+_CLUSTER = (
+    "name",
+    "manifestDir",
+    "format",
+    "kubeconfig",
+    "context",
+    "impersonate",
+    "serviceAccountNamespace",
+)
 _INSTANCE = (
     "name",
     "topology",
@@ -203,8 +224,23 @@ def _cluster(reader: WireReader, value: Any, path: str, base: Path) -> ClusterSp
         reader.add(field_path(path, "kubeconfig"), f"Not found: {quote(kubeconfig)}: not a file")
     if context and not kubeconfig:
         reader.add(field_path(path, "context"), "Invalid value: a context needs a 'kubeconfig'")
+    impersonate = item.get("impersonate", False)
+    if not isinstance(impersonate, bool):
+        reader.add(
+            field_path(path, "impersonate"), f"Invalid value: {quote(impersonate)}: must be true or false"
+        )
+        impersonate = False
+    account_namespace = reader.string(item, "serviceAccountNamespace", path)
+    if (impersonate or account_namespace) and not kubeconfig:
+        reader.add(path, "Invalid value: impersonation needs a live cluster ('kubeconfig')")
     if kubeconfig:
-        return ClusterSpec(name=name, kubeconfig=base / kubeconfig, context=context)
+        return ClusterSpec(
+            name=name,
+            kubeconfig=base / kubeconfig,
+            context=context,
+            impersonate=impersonate,
+            service_account_namespace=account_namespace or DEFAULT_SERVICE_ACCOUNT_NAMESPACE,
+        )
     if manifest_dir and not (base / manifest_dir).is_dir():
         reader.add(field_path(path, "manifestDir"), f"Not found: {quote(manifest_dir)}: not a directory")
     file_format = reader.string(item, "format", path) or "yaml"

@@ -4,7 +4,8 @@ One tick reads every physical cluster once, gathers each operator's declared inp
 instance's topology, and runs only the pairs whose inputs changed or whose resync is due (never
 more than once per debounce window, with backoff after failures). Runs go through a bounded pool.
 Every mutation is re-routed against the operator's pinned outputs, mapped by topology, journaled,
-and only then applied; a restart first rolls forward whatever a crash left pending.
+and only then applied; a restart first rolls forward whatever a crash left pending. On a cluster
+configured to impersonate, each operator's writes are sent as that operator's service account.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from datetime import datetime
 from operator import is_
 from pathlib import Path
 
-from mom.apply.target import ApplyResult, Outcome, Target
+from mom.api.errors import MomError
+from mom.apply.target import ActingTarget, ApplyResult, Outcome, Target
 from mom.inputs.digest import input_digest
 from mom.inputs.gather import GatheredInputs, gather_inputs
 from mom.inputs.writer import input_files, write_input_dir
@@ -304,13 +306,23 @@ class Manager:
         return [m for done in finished for m in done.stored if m.state is MutationState.PENDING]
 
     def _apply_all(self, pending: Sequence[PlannedMutation]) -> dict[str, ApplyResult]:
-        """Apply pending mutations, one commit per target, in order; then journal the outcomes."""
-        by_target: dict[str, list[PlannedMutation]] = {}
+        """Apply pending mutations, one commit per target (and per operator on a target that
+        impersonates), in order; then journal the outcomes."""
+        impersonating = {c.name for c in self.config.clusters if c.impersonate}
+        operators: dict[int, str] = {}
+        groups: dict[tuple[str, str], list[PlannedMutation]] = {}
         for mutation in pending:
-            by_target.setdefault(mutation.target, []).append(mutation)
+            writer = ""
+            if mutation.target in impersonating:
+                run_id = _position_of(mutation.mutation_id)[0]
+                if run_id not in operators:
+                    operators[run_id] = self.journal.run(run_id).summary.operator
+                writer = operators[run_id]
+            groups.setdefault((mutation.target, writer), []).append(mutation)
         results: dict[str, ApplyResult] = {}
-        for name, mutations in by_target.items():
-            applied = self.targets[name].apply_batch([(m.mutation_id, m.request) for m in mutations])
+        for (name, writer), mutations in groups.items():
+            target = self._target_for(name, writer)
+            applied = target.apply_batch([(m.mutation_id, m.request) for m in mutations])
             results.update((r.mutation_id, r) for r in applied)
         at = self.clock()
         with self.journal.batch():
@@ -322,6 +334,16 @@ class Manager:
                 )
                 self.journal.mark_mutation(mutation.mutation_id, state, message, applied_at=at)
         return results
+
+    def _target_for(self, name: str, operator: str) -> Target:
+        """The target ``operator``'s writes to cluster ``name`` go through."""
+        target = self.targets[name]
+        account = self.config.cluster(name).writer(operator) if operator else None
+        if account is None:
+            return target
+        if not isinstance(target, ActingTarget):
+            raise MomError(f"cluster {name} is configured to impersonate, but its target cannot")
+        return target.acting_as(account)
 
     def _conclude(
         self, done: _Finished, results: Mapping[str, ApplyResult], report: TickReport
