@@ -102,6 +102,7 @@ def _print_summary(report: TickReport, elapsed: float, output: str) -> None:
             "refused": p.refused,
             "failed": p.failed,
             "error": p.error,
+            "problems": list(p.problems),
         }
         for p in report.pairs
     ]
@@ -121,9 +122,9 @@ def _print_summary(report: TickReport, elapsed: float, output: str) -> None:
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
     for row in [headers, *table]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
-    errors = [f"{r['operator']} on {r['instance']}: {r['error']}" for r in rows if r["error"]]
-    for error in errors:
-        print(f"error: {error}")
+    for pair in report.pairs:
+        for problem in ([pair.error] if pair.error else []) + list(pair.problems):
+            print(f"failed: {pair.operator} on {pair.instance}: {problem}")
     print(
         f"{report.runs} run(s), {len(report.pairs) - report.runs} unchanged, "
         f"{report.rolled_forward} rolled forward, {elapsed:.2f}s; journal: mom journal list"

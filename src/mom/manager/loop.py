@@ -57,6 +57,8 @@ class PairReport:
     refused: int = 0
     failed: int = 0
     error: str = ""
+    problems: tuple[str, ...] = ()
+    """What failed controllers reported (``<controller> Failed: <message>``)."""
 
     @property
     def ran(self) -> bool:
@@ -366,6 +368,11 @@ class Manager:
             refused=sum(1 for m in done.stored if m.state is MutationState.REFUSED),
             failed=sum(1 for r in mine if not r.ok),
             error=outcome.error,
+            problems=tuple(
+                f"{r.controller_name} {r.status.value}: {'; '.join(r.errors)}"
+                for r in (outcome.results.results if outcome.results else ())
+                if r.errors
+            ),
         )
 
     def _watch_for_trouble(

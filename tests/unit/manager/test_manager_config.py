@@ -119,3 +119,13 @@ def test_run_once_prints_a_summary_and_metrics(
 
     assert main(["journal", "replay", "1", "--config", str(standalone)]) == 0
     assert "run 1 replayed: same output" in capsys.readouterr().out
+
+
+def test_a_failed_run_is_named_in_the_summary(hypershift: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--config", str(hypershift), "--once"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "failed: oauth-operator on gamma: oauth-operator-Deployment Failed: identityProviders[0] "
+        "('corporate') has unsupported type 'Kerberos'"
+    ) in out
+    assert "on alpha" not in out and "on beta" not in out
