@@ -112,7 +112,7 @@ class ManifestTarget:
                 files[STATE_FILE] = dump_json({"resourceVersion": version}).decode()
             recorded_result = {"outcome": change.outcome.value, "message": change.message}
             self._wal.commit(mutation_id, files, recorded_result, self._checkpoint)
-            self._reader.invalidate(files)
+            self._reader.invalidate(path for path in files if path != STATE_FILE)
             return result
 
     def apply_batch(self, items: Sequence[tuple[str, MutationRequest]]) -> list[ApplyResult]:
@@ -150,7 +150,7 @@ class ManifestTarget:
                 }
                 files[STATE_FILE] = dump_json({"resourceVersion": version}).decode()
                 self._wal.commit_batch(recorded, files, self._checkpoint)
-                self._reader.invalidate(files)
+                self._reader.invalidate(path for path in files if path != STATE_FILE)
             return results
 
     def _plan(

@@ -123,9 +123,12 @@ class TreeLoader:
     def invalidate(self, relatives: Iterable[str]) -> None:
         """Forget files (relative paths) the caller has just rewritten: a rewrite within the file
         system's timestamp granularity, with an unchanged size, would otherwise go unnoticed."""
+        forgotten = False
         for relative in relatives:
             self._documents.pop(relative, None)
-        self._last = None
+            forgotten = True
+        if forgotten:
+            self._last = None
 
     def _stamp(self, tree_file: TreeFile) -> tuple[int, int] | None:
         known = self._documents.get(tree_file.relative)

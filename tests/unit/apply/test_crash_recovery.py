@@ -17,8 +17,8 @@ from pathlib import Path
 
 import crash_batch
 import pytest
+from apply_support import CONFIGMAPS, configmap, mutation
 
-from conftest import CONFIGMAPS, configmap, mutation
 from mom.api.cluster import Action
 from mom.apply import ManifestTarget, Outcome
 from mom.apply.wal import WAL_FILE

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from apply_support import AUTHENTICATIONS, CONFIGMAPS, DEPLOYMENTS, configmap, mutation
 
-from conftest import AUTHENTICATIONS, CONFIGMAPS, DEPLOYMENTS, configmap, mutation
 from mom.api.cluster import Action
 from mom.api.resources import GroupVersionResource
 from mom.apply import ManifestTarget, Outcome

@@ -12,7 +12,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import AUTHENTICATIONS, CONFIGMAPS, fixed_clock
+from apply_support import AUTHENTICATIONS, CONFIGMAPS, fixed_clock
+
 from mom.api.cluster import CLUSTER_TYPES
 from mom.api.resources import GroupVersionResource
 from mom.apply import ManifestTarget, Outcome
