@@ -164,7 +164,7 @@ class LiveTarget:
             if mutation_id in self._applied:
                 return ApplyResult(mutation_id, Outcome.ALREADY_APPLIED, "already applied")
         try:
-            options = _options(request)
+            options = request.options_document()
             dry = dry_run or bool(options.get("dryRun"))
             result = _Writer(self, mutation_id, request, options, dry).write()
         except InvalidInput as exc:
@@ -367,15 +367,6 @@ def _already_patched(live: Object, operations: Any) -> bool:
         return json_patch(live, changes) == live
     except PatchFailed:
         return False
-
-
-def _options(request: MutationRequest) -> Object:
-    if not request.options.strip():
-        return {}
-    options = load_document(request.options, f"{request.identity} options")
-    if not isinstance(options, dict):
-        raise InvalidInput(f"{request.identity} options", ["must be a mapping of metav1 options"])
-    return options
 
 
 __all__ = ["LiveTarget", "holds", "served_kinds"]

@@ -98,7 +98,7 @@ class ManifestTarget:
                 message = f"already applied ({recorded.get('outcome', '')})".replace(" ()", "")
                 return ApplyResult(mutation_id, Outcome.ALREADY_APPLIED, message)
             try:
-                options = _options(request)
+                options = request.options_document()
                 change, documents, version = self._plan(mutation_id, request, options)
             except MomError as exc:
                 return ApplyResult(mutation_id, _failure(exc), str(exc))
@@ -134,7 +134,7 @@ class ManifestTarget:
                     results.append(ApplyResult(mutation_id, Outcome.ALREADY_APPLIED, message))
                     continue
                 try:
-                    options = _options(request)
+                    options = request.options_document()
                     change, documents, version = self._plan(mutation_id, request, options, overlay, version)
                 except MomError as exc:
                     results.append(ApplyResult(mutation_id, _failure(exc), str(exc)))
@@ -235,12 +235,3 @@ def _failure(error: MomError) -> Outcome:
 
 def _is_namespace(gvr: GroupVersionResource) -> bool:
     return gvr.group == "" and gvr.resource == "namespaces"
-
-
-def _options(request: MutationRequest) -> dict[str, Any]:
-    if not request.options.strip():
-        return {}
-    options = load_document(request.options, f"{request.identity} options")
-    if not isinstance(options, dict):
-        raise InvalidInput("options", ["must be a mapping of metav1 options"])
-    return options

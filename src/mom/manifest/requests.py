@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mom.api.cluster import Action
+from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionKind, GroupVersionResource
 from mom.serialization import load_document
 
@@ -32,12 +33,23 @@ class MutationRequest:
     controller_instance_name: str = ""
     decoded_body: Any = field(default=None, compare=False, repr=False)
     """The body already decoded, when whoever built the request had it (never compared)."""
+    decoded_options: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def body_document(self) -> Any:
         """The decoded body; decoded once and kept. Callers must not modify it (copy first)."""
         if self.decoded_body is None and self.body.strip():
             object.__setattr__(self, "decoded_body", _decode(self.body, self.identity))
         return self.decoded_body
+
+    def options_document(self) -> dict[str, Any]:
+        """The metav1 options as a mapping (``{}`` when there are none); decoded once and kept."""
+        if self.decoded_options is not None:
+            return self.decoded_options
+        decoded: Any = load_document(self.options, f"{self.identity} options") if self.options.strip() else {}
+        if not isinstance(decoded, dict):
+            raise InvalidInput(f"{self.identity} options", ["must be a mapping of metav1 options"])
+        object.__setattr__(self, "decoded_options", decoded)
+        return decoded
 
     @property
     def identity(self) -> str:
