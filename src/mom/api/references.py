@@ -13,8 +13,7 @@ from typing import Any
 
 from mom.api.errors import InvalidInput
 from mom.api.jsonpath import JsonPath, parse_jsonpath
-from mom.api.resource_entries import TYPE_FIELDS, ExactResource, read_exact
-from mom.api.resources import GroupVersionResource
+from mom.api.resource_entries import TYPE_FIELDS, ExactResource, TypedResource, read_exact
 from mom.api.wire_reader import WireReader, field_path, quote
 
 IMPLICIT_NAMESPACED = "ImplicitNamespacedReference"
@@ -29,40 +28,26 @@ _REFERENCE_BODIES = {
 
 
 @dataclass(frozen=True, slots=True)
-class ImplicitNamespacedReference:
+class ImplicitNamespacedReference(TypedResource):
     """Names found by ``name_json_path`` in the referring object, all in one fixed namespace."""
 
-    group: str
-    version: str
-    resource: str
     namespace: str
     name_json_path: str
-
-    @property
-    def gvr(self) -> GroupVersionResource:
-        return GroupVersionResource(self.group, self.version, self.resource)
 
     @property
     def name_path(self) -> JsonPath:
         return parse_jsonpath(self.name_json_path)
 
     def to_wire(self) -> dict[str, Any]:
-        return {**_type_wire(self), "namespace": self.namespace, "nameJSONPath": self.name_json_path}
+        return {**self.type_wire(), "namespace": self.namespace, "nameJSONPath": self.name_json_path}
 
 
 @dataclass(frozen=True, slots=True)
-class ExplicitNamespacedReference:
+class ExplicitNamespacedReference(TypedResource):
     """Namespaces and names both found in the referring object by JSONPath."""
 
-    group: str
-    version: str
-    resource: str
     namespace_json_path: str
     name_json_path: str
-
-    @property
-    def gvr(self) -> GroupVersionResource:
-        return GroupVersionResource(self.group, self.version, self.resource)
 
     @property
     def namespace_path(self) -> JsonPath:
@@ -74,31 +59,24 @@ class ExplicitNamespacedReference:
 
     def to_wire(self) -> dict[str, Any]:
         return {
-            **_type_wire(self),
+            **self.type_wire(),
             "namespaceJSONPath": self.namespace_json_path,
             "nameJSONPath": self.name_json_path,
         }
 
 
 @dataclass(frozen=True, slots=True)
-class ClusterScopedReference:
+class ClusterScopedReference(TypedResource):
     """Names of cluster-scoped objects found by ``name_json_path`` in the referring object."""
 
-    group: str
-    version: str
-    resource: str
     name_json_path: str
-
-    @property
-    def gvr(self) -> GroupVersionResource:
-        return GroupVersionResource(self.group, self.version, self.resource)
 
     @property
     def name_path(self) -> JsonPath:
         return parse_jsonpath(self.name_json_path)
 
     def to_wire(self) -> dict[str, Any]:
-        return {**_type_wire(self), "nameJSONPath": self.name_json_path}
+        return {**self.type_wire(), "nameJSONPath": self.name_json_path}
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,10 +122,6 @@ class ResourceReference:
         if self.cluster_scoped_reference is not None:
             wire["clusterScopedReference"] = self.cluster_scoped_reference.to_wire()
         return wire
-
-
-def _type_wire(target: Any) -> dict[str, Any]:
-    return {"group": target.group, "version": target.version, "resource": target.resource}
 
 
 def _read_reference(reader: WireReader, value: Any, path: str) -> ResourceReference | None:

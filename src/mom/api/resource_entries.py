@@ -19,12 +19,25 @@ TYPE_FIELDS = ("group", "version", "resource")
 
 
 @dataclass(frozen=True, slots=True)
-class ExactResource:
-    """One object by name; ``namespace`` is empty for cluster-scoped objects."""
+class TypedResource:
+    """What every entry names first: a resource, by group, version and plural name."""
 
     group: str
     version: str
     resource: str
+
+    @property
+    def gvr(self) -> GroupVersionResource:
+        return GroupVersionResource(self.group, self.version, self.resource)
+
+    def type_wire(self) -> dict[str, Any]:
+        return {"group": self.group, "version": self.version, "resource": self.resource}
+
+
+@dataclass(frozen=True, slots=True)
+class ExactResource(TypedResource):
+    """One object by name; ``namespace`` is empty for cluster-scoped objects."""
+
     namespace: str
     name: str
 
@@ -49,10 +62,6 @@ class ExactResource:
         return cls("operator.openshift.io", "v1", resource, "", name)
 
     @property
-    def gvr(self) -> GroupVersionResource:
-        return GroupVersionResource(self.group, self.version, self.resource)
-
-    @property
     def ref(self) -> ObjectRef:
         return ObjectRef(self.gvr, self.namespace, self.name)
 
@@ -61,39 +70,25 @@ class ExactResource:
 
 
 @dataclass(frozen=True, slots=True)
-class GeneratedNameResource:
+class GeneratedNameResource(TypedResource):
     """Objects created with ``generateName``: ``name`` holds that prefix."""
 
-    group: str
-    version: str
-    resource: str
     namespace: str
     name: str
-
-    @property
-    def gvr(self) -> GroupVersionResource:
-        return GroupVersionResource(self.group, self.version, self.resource)
 
     def to_wire(self) -> dict[str, Any]:
         return _identity_wire(self.group, self.version, self.resource, self.namespace, "name", self.name)
 
 
 @dataclass(frozen=True, slots=True)
-class LabelSelectedResource:
+class LabelSelectedResource(TypedResource):
     """Objects of a resource whose labels match; empty ``namespace`` means every namespace.
 
     ``label_selector`` is the wire ``metav1.LabelSelector`` (``matchLabels``, ``matchExpressions``).
     """
 
-    group: str
-    version: str
-    resource: str
     namespace: str
     label_selector: Mapping[str, Any] = field(default_factory=dict, hash=False)
-
-    @property
-    def gvr(self) -> GroupVersionResource:
-        return GroupVersionResource(self.group, self.version, self.resource)
 
     @property
     def match_labels(self) -> dict[str, str]:
