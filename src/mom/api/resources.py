@@ -17,6 +17,11 @@ class GroupVersionResource:
     resource: str
 
     @property
+    def is_namespaces(self) -> bool:
+        """Whether this is the core ``namespaces`` resource (whatever the version)."""
+        return self.group == "" and self.resource == "namespaces"
+
+    @property
     def group_dir(self) -> str:
         """The directory name of the group in on-disk trees (``core`` for the core group)."""
         return self.group or CORE_GROUP_DIR
@@ -31,6 +36,9 @@ class GroupVersionResource:
 
     def __str__(self) -> str:
         return f"{self.api_version} {self.resource}"
+
+
+NAMESPACES = GroupVersionResource("", "v1", "namespaces")
 
 
 @dataclass(frozen=True, slots=True, order=True)

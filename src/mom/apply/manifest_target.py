@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.errors import Conflict, InvalidInput, MomError, NotFound
-from mom.api.resources import GroupVersionResource
 from mom.apply.placement import DocumentChanges, Object, locate, read_document
 from mom.apply.semantics import Change, WriteContext, decide, has_status_subresource, object_name
 from mom.apply.target import ApplyResult, Outcome
@@ -166,7 +165,7 @@ class ManifestTarget:
         body = request.body_document()
         info = self._discovery.resource_info(gvr)
         namespaced = info.namespaced if info is not None else bool(request.namespace)
-        if _is_namespace(gvr):
+        if gvr.is_namespaces:
             namespaced = False
         elif namespaced and not request.namespace:
             raise InvalidInput("metadata.namespace", [f"Required value: {gvr.group_resource} is namespaced"])
@@ -231,7 +230,3 @@ def _failure(error: MomError) -> Outcome:
     if isinstance(error, NotFound):
         return Outcome.NOT_FOUND
     return Outcome.INVALID
-
-
-def _is_namespace(gvr: GroupVersionResource) -> bool:
-    return gvr.group == "" and gvr.resource == "namespaces"

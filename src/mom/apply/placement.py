@@ -36,10 +36,6 @@ def check_segment(value: str, field: str) -> None:
         raise InvalidInput(field, [f"Invalid value: {value!r}: not usable as a file name"])
 
 
-def _is_namespace(gvr: GroupVersionResource) -> bool:
-    return gvr.group == "" and gvr.resource == "namespaces"
-
-
 @dataclass(frozen=True, slots=True)
 class Located:
     """One object's place: the object (``None`` when absent), and the files that matter for it."""
@@ -83,7 +79,7 @@ def locate(
     read with ``read`` (a batch in progress, a cache) or, by default, from disk."""
     read = read if read is not None else (lambda relative: read_document(root, relative))
     check_segment(name, "metadata.name")
-    if _is_namespace(gvr):
+    if gvr.is_namespaces:
         path = f"{NAMESPACES_DIR}/{name}/{name}.yaml"
         found = read(path)
         return Located(path, None, found, found is not None, None, None)

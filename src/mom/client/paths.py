@@ -63,7 +63,7 @@ def resource_url(
 ) -> str:
     """The path of a resource request, the inverse of :func:`parse_path`."""
     prefix = f"/apis/{gvr.group}/{gvr.version}" if gvr.group else f"/api/{gvr.version}"
-    if gvr.resource == "namespaces" and not gvr.group:
+    if gvr.is_namespaces:
         parts = [prefix, "namespaces"] + ([name] if name else [])
     else:
         parts = [prefix] + (["namespaces", namespace] if namespace else []) + [gvr.resource]

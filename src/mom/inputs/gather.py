@@ -41,11 +41,10 @@ from mom.api.input_resources import (
     ResourceReference,
 )
 from mom.api.jsonpath import JsonPath, JsonPathNoMatch
-from mom.api.resources import GroupVersionResource, ObjectRef, name_of, namespace_of
+from mom.api.resources import NAMESPACES, GroupVersionResource, ObjectRef, name_of, namespace_of
 from mom.manifest.discovery import ResourceInfo
 from mom.manifest.selectors import FieldSelector, LabelSelector
 
-NAMESPACES = GroupVersionResource("", "v1", "namespaces")
 Object = dict[str, Any]
 Identity = tuple[str, str, str, str]
 """group, resource, namespace, name: what makes two gathered objects the same object."""

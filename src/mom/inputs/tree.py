@@ -61,7 +61,7 @@ class TreeSource:
         return sorted(self._namespace_files)
 
     def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object:
-        if _is_namespaces(gvr):
+        if gvr.is_namespaces:
             obj = self._namespace(name or namespace)
             if obj is None:
                 raise NotFound(f'namespaces "{name or namespace}" not found')
@@ -75,7 +75,7 @@ class TreeSource:
         label_selector: LabelSelector | None = None,
         field_selector: FieldSelector | None = None,
     ) -> builtins.list[Object]:
-        if _is_namespaces(gvr):
+        if gvr.is_namespaces:
             found = [obj for ns in self.namespaces() if (obj := self._namespace(ns)) is not None]
             return [
                 obj
@@ -138,10 +138,6 @@ class TreeSource:
         except OSError as exc:
             raise InvalidInput(str(tree_file.path), [f"cannot read: {exc.strerror}"]) from exc
         return load_document(data, str(tree_file.path))
-
-
-def _is_namespaces(gvr: GroupVersionResource) -> bool:
-    return gvr.group == "" and gvr.resource == "namespaces"
 
 
 __all__ = ["TreeSource"]

@@ -43,7 +43,7 @@ def input_files(gathered: GatheredInputs, *, as_json: bool = False) -> dict[str,
     groups: dict[str, list[tuple[ObjectRef, Object]]] = {}
     files: dict[str, bytes] = {}
     for ref, obj in gathered.objects:
-        if ref.gvr.group == "" and ref.gvr.resource == "namespaces":
+        if ref.gvr.is_namespaces:
             files[f"namespaces/{ref.name}/{ref.name}.yaml"] = encode(obj)
             continue
         group_dir = ref.gvr.group or CORE_GROUP_DIR

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from mom.api.input_resources import ResourceReference
-from mom.api.resources import GroupVersionResource
+from mom.api.resources import NAMESPACES, GroupVersionResource
 from mom.apply.manifest_target import ManifestTarget
 from mom.apply.target import Target
 from mom.journal.journal import Journal
@@ -77,9 +77,6 @@ def open_manager(
         config, journal=journal, targets=targets, runners=runners, pins=pins, clock=clock, progress=progress
     )
     return manager, notices
-
-
-NAMESPACES = GroupVersionResource("", "v1", "namespaces")
 
 
 def watched_resources(pins: Iterable[Pin]) -> set[GroupVersionResource]:

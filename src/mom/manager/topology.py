@@ -36,7 +36,6 @@ from mom.manifest.store import Snapshot
 from mom.serialization import dump_go_yaml
 
 ORIGIN_ANNOTATION = "mom.openshift.io/operand-namespace"
-NAMESPACES = GroupVersionResource("", "v1", "namespaces")
 
 Object = dict[str, Any]
 
@@ -179,7 +178,7 @@ class HostedView:
         return view
 
     def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object:
-        if gvr.group == "" and gvr.resource == "namespaces" and name in self._instance.operand_namespaces:
+        if gvr.is_namespaces and name in self._instance.operand_namespaces:
             hcp = self._management.get(gvr, "", self._hcp)
             return {**hcp, "metadata": {**metadata_of(hcp), "name": name}}
         if namespace not in self._instance.operand_namespaces:

@@ -233,7 +233,7 @@ def observed_resources(objects: Iterable[tuple[ObjectRef, dict[str, Any]]]) -> l
             continue
         known = base.resource_info(gvr)
         namespaced = known.namespaced if known is not None else bool(ref.namespace)
-        if ref.gvr.resource == "namespaces" and ref.gvr.group == "":
+        if ref.gvr.is_namespaces:
             namespaced = False
         seen[gvr] = ResourceInfo(
             gvr=gvr,

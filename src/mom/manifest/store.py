@@ -21,8 +21,6 @@ from mom.api.resources import GroupVersionKind, GroupVersionResource, ObjectRef,
 from mom.manifest.discovery import Discovery
 from mom.manifest.selectors import FieldSelector, LabelSelector
 
-NAMESPACES = GroupVersionResource("", "v1", "namespaces")
-
 Object = dict[str, Any]
 
 
@@ -129,7 +127,7 @@ class Snapshot:
         namespaces: dict[str, Object] = {}
         pairs = list(objects)
         for ref, obj in pairs:
-            if ref.gvr.group == "" and ref.gvr.resource == "namespaces":
+            if ref.gvr.is_namespaces:
                 namespaces[ref.name or ref.namespace] = obj
                 continue
             key = (ref.namespace, ref.gvr.group, ref.gvr.resource)
@@ -141,7 +139,7 @@ class Snapshot:
 
     def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object:
         """One object; :class:`NotFound` when absent. For namespaces, ``name`` is the namespace."""
-        if gvr.group == "" and gvr.resource == "namespaces":
+        if gvr.is_namespaces:
             name = name or namespace
             obj = self._namespaces.get(name)
         else:
@@ -171,7 +169,7 @@ class Snapshot:
         field_selector: FieldSelector | None = None,
     ) -> builtins.list[tuple[str, Object]]:
         """Like :meth:`list`, each object paired with the namespace directory it was found in."""
-        if gvr.group == "" and gvr.resource == "namespaces":
+        if gvr.is_namespaces:
             found = [("", obj) for obj in self._namespaces.values()]
         else:
             if self.discovery.resource_info(gvr) is None:
@@ -194,7 +192,7 @@ class Snapshot:
 
     def list_kind(self, gvr: GroupVersionResource) -> GroupVersionKind:
         """``<Kind>List`` in the group/version of ``gvr``; :class:`NotFound` for unknown resources."""
-        if gvr.group == "" and gvr.resource == "namespaces":
+        if gvr.is_namespaces:
             return GroupVersionKind("", gvr.version, "NamespaceList")
         info = self.discovery.resource_info(gvr)
         if info is None:

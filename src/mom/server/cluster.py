@@ -49,10 +49,6 @@ def _selected(
     return fields is None or fields.matches(obj, namespace=namespace)
 
 
-def _is_namespaces(gvr: GroupVersionResource) -> bool:
-    return gvr.group == "" and gvr.resource == "namespaces"
-
-
 @dataclass
 class ServedCluster:
     """A snapshot with an overlay on top; ``revision`` grows by one per applied write."""
@@ -79,7 +75,7 @@ class ServedCluster:
 
     def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object:
         """One object (overlay first); :class:`NotFound` when absent or deleted."""
-        if _is_namespaces(gvr):
+        if gvr.is_namespaces:
             name, namespace = name or namespace, ""
         key = (gvr.group, gvr.resource, namespace, name)
         if key in self._overlay:
@@ -110,7 +106,7 @@ class ServedCluster:
         result: list[Object] = []
         seen: set[Key] = set()
         for obj in self.snapshot.list(gvr, namespace):
-            scope = "" if _is_namespaces(gvr) else (namespace or namespace_of(obj))
+            scope = "" if gvr.is_namespaces else (namespace or namespace_of(obj))
             key = (gvr.group, gvr.resource, scope, name_of(obj))
             seen.add(key)
             current: Object | None = self._overlay.get(key, obj)
@@ -128,7 +124,7 @@ class ServedCluster:
 
     def store(self, gvr: GroupVersionResource, namespace: str, name: str, obj: Object | None) -> None:
         """Put ``obj`` in the overlay (``None`` deletes), advance the revision, tell the watchers."""
-        if _is_namespaces(gvr):
+        if gvr.is_namespaces:
             name, namespace = name or namespace, ""
         key = (gvr.group, gvr.resource, namespace, name)
         previous = (
