@@ -81,7 +81,8 @@ def install_crds(cluster: Cluster, paths: list[Path]) -> None:
     pending = set(names)
     while pending:
         for name in sorted(pending):
-            conditions = cluster.request("GET", f"{CRD_PATH}/{name}").get("status", {}).get("conditions", [])
+            status = cluster.request("GET", f"{CRD_PATH}/{name}").get("status") or {}
+            conditions = status.get("conditions") or []  # null until the server first sets them
             if any(c.get("type") == "Established" and c.get("status") == "True" for c in conditions):
                 pending.discard(name)
         if pending and time.monotonic() > deadline:
