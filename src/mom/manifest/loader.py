@@ -32,6 +32,7 @@ from mom.manifest.layout import (
     find_resource_root,
     scan_tree,
 )
+from mom.manifest.notify import TreeWatch, watch_tree
 from mom.manifest.store import Location, Snapshot
 
 __all__ = ["TreeLoader", "default_cache_dir", "find_resource_root", "load_must_gather"]
@@ -81,12 +82,22 @@ class TreeLoader:
         """Decoded documents by path relative to the tree root, with the (size, mtime) they had."""
         self._last: tuple[tuple[int, int], Snapshot] | None = None
         self._root = path
+        self._watch: TreeWatch | None = None
+        """Kernel change notifications for the tree, once loaded: no walk while nothing changes."""
 
     def load(self) -> Snapshot:
-        root = self._root = find_resource_root(self.path)
+        if self._watch is not None and self._last is not None and not self._watch.changed():
+            return self._last[1]
+        root = find_resource_root(self.path)
+        if self._watch is None or root != self._root:
+            if self._watch is not None:
+                self._watch.close()
+            self._watch = watch_tree(root, (CLUSTER_SCOPED_DIR, NAMESPACES_DIR))  # before the walk
+        self._root = root
         stamp = _tree_stamp(root)
         if self._last is not None and self._last[0] == stamp:
             return self._last[1]
+        self._last = None  # a load that fails is retried in full next time
         scan = scan_tree(root)
         stale = [f for f in scan.files if self._stamp(f) != (f.size, f.mtime_ns)]
         with _bulk_allocation():

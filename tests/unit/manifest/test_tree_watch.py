@@ -1,0 +1,113 @@
+"""A tree read again and again: changes are seen without walking it, and never missed."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from mom.api.errors import InvalidInput
+from mom.api.resources import GroupVersionResource
+from mom.manifest.loader import TreeLoader
+from mom.manifest.notify import POLL_VARIABLE, watch_tree
+from mom.serialization import dump_json
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux-only")
+
+CONFIG_MAPS = GroupVersionResource("", "v1", "configmaps")
+SUBTREES = ("cluster-scoped-resources", "namespaces")
+
+
+def _config_map(name: str, value: str) -> bytes:
+    return dump_json(
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": name, "namespace": "demo"},
+            "data": {"value": value},
+        }
+    )
+
+
+def _value(loader: TreeLoader) -> object:
+    return loader.load().get(CONFIG_MAPS, "demo", "one")["data"]["value"]
+
+
+def _tree(root: Path) -> Path:
+    (root / "namespaces" / "demo" / "core" / "configmaps").mkdir(parents=True)
+    (root / "cluster-scoped-resources").mkdir()
+    (root / "namespaces" / "demo" / "core" / "configmaps" / "one.yaml").write_bytes(_config_map("one", "1"))
+    return root
+
+
+def test_an_unchanged_tree_reports_nothing_and_an_edit_in_place_is_reported(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    watch = watch_tree(root, SUBTREES)
+    assert watch is not None
+    assert not watch.changed()
+    with (root / "namespaces" / "demo" / "core" / "configmaps" / "one.yaml").open("r+b") as file:
+        file.write(b" ")  # in place: the directory's own timestamp does not move
+    assert watch.changed()
+    assert not watch.changed()
+
+
+def test_files_in_a_directory_created_later_are_reported(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    watch = watch_tree(root, SUBTREES)
+    assert watch is not None
+    deep = root / "namespaces" / "other" / "apps" / "deployments"
+    deep.mkdir(parents=True)
+    assert watch.changed()
+    (deep / "web.yaml").write_bytes(b"{}")
+    assert watch.changed(), "the new directories are watched too"
+    (root / "cluster-scoped-resources" / "nodes").mkdir()
+    assert watch.changed()
+
+
+def test_a_tree_with_symbolic_links_or_polling_asked_for_is_not_watched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _tree(tmp_path / "tree")
+    monkeypatch.setenv(POLL_VARIABLE, "1")
+    assert watch_tree(root, SUBTREES) is None
+    monkeypatch.delenv(POLL_VARIABLE)
+    outside = tmp_path / "outside.yaml"
+    outside.write_bytes(_config_map("two", "2"))
+    os.symlink(outside, root / "namespaces" / "demo" / "core" / "configmaps" / "two.yaml")
+    assert watch_tree(root, SUBTREES) is None
+
+
+def test_the_loader_sees_every_change_and_keeps_failing_until_a_bad_file_is_fixed(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    loader = TreeLoader(root)
+    first = loader.load()
+    assert loader.load() is first
+    path = root / "namespaces" / "demo" / "core" / "configmaps" / "one.yaml"
+    path.write_bytes(_config_map("one", "changed"))
+    assert _value(loader) == "changed"
+    path.write_bytes(b"{ not: [valid")
+    for _ in range(2):  # not a stale snapshot on the second read
+        with pytest.raises(InvalidInput):
+            loader.load()
+    path.write_bytes(_config_map("one", "fixed"))
+    assert _value(loader) == "fixed"
+
+
+def test_after_the_kernel_drops_events_the_tree_is_watched_whole_again(tmp_path: Path) -> None:
+    limit = int(Path("/proc/sys/fs/inotify/max_queued_events").read_text())
+    if limit > 100_000:
+        pytest.skip(f"this kernel queues {limit} events; overflowing it would take too long")
+    root = _tree(tmp_path)
+    watch = watch_tree(root, SUBTREES)
+    assert watch is not None
+    many = root / "namespaces" / "many"
+    many.mkdir()
+    for index in range(limit // 2 + 100):  # created, modified, closed: three events each
+        (many / f"{index}.yaml").write_bytes(b"{}")
+    (root / "namespaces" / "late").mkdir()  # its creation may be among the events dropped
+    assert watch.changed()
+    assert not watch.changed(), "an overflow is not a reason to stop trusting the watch"
+    (root / "namespaces" / "late" / "x.yaml").write_bytes(b"{}")
+    assert watch.changed()
