@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote
 
 from mom.api.resources import GroupVersionResource
@@ -27,6 +28,7 @@ class DiscoveryPath:
     legacy: bool = False
 
 
+@lru_cache(maxsize=4096)  # clients send the same few paths again and again; results are immutable
 def parse_path(path: str) -> ResourcePath | DiscoveryPath | None:
     """What a request path addresses; ``None`` for non-resource paths (``/version``, ``/healthz``...)."""
     parts = [unquote(p) for p in path.split("?", 1)[0].strip("/").split("/") if p]

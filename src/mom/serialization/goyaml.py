@@ -8,6 +8,8 @@ scalars folded at 80 columns, strings that would read back as another type doubl
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import yaml
@@ -40,8 +42,40 @@ def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 _GoDumper.add_representer(str, _represent_str)
 
 
+MEMO_ENTRIES = 2048
+"""How many recent values :func:`dump_go_yaml` remembers the text of."""
+MEMO_LARGEST = 64 * 1024
+"""Values whose ``repr`` is longer than this are not remembered."""
+
+_memo: OrderedDict[str, str] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
 def dump_go_yaml(value: Any) -> str:
-    """Serialize a JSON-shaped value as Go's YAML writer would."""
+    """Serialize a JSON-shaped value as Go's YAML writer would.
+
+    Operators that have converged send the same bodies run after run, and the representer is
+    pure Python (about a millisecond for a typical object), so recent results are remembered,
+    keyed by ``repr``: equal reprs of JSON-shaped values mean equal types and contents, key
+    order aside, which the output sorts anyway.
+    """
+    key = repr(value)
+    if len(key) > MEMO_LARGEST:
+        return _dump(value)
+    with _memo_lock:
+        text = _memo.get(key)
+        if text is not None:
+            _memo.move_to_end(key)
+            return text
+    text = _dump(value)
+    with _memo_lock:
+        _memo[key] = text
+        if len(_memo) > MEMO_ENTRIES:
+            _memo.popitem(last=False)
+    return text
+
+
+def _dump(value: Any) -> str:
     text: str = yaml.dump(
         value,
         Dumper=_GoDumper,
