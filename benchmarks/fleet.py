@@ -111,29 +111,51 @@ def resource_root(must_gather: Path) -> Path:
     raise FileNotFoundError(f"no namespaces/ directory below {must_gather}")
 
 
-def build_standalone(root: Path, must_gather: Path, operators: int, *, resync: float | None = None) -> Path:
-    """A standalone cluster for ``operators`` operand operators; returns the manager config."""
+def _copy(source: Path, target: Path, file_format: str) -> None:
+    """Copy a must-gather file, re-encoded as JSON when ``file_format`` asks for it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if file_format == "yaml":
+        shutil.copyfile(source, target)
+    else:
+        _write(target, load_document(source.read_bytes(), str(source)), file_format)
+
+
+def build_standalone(
+    root: Path,
+    must_gather: Path,
+    operators: int,
+    *,
+    resync: float | None = None,
+    file_format: str = "yaml",
+) -> Path:
+    """A standalone cluster for ``operators`` operand operators; returns the manager config.
+
+    ``file_format`` is how the cluster's files are written (the real YAML must-gather files are
+    re-encoded for ``json``), and how mom is configured to write them.
+    """
     source = resource_root(must_gather)
     cluster = root / "cluster"
     for namespace_dir in sorted((source / "namespaces").iterdir()):
         target = cluster / "namespaces" / namespace_dir.name
         for relative in (f"{namespace_dir.name}.yaml", *WATCHED_FILES):
             if (namespace_dir / relative).is_file():
-                (target / relative).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(namespace_dir / relative, target / relative)
+                _copy(namespace_dir / relative, target / relative, file_format)
     config_dir = cluster / "cluster-scoped-resources" / "config.openshift.io"
-    config_dir.mkdir(parents=True, exist_ok=True)
     for name in WATCHED_CONFIG:
-        shutil.copyfile(source / "cluster-scoped-resources" / "config.openshift.io" / name, config_dir / name)
+        _copy(
+            source / "cluster-scoped-resources" / "config.openshift.io" / name, config_dir / name, file_format
+        )
     specs = [standalone_spec(index) for index in range(operators)]
     for spec in specs:
         deployment, config_map = _operand_objects(spec)
         base = cluster / "namespaces" / spec.namespace
-        _write(base / f"{spec.namespace}.yaml", _namespace(spec.namespace))
-        _write(base / "apps" / "deployments" / f"{spec.deployment}.yaml", deployment)
-        _write(base / "core" / "configmaps" / f"{spec.reference}.yaml", config_map)
-        _write(config_dir / "clusteroperators" / f"{spec.name}.yaml", _cluster_operator(spec.name))
-    clusters = [{"name": "cluster", "manifestDir": "cluster"}]
+        _write(base / f"{spec.namespace}.yaml", _namespace(spec.namespace), file_format)
+        _write(base / "apps" / "deployments" / f"{spec.deployment}.yaml", deployment, file_format)
+        _write(base / "core" / "configmaps" / f"{spec.reference}.yaml", config_map, file_format)
+        _write(
+            config_dir / "clusteroperators" / f"{spec.name}.yaml", _cluster_operator(spec.name), file_format
+        )
+    clusters = [{"name": "cluster", "manifestDir": "cluster", "format": file_format}]
     instances = [{"name": "cluster", "topology": "Standalone", "cluster": "cluster"}]
     return _config(root, specs, clusters, instances, resync)
 
