@@ -84,16 +84,13 @@ class TreeLoader:
         self._root = path
         self._watch: TreeWatch | None = None
         """Kernel change notifications for the tree, once loaded: no walk while nothing changes."""
+        self._watch_tried = False
 
     def load(self) -> Snapshot:
         if self._watch is not None and self._last is not None and not self._watch.changed():
             return self._last[1]
         root = find_resource_root(self.path)
-        if self._watch is None or root != self._root:
-            if self._watch is not None:
-                self._watch.close()
-            self._watch = watch_tree(root, (CLUSTER_SCOPED_DIR, NAMESPACES_DIR))  # before the walk
-        self._root = root
+        self._watch_before_walking(root)
         stamp = _tree_stamp(root)
         if self._last is not None and self._last[0] == stamp:
             return self._last[1]
@@ -116,6 +113,16 @@ class TreeLoader:
         snapshot = _build_snapshot(root, current, scan.problems + problems)
         self._last = (stamp, snapshot)
         return snapshot
+
+    def _watch_before_walking(self, root: Path) -> None:
+        """Watch ``root`` if it is new here, or its watch stopped being trustworthy (the root was
+        removed); a tree that cannot be watched is not tried again."""
+        if root == self._root and self._watch_tried and (self._watch is None or not self._watch.broken):
+            return
+        if self._watch is not None:
+            self._watch.close()
+        self._watch = watch_tree(root, (CLUSTER_SCOPED_DIR, NAMESPACES_DIR))
+        self._root, self._watch_tried = root, True
 
     def document(self, relative: str) -> tuple[bool, Any]:
         """``(True, document)`` when the file at ``relative`` was decoded by the last load and has

@@ -7,9 +7,10 @@ non-blocking ``read`` when nothing happened.
 
 The watch is only a hint that lets a reader skip its own walk; correctness never depends on
 it. Whenever the kernel could have missed something the watch answers "changed": its event
-queue overflowed (a big write, such as a tick applying thousands of mutations; every directory
-is watched again), a directory was created (it is watched before the reader walks it again),
-or a watch could not be added (from then on, always). It is not used at all (:func:`watch_tree` returns ``None``) off
+queue overflowed (a big write, such as a tick applying thousands of mutations) or a watched
+directory moved (every directory is watched again), a directory was created (it is watched
+before the reader walks it again), and — from then on, always — a watch could not be added or
+the root itself was removed. It is not used at all (:func:`watch_tree` returns ``None``) off
 Linux, when ``MOM_POLL_TREES`` is set (network file systems do not report remote writes),
 for a tree holding symbolic links (their targets may live outside it), and when the kernel
 refuses more watches.
@@ -70,20 +71,17 @@ class _Unwatchable(Exception):
 class _Pending:
     """What the kernel reported for one tree since it last asked (no reference back to the tree)."""
 
-    __slots__ = ("changed", "created", "overflowed")
+    __slots__ = ("changed", "created", "rewatch", "root", "root_gone")
 
     def __init__(self) -> None:
         self.changed = False
         self.created: list[str] = []
-        self.overflowed = False
-
-    def note(self, created: str | None) -> None:
-        """One event: ``""`` a change, a path a new directory, ``None`` events were lost."""
-        self.changed = True
-        if created is None:
-            self.overflowed = True
-        elif created:
-            self.created.append(created)
+        """New directories, to be watched before the tree is walked again."""
+        self.rewatch = False
+        """Events were lost, or a watched directory moved: watch the whole tree again."""
+        self.root = -1
+        """The watch descriptor of the tree's root."""
+        self.root_gone = False
 
 
 class _Inotify:
@@ -99,16 +97,18 @@ class _Inotify:
         self._owners: dict[int, dict[_Pending, str]] = {}
         """Watch descriptor -> the trees that asked for it, with the directory it stands for."""
 
-    def add(self, owner: _Pending, directory: str) -> None:
+    def add(self, owner: _Pending, directory: str) -> int:
+        """Watch ``directory`` for ``owner``; its descriptor, or -1 if it no longer exists."""
         mask = CHANGES | IN_ONLYDIR | IN_DONT_FOLLOW
         with self._lock:
-            wd = self._libc.inotify_add_watch(self.fd, os.fsencode(directory), mask)
+            wd: int = self._libc.inotify_add_watch(self.fd, os.fsencode(directory), mask)
             if wd < 0:
                 code = ctypes.get_errno()
                 if code in (errno.ENOENT, errno.ENOTDIR):
-                    return  # gone since it was listed: the walk that follows will notice
+                    return -1  # gone since it was listed: the walk that follows will notice
                 raise _Unwatchable(os.strerror(code))
-            self._owners.setdefault(wd, {})[owner] = directory
+            self._owners.setdefault(wd, {})[owner] = directory  # a moved directory: its new path
+            return wd
 
     def release(self, owner: _Pending) -> None:
         with self._lock:
@@ -138,11 +138,17 @@ class _Inotify:
             if mask & IN_Q_OVERFLOW:
                 for owners in self._owners.values():
                     for owner in owners:
-                        owner.note(None)
+                        owner.changed = owner.rewatch = True
                 continue
-            for owner, directory in list(self._owners.get(wd, {}).items()):
-                created = mask & IN_ISDIR and mask & (IN_CREATE | IN_MOVED_TO)
-                owner.note(os.path.join(directory, os.fsdecode(name)) if created else "")
+            gone = mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)
+            for owner, directory in self._owners.get(wd, {}).items():
+                owner.changed = True
+                if gone and wd == owner.root:
+                    owner.root_gone = True
+                elif gone:
+                    owner.rewatch = True  # moved: its subdirectories' paths are stale
+                elif mask & IN_ISDIR and mask & (IN_CREATE | IN_MOVED_TO):
+                    owner.created.append(os.path.join(directory, os.fsdecode(name)))
             if mask & IN_IGNORED:
                 self._owners.pop(wd, None)
 
@@ -175,12 +181,17 @@ class TreeWatch:
         """A watch could not be added after the start: every call answers "changed"."""
         self._release = weakref.finalize(self, inotify.release, self._pending)
 
+    @property
+    def broken(self) -> bool:
+        """Whether the watch answers "changed" for good (a watch failed, or the root went away)."""
+        return self._broken
+
     def close(self) -> None:
         """Stop watching (also done when the watch is garbage-collected)."""
         self._release()
 
     def start(self) -> None:
-        self._inotify.add(self._pending, self._root)
+        self._pending.root = self._inotify.add(self._pending, self._root)
         for subtree in self._subtrees:
             if os.path.isdir(subtree):
                 self._watch_below(subtree)
@@ -215,10 +226,13 @@ class TreeWatch:
         self._inotify.drain()
         if not pending.changed:
             return False
-        created, overflowed = pending.created, pending.overflowed
-        pending.changed, pending.created, pending.overflowed = False, [], False
+        if pending.root_gone:  # nothing would report the root coming back
+            self._broken = True
+            return True
+        created, rewatch = pending.created, pending.rewatch
+        pending.changed, pending.created, pending.rewatch = False, [], False
         try:
-            if overflowed:  # the events of new directories may be among those lost
+            if rewatch:
                 self.start()
             for directory in created:
                 if any(directory == s or directory.startswith(s + os.sep) for s in self._subtrees):

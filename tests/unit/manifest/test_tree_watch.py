@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -111,3 +112,27 @@ def test_after_the_kernel_drops_events_the_tree_is_watched_whole_again(tmp_path:
     assert not watch.changed(), "an overflow is not a reason to stop trusting the watch"
     (root / "namespaces" / "late" / "x.yaml").write_bytes(b"{}")
     assert watch.changed()
+
+
+def test_a_renamed_directory_is_followed(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    watch = watch_tree(root, SUBTREES)
+    assert watch is not None
+    (root / "namespaces" / "demo").rename(root / "namespaces" / "renamed")
+    assert watch.changed()
+    (root / "namespaces" / "renamed" / "apps").mkdir()
+    assert watch.changed()
+    (root / "namespaces" / "renamed" / "apps" / "x.yaml").write_bytes(b"{}")
+    assert watch.changed(), "a directory made below the renamed one is watched under its new name"
+
+
+def test_the_loader_reads_a_tree_removed_and_made_again(tmp_path: Path) -> None:
+    root = _tree(tmp_path / "cluster")
+    loader = TreeLoader(root)
+    assert _value(loader) == "1"
+    shutil.rmtree(root)
+    _tree(root)
+    (root / "namespaces" / "demo" / "core" / "configmaps" / "one.yaml").write_bytes(_config_map("one", "2"))
+    assert _value(loader) == "2"
+    (root / "namespaces" / "demo" / "core" / "configmaps" / "one.yaml").write_bytes(_config_map("one", "33"))
+    assert _value(loader) == "33"
