@@ -1,6 +1,7 @@
 """Running an operator's controllers once against a snapshot, each in isolation.
 
-Each enabled controller runs in its own thread with its own recorder and a deadline. A
+Each enabled controller runs on a thread of its own (reused between runs) with its own recorder
+and a deadline. A
 controller that raises :class:`SyncError` is ``Failed``; one that raises anything else is
 ``Panicked`` (with its traceback); one still running at its deadline is ``Failed`` and
 whatever it writes afterwards is discarded. The others run regardless. Controllers run one at
@@ -10,10 +11,11 @@ a time in an order shuffled by a recorded seed, so a run is reproducible.
 from __future__ import annotations
 
 import logging
+import queue
 import random
 import threading
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -104,7 +106,7 @@ def _run_one(
             controller.sync(context)
         except SyncError as exc:
             outcome.append(ControllerResult(controller.name, ControllerStatus.FAILED, (str(exc),)))
-        except Exception as exc:  # An operator bug must not take the other controllers down.
+        except BaseException as exc:  # An operator bug (even sys.exit) must not take the others down.
             outcome.append(
                 ControllerResult(
                     controller.name,
@@ -116,12 +118,66 @@ def _run_one(
         else:
             outcome.append(ControllerResult(controller.name, ControllerStatus.SUCCEEDED))
 
-    thread = threading.Thread(target=target, name=f"controller {controller.name}", daemon=True)
-    thread.start()
-    thread.join(controller.timeout)
-    if thread.is_alive():
-        # The abandoned thread keeps its own recorder; nothing it writes from now on is read.
+    if not _WORKERS.run(target, f"controller {controller.name}", controller.timeout):
+        # The abandoned worker keeps its own recorder; nothing it writes from now on is read.
         message = f"did not finish within {controller.timeout:g}s; its mutations were discarded"
         log.warning("controller %s %s", controller.name, message)
         return ControllerResult(controller.name, ControllerStatus.FAILED, (message,)), []
     return outcome[0], recorder.requests
+
+
+class _Worker:
+    """A daemon thread that runs one job at a time and then waits for the next."""
+
+    def __init__(self, pool: _Workers) -> None:
+        self._pool = pool
+        self._jobs: queue.SimpleQueue[tuple[Callable[[], None], str, threading.Event]] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name="controller", daemon=True)
+        self._thread.start()
+
+    def submit(self, job: Callable[[], None], name: str, done: threading.Event) -> None:
+        self._jobs.put((job, name, done))
+
+    def _serve(self) -> None:
+        while True:
+            job, name, done = self._jobs.get()
+            self._thread.name = name
+            job()  # never raises: the job reports every outcome itself
+            kept = self._pool.release(self)  # before done: the next run can have this thread
+            done.set()
+            if not kept:
+                return
+
+
+class _Workers:
+    """Threads for controllers, kept between runs: starting a thread per controller cost more
+    than many controllers' own work. A controller still past its deadline keeps its thread; the
+    thread returns to the pool only when the controller finally returns."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+
+    def run(self, job: Callable[[], None], name: str, timeout: float) -> bool:
+        """Run ``job`` on an idle worker; whether it finished within ``timeout`` seconds."""
+        with self._lock:
+            worker = self._idle.pop() if self._idle else None
+        if worker is None:
+            worker = _Worker(self)
+        done = threading.Event()
+        worker.submit(job, name, done)
+        return done.wait(timeout)
+
+    def release(self, worker: _Worker) -> bool:
+        """Keep ``worker`` for a later run, unless enough are idle already (then it ends)."""
+        with self._lock:
+            if len(self._idle) < IDLE_WORKERS:
+                self._idle.append(worker)
+                return True
+        return False
+
+
+IDLE_WORKERS = 16
+"""Idle controller threads kept for later runs (one per concurrent run is enough)."""
+
+_WORKERS = _Workers()

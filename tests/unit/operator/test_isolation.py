@@ -12,6 +12,7 @@ reproducibly from --now and the seed is reported.
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,10 @@ from mom.api.output_resources import OutputResourceList, OutputResources
 from mom.api.resources import GroupVersionResource
 from mom.api.results import ControllerResults, ControllerStatus
 from mom.manifest.mutationdir import read_mutation_dir
+from mom.manifest.store import Snapshot
 from mom.operator import Controller, Operator, RunContext, SyncError
 from mom.operator.command import run_command
+from mom.operator.run import run_controllers
 from mom.operator.selection import select_controllers
 from mom.serialization import load_document
 
@@ -46,6 +49,10 @@ def fails(ctx: RunContext) -> None:
 
 def crashes(ctx: RunContext) -> None:
     {}["missing"]  # an operator bug
+
+
+def exits(ctx: RunContext) -> None:
+    raise SystemExit(3)  # what sys.exit() raises
 
 
 def hangs(ctx: RunContext) -> None:
@@ -72,6 +79,7 @@ OPERATOR = Operator(
         Controller("iso-Allowed", writes_allowed),
         Controller("iso-Fails", fails),
         Controller("iso-Crashes", crashes),
+        Controller("iso-Exits", exits),
         Controller("iso-Hangs", hangs, timeout=0.2),
         Controller("iso-Undeclared", writes_undeclared),
     ),
@@ -105,6 +113,7 @@ def test_each_failure_is_contained(tmp_path: Path, capsys: pytest.CaptureFixture
     assert results(tmp_path) == {
         "iso-Allowed": ControllerStatus.SUCCEEDED,
         "iso-Crashes": ControllerStatus.PANICKED,
+        "iso-Exits": ControllerStatus.PANICKED,
         "iso-Fails": ControllerStatus.FAILED,
         "iso-Hangs": ControllerStatus.FAILED,
         "iso-Undeclared": ControllerStatus.SUCCEEDED,
@@ -118,6 +127,33 @@ def test_each_failure_is_contained(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "KeyError" in err
     assert "did not finish within 0.2s" in err
     assert "not declared in output-resources" in err and "smuggled" in err
+
+
+def test_a_controller_still_hanging_does_not_hold_up_later_runs() -> None:
+    hanging = threading.Event()
+    operator = Operator(
+        name="slow",
+        inputs=InputResources(),
+        outputs=OPERATOR.outputs,
+        controllers=(
+            Controller("slow-Hangs", lambda ctx: hanging.wait(5), timeout=0.05),
+            Controller("slow-Allowed", writes_allowed),
+        ),
+    )
+    enabled = {"slow-Hangs": True, "slow-Allowed": True}
+    try:
+        for _ in range(3):  # each run finds the earlier hanging threads busy
+            outcome = run_controllers(
+                operator, Snapshot.from_objects([]), now=datetime(2024, 1, 1, tzinfo=UTC), enabled=enabled
+            )
+            statuses = {r.controller_name: r.status for r in outcome.results.results}
+            assert statuses == {
+                "slow-Hangs": ControllerStatus.FAILED,
+                "slow-Allowed": ControllerStatus.SUCCEEDED,
+            }
+            assert [r.name for r in outcome.requests] == ["allowed"]
+    finally:
+        hanging.set()
 
 
 def test_panic_stack_is_recorded(tmp_path: Path) -> None:
