@@ -130,6 +130,8 @@ class Manager:
         self.schedule = Schedule(debounce=config.debounce, max_backoff=config.max_backoff)
         self._writers: dict[tuple[str, str, str, str, str], list[str]] = {}
         self._gathered: dict[Key, tuple[tuple[Snapshot, ...], GatheredInputs, str]] = {}
+        self._input_snapshots: dict[Key, tuple[GatheredInputs, Snapshot]] = {}
+        """The snapshot a pair's last run read, by the inputs it was built from (runs only read it)."""
         self._stored_inputs: dict[Key, tuple[int, str]] = {}
         """Per pair, the last run journaled by this process and its input digest: a run on the
         same digest shares those stored inputs instead of packing them again."""
@@ -255,8 +257,13 @@ class Manager:
                 if not trigger:
                     report.pairs.append(PairReport(spec.name, instance.name, "unchanged"))
                     continue
-                source = source or topology.input_source(snapshots)
-                snapshot = Snapshot.from_objects(gathered.objects, discovery=source.discovery)
+                known_snapshot = self._input_snapshots.get(key)
+                if known_snapshot is not None and known_snapshot[0] is gathered:
+                    snapshot = known_snapshot[1]  # the same inputs: the run reads the same snapshot
+                else:
+                    source = source or topology.input_source(snapshots)
+                    snapshot = Snapshot.from_objects(gathered.objects, discovery=source.discovery)
+                    self._input_snapshots[key] = (gathered, snapshot)
                 work.append(
                     _Work(key, self.runners[spec.name], pin, topology, gathered, digest, trigger, snapshot)
                 )
