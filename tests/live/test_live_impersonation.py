@@ -6,8 +6,10 @@ operator whose pinned outputs allow two ConfigMaps but whose RBAC (generated fro
 declarations and applied by the admin) allows only one gets that one written, while the other
 is refused by the apiserver itself: the journal marks it FAILED with the server's forbidden
 message naming the service account, and the object does not exist. Mutations left pending by
-an interrupted tick and rolled forward on recovery are impersonated the same way. Impersonation
-on a manifest-directory cluster is refused by the configuration.
+an interrupted tick and rolled forward on recovery are impersonated the same way, and so are
+the writes of ``mom apply --operator`` (which refuses, changing nothing, to apply to an
+impersonating cluster without knowing whose account to use). Impersonation on a
+manifest-directory cluster is refused by the configuration.
 """
 
 from __future__ import annotations
@@ -28,12 +30,17 @@ from mom.api.output_resources import OutputResourceList, OutputResources
 from mom.api.resources import GroupVersionResource
 from mom.apply.live_target import LiveTarget
 from mom.apply.rbac import ServiceAccountRef, generate_rbac, impersonation_headers
+from mom.cli.main import main
 from mom.client.adapters import LiveTransport
 from mom.client.client import ApiError, Client
+from mom.client.recorder import MutationRecorder
+from mom.client.transport import SnapshotTransport
 from mom.journal.records import MutationState
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config, parse_config
 from mom.manager.loop import Manager
+from mom.manifest.mutationdir import write_mutation_dir
+from mom.manifest.store import Snapshot
 from mom.serialization import dump_json
 
 pytestmark = pytest.mark.live
@@ -222,6 +229,33 @@ def test_writes_rolled_forward_after_a_crash_are_impersonated_too(
     finally:
         target.close()
         manager.journal.close()
+
+
+def test_mom_apply_writes_as_the_named_operator(
+    admin: Client,
+    guarded: tuple[Path, str, ServiceAccountRef],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config_path, namespace, account = guarded
+    recorder = MutationRecorder()
+    client = Client(SnapshotTransport(Snapshot.from_objects([]), recorder))
+    for name in ("allowed", "denied"):
+        body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": namespace}}
+        client.apply(CONFIGMAPS, {**body, "data": {"written": "yes"}}, field_manager=OPERATOR, force=True)
+    write_mutation_dir(tmp_path / "mutations", recorder.requests)
+    command = ["apply", "--mutations", str(tmp_path / "mutations"), "--config", str(config_path)]
+
+    assert main(command) == 1
+    assert "--operator: Required value: cluster live impersonates" in capsys.readouterr().err
+    assert admin.get_or_none(CONFIGMAPS, "allowed", namespace) is None, "nothing was applied"
+
+    assert main([*command, "--operator", OPERATOR]) == 1
+    out = capsys.readouterr().out
+    assert admin.get(CONFIGMAPS, "allowed", namespace)["data"] == {"written": "yes"}
+    assert admin.get_or_none(CONFIGMAPS, "denied", namespace) is None
+    assert "forbidden" in out and account.username in out
+    assert out.splitlines()[-1] == f"1/2 mutation(s) applied to live as {account.username}"
 
 
 def test_impersonation_needs_a_live_cluster(tmp_path: Path) -> None:

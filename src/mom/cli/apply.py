@@ -5,6 +5,9 @@ apply-configuration output (its Configuration, Management and UserWorkload mutat
 directories; Unspecified is skipped: no declared output allows those) or a plain mutation
 directory and applies every request, in order, to the named cluster of the manager
 configuration (default: its only cluster), which must be a live cluster (``kubeconfig``).
+A cluster configured to impersonate takes the writes as the service account of the operator
+named with ``--operator`` (required there), so the server refuses what that operator's RBAC
+does not allow, as it does under ``mom run``.
 ``--dry-run`` sends each write with server-side dry-run: the server validates and answers,
 nothing changes. ``--diff`` prints, per mutation, a unified diff of the live object before and
 after (the server's dry-run answer) as YAML, before anything changes. One line per mutation
@@ -22,6 +25,7 @@ from typing import Any
 from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR
 from mom.api.errors import InvalidInput
 from mom.apply.live_target import LiveTarget
+from mom.apply.rbac import ServiceAccountRef
 from mom.apply.semantics import object_name
 from mom.apply.target import ApplyResult, Outcome
 from mom.client.adapters import LiveTransport
@@ -38,6 +42,13 @@ def register(commands: Any) -> None:
     parser.add_argument("--config", type=Path, required=True, metavar="FILE", help="manager configuration")
     parser.add_argument(
         "--cluster", default="", metavar="NAME", help="cluster to apply to (default: the only one)"
+    )
+    parser.add_argument(
+        "--operator",
+        default="",
+        metavar="NAME",
+        help="the operator that produced the mutations (writes are made as its service account "
+        "where the cluster impersonates)",
     )
     parser.add_argument("--dry-run", action="store_true", help="server-side dry-run: change nothing")
     parser.add_argument("--diff", action="store_true", help="print each object's diff before applying")
@@ -61,6 +72,24 @@ def choose_cluster(config: ManagerConfig, name: str) -> ClusterSpec:
             f"clusters[{names.index(cluster.name)}]", ["Invalid value: not a live cluster (no kubeconfig)"]
         )
     return cluster
+
+
+def writer_of(config: ManagerConfig, cluster: ClusterSpec, operator: str) -> ServiceAccountRef | None:
+    """Whom the writes are made as: ``operator``'s service account where ``cluster`` impersonates."""
+    names = [o.name for o in config.operators]
+    if operator and operator not in names:
+        raise InvalidInput("--operator", [f"Not found: {operator!r}: operators are {', '.join(names)}"])
+    if cluster.impersonate and not operator:
+        raise InvalidInput(
+            "--operator",
+            [f"Required value: cluster {cluster.name} impersonates; name the operator whose account writes"],
+        )
+    if operator and not cluster.impersonate:
+        raise InvalidInput(
+            "--operator",
+            [f"Invalid value: cluster {cluster.name} does not impersonate (set impersonate: true)"],
+        )
+    return cluster.writer(operator) if operator else None
 
 
 def mutations_of(root: Path) -> list[tuple[str, MutationRequest]]:
@@ -104,10 +133,13 @@ def diff_of(target: LiveTarget, mutation_id: str, request: MutationRequest) -> t
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     cluster = choose_cluster(config, args.cluster)
+    account = writer_of(config, cluster, args.operator)
     mutations = mutations_of(args.mutations)
     assert cluster.kubeconfig is not None
     transport = LiveTransport(cluster.kubeconfig, cluster.context or None)
     target = LiveTarget(cluster.name, transport, clock=_clock)
+    if account is not None:
+        target = target.acting_as(account)
     failed = 0
     try:
         for mutation_id, request in mutations:
@@ -124,7 +156,9 @@ def run(args: argparse.Namespace) -> int:
     finally:
         transport.close()
     total = len(mutations)
+    who = f" as {account.username}" if account is not None else ""
     print(
-        f"{total - failed}/{total} mutation(s) applied to {cluster.name}{' (dry run)' if args.dry_run else ''}"
+        f"{total - failed}/{total} mutation(s) applied to {cluster.name}{who}"
+        f"{' (dry run)' if args.dry_run else ''}"
     )
     return 1 if failed else 0
