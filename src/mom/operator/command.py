@@ -62,9 +62,20 @@ def build_parser(operator: Operator) -> argparse.ArgumentParser:
     return parser
 
 
+_parsers: dict[int, tuple[Operator, argparse.ArgumentParser]] = {}
+
+
+def _parser_for(operator: Operator) -> argparse.ArgumentParser:
+    """``operator``'s parser, built once: argparse looks up translations on disk while building."""
+    known = _parsers.get(id(operator))
+    if known is None or known[0] is not operator:
+        known = _parsers[id(operator)] = (operator, build_parser(operator))
+    return known[1]
+
+
 def run_command(operator: Operator, argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run one of the three contract commands; returns the exit code."""
-    parser = build_parser(operator)
+    parser = _parser_for(operator)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2), format="%(levelname)s %(name)s: %(message)s"
