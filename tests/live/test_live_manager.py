@@ -38,7 +38,8 @@ pytestmark = pytest.mark.live
 NAMESPACES = GroupVersionResource("", "v1", "namespaces")
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
 INGRESSES = GroupVersionResource("config.openshift.io", "v1", "ingresses")
-SRC = str(Path(__file__).resolve().parents[2] / "src")
+REPO = str(Path(__file__).resolve().parents[2])
+SRC = str(Path(REPO) / "src")
 
 OPERATORS = """
 from mom.api.input_resources import ExactResource, GeneratedNameResource, InputResources, ResourceList
@@ -94,36 +95,17 @@ DESCRIBER = Operator(
 """
 
 CRASHER = """
-import os, signal, sys
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from tests.crash_points import Countdown, CrashingTarget
 from mom.manager.assembly import open_manager
-from mom.api.errors import InvalidInput
-from mom.manager.config import load_config, parse_config
+from mom.manager.config import load_config
 
 config, count = Path(sys.argv[1]), int(sys.argv[2])
 manager, _ = open_manager(load_config(config), clock=lambda: datetime(2025, 3, 1, tzinfo=UTC))
-applied = [0]
-
-class Crashing:
-    def __init__(self, inner):
-        self.inner, self.name = inner, inner.name
-    def read(self):
-        return self.inner.read()
-    def is_applied(self, mutation_id):
-        return self.inner.is_applied(mutation_id)
-    def apply(self, mutation_id, request, dry_run=False):
-        return self.inner.apply(mutation_id, request, dry_run=dry_run)
-    def apply_batch(self, items):
-        results = []
-        for mutation_id, request in items:
-            if applied[0] == count:
-                os.kill(os.getpid(), signal.SIGKILL)
-            results.append(self.inner.apply(mutation_id, request))
-            applied[0] += 1
-        return results
-
-manager.targets = {name: Crashing(t) for name, t in manager.targets.items()}
+countdown = Countdown(count)
+manager.targets = {name: CrashingTarget(t, "before-write", countdown) for name, t in manager.targets.items()}
 manager.tick()
 """
 
@@ -225,7 +207,7 @@ def test_kill_during_apply_then_rerun_converges(
 ) -> None:
     reference_config, reference_ns, _ = setup(kube_apiserver, client, tmp_path / "reference", "reference")
     crashed_config, crashed_ns, _ = setup(kube_apiserver, client, tmp_path / "crashed", "crashed")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "reference"), SRC])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "reference"), SRC, REPO])}
     script = tmp_path / "crash.py"
     script.write_text(CRASHER)
     uninterrupted = subprocess.run(
@@ -237,7 +219,7 @@ def test_kill_during_apply_then_rerun_converges(
     )
     assert uninterrupted.returncode == 0, uninterrupted.stderr
 
-    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "crashed"), SRC])
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "crashed"), SRC, REPO])
     crashed = subprocess.run(
         [sys.executable, str(script), str(crashed_config), "3"],
         env=env,

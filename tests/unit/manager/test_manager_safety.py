@@ -140,8 +140,9 @@ def test_outputs_are_pinned_at_registration(standalone: Path, clock: FakeClock) 
 
 
 CRASHER = """
-import os, signal, sys
+import sys
 from pathlib import Path
+from tests.crash_points import Countdown, CrashingTarget
 from tests.unit.manager.conftest import FakeClock
 from mom.apply.manifest_target import ManifestTarget
 from mom.manager.assembly import open_manager
@@ -150,37 +151,14 @@ from mom.manager.config import load_config
 config, where, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 clock = FakeClock()
 manager, _ = open_manager(load_config(config), clock=clock)
-seen = [0]
-
-def die_at(*_point):
-    seen[0] += 1
-    if seen[0] > count:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-class Crashing:
-    # dies before the count-th batch, or after it (applied, not yet journaled)
-    def __init__(self, inner):
-        self.inner, self.name = inner, inner.name
-    def read(self):
-        return self.inner.read()
-    def is_applied(self, mutation_id):
-        return self.inner.is_applied(mutation_id)
-    def apply(self, mutation_id, request, dry_run=False):
-        return self.inner.apply(mutation_id, request, dry_run=dry_run)
-    def apply_batch(self, items):
-        if where == "before-batch":
-            die_at()
-        results = self.inner.apply_batch(items)
-        if where == "after-batch":
-            die_at()
-        return results
-
+countdown = Countdown(count)
 if where == "inside-batch":  # at the count-th write-ahead checkpoint of a target
     manager.targets = {
-        name: ManifestTarget(t.root, name=name, clock=clock, checkpoint=die_at) for name, t in manager.targets.items()
+        name: ManifestTarget(t.root, name=name, clock=clock, checkpoint=countdown.point)
+        for name, t in manager.targets.items()
     }
 else:
-    manager.targets = {name: Crashing(t) for name, t in manager.targets.items()}
+    manager.targets = {name: CrashingTarget(t, where, countdown) for name, t in manager.targets.items()}
 manager.tick()
 """
 
