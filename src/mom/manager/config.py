@@ -3,7 +3,7 @@
 A YAML (or JSON) document; relative paths are relative to the file. Example::
 
     journal: state/journal.sqlite
-    concurrency: 4
+    concurrency: 4         # subprocess runs at once (in-process runs take turns)
     operators:
     - name: sample-operator
       python: mom.operator.sample.operator:SAMPLE_OPERATOR   # in-process

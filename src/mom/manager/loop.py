@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from operator import is_
 from pathlib import Path
 
@@ -216,24 +217,43 @@ class Manager:
         self.progress(f"running {len(work)} operator run(s)")
         with self.journal.batch():
             begun = [self._begin(item) for item in work]
-        finished: list[_Finished] = []
-        with ThreadPoolExecutor(max_workers=self.config.concurrency, thread_name_prefix="mom-run") as pool:
-            futures = [
-                (item, run_id, now, pool.submit(self._run, item, now))
-                for item, (run_id, now) in zip(work, begun, strict=True)
-            ]
-            for index, (item, run_id, now, future) in enumerate(futures, 1):
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # a runner bug must not stop the other runs
-                    outcome = OperatorRun(-1, None, (), error=f"{type(exc).__name__}: {exc}")
-                finished.append(_Finished(item, run_id, now, outcome))
-                self.progress(f"[{index}/{len(futures)}] ran {item.key[0]} on {item.key[1]}")
+        finished = self._run_all(work, begun)
         pending = self._finish_all(finished)
         self.progress(f"applying {len(pending)} mutation(s)")
         results = self._apply_all(pending)
         report.pairs += [self._conclude(done, results, report) for done in finished]
         return report
+
+    def _run_all(self, work: Sequence[_Work], begun: Sequence[tuple[int, datetime]]) -> list[_Finished]:
+        """Every run, outcomes in the order of ``work``. Subprocess runs go ``concurrency`` at a
+        time on a pool; in-process runs take turns on this thread meanwhile: Python threads do
+        not run Python code in parallel, and several at once only cost CPU in contention (each
+        controller still gets a thread of its own, for its deadline)."""
+        outcomes: dict[int, OperatorRun] = {}
+
+        def record(index: int, run: Callable[[], OperatorRun]) -> None:
+            try:
+                outcomes[index] = run()
+            except Exception as exc:  # a runner bug must not stop the other runs
+                outcomes[index] = OperatorRun(-1, None, (), error=f"{type(exc).__name__}: {exc}")
+            operator, instance = work[index].key
+            self.progress(f"[{len(outcomes)}/{len(work)}] ran {operator} on {instance}")
+
+        with ThreadPoolExecutor(max_workers=self.config.concurrency, thread_name_prefix="mom-run") as pool:
+            futures = {
+                index: pool.submit(self._run, item, now)
+                for index, (item, (_, now)) in enumerate(zip(work, begun, strict=True))
+                if not item.runner.spec.in_process
+            }
+            for index, (item, (_, now)) in enumerate(zip(work, begun, strict=True)):
+                if index not in futures:
+                    record(index, partial(self._run, item, now))
+            for index, future in futures.items():
+                record(index, future.result)
+        return [
+            _Finished(item, run_id, now, outcomes[index])
+            for index, (item, (run_id, now)) in enumerate(zip(work, begun, strict=True))
+        ]
 
     def _plan(self, snapshots: Mapping[str, Snapshot], report: TickReport, *, force: bool) -> list[_Work]:
         now = self.clock()
