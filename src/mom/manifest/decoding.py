@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 """Below this many bytes of files, starting helper processes costs more than it saves."""
 
+SNIFF_MIN_BYTES = 64 * 1024
+"""Files this big are checked for JSON, which decodes some 25 times faster than YAML: a tree of
+JSON files is decoded in-process whatever its size, and JSON files never go to a helper."""
+
 Decoded = tuple[Any, list[str]]
 """A file's document, or ``None`` and the problems that stopped it."""
 
@@ -50,7 +54,13 @@ def decode_files(paths: list[Path], sizes: list[int]) -> list[Decoded]:
     cpus = min(_cpu_count(), 8)
     if cpus < 2 or sum(sizes) < PARALLEL_MIN_BYTES:
         return [decode_file(str(path)) for path in paths]
-    batches = _balanced_batches(sizes, cpus)
+    costs = [
+        0 if size >= SNIFF_MIN_BYTES and _looks_like_json(path) else size
+        for path, size in zip(paths, sizes, strict=True)
+    ]
+    if sum(costs) < PARALLEL_MIN_BYTES:
+        return [decode_file(str(path)) for path in paths]
+    batches = _balanced_batches(costs, cpus)
     helpers = [_start_helper([str(paths[i]) for i in batch]) for batch in batches[1:]]
     results: list[Decoded] = [(None, [])] * len(paths)
     for index in batches[0]:
@@ -60,6 +70,15 @@ def decode_files(paths: list[Path], sizes: list[int]) -> list[Decoded]:
         for index, outcome in zip(batch, outcomes or [None] * len(batch), strict=True):
             results[index] = outcome if outcome is not None else decode_file(str(paths[index]))
     return results
+
+
+def _looks_like_json(path: Path) -> bool:
+    """Whether the file starts as JSON does (:func:`~mom.serialization.load_document` decides the same way)."""
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(256).lstrip()[:1] in (b"{", b"[")
+    except OSError:
+        return False
 
 
 def _start_helper(paths: list[str]) -> subprocess.Popen[bytes] | None:
@@ -98,14 +117,15 @@ def _finish_helper(helper: subprocess.Popen[bytes] | None, count: int) -> list[D
     return [None if item is None else (item[0], item[1]) for item in outcomes]
 
 
-def _balanced_batches(sizes: list[int], count: int) -> list[list[int]]:
-    """Indexes split into ``count`` batches of similar total size, in path order within each."""
+def _balanced_batches(costs: list[int], count: int) -> list[list[int]]:
+    """Indexes split into ``count`` batches of similar total cost, in path order within each;
+    the free ones (JSON) all in the first batch, the one decoded in-process."""
     batches: list[list[int]] = [[] for _ in range(count)]
     totals = [0] * count
-    for index in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
-        smallest = totals.index(min(totals))
+    for index in sorted(range(len(costs)), key=lambda i: -costs[i]):
+        smallest = 0 if costs[index] == 0 else totals.index(min(totals))
         batches[smallest].append(index)
-        totals[smallest] += sizes[index]
+        totals[smallest] += costs[index]
     return [sorted(batch) for batch in batches if batch]
 
 
