@@ -102,7 +102,7 @@ def build_request(
     media_type = content_type.split(";", 1)[0].strip().lower()
     action = _action_of(method.upper(), target, media_type, body, source)
     pairs = list(query.items()) if isinstance(query, Mapping) else list(query)
-    options = _options_bytes(action, pairs, source)
+    options, decoded_options = _options_of(action, pairs, source)
     field_manager = _first_value(pairs, "fieldManager") if action.is_patch or action.is_apply else ""
     if action.is_patch:
         return MutationRequest(
@@ -114,6 +114,7 @@ def build_request(
             kind=None,
             body=_patch_body(media_type, body, source),
             options=options,
+            decoded_options=decoded_options,
             patch_type=media_type,
             field_manager=field_manager,
             controller_instance_name=controller_instance_name,
@@ -134,6 +135,7 @@ def build_request(
         kind=kind,
         body=dump_go_yaml(document).encode("utf-8") if document is not None else b"",
         options=options,
+        decoded_options=decoded_options,
         field_manager=field_manager,
         controller_instance_name=controller_instance_name,
         decoded_body=document,
@@ -214,8 +216,11 @@ def _first_value(pairs: Sequence[tuple[str, str]], key: str) -> str:
     return values[0] if values else ""
 
 
-def _options_bytes(action: Action, pairs: Sequence[tuple[str, str]], source: str) -> bytes:
-    """The query parameters decoded into the action's metav1 options type, as YAML ('' if empty)."""
+def _options_of(
+    action: Action, pairs: Sequence[tuple[str, str]], source: str
+) -> tuple[bytes, dict[str, Any]]:
+    """The query parameters decoded into the action's metav1 options type: as YAML ('' if empty),
+    and as the mapping it encodes."""
     if action is Action.DELETE:
         schema = _DELETE_OPTIONS
     elif action.is_patch or action.is_apply:
@@ -241,7 +246,7 @@ def _options_bytes(action: Action, pairs: Sequence[tuple[str, str]], source: str
             options[key] = values[0]
     if problems:
         raise InvalidInput(source, problems)
-    return dump_go_yaml(options).encode("utf-8") if options else b""
+    return (dump_go_yaml(options).encode("utf-8") if options else b""), options
 
 
 def _stub_response(request: MutationRequest, kind_for: KindLookup) -> dict[str, Any]:
