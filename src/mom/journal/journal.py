@@ -54,6 +54,9 @@ class Journal:
             raise InvalidInput(database, [f"cannot open the journal: {exc}"]) from exc
         self._db.row_factory = sqlite3.Row
         self._batch_depth = 0
+        row = self._db.execute("SELECT id FROM journal_identity").fetchone()
+        self.identity: str = row["id"]
+        """Random, fixed when the journal was created; the suffix of its mutation ids."""
 
     def close(self) -> None:
         self._db.close()
@@ -160,11 +163,12 @@ class Journal:
     ) -> list[str]:
         """Store how the run ended and its planned mutations, all at once; returns their ids.
 
-        A mutation without an id gets ``<run_id>-<index>``; one with an id keeps it.
+        A mutation without an id gets ``<run_id>-<index>@<journal identity>``; one with an id
+        keeps it.
         """
         status = RunStatus.SUCCEEDED if exit_code == 0 and not error else RunStatus.FAILED
         finished = rows.stamp(finished_at, "finished_at")
-        ids = [m.mutation_id or f"{run_id}-{index}" for index, m in enumerate(mutations)]
+        ids = [m.mutation_id or f"{run_id}-{index}@{self.identity}" for index, m in enumerate(mutations)]
         with self._transaction() as db:
             self._require_status(db, run_id, RunStatus.RUNNING, "finish")
             db.execute(

@@ -84,7 +84,15 @@ _V1 = (
     "CREATE INDEX mutations_by_state ON mutations (state, run_id, position)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+_V2 = (
+    # Mutation ids end in the journal's identity, so a target that remembers which ids it applied
+    # (a manifest directory's write-ahead log) never mistakes a new journal's mutation for one
+    # an earlier journal had applied under the same run number.
+    "CREATE TABLE journal_identity (id TEXT NOT NULL)",
+    "INSERT INTO journal_identity (id) VALUES (lower(hex(randomblob(6))))",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 """Migration ``i`` brings the schema from version ``i`` to ``i + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

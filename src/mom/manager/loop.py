@@ -459,9 +459,10 @@ class Manager:
 
 
 def _position_of(mutation_id: str) -> tuple[int, int]:
-    """Run and index of a journaled mutation (the journal names mutations ``<run>-<index>``)."""
-    run, _, index = mutation_id.partition("-")
-    return int(run), int(index or 0)
+    """Run and index of a journaled mutation, named ``<run>-<index>@<journal>`` (``@`` and after
+    absent in journals older than schema version 2)."""
+    run, _, rest = mutation_id.partition("-")
+    return int(run), int(rest.partition("@")[0] or 0)
 
 
 @contextmanager

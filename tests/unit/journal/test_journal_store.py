@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from journal_support import T0, begin, configmap_create, planned, status_patch
 
 from mom.api.errors import Conflict, InvalidInput, NotFound
 from mom.api.results import ControllerResult, ControllerResults, ControllerStatus
-from mom.journal import Journal, MutationState, PlannedMutation, RunStatus
+from mom.journal import Journal, MutationState, PlannedMutation, RunStatus, schema
 from mom.manifest.mutationdir import read_mutation_dir
 
 RESULTS = ControllerResults(
@@ -51,7 +52,7 @@ def test_run_round_trip(journal: Journal) -> None:
         stderr="line 1\nline 2\n",
         error="1 controller failed",
     )
-    assert ids == [f"{run_id}-0", f"{run_id}-1", f"{run_id}-2"]
+    assert ids == [f"{run_id}-{index}@{journal.identity}" for index in range(3)]
     record = journal.run(run_id)
     assert record.results == RESULTS
     assert (record.seed, record.now, record.outputs_digest) == (7, T0, "sha256:outputs")
@@ -92,11 +93,11 @@ def test_pending_mutations_follow_marks(journal: Journal) -> None:
         results=RESULTS,
         mutations=planned([configmap_create("a"), configmap_create("c")]),
     )
-    assert [m.mutation_id for m in journal.pending_mutations()] == [*ids, f"{second}-0"]
+    assert [m.mutation_id for m in journal.pending_mutations()] == [*ids, f"{second}-0@{journal.identity}"]
 
     journal.mark_mutation(ids[0], MutationState.APPLIED, applied_at=T0 + timedelta(seconds=5))
     journal.mark_mutation(ids[1], MutationState.REFUSED, "not in the declared outputs")
-    assert [m.mutation_id for m in journal.pending_mutations()] == [f"{second}-0"]
+    assert [m.mutation_id for m in journal.pending_mutations()] == [f"{second}-0@{journal.identity}"]
     applied, refused = journal.mutations_of(first)
     assert (applied.state, applied.applied_at) == (MutationState.APPLIED, T0 + timedelta(seconds=5))
     assert (refused.state, refused.reason) == (MutationState.REFUSED, "not in the declared outputs")
@@ -172,8 +173,38 @@ def test_reopening_keeps_everything(tmp_path: Path) -> None:
             run_id, finished_at=T0, exit_code=0, results=RESULTS, mutations=planned([status_patch("a")])
         )
     with Journal(path, create=False) as journal:
-        assert [m.mutation_id for m in journal.pending_mutations()] == [f"{run_id}-0"]
+        assert [m.mutation_id for m in journal.pending_mutations()] == [f"{run_id}-0@{journal.identity}"]
         assert journal.integrity_check() == ["ok"]
+
+
+def test_a_version_1_journal_is_upgraded_and_keeps_its_mutation_ids(tmp_path: Path) -> None:
+    path = tmp_path / "v1.sqlite"
+    with sqlite3.connect(path) as raw:  # what mom wrote before journals had an identity
+        raw.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        for statement in schema.MIGRATIONS[0]:
+            raw.execute(statement)
+        raw.execute("INSERT INTO schema_version (version) VALUES (1)")
+    raw.close()
+    with Journal(path) as journal:
+        run_id = begin(journal)
+        journal.finish_run(
+            run_id,
+            finished_at=T0,
+            exit_code=0,
+            results=RESULTS,
+            mutations=[replace(m, mutation_id=f"{run_id}-0") for m in planned([status_patch("a")])],
+        )
+        second = begin(journal)
+        journal.finish_run(
+            second, finished_at=T0, exit_code=0, results=RESULTS, mutations=planned([status_patch("b")])
+        )
+        assert len(journal.identity) == 12
+        assert [m.mutation_id for m in journal.pending_mutations()] == [
+            f"{run_id}-0",
+            f"{second}-0@{journal.identity}",
+        ]
+    with Journal(path) as again:
+        assert again.identity == journal.identity, "fixed once, at the upgrade"
 
 
 def test_missing_or_newer_journal_refused(tmp_path: Path) -> None:

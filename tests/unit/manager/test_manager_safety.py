@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ from tests.unit.manager.test_manager_triggers import READS_SHARED, SHARED, _oper
 from mom.api.input_resources import ExactResource
 from mom.api.output_resources import OutputResourceList, OutputResources
 from mom.api.resources import GroupVersionResource
+from mom.journal.journal import Journal
 from mom.journal.records import MutationState
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
@@ -171,6 +173,14 @@ def _tree(root: Path) -> dict[str, bytes]:
     }
 
 
+def _journal_with_identity(path: Path, identity: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Journal(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE journal_identity SET id = ?", (identity,))
+    db.close()
+
+
 @pytest.mark.parametrize(
     ("example", "where", "count"),
     [
@@ -194,6 +204,9 @@ def test_kill_during_application_then_restart_converges(
 
     crashed = tmp_path / "crashed"
     shutil.copytree(EXAMPLES / example, crashed)
+    # Object uids and generated names derive from mutation ids, which end in the journal's
+    # identity: the crashed manager's journal gets the reference's, so the trees compare exactly.
+    _journal_with_identity(crashed / "state" / "journal.sqlite", manager.journal.identity)
     script = tmp_path / "crash.py"
     script.write_text(CRASHER)
     done = subprocess.run(

@@ -9,6 +9,7 @@ keep undoing each other's writes are reported as fighting.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from tests.unit.manager.conftest import FakeClock
@@ -87,6 +88,24 @@ def test_restart_remembers_digests(standalone: Path, clock: FakeClock) -> None:
     assert ran(restarted, clock) == []
     assert ran(restarted, clock, seconds=700) == ["oauth-operator:resync"], "resync is 600 s"
     restarted.journal.close()
+
+
+def test_a_new_journal_applies_its_mutations_on_a_target_an_old_one_wrote(
+    standalone: Path, clock: FakeClock
+) -> None:
+    """The target remembers applied mutation ids; a new journal's ids must never match them."""
+    config = load_config(standalone)
+    manager, _ = open_manager(config, clock=clock)
+    manager.tick()
+    manager.journal.close()
+    shutil.rmtree(standalone.parent / "state")  # the journal and pins are gone, the target's log stays
+    created = standalone.parent / "cluster/namespaces/openshift-authentication/core/configmaps/foo.yaml"
+    created.unlink()
+    fresh, _ = open_manager(config, clock=clock)
+    report = fresh.tick()
+    assert created.is_file(), "the new journal's create was applied"
+    assert all(p.failed == 0 and p.refused == 0 for p in report.pairs)
+    fresh.journal.close()
 
 
 def _operator(
