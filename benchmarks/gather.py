@@ -16,6 +16,7 @@ import tarfile
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,11 @@ def _must_gather(path: str | None, scratch: Path) -> Path:
     return next(p for p in scratch.iterdir() if p.is_dir())
 
 
+def _gather_cold(must_gather: Path, spec: InputResources) -> object:
+    """Gather through a new :class:`TreeSource`: nothing read before."""
+    return gather_inputs(TreeSource(must_gather), spec)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.gather", description=__doc__)
     parser.add_argument("--must-gather", help="must-gather directory (default: the aws archive, unpacked)")
@@ -173,12 +179,12 @@ def main(argv: list[str] | None = None) -> int:
             count = f"{len(gathered.objects)} objects, {len(gathered.missing)} missing"
             _line(
                 f"gather_inputs, {label} ({count})",
-                _median_s(lambda s=spec: gather_inputs(snapshot, s), args.runs),
+                _median_s(partial(gather_inputs, snapshot, spec), args.runs),
                 GATHER_GOAL_S,
             )
             _line(
                 f"input_digest, {label}",
-                _median_s(lambda g=gathered: input_digest(g), args.runs),
+                _median_s(partial(input_digest, gathered), args.runs),
                 DIGEST_GOAL_S,
             )
         for label, doc in docs.items():
@@ -186,12 +192,12 @@ def main(argv: list[str] | None = None) -> int:
             out = scratch / "out-in-process"
             _line(
                 f"prune_must_gather in process, {label}",
-                _median_s(lambda s=spec, o=out: prune_must_gather(must_gather, s, o), 5),
+                _median_s(partial(prune_must_gather, must_gather, spec, out), 5),
                 ONE_SHOT_GOAL_S,
             )
             _line(
                 f"TreeSource gather only, {label}",
-                _median_s(lambda s=spec: gather_inputs(TreeSource(must_gather), s), 5),
+                _median_s(partial(_gather_cold, must_gather, spec), 5),
                 ONE_SHOT_GOAL_S,
             )
             declaration = scratch / f"{label.replace(' ', '-')}.json"
@@ -211,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             ]
             _line(
                 f"one-shot CLI (subprocess), {label}",
-                _median_s(lambda c=command: subprocess.run(c, check=True, capture_output=True), 5),
+                _median_s(partial(subprocess.run, command, check=True, capture_output=True), 5),
                 ONE_SHOT_GOAL_S,
             )
     return 0
