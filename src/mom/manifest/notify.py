@@ -192,6 +192,8 @@ class TreeWatch:
 
     def start(self) -> None:
         self._pending.root = self._inotify.add(self._pending, self._root)
+        if self._pending.root < 0:  # gone, or a symbolic link (watches do not follow them)
+            raise _Unwatchable(f"{self._root} cannot be watched")
         for subtree in self._subtrees:
             if os.path.isdir(subtree):
                 self._watch_below(subtree)

@@ -78,6 +78,9 @@ def test_a_tree_with_symbolic_links_or_polling_asked_for_is_not_watched(
     outside.write_bytes(_config_map("two", "2"))
     os.symlink(outside, root / "namespaces" / "demo" / "core" / "configmaps" / "two.yaml")
     assert watch_tree(root, SUBTREES) is None
+    linked_root = tmp_path / "linked"
+    os.symlink(_tree(tmp_path / "target"), linked_root)
+    assert watch_tree(linked_root, SUBTREES) is None
 
 
 def test_the_loader_sees_every_change_and_keeps_failing_until_a_bad_file_is_fixed(tmp_path: Path) -> None:
