@@ -92,6 +92,17 @@ class _Finished:
     stored: list[PlannedMutation] = field(default_factory=list)
 
 
+@dataclass
+class _Gathered:
+    """A pair's inputs as gathered from the cluster snapshots ``seen``: the same snapshots give
+    the same inputs, and the snapshot its runs read is built once (runs only read it)."""
+
+    seen: tuple[Snapshot, ...]
+    inputs: GatheredInputs
+    digest: str
+    snapshot: Snapshot | None = None
+
+
 @dataclass(frozen=True)
 class _Work:
     key: Key
@@ -130,9 +141,7 @@ class Manager:
         self.progress = progress or (lambda _message: None)
         self.schedule = Schedule(debounce=config.debounce, max_backoff=config.max_backoff)
         self._writers: dict[tuple[str, str, str, str, str], list[str]] = {}
-        self._gathered: dict[Key, tuple[tuple[Snapshot, ...], GatheredInputs, str]] = {}
-        self._input_snapshots: dict[Key, tuple[GatheredInputs, Snapshot]] = {}
-        """The snapshot a pair's last run read, by the inputs it was built from (runs only read it)."""
+        self._gathered: dict[Key, _Gathered] = {}
         self._stored_inputs: dict[Key, tuple[int, str]] = {}
         """Per pair, the last run journaled by this process and its input digest: a run on the
         same digest shares those stored inputs instead of packing them again."""
@@ -239,21 +248,19 @@ class Manager:
             operator, instance = work[index].key
             self.progress(f"[{len(outcomes)}/{len(work)}] ran {operator} on {instance}")
 
+        runs = list(enumerate(zip(work, begun, strict=True)))
         with ThreadPoolExecutor(max_workers=self.config.concurrency, thread_name_prefix="mom-run") as pool:
             futures = {
                 index: pool.submit(self._run, item, now)
-                for index, (item, (_, now)) in enumerate(zip(work, begun, strict=True))
+                for index, (item, (_, now)) in runs
                 if not item.runner.spec.in_process
             }
-            for index, (item, (_, now)) in enumerate(zip(work, begun, strict=True)):
+            for index, (item, (_, now)) in runs:
                 if index not in futures:
                     record(index, partial(self._run, item, now))
             for index, future in futures.items():
                 record(index, future.result)
-        return [
-            _Finished(item, run_id, now, outcomes[index])
-            for index, (item, (run_id, now)) in enumerate(zip(work, begun, strict=True))
-        ]
+        return [_Finished(item, run_id, now, outcomes[index]) for index, (item, (run_id, now)) in runs]
 
     def _plan(self, snapshots: Mapping[str, Snapshot], report: TickReport, *, force: bool) -> list[_Work]:
         now = self.clock()
@@ -266,26 +273,28 @@ class Manager:
                 key = (spec.name, instance.name)
                 pin = self.pins[spec.name]
                 known = self._gathered.get(key)
-                if known is not None and len(known[0]) == len(seen) and all(map(is_, known[0], seen)):
-                    gathered, digest = known[1], known[2]  # the same snapshots: the same inputs
-                else:
+                if known is None or len(known.seen) != len(seen) or not all(map(is_, known.seen, seen)):
                     source = source or topology.input_source(snapshots)
                     gathered = gather_inputs(source, pin.inputs)
-                    digest = input_digest(gathered)
-                    self._gathered[key] = (seen, gathered, digest)
-                trigger = self.schedule.trigger(key, digest, spec.resync, now, force=force)
+                    known = self._gathered[key] = _Gathered(seen, gathered, input_digest(gathered))
+                trigger = self.schedule.trigger(key, known.digest, spec.resync, now, force=force)
                 if not trigger:
                     report.pairs.append(PairReport(spec.name, instance.name, "unchanged"))
                     continue
-                known_snapshot = self._input_snapshots.get(key)
-                if known_snapshot is not None and known_snapshot[0] is gathered:
-                    snapshot = known_snapshot[1]  # the same inputs: the run reads the same snapshot
-                else:
+                if known.snapshot is None:
                     source = source or topology.input_source(snapshots)
-                    snapshot = Snapshot.from_objects(gathered.objects, discovery=source.discovery)
-                    self._input_snapshots[key] = (gathered, snapshot)
+                    known.snapshot = Snapshot.from_objects(known.inputs.objects, discovery=source.discovery)
                 work.append(
-                    _Work(key, self.runners[spec.name], pin, topology, gathered, digest, trigger, snapshot)
+                    _Work(
+                        key,
+                        self.runners[spec.name],
+                        pin,
+                        topology,
+                        known.inputs,
+                        known.digest,
+                        trigger,
+                        known.snapshot,
+                    )
                 )
         return work
 
