@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput
-from mom.serialization import dump_json, load_document, load_json
+from mom.serialization import dump_json, load_document, load_json, looks_like_json
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def decode_files(paths: list[Path], sizes: list[int]) -> list[Decoded]:
     if cpus < 2 or sum(sizes) < PARALLEL_MIN_BYTES:
         return [decode_file(str(path)) for path in paths]
     costs = [
-        0 if size >= SNIFF_MIN_BYTES and _looks_like_json(path) else size
+        0 if size >= SNIFF_MIN_BYTES and _file_looks_like_json(path) else size
         for path, size in zip(paths, sizes, strict=True)
     ]
     if sum(costs) < PARALLEL_MIN_BYTES:
@@ -72,11 +72,11 @@ def decode_files(paths: list[Path], sizes: list[int]) -> list[Decoded]:
     return results
 
 
-def _looks_like_json(path: Path) -> bool:
-    """Whether the file starts as JSON does (:func:`~mom.serialization.load_document` decides the same way)."""
+def _file_looks_like_json(path: Path) -> bool:
+    """Whether the file starts as JSON does (as :func:`~mom.serialization.load_document` decides)."""
     try:
         with open(path, "rb") as stream:
-            return stream.read(256).lstrip()[:1] in (b"{", b"[")
+            return looks_like_json(stream.read(256))
     except OSError:
         return False
 

@@ -88,16 +88,20 @@ def _check_alias_expansion(text: str, source: str) -> None:
         raise InvalidInput(source, [f"malformed YAML: {_one_line(exc)}"]) from exc
 
 
+def looks_like_json(data: bytes) -> bool:
+    """Whether ``data`` (a whole file or its first bytes) starts as a JSON object or array does."""
+    return data.lstrip()[:1] in (b"{", b"[")
+
+
 def load_document(data: bytes, source: str) -> Any:
     """Decode a file's bytes: JSON when it looks like JSON, YAML otherwise."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise InvalidInput(
             source, [f"file is {len(data)} bytes, larger than the {MAX_DOCUMENT_BYTES} bytes mom accepts"]
         )
-    stripped = data.lstrip()
-    if stripped[:1] in (b"{", b"["):
+    if looks_like_json(data):
         try:
-            return orjson.loads(stripped)
+            return orjson.loads(data)
         except orjson.JSONDecodeError:
             pass  # YAML flow style also starts with a brace; let the YAML parser judge it.
     try:
