@@ -210,33 +210,20 @@ def test_kill_during_apply_then_rerun_converges(
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "reference"), SRC, REPO])}
     script = tmp_path / "crash.py"
     script.write_text(CRASHER)
-    uninterrupted = subprocess.run(
-        [sys.executable, str(script), str(reference_config), "99"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+
+    def tick(config: Path, writes_before_kill: int) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, str(script), str(config), str(writes_before_kill)]
+        return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+    uninterrupted = tick(reference_config, 99)
     assert uninterrupted.returncode == 0, uninterrupted.stderr
 
     env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "crashed"), SRC, REPO])
-    crashed = subprocess.run(
-        [sys.executable, str(script), str(crashed_config), "3"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    crashed = tick(crashed_config, 3)
     assert crashed.returncode == -9, crashed.stderr
     assert "marker-*" not in _state(client, crashed_ns), "killed before the create"
 
-    rerun = subprocess.run(
-        [sys.executable, str(script), str(crashed_config), "99"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    rerun = tick(crashed_config, 99)
     assert rerun.returncode == 0, rerun.stderr
     assert _state(client, crashed_ns) == _state(client, reference_ns)
     assert len(_state(client, crashed_ns)["marker-*"]) == 1, "the generated object exists once"

@@ -1,10 +1,9 @@
 """Running an operator's controllers once against a snapshot, each in isolation.
 
 Each enabled controller runs on a thread of its own (reused between runs) with its own recorder
-and a deadline. A
-controller that raises :class:`SyncError` is ``Failed``; one that raises anything else is
-``Panicked`` (with its traceback); one still running at its deadline is ``Failed`` and
-whatever it writes afterwards is discarded. The others run regardless. Controllers run one at
+and a deadline. A controller that raises :class:`SyncError` is ``Failed``; one that raises
+anything else is ``Panicked`` (with its traceback); one still running at its deadline is
+``Failed`` and whatever it writes afterwards is discarded. The others run regardless. Controllers run one at
 a time in an order shuffled by a recorded seed, so a run is reproducible.
 """
 
