@@ -38,11 +38,58 @@ def realdata_dir() -> Path:
     return _shared_dir("MOM_REALDATA_DIR", REPO.parent / "shared" / "realdata")
 
 
-@pytest.fixture(scope="session")
-def aws_must_gather(realdata_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real aws must-gather, unpacked once per session; the top directory of the archive."""
-    target = tmp_path_factory.mktemp("must-gather-aws")
-    with tarfile.open(realdata_dir / "must-gather-clean" / "must-gather-aws.tar.xz") as archive:
+def _unpack_must_gather(realdata_dir: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    target = tmp_path_factory.mktemp(f"must-gather-{name}")
+    with tarfile.open(realdata_dir / "must-gather-clean" / f"must-gather-{name}.tar.xz") as archive:
         archive.extractall(target, filter="data")
     (top,) = [p for p in target.iterdir() if p.is_dir()]
     return top
+
+
+@pytest.fixture(scope="session")
+def aws_must_gather(realdata_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real aws must-gather, unpacked once per session; the top directory of the archive."""
+    return _unpack_must_gather(realdata_dir, tmp_path_factory, "aws")
+
+
+@pytest.fixture(scope="session")
+def azure_must_gather(realdata_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real azure must-gather, unpacked once per session; the top directory of the archive."""
+    return _unpack_must_gather(realdata_dir, tmp_path_factory, "azure")
+
+
+@pytest.fixture(scope="session")
+def authentication_operator() -> Path:
+    """The real cluster-authentication-operator binary, unpacked into the cache and verified."""
+    from tests.real_operators import require
+
+    return require("authentication-operator")
+
+
+@pytest.fixture(scope="session")
+def go_harness() -> Path:
+    """The Go proof of concept's ``multi-operator-manager`` binary."""
+    from tests.real_operators import require
+
+    return require("multi-operator-manager")
+
+
+@pytest.fixture(scope="session")
+def go_sample_operator() -> Path:
+    """The Go proof of concept's ``sample-operator`` binary."""
+    from tests.real_operators import require
+
+    return require("sample-operator")
+
+
+@pytest.fixture(scope="session")
+def authentication_operator_tests() -> Path:
+    """The authentication operator's six golden cases (read in place; copy before running)."""
+    from tests.real_operators import Unavailable, authentication_operator_tests
+
+    try:
+        return authentication_operator_tests()
+    except Unavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
