@@ -191,6 +191,8 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
 
     if not args.must_gather_dir.is_dir():
         raise UsageError(f"--must-gather-dir {args.must_gather_dir}: not a directory")
+    if args.output_dir is not None and args.output_dir.exists() and any(args.output_dir.iterdir()):
+        raise UsageError(f"--output-dir {args.output_dir}: must be absent or empty")
     if not args.timeout > 0:
         raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
     try:
@@ -255,8 +257,14 @@ def _check(options: CheckOptions, progress: Callable[[str], None]) -> Completene
 @contextmanager
 def _work_dir(kept: Path | None) -> Iterator[Path]:
     if kept is not None:
+        created = not kept.exists()
         kept.mkdir(parents=True, exist_ok=True)
-        yield kept
+        try:
+            yield kept
+        except BaseException:
+            if created and not any(kept.iterdir()):
+                kept.rmdir()  # the check did not get as far as writing anything
+            raise
         return
     with tempfile.TemporaryDirectory(prefix="mom-check-") as temporary:
         yield Path(temporary)
