@@ -6,7 +6,7 @@ qualified by group, as kubectl accepts them):
 
 * the apiserver's and the listers' ``<resource> "<name>" not found``
   (``authentication.config.openshift.io "cluster" not found``, ``secret "x" not found``), also
-  with escaped quotes when the message was quoted again;
+  with escaped quotes when the message was quoted again, and ``"<namespace>/<name>"`` quoted;
 * ``<resource> <namespace>/<name> not found`` (``configmap openshift-etcd/etcd-endpoints not found``);
 * ``<resource>/<name>``, optionally followed by ``in the <namespace> namespace``, in a message
   that also says "not found" (``getting authentications.config.openshift.io/cluster: ...``).
@@ -55,8 +55,11 @@ def objects_not_found(message: str, discovery: Discovery) -> list[MissingObject]
         info = discovery.resolve(match["resource"])
         if info is None:
             continue
-        namespace = match.groupdict().get("namespace") if info.namespaced else ""
-        found.setdefault(MissingObject(info.gvr, match["name"], namespace))
+        namespace, _, name = match["name"].rpartition("/")
+        namespace = namespace or match.groupdict().get("namespace")
+        if "/" in (namespace or "") or not name:
+            continue
+        found.setdefault(MissingObject(info.gvr, name, namespace if info.namespaced else ""))
     placed = {(m.gvr, m.name) for m in found if m.namespace is not None}
     return [m for m in found if m.namespace is not None or (m.gvr, m.name) not in placed]
 
