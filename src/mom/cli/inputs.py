@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mom.api.errors import MomError
+from mom.api.errors import InvalidInput, MomError
 from mom.cli.main import UsageError
 from mom.inputs import (
     GatheredInputs,
@@ -153,7 +153,7 @@ def _register_check(commands: Any) -> None:
         description=(
             "Check an operator's input-resources against a must-gather. A Python operator (--python) "
             "runs in process with every read traced; an executable (--binary) runs apply-configuration "
-            "on the whole must-gather and on its pruned declared inputs, and the two are compared. "
+            "on the whole must-gather (twice) and on its pruned declared inputs, and the runs are compared. "
             "Exit status: 0 nothing undeclared is needed, 1 something is, 2 the check could not run."
         ),
     )
@@ -173,7 +173,7 @@ def _register_check(commands: Any) -> None:
     check.add_argument(
         "--output-dir",
         type=Path,
-        help="keep the pruned inputs and both outputs of an executable here (default: a temporary directory)",
+        help="keep an executable's pruned inputs and three outputs here (default: a temporary directory)",
     )
     check.add_argument(
         "--timeout",
@@ -236,7 +236,13 @@ def _check(options: CheckOptions, progress: Callable[[str], None]) -> Completene
     from mom.manifest.loader import load_must_gather
 
     if options.python:
-        operator = load_operator(options.python)
+        try:
+            operator = load_operator(options.python)
+        except MomError:
+            raise
+        except Exception as exc:  # the author's module failed while being imported
+            reason = f"cannot load the operator: {type(exc).__name__}: {exc}"
+            raise InvalidInput(options.python, [reason]) from exc
         progress(f"{operator.name}: loading {options.must_gather_dir}")
         snapshot = load_must_gather(options.must_gather_dir)
         progress(f"{operator.name}: running every controller with its reads traced")

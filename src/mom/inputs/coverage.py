@@ -12,7 +12,7 @@ unknown, so they lean towards "yes":
 * a reference may gather any object of its target resource (in the target's namespace for an
   implicit-namespaced one), since the referring object decides the name.
 
-:func:`is_declared` combines both: an object the source holds is declared when gathering found
+:func:`holds` tells which case applies; :func:`is_declared` combines both: an object the source holds is declared when gathering found
 it, an absent one when :func:`could_gather` says so. Resources compare by group and plural name;
 the version is not part of an object's identity.
 """
@@ -21,9 +21,19 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 
+from mom.api.errors import MomError
 from mom.api.input_resources import ImplicitNamespacedReference, InputResources
 from mom.api.resources import GroupVersionResource, ObjectRef
-from mom.inputs.gather import Identity, identity_of
+from mom.inputs.gather import Identity, InputSource, identity_of
+
+
+def holds(source: InputSource, ref: ObjectRef) -> bool:
+    """Whether ``source`` has the object ``ref`` (an unreadable one counts as absent)."""
+    try:
+        source.get(ref.gvr, ref.namespace, ref.name)
+    except MomError:
+        return False
+    return True
 
 
 def is_declared(
@@ -80,4 +90,4 @@ def _in_namespace(declared: str, actual: str) -> bool:
     return not declared or declared == actual
 
 
-__all__ = ["could_gather", "could_gather_any", "is_declared"]
+__all__ = ["could_gather", "could_gather_any", "holds", "is_declared"]

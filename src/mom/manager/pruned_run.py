@@ -32,7 +32,7 @@ from mom.api.input_resources import InputResources
 from mom.api.resources import GroupVersionResource, ObjectRef, name_of, namespace_of
 from mom.api.results import ControllerResults, ControllerStatus
 from mom.inputs import TreeSource, prune_must_gather
-from mom.inputs.coverage import is_declared
+from mom.inputs.coverage import holds, is_declared
 from mom.inputs.gather import Identity, identity_of
 from mom.manager.completeness import (
     CompletenessReport,
@@ -172,20 +172,12 @@ def _named_objects(
                 ]
             else:
                 ref = ObjectRef(missing.gvr, missing.namespace or "", missing.name)
-                held = [(ref, _holds(source, ref))]
+                held = [(ref, holds(source, ref))]
             for ref, exists in held:
                 if not is_declared(spec, gathered, ref, exists=exists):
                     yield UndeclaredInput(
                         ref, (failure.controller,), Evidence.NOT_FOUND, exists, inferred and exists
                     )
-
-
-def _holds(source: TreeSource, ref: ObjectRef) -> bool:
-    try:
-        source.get(ref.gvr, ref.namespace, ref.name)
-    except MomError:
-        return False
-    return True
 
 
 def _in_namespaces(source: TreeSource, gvr: GroupVersionResource, name: str) -> list[ObjectRef]:

@@ -6,7 +6,7 @@ over the run's own transport (writes are recorded as in any run, then dropped). 
 inputs are gathered from the same must-gather, and each read is judged:
 
 * a GET of an object the must-gather holds is covered when gathering found that object;
-* a GET answered "not found" is covered when the declaration could gather the object
+* a GET of an object it does not hold (of any subresource, too) is covered when the declaration could gather the object
   (:func:`mom.inputs.coverage.could_gather`);
 * a LIST is covered when every object it returned was gathered; an empty LIST when the
   declaration could gather some object of that resource there.
@@ -26,7 +26,7 @@ from mom.api.resources import GroupVersionResource, ObjectRef, name_of, namespac
 from mom.client.client import Client
 from mom.client.reads import Read, ReadLog, ReadTracingTransport
 from mom.client.transport import CONTROLLER_HEADER
-from mom.inputs.coverage import could_gather_any, is_declared
+from mom.inputs.coverage import could_gather_any, holds, is_declared
 from mom.inputs.gather import Identity, gather_inputs, identity_of
 from mom.manager.completeness import CompletenessReport, Evidence, Method, UndeclaredInput
 from mom.manifest.selectors import FieldSelector, LabelSelector
@@ -83,10 +83,8 @@ def _uncovered(
     """The objects ``read`` needed that the declaration does not cover, and whether each exists."""
     target = read.target
     if not read.is_list:
-        if read.status not in (200, 404):
-            return
         ref = ObjectRef(target.gvr, "" if target.gvr.is_namespaces else target.namespace, target.name)
-        exists = read.status == 200
+        exists = holds(snapshot, ref)  # not the answer's status: a subresource may be unserved
         if not is_declared(spec, gathered, ref, exists=exists):
             yield ref, exists
         return

@@ -5,12 +5,13 @@ undeclared object the must-gather holds, a GET of an undeclared object it does n
 a LIST returning an undeclared object are each named (resource, namespace, name) with the
 controller that made them, exit 1, in text and in JSON; declared objects, objects a declared
 label selector gathers, and objects of a controller left out by --controllers are not named;
-an operator declaring everything it reads exits 0. For an executable (--binary, here a Python
+an operator declaring everything it reads exits 0; progress lines go to stderr only when it
+is a terminal. For an executable (--binary, here a Python
 operator behind the operator contract's command line): the controller that fails only on
 the pruned inputs is named with its new error, the object its "not found" error names is
 placed in the namespace the must-gather holds it in, the differing mutation is listed, the
 work directories are kept with --output-dir; the same executable declaring that object exits 0.
-Bad input — a missing must-gather, an unknown Python operator, a file that is not an operator
+Bad input — a missing must-gather, an unknown Python operator, one whose module fails to import, a file that is not an operator
 executable, a missing executable, both or neither of --binary/--python, a bad --now, a
 non-empty --output-dir — is one "mom: error:" line, exit 2, no traceback, nothing written.
 """
@@ -189,6 +190,20 @@ def test_text_report_and_controller_selection(
     assert not any("only-left-out-reads-me" in line for line in lines)
 
 
+def test_progress_goes_to_stderr_only_on_a_terminal(
+    must_gather: Path, operators: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    argv = ["check-input-resources", "--python", f"{operators}:COMPLETE", "--must-gather-dir"]
+    assert main([*argv, str(must_gather), "--now", NOW]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"mom: complete: loading {must_gather}",
+        "mom: complete: running every controller with its reads traced",
+    ]
+    assert captured.out.startswith("complete: declared inputs are complete")
+
+
 def test_operator_declaring_every_read_is_complete(
     must_gather: Path, operators: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -272,6 +287,7 @@ def not_an_operator(tmp_path: Path) -> Path:
     [
         ("missing-dir", "--must-gather-dir"),
         ("unknown-python", "cannot load the operator"),
+        ("broken-python", "cannot load the operator: ZeroDivisionError: division by zero"),
         ("not-an-operator", "`input-resources` exited 64: usage: not-an-operator FILE ..."),
         ("missing-binary", "operator executable not found"),
         ("not-executable", "Permission denied"),
@@ -294,6 +310,9 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(
         argv[2] = str(tmp_path / "nowhere")
     elif case == "unknown-python":
         operator = ["--python", f"{operators}:NO_SUCH_OPERATOR"]
+    elif case == "broken-python":
+        (tmp_path / "authored" / "broken_operator.py").write_text("OPERATOR = 1 / 0\n")
+        operator = ["--python", "broken_operator:OPERATOR"]
     elif case == "not-an-operator":
         operator = ["--binary", str(not_an_operator(tmp_path))]
     elif case == "missing-binary":
