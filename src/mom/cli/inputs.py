@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mom.api.errors import InvalidInput, MomError
+from mom.api.errors import MomError
 from mom.cli.main import UsageError
 from mom.inputs import (
     GatheredInputs,
@@ -33,7 +30,7 @@ from mom.inputs import (
 )
 
 if TYPE_CHECKING:
-    from mom.manager.completeness import CompletenessReport
+    from mom.manager.input_check import InputCheckOptions
 
 
 @dataclass(frozen=True)
@@ -130,23 +127,12 @@ def _run_input_digest(args: argparse.Namespace) -> int:
     return 0
 
 
-@dataclass(frozen=True)
-class CheckOptions:
-    must_gather_dir: Path
-    binary: str | None
-    python: str | None
-    now: datetime
-    controllers: tuple[str, ...]
-    output_dir: Path | None
-    timeout: float
-    output: str
-
-
-DEFAULT_CHECK_TIMEOUT = 120.0
-"""Seconds one ``apply-configuration`` of an executable may take unless --timeout says otherwise."""
+CHECK_OUTPUTS = ("text", "json")
 
 
 def _register_check(commands: Any) -> None:
+    from mom.manager.input_check import DEFAULT_TIMEOUT
+
     check = commands.add_parser(
         "check-input-resources",
         help="name the objects an operator needs but does not declare",
@@ -178,14 +164,15 @@ def _register_check(commands: Any) -> None:
     check.add_argument(
         "--timeout",
         type=float,
-        default=DEFAULT_CHECK_TIMEOUT,
-        help=f"seconds each run of an executable may take (default {DEFAULT_CHECK_TIMEOUT:g})",
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds each command of an executable may take (default {DEFAULT_TIMEOUT:g})",
     )
-    check.add_argument("-o", "--output", choices=("text", "json"), default="text", help="report format")
+    check.add_argument("-o", "--output", choices=CHECK_OUTPUTS, default="text", help="report format")
     check.set_defaults(handler=_run_check)
 
 
-def _check_options(args: argparse.Namespace) -> CheckOptions:
+def _check_options(args: argparse.Namespace) -> InputCheckOptions:
+    from mom.manager.input_check import InputCheckOptions
     from mom.operator.command import parse_now
     from mom.operator.selection import parse_controllers_flag
 
@@ -199,81 +186,34 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         now = parse_now(args.now) if args.now else datetime.now(UTC).replace(microsecond=0)
     except MomError as exc:
         raise UsageError(str(exc)) from exc
-    return CheckOptions(
+    return InputCheckOptions(
         must_gather_dir=args.must_gather_dir,
-        binary=args.binary,
-        python=args.python,
         now=now,
+        python=args.python or "",
+        binary=args.binary or "",
         controllers=tuple(parse_controllers_flag(args.controllers)),
         output_dir=args.output_dir,
         timeout=args.timeout,
-        output=args.output,
+        working_dir=Path.cwd(),
     )
 
 
 def _run_check(args: argparse.Namespace) -> int:
+    from mom.manager.input_check import check_input_resources
     from mom.serialization import dump_json
 
     options = _check_options(args)
     try:
-        report = _check(options, _progress if sys.stderr.isatty() else _quiet)
-    except MomError as exc:
+        report = check_input_resources(options, _progress if sys.stderr.isatty() else _quiet)
+    except MomError as exc:  # exit 1 means "undeclared inputs": a check that cannot run is 2
         first, *more = str(exc).strip().splitlines() or [""]
         print(f"mom: error: {first}{' ...' if more else ''}", file=sys.stderr)
         return 2
-    if options.output == "json":
-        print(dump_json(report.to_wire(), sort_keys=False).decode())
+    if args.output == "json":
+        print(dump_json(report.to_wire()).decode())
     else:
         sys.stdout.write(report.render())
     return 0 if report.complete else 1
-
-
-def _check(options: CheckOptions, progress: Callable[[str], None]) -> CompletenessReport:
-    from mom.manager.config import OperatorSpec
-    from mom.manager.operators import SubprocessRunner, load_operator
-    from mom.manager.pruned_run import PrunedRunOptions, check_pruned_run
-    from mom.manager.traced_reads import check_traced_reads
-    from mom.manifest.loader import load_must_gather
-
-    if options.python:
-        try:
-            operator = load_operator(options.python)
-        except MomError:
-            raise
-        except Exception as exc:  # the author's module failed while being imported
-            reason = f"cannot load the operator: {type(exc).__name__}: {exc}"
-            raise InvalidInput(options.python, [reason]) from exc
-        progress(f"{operator.name}: loading {options.must_gather_dir}")
-        snapshot = load_must_gather(options.must_gather_dir)
-        progress(f"{operator.name}: running every controller with its reads traced")
-        return check_traced_reads(operator, snapshot, now=options.now, controllers=options.controllers)
-    assert options.binary is not None
-    spec = OperatorSpec(
-        name=Path(options.binary).name,
-        command=(options.binary,),
-        timeout=options.timeout,
-        controllers=options.controllers,
-    )
-    runner = SubprocessRunner(spec, Path.cwd())
-    with _work_dir(options.output_dir) as work_dir:
-        pruned = PrunedRunOptions(options.must_gather_dir, work_dir, options.now)
-        return check_pruned_run(runner, pruned, progress)
-
-
-@contextmanager
-def _work_dir(kept: Path | None) -> Iterator[Path]:
-    if kept is not None:
-        created = not kept.exists()
-        kept.mkdir(parents=True, exist_ok=True)
-        try:
-            yield kept
-        except BaseException:
-            if created and not any(kept.iterdir()):
-                kept.rmdir()  # the check did not get as far as writing anything
-            raise
-        return
-    with tempfile.TemporaryDirectory(prefix="mom-check-") as temporary:
-        yield Path(temporary)
 
 
 def _progress(message: str) -> None:
