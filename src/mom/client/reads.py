@@ -1,8 +1,8 @@
-"""A transport that notes every resource read before passing the request on.
+"""A transport that passes every request on and notes each resource read.
 
 Owns: :class:`Read` (who read what: the controller instance named by the request's
-``X-Mom-Controller-Instance-Name`` header, the resource path, the selectors, the answer's HTTP
-status), :class:`ReadLog` and :class:`ReadTracingTransport`, which wraps any
+``X-Mom-Controller-Instance-Name`` header, the resource path and the selectors),
+:class:`ReadLog` and :class:`ReadTracingTransport`, which wraps any
 :class:`Transport`. Writes and discovery requests pass through unnoted. Controllers may run on
 several threads, so the log is guarded by a lock.
 """
@@ -27,7 +27,6 @@ class Read:
     target: ResourcePath
     label_selector: str = ""
     field_selector: str = ""
-    status: int = 200
 
     @property
     def is_list(self) -> bool:
@@ -69,7 +68,6 @@ class ReadTracingTransport:
                     target=target,
                     label_selector=request.param("labelSelector"),
                     field_selector=request.param("fieldSelector"),
-                    status=response.status,
                 )
             )
         return response
