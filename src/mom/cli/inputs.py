@@ -180,6 +180,8 @@ def _check_options(args: argparse.Namespace) -> InputCheckOptions:
         raise UsageError(f"--must-gather-dir {args.must_gather_dir}: not a directory")
     if args.output_dir is not None and args.output_dir.exists() and any(args.output_dir.iterdir()):
         raise UsageError(f"--output-dir {args.output_dir}: must be absent or empty")
+    if args.python and args.output_dir is not None:
+        raise UsageError("--output-dir keeps the runs of a --binary; a --python operator runs in process")
     if not args.timeout > 0:
         raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
     try:

@@ -21,6 +21,7 @@ The work directory keeps ``pruned-input/``, ``full-output/``, ``pruned-output/``
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -70,7 +71,10 @@ def check_pruned_run(
     name = runner.spec.name
     source = TreeSource(options.must_gather_dir)
     progress(f"{name}: reading input-resources")
-    spec = runner.declared_inputs()
+    try:
+        spec = runner.declared_inputs()
+    except subprocess.TimeoutExpired as exc:
+        raise MomError(f"operator {name}: `input-resources` did not finish within {exc.timeout:g}s") from exc
     progress(f"{name}: pruning {source.root} to the declared inputs")
     pruned_dir = options.work_dir / PRUNED_INPUT_DIR
     gathered = {identity_of(ref) for ref in prune_must_gather(source.root, spec, pruned_dir).refs()}

@@ -12,7 +12,7 @@ the pruned inputs is named with its new error, the object its "not found" error 
 placed in the namespace the must-gather holds it in, the differing mutation is listed, the
 work directories are kept with --output-dir; the same executable declaring that object exits 0.
 Bad input — a missing must-gather, an unknown Python operator, one whose module fails to import, a file that is not an operator
-executable, a missing executable, both or neither of --binary/--python, a bad --now, a
+executable, one that hangs past --timeout, a missing executable, --output-dir with --python, both or neither of --binary/--python, a bad --now, a
 non-empty --output-dir — is one "mom: error:" line, exit 2, no traceback, nothing written.
 """
 
@@ -290,9 +290,11 @@ def not_an_operator(tmp_path: Path) -> Path:
         ("broken-python", "cannot load the operator: ZeroDivisionError: division by zero"),
         ("not-an-operator", "`input-resources` exited 64: usage: not-an-operator FILE ..."),
         ("missing-binary", "operator executable not found"),
+        ("hanging-binary", "`input-resources` did not finish within 0.5s"),
         ("not-executable", "Permission denied"),
         ("bad-now", "--now"),
         ("non-empty-output-dir", "must be absent or empty"),
+        ("output-dir-with-python", "--output-dir keeps the runs of a --binary"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(
@@ -304,8 +306,8 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     work = tmp_path / "work"
-    argv = ["check-input-resources", "--must-gather-dir", str(must_gather), "--output-dir", str(work)]
-    operator = ["--python", f"{operators}:INCOMPLETE"]
+    argv = ["check-input-resources", "--must-gather-dir", str(must_gather), "--now", NOW]
+    operator = ["--binary", str(operator_executable(tmp_path, operators, "SETTINGS_UNDECLARED"))]
     if case == "missing-dir":
         argv[2] = str(tmp_path / "nowhere")
     elif case == "unknown-python":
@@ -315,6 +317,11 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(
         operator = ["--python", "broken_operator:OPERATOR"]
     elif case == "not-an-operator":
         operator = ["--binary", str(not_an_operator(tmp_path))]
+    elif case == "hanging-binary":
+        hangs = tmp_path / "hangs"
+        hangs.write_text("#!/bin/sh\nexec sleep 30\n")
+        hangs.chmod(0o755)
+        operator = ["--binary", str(hangs), "--timeout", "0.5"]
     elif case == "missing-binary":
         operator = ["--binary", "no-such-operator-anywhere"]
     elif case == "not-executable":
@@ -322,10 +329,15 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(
         plain.write_text("not a program\n")
         operator = ["--binary", str(plain)]
     elif case == "bad-now":
-        argv += ["--now", "yesterday"]
+        argv[-1] = "yesterday"
     elif case == "non-empty-output-dir":
         work.mkdir()
         (work / "precious").write_text("keep me\n")
+    elif case == "output-dir-with-python":
+        operator = ["--python", f"{operators}:INCOMPLETE"]
+    if operator[0] == "--binary" or case == "output-dir-with-python":
+        argv += ["--output-dir", str(work)]
+    before = sorted(tmp_path.rglob("*"))
     code = _exit_code(lambda: main([*argv, *operator]))
     captured = capsys.readouterr()
     assert code == 2
@@ -335,10 +347,8 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(
     assert lines[0].startswith("mom: error: ")
     assert expected in lines[0]
     assert "Traceback" not in captured.err
-    if case == "non-empty-output-dir":
-        assert sorted(p.name for p in work.iterdir()) == ["precious"]
-    else:
-        assert not work.exists()
+    after = [p for p in sorted(tmp_path.rglob("*")) if "__pycache__" not in p.parts]
+    assert after == [p for p in before if "__pycache__" not in p.parts]
 
 
 @pytest.mark.parametrize("operator", [[], ["--python", "a:B", "--binary", "b"]])
