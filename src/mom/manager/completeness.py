@@ -109,12 +109,15 @@ class CompletenessReport:
             how = (
                 "every read is declared"
                 if self.method is Method.TRACED_READS
-                else ("the pruned inputs give the same results and mutations as the whole must-gather")
+                else "the pruned inputs give the same results and mutations as the whole must-gather"
             )
             return f"{self.operator}: declared inputs are complete ({how})\n"
-        lines = [f"{self.operator}: {len(self.undeclared)} undeclared input(s) needed"]
-        if self.method is Method.PRUNED_RUN and not self.undeclared:
-            lines[0] += " that the errors name; the pruned inputs change what the operator does"
+        if self.undeclared:
+            lines = [f"{self.operator}: {len(self.undeclared)} undeclared input(s) needed"]
+        else:
+            lines = [
+                f"{self.operator}: the pruned inputs change what it does, but no error names what is missing"
+            ]
         lines += [f"  {item.describe()}" for item in self.undeclared]
         if self.failed_only_pruned:
             lines.append(f"{len(self.failed_only_pruned)} controller(s) fail only on the pruned inputs:")
