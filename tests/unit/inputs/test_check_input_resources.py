@@ -10,7 +10,9 @@ is a terminal. For an executable (--binary, here a Python
 operator behind the operator contract's command line): the controller that fails only on
 the pruned inputs is named with its new error, the object its "not found" error names is
 placed in the namespace the must-gather holds it in, the differing mutation is listed, the
-work directories are kept with --output-dir; the same executable declaring that object exits 0.
+work directories are kept with --output-dir; the same executable declaring that object exits 0;
+an executable whose mutations differ from run to run on the same inputs (a fresh key) is not
+reported for that.
 Bad input — a missing must-gather, an unknown Python operator, one whose module fails to import, a file that is not an operator
 executable, one that hangs past --timeout, a missing executable, --output-dir with --python, both or neither of --binary/--python, a bad --now, a
 non-empty --output-dir — is one "mom: error:" line, exit 2, no traceback, nothing written.
@@ -76,6 +78,18 @@ def needs_settings(ctx):
     )
 
 
+def fresh_key(ctx):
+    import secrets
+
+    ctx.client.get(CONFIGMAPS, "declared", "demo")
+    ctx.client.apply(
+        CONFIGMAPS,
+        {"apiVersion": "v1", "kind": "ConfigMap",
+         "metadata": {"name": "result", "namespace": "demo"}, "data": {"key": secrets.token_hex(16)}},
+        field_manager="demo",
+    )
+
+
 DECLARED = (ExactResource.configmap("demo", "declared"),)
 LABELLED = (LabelSelectedResource("", "v1", "configmaps", "labelled", {"matchLabels": {"app": "demo"}}),)
 EVERYTHING = DECLARED + (
@@ -103,6 +117,7 @@ def operator(name, exact, controllers):
 
 INCOMPLETE = operator("incomplete", DECLARED, (reads, lists, left_out))
 COMPLETE = operator("complete", EVERYTHING, (reads, lists, left_out))
+FRESH_KEYS = operator("fresh-keys", DECLARED, (fresh_key,))
 SETTINGS_UNDECLARED = operator("settings", DECLARED, (needs_settings,))
 SETTINGS_DECLARED = operator("settings", DECLARED + (ExactResource.configmap("demo", "settings"),), (needs_settings,))
 """
@@ -273,6 +288,17 @@ def test_executable_declaring_what_it_reads_is_complete(
     assert main([*argv, "--now", NOW]) == 0
     out = capsys.readouterr().out
     assert out.startswith("settings_declared-operator: declared inputs are complete")
+
+
+def test_executable_writing_different_bytes_every_run_is_not_missing_inputs(
+    must_gather: Path, operators: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    binary = operator_executable(tmp_path, operators, "FRESH_KEYS")
+    work = tmp_path / "work"
+    argv = ["check-input-resources", "--binary", str(binary), "--must-gather-dir", str(must_gather)]
+    assert main([*argv, "--now", NOW, "--output-dir", str(work), "-o", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["outputDifferences"] == []
+    assert main(["mutations", "diff", str(work / "full-output"), str(work / "full-output-again")]) == 1
 
 
 def not_an_operator(tmp_path: Path) -> Path:
