@@ -57,6 +57,11 @@ class Client:
         self._transport = transport
         self._headers = dict(headers or {})
 
+    @property
+    def transport(self) -> Transport:
+        """The transport every request goes through."""
+        return self._transport
+
     # Reads
 
     def get(self, gvr: GroupVersionResource, name: str, namespace: str = "") -> dict[str, Any]:

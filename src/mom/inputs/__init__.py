@@ -3,7 +3,8 @@
 Owns: following an ``input-resources`` declaration against a source (a must-gather read on
 demand, a loaded snapshot, or a live cluster) — exact, generated-name and label-selected
 objects and JSONPath references followed to a fixed point — writing the result as a
-must-gather tree, and the digest that tells whether an operator's inputs changed.
+must-gather tree, the digest that tells whether an operator's inputs changed, and whether a
+declaration covers an object (:mod:`mom.inputs.coverage`).
 Must not import: ``mom.operator``, ``mom.testing``, ``mom.cli``, codecs (use ``mom.serialization``).
 Entry points: :func:`gather_inputs`, :func:`prune_must_gather`, :func:`write_input_dir`,
 :func:`input_digest`, :class:`TreeSource`, :class:`mom.inputs.live.LiveSource`.

@@ -1,0 +1,196 @@
+"""Input completeness of any operator executable, found by running it twice.
+
+Owns: :func:`check_pruned_run`. The operator's ``input-resources`` are gathered from the
+must-gather into a pruned input directory (:func:`mom.inputs.prune_must_gather`); then
+``apply-configuration`` runs on the whole must-gather, on the pruned inputs, and on the whole
+must-gather again, with the same ``--now`` and controller selection. An operator whose
+declaration is complete gives the same answers on the pruned inputs, so the check reports:
+
+* controllers that fail on the pruned inputs with errors neither whole run gave, with those
+  new errors;
+* the objects those errors say were not found (:func:`mom.manager.not_found.objects_not_found`)
+  unless the declaration covers them; when an error names no namespace, every namespace of the
+  must-gather holding an object of that name is reported (marked inferred);
+* how the mutations differ, per controller (:func:`mom.manifest.equivalence.compare_requests`,
+  the whole run as expected, events ignored), leaving out every difference the second whole run
+  shows too: an operator that generates keys or reads a clock is not thereby missing inputs.
+
+The work directory keeps ``pruned-input/``, ``full-output/``, ``pruned-output/`` and
+``full-output-again/``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from mom.api.cluster import CLUSTER_TYPES
+from mom.api.errors import MomError
+from mom.api.input_resources import InputResources
+from mom.api.resources import GroupVersionResource, ObjectRef, name_of, namespace_of
+from mom.api.results import ControllerResults, ControllerStatus
+from mom.inputs import TreeSource, prune_must_gather
+from mom.inputs.coverage import holds, is_declared
+from mom.inputs.gather import Identity, identity_of
+from mom.manager.completeness import (
+    CompletenessReport,
+    ControllerFailure,
+    Evidence,
+    Method,
+    UndeclaredInput,
+)
+from mom.manager.not_found import objects_not_found
+from mom.manager.operators import OperatorRun, SubprocessRunner
+from mom.manifest.equivalence import Difference, compare_requests
+from mom.manifest.mutationdir import read_mutation_dir
+from mom.manifest.store import Snapshot
+
+PRUNED_INPUT_DIR = "pruned-input"
+FULL_OUTPUT_DIR = "full-output"
+PRUNED_OUTPUT_DIR = "pruned-output"
+CONTROL_OUTPUT_DIR = "full-output-again"
+
+Progress = Callable[[str], None]
+_FAILED = (ControllerStatus.FAILED, ControllerStatus.PANICKED)
+
+
+@dataclass(frozen=True)
+class PrunedRunOptions:
+    must_gather_dir: Path
+    work_dir: Path
+    now: datetime
+
+
+def check_pruned_run(
+    runner: SubprocessRunner, options: PrunedRunOptions, progress: Progress = lambda _: None
+) -> CompletenessReport:
+    """Run ``runner``'s operator on the whole must-gather and on its pruned inputs; compare."""
+    name = runner.spec.name
+    source = TreeSource(options.must_gather_dir)
+    progress(f"{name}: reading input-resources")
+    try:
+        spec = runner.declared_inputs()
+    except subprocess.TimeoutExpired as exc:
+        raise MomError(f"operator {name}: `input-resources` did not finish within {exc.timeout:g}s") from exc
+    progress(f"{name}: pruning {source.root} to the declared inputs")
+    pruned_dir = options.work_dir / PRUNED_INPUT_DIR
+    gathered = {identity_of(ref) for ref in prune_must_gather(source.root, spec, pruned_dir).refs()}
+    # The runner reads its input from a directory; the snapshot argument serves in-process runs only.
+    unused = Snapshot((), {}, source.discovery)
+    work = options.work_dir
+    runs = [
+        ("the whole must-gather", source.root, work / FULL_OUTPUT_DIR),
+        ("the pruned inputs", pruned_dir, work / PRUNED_OUTPUT_DIR),
+        ("the whole must-gather again", source.root, work / CONTROL_OUTPUT_DIR),
+    ]
+    results = []
+    for inputs, input_dir, output_dir in runs:
+        progress(f"{name}: apply-configuration on {inputs}")
+        results.append(_results(runner.run(unused, input_dir, output_dir, options.now), name, inputs))
+    full, pruned, control = results
+    failures = _new_failures((full, control), pruned)
+    undeclared: dict[Identity, UndeclaredInput] = {}
+    for failure in failures:
+        for item in _named_objects(failure, source, spec, gathered):
+            known = undeclared.get(identity_of(item.ref))
+            if known is not None:
+                item = replace(item, controllers=(*known.controllers, *item.controllers))
+            undeclared[identity_of(item.ref)] = item
+    unstable = _mutation_differences(work / FULL_OUTPUT_DIR, work / CONTROL_OUTPUT_DIR)
+    changed = _mutation_differences(work / FULL_OUTPUT_DIR, work / PRUNED_OUTPUT_DIR)
+    differences = [difference for key, difference in changed.items() if key not in unstable]
+    return CompletenessReport(
+        name,
+        Method.PRUNED_RUN,
+        tuple(item for _, item in sorted(undeclared.items())),
+        failures,
+        tuple(differences),
+    )
+
+
+def _mutation_differences(expected_dir: Path, actual_dir: Path) -> dict[tuple[str, str, str], Difference]:
+    """Differences of two outputs' mutations (events ignored), by cluster type, controller and subject.
+
+    Each controller's requests are compared on their own, so one controller's unstable writes
+    do not hide another's changed writes of the same object.
+    """
+    found: dict[tuple[str, str, str], Difference] = {}
+    for cluster_type in CLUSTER_TYPES:
+        expected = read_mutation_dir(expected_dir / cluster_type.value)
+        actual = read_mutation_dir(actual_dir / cluster_type.value)
+        for controller in sorted({r.controller_instance_name for r in (*expected, *actual)}):
+            for difference in compare_requests(
+                [r for r in expected if r.controller_instance_name == controller],
+                [r for r in actual if r.controller_instance_name == controller],
+                cluster_type=cluster_type.value,
+            ):
+                found.setdefault((cluster_type.value, controller, difference.subject), difference)
+    return found
+
+
+def _results(run: OperatorRun, name: str, inputs: str) -> ControllerResults:
+    if run.error:
+        raise MomError(f"operator {name} on {inputs}: {run.error}")
+    if run.results is None:
+        last = next((line for line in reversed(run.stderr.splitlines()) if line.strip()), "")
+        raise MomError(
+            f"operator {name} on {inputs}: apply-configuration exited {run.exit_code} without"
+            f" controller results{': ' + last.strip() if last else ''}"
+        )
+    return run.results
+
+
+def _new_failures(
+    whole: tuple[ControllerResults, ...], pruned: ControllerResults
+) -> tuple[ControllerFailure, ...]:
+    """Controllers failing on the pruned inputs with errors no run on the whole must-gather gave."""
+    seen: dict[str, set[str]] = {}
+    for results in whole:
+        for result in results.results:
+            seen.setdefault(result.controller_name, set()).update(result.errors)
+    failures: list[ControllerFailure] = []
+    for result in pruned.sorted().results:
+        if result.status not in _FAILED:
+            continue
+        earlier = seen.get(result.controller_name, set())
+        new = tuple(message for message in result.errors if message not in earlier)
+        if new or not result.errors:
+            failures.append(ControllerFailure(result.controller_name, new))
+    return tuple(failures)
+
+
+def _named_objects(
+    failure: ControllerFailure, source: TreeSource, spec: InputResources, gathered: set[Identity]
+) -> Iterator[UndeclaredInput]:
+    """The undeclared objects ``failure``'s errors say were not found."""
+    for message in failure.errors:
+        for missing in objects_not_found(message, source.discovery):
+            inferred = missing.namespace is None
+            if inferred:
+                candidates = _in_namespaces(source, missing.gvr, missing.name)
+                held = [(ref, True) for ref in candidates] or [
+                    (ObjectRef(missing.gvr, "", missing.name), False)
+                ]
+            else:
+                ref = ObjectRef(missing.gvr, missing.namespace or "", missing.name)
+                held = [(ref, holds(source, ref))]
+            for ref, exists in held:
+                if not is_declared(spec, gathered, ref, exists=exists):
+                    yield UndeclaredInput(
+                        ref, (failure.controller,), Evidence.NOT_FOUND, exists, inferred and exists
+                    )
+
+
+def _in_namespaces(source: TreeSource, gvr: GroupVersionResource, name: str) -> list[ObjectRef]:
+    """Every object of ``gvr`` called ``name`` in the must-gather, one per namespace."""
+    try:
+        found = source.list(gvr)
+    except MomError:
+        return []
+    return sorted({ObjectRef(gvr, namespace_of(obj), name) for obj in found if name_of(obj) == name})
+
+
+__all__ = ["PrunedRunOptions", "check_pruned_run"]
