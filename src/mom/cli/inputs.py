@@ -30,7 +30,7 @@ from mom.inputs import (
 )
 
 if TYPE_CHECKING:
-    from mom.manager.input_check import InputCheckOptions
+    from mom.manager.inputcheck import InputCheckOptions
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ CHECK_OUTPUTS = ("text", "json")
 
 
 def _register_check(commands: Any) -> None:
-    from mom.manager.input_check import DEFAULT_TIMEOUT
+    from mom.manager.inputcheck import DEFAULT_TIMEOUT
 
     check = commands.add_parser(
         "check-input-resources",
@@ -172,7 +172,7 @@ def _register_check(commands: Any) -> None:
 
 
 def _check_options(args: argparse.Namespace) -> InputCheckOptions:
-    from mom.manager.input_check import InputCheckOptions
+    from mom.manager.inputcheck import InputCheckOptions
     from mom.operator.command import parse_now
     from mom.operator.selection import parse_controllers_flag
 
@@ -201,7 +201,7 @@ def _check_options(args: argparse.Namespace) -> InputCheckOptions:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from mom.manager.input_check import check_input_resources
+    from mom.manager.inputcheck import check_input_resources
     from mom.serialization import dump_json
 
     options = _check_options(args)

@@ -5,9 +5,10 @@ routing (cluster types to clusters, namespace mapping out and its inverse in), p
 outputs, triggering (input digests, resync, debounce, backoff), running operators in-process or
 as subprocesses, validating and applying their mutations, and recording every run in the journal;
 with the same runners, checking that an operator declares every input it needs
-(:mod:`.input_check`: :mod:`.traced_reads` for Python operators, :mod:`.pruned_run` for
-executables, reported by :mod:`.completeness`, "not found" errors read by :mod:`.not_found`).
+(:mod:`.inputcheck`: :mod:`.inputcheck.traced` for Python operators, :mod:`.inputcheck.pruned`
+for executables, reported by :mod:`.inputcheck.report`, "not found" errors read by
+:mod:`.inputcheck.not_found`).
 Must not import: ``mom.testing``, ``mom.cli``.
 Entry points: :func:`mom.manager.config.load_config`, :class:`mom.manager.loop.Manager`,
-:func:`mom.manager.input_check.check_input_resources`.
+:func:`mom.manager.inputcheck.check_input_resources`.
 """

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from mom.api.resources import GroupVersionResource
-from mom.manager.not_found import MissingObject, objects_not_found
+from mom.manager.inputcheck.not_found import MissingObject, objects_not_found
 from mom.manifest.builtin_discovery import builtin_discovery
 
 AUTHENTICATIONS = GroupVersionResource("config.openshift.io", "v1", "authentications")

@@ -8,7 +8,7 @@ declaration is complete gives the same answers on the pruned inputs, so the chec
 
 * controllers that fail on the pruned inputs with errors neither whole run gave, with those
   new errors;
-* the objects those errors say were not found (:func:`mom.manager.not_found.objects_not_found`)
+* the objects those errors say were not found (:func:`mom.manager.inputcheck.not_found.objects_not_found`)
   unless the declaration covers them; when an error names no namespace, every namespace of the
   must-gather holding an object of that name is reported (marked inferred);
 * how the mutations differ, per controller (:func:`mom.manifest.equivalence.compare_requests`,
@@ -35,14 +35,14 @@ from mom.api.results import ControllerResults, ControllerStatus
 from mom.inputs import TreeSource, prune_must_gather
 from mom.inputs.coverage import holds, is_declared
 from mom.inputs.gather import Identity, identity_of
-from mom.manager.completeness import (
+from mom.manager.inputcheck.not_found import objects_not_found
+from mom.manager.inputcheck.report import (
     CompletenessReport,
     ControllerFailure,
     Evidence,
     Method,
     UndeclaredInput,
 )
-from mom.manager.not_found import objects_not_found
 from mom.manager.operators import OperatorRun, SubprocessRunner
 from mom.manifest.equivalence import Difference, compare_requests
 from mom.manifest.mutationdir import read_mutation_dir

@@ -1,8 +1,8 @@
 """Checking that an operator declares every input it needs: one entry point for both kinds.
 
 Owns: :class:`InputCheckOptions` and :func:`check_input_resources`, which loads a Python
-operator (``MODULE:ATTRIBUTE``) and traces its reads (:mod:`mom.manager.traced_reads`), or
-runs an executable on the whole and the pruned must-gather (:mod:`mom.manager.pruned_run`)
+operator (``MODULE:ATTRIBUTE``) and traces its reads (:mod:`mom.manager.inputcheck.traced`), or
+runs an executable on the whole and the pruned must-gather (:mod:`mom.manager.inputcheck.pruned`)
 in a work directory that is kept when named and removed otherwise.
 """
 
@@ -16,11 +16,11 @@ from datetime import datetime
 from pathlib import Path
 
 from mom.api.errors import InvalidInput, MomError
-from mom.manager.completeness import CompletenessReport
 from mom.manager.config import OperatorSpec
+from mom.manager.inputcheck.pruned import Progress, PrunedRunOptions, check_pruned_run
+from mom.manager.inputcheck.report import CompletenessReport
+from mom.manager.inputcheck.traced import check_traced_reads
 from mom.manager.operators import SubprocessRunner, load_operator
-from mom.manager.pruned_run import Progress, PrunedRunOptions, check_pruned_run
-from mom.manager.traced_reads import check_traced_reads
 from mom.manifest.loader import load_must_gather
 from mom.operator import Operator
 

@@ -28,7 +28,7 @@ from mom.client.reads import Read, ReadLog, ReadTracingTransport
 from mom.client.transport import CONTROLLER_HEADER
 from mom.inputs.coverage import could_gather_any, holds, is_declared
 from mom.inputs.gather import Identity, gather_inputs, identity_of
-from mom.manager.completeness import CompletenessReport, Evidence, Method, UndeclaredInput
+from mom.manager.inputcheck.report import CompletenessReport, Evidence, Method, UndeclaredInput
 from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.manifest.store import Snapshot
 from mom.operator import Controller, Operator, RunContext

@@ -2,8 +2,8 @@
 
 Owns: :class:`UndeclaredInput`, :class:`ControllerFailure` and :class:`CompletenessReport`,
 with the text a person reads and the JSON document a machine reads (:meth:`to_wire`). The
-checks that fill a report are :mod:`mom.manager.traced_reads` (Python operators, in process)
-and :mod:`mom.manager.pruned_run` (any executable).
+checks that fill a report are :mod:`mom.manager.inputcheck.traced` (Python operators, in process)
+and :mod:`mom.manager.inputcheck.pruned` (any executable).
 """
 
 from __future__ import annotations
