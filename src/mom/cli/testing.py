@@ -15,6 +15,22 @@ from mom.testing.progress import TerminalProgress
 
 JUNIT_FILE = "junit.xml"
 
+_GO_BOOLS = {
+    **dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),
+    **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False),
+}
+"""Every spelling Go's strconv.ParseBool accepts, so Go-style ``--flag=value`` works unchanged."""
+
+
+def go_bool(value: str) -> bool:
+    """A boolean flag value spelled as Go accepts it; anything else is a usage error."""
+    try:
+        return _GO_BOOLS[value]
+    except KeyError:
+        raise argparse.ArgumentTypeError(
+            f"invalid boolean value {value!r} (use true/false, t/f, 1/0, TRUE/FALSE or True/False)"
+        ) from None
+
 
 def register(commands: Any) -> None:
     """Add ``mom test apply-configuration`` to ``commands`` (an argparse sub-parsers action)."""
@@ -35,8 +51,12 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--replace-expected-output",
-        action="store_true",
-        help="rewrite each test's expected-output/ from the actual output",
+        nargs="?",
+        const=True,
+        default=False,
+        type=go_bool,
+        metavar="BOOL",
+        help="rewrite each test's expected-output/ from the actual output (also =true/=false, as in Go)",
     )
     parser.add_argument("--binary", help="operator executable to run instead of each test's binaryName")
     parser.add_argument(
@@ -47,9 +67,12 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--preserve-policy",
-        choices=[p.value for p in PreservePolicy],
-        default=PreservePolicy.KEEP_ON_FAILURE.value,
-        help="which per-test output directories to keep (default KeepOnFailure)",
+        default="",
+        metavar="POLICY",
+        help=(
+            "which per-test output directories to keep: KeepOnFailure (the default, also for an "
+            "empty value), KeepAlways, Never; any other value keeps them all, as in Go"
+        ),
     )
     parser.add_argument(
         "-k", dest="name_filter", default="", help="only tests whose directory or testName contains this"
@@ -67,7 +90,7 @@ def run_apply_configuration_tests(args: argparse.Namespace) -> int:
         binary=args.binary,
         timeout=args.timeout,
         replace_expected_output=args.replace_expected_output,
-        preserve_policy=PreservePolicy(args.preserve_policy),
+        preserve_policy=PreservePolicy.from_flag(args.preserve_policy),
         name_filter=args.name_filter,
     )
     progress = TerminalProgress(sys.stderr, interactive=sys.stderr.isatty())
