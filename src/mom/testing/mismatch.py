@@ -52,7 +52,9 @@ def _describe_change(difference: Difference) -> str:
     generated = {_generated_material(field) for field in difference.fields}
     if len(generated) == 1 and None not in generated:
         (block,) = generated
-        text += f" (a PEM {block} on both sides: material generated anew on each run never matches a recording)"
+        text += (
+            f" (a PEM {block} on both sides: material generated anew on each run never matches a recording)"
+        )
     return text
 
 

@@ -52,7 +52,11 @@ def _run(tmp_path: Path, operator_binary: Path, *flags: str) -> int:
 
 @pytest.mark.parametrize("spelling", TRUE_SPELLINGS)
 def test_replace_expected_output_true_spellings_rewrite_expected_output(
-    spelling: str, tmp_path: Path, make_case: MakeCase, operator_binary: Path, capsys: pytest.CaptureFixture[str]
+    spelling: str,
+    tmp_path: Path,
+    make_case: MakeCase,
+    operator_binary: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     case = _stale_case(make_case)
     assert _run(tmp_path, operator_binary, f"--replace-expected-output{spelling}") == 0
@@ -62,7 +66,11 @@ def test_replace_expected_output_true_spellings_rewrite_expected_output(
 
 @pytest.mark.parametrize("spelling", FALSE_SPELLINGS)
 def test_replace_expected_output_false_spellings_compare_and_leave_expected_output(
-    spelling: str, tmp_path: Path, make_case: MakeCase, operator_binary: Path, capsys: pytest.CaptureFixture[str]
+    spelling: str,
+    tmp_path: Path,
+    make_case: MakeCase,
+    operator_binary: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     case = _stale_case(make_case)
     assert _run(tmp_path, operator_binary, f"--replace-expected-output{spelling}") == 1
