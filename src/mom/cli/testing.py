@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput
+from mom.cli.main import UsageError
 from mom.testing.harness import DEFAULT_TIMEOUT, PreservePolicy, SuiteOptions, run_suite
 from mom.testing.junit import write_junit
 from mom.testing.progress import TerminalProgress
@@ -22,13 +23,13 @@ _GO_BOOLS = {
 """Every spelling Go's strconv.ParseBool accepts, so Go-style ``--flag=value`` works unchanged."""
 
 
-def go_bool(value: str) -> bool:
+def go_bool(flag: str, value: str) -> bool:
     """A boolean flag value spelled as Go accepts it; anything else is a usage error."""
     try:
         return _GO_BOOLS[value]
     except KeyError:
-        raise argparse.ArgumentTypeError(
-            f"invalid boolean value {value!r} (use true/false, t/f, 1/0, TRUE/FALSE or True/False)"
+        raise UsageError(
+            f"{flag}: invalid boolean value {value!r} (use true/false, t/f, 1/0, TRUE/FALSE or True/False)"
         ) from None
 
 
@@ -52,9 +53,8 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--replace-expected-output",
         nargs="?",
-        const=True,
-        default=False,
-        type=go_bool,
+        const="true",
+        default="false",
         metavar="BOOL",
         help="rewrite each test's expected-output/ from the actual output (also =true/=false, as in Go)",
     )
@@ -89,7 +89,7 @@ def run_apply_configuration_tests(args: argparse.Namespace) -> int:
         working_dir=Path.cwd(),
         binary=args.binary,
         timeout=args.timeout,
-        replace_expected_output=args.replace_expected_output,
+        replace_expected_output=go_bool("--replace-expected-output", args.replace_expected_output),
         preserve_policy=PreservePolicy.from_flag(args.preserve_policy),
         name_filter=args.name_filter,
     )
