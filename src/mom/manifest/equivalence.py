@@ -12,6 +12,7 @@ whose options differ (another field manager) are unrelated and not paired.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ class Difference:
     subject: str
     kind: DifferenceKind
     message: str
-    fields: tuple[FieldDifference, ...] = ()
+    fields: tuple[FieldDifference, ...] = dataclasses.field(default=(), hash=False)
     """For a changed request: where its body (else its options) differs; empty otherwise."""
 
 
