@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from harnesses import go_verdicts, mom_verdicts, operator_repository, run_harness
 
+pytestmark = pytest.mark.conformance
+
 CASES = ["eventing-01", "test-basic-call", "test-controller-name", "test-forced-error"]
 
 
