@@ -1,4 +1,9 @@
-"""``mom test apply-configuration``: run golden test directories against an operator binary."""
+"""``mom test apply-configuration``: run golden test directories against an operator binary.
+
+The flags take every spelling the Go harness takes (``--flag=value``, Go's boolean values, any
+non-empty ``--preserve-policy``), so an operator repository's CI runs ``mom`` in its place
+unchanged.
+"""
 
 from __future__ import annotations
 
