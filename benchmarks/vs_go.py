@@ -41,12 +41,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.real_operators import Unavailable, authentication_operator_tests, operators_dir, unpack
+from tests.real_operators import (
+    OPERATOR_TEST_DIR,
+    Unavailable,
+    authentication_operator_tests,
+    operator_repository,
+    operators_dir,
+    unpack,
+)
 
 from mom.serialization import dump_json, load_document
 
 REPO = Path(__file__).resolve().parent.parent
-TEST_DIR = "./test-data/apply-configuration"
 NOW = "2024-10-14T22:38:20Z"
 MIB = 1024.0 * 1024.0
 
@@ -109,13 +115,6 @@ def measure(side: Side, output_dir: Path) -> Usage:
                 f"expected {side.exit_code}:\n{tail}"
             )
     return Usage(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
-
-
-def operator_repository(root: Path, cases: Path, binary: Path, binary_name: str) -> Path:
-    """A directory laid out as an operator repository's CI sees it: the cases and ``./<binary>``."""
-    shutil.copytree(cases, root / TEST_DIR)
-    (root / binary_name).symlink_to(binary)
-    return root
 
 
 def tree_difference(go: Path, mom: Path) -> str:
@@ -200,7 +199,7 @@ def _harness(binary: Path) -> Callable[[Path], list[str]]:
         str(binary),
         "test",
         "apply-configuration",
-        f"--test-dir={TEST_DIR}",
+        f"--test-dir={OPERATOR_TEST_DIR}",
         f"--output-dir={out}",
     ]
 

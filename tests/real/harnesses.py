@@ -2,31 +2,21 @@
 
 OpenShift's operator CI runs a harness from the repository root with the test data in
 ``./test-data/apply-configuration`` and the operator built as ``./<binary>``; each test here lays
-out such a repository in ``tmp_path`` (a copy of the cases, a link to the binary) and runs the
-harness there with exactly the command line CI uses.
+out such a repository in ``tmp_path`` (:func:`tests.real_operators.operator_repository`) and runs
+the harness there with exactly the command line CI uses.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-TEST_DIR = "./test-data/apply-configuration"
-"""Where an operator repository keeps its golden cases, relative to its root."""
+from tests.real_operators import OPERATOR_TEST_DIR as TEST_DIR
 
 _GO_DIRECTORY = re.compile(r'\[Directory:"([^"]*)"\]')
-
-
-def operator_repository(root: Path, cases: Path, binary: Path, binary_name: str) -> Path:
-    """``root`` laid out as an operator repository: ``test-data/apply-configuration`` (a copy of
-    ``cases``) and ``./<binary_name>`` (a link to ``binary``)."""
-    shutil.copytree(cases, root / TEST_DIR)
-    (root / binary_name).symlink_to(binary)
-    return root
 
 
 def run_harness(harness: Path, repository: Path, *flags: str) -> subprocess.CompletedProcess[str]:

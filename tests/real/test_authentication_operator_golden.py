@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harnesses import go_verdicts, mom_verdicts, operator_repository, run_harness
+from harnesses import go_verdicts, mom_verdicts, run_harness
+from tests.real_operators import operator_repository
 
 from mom.manifest.equivalence import compare_outputs
 

@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from harnesses import go_verdicts, mom_verdicts, operator_repository, run_harness
+from harnesses import go_verdicts, mom_verdicts, run_harness
+from tests.real_operators import operator_repository
 
 pytestmark = pytest.mark.conformance
 
