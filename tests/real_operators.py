@@ -21,6 +21,7 @@ import fcntl
 import hashlib
 import lzma
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -90,6 +91,18 @@ def authentication_operator_tests() -> Path:
     if not path.is_dir():
         raise Unavailable(f"{path} not found (set MOM_OPERATORS_DIR)")
     return path
+
+
+OPERATOR_TEST_DIR = "./test-data/apply-configuration"
+"""Where an operator repository keeps its golden cases, relative to its root (OpenShift CI's layout)."""
+
+
+def operator_repository(root: Path, cases: Path, binary: Path, binary_name: str) -> Path:
+    """``root`` laid out as an operator repository's CI sees it: ``test-data/apply-configuration``
+    (a copy of ``cases``) and ``./<binary_name>`` (a link to ``binary``)."""
+    shutil.copytree(cases, root / OPERATOR_TEST_DIR)
+    (root / binary_name).symlink_to(binary)
+    return root
 
 
 def require(name: str) -> Path:

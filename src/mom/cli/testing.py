@@ -1,4 +1,9 @@
-"""``mom test apply-configuration``: run golden test directories against an operator binary."""
+"""``mom test apply-configuration``: run golden test directories against an operator binary.
+
+The flags take every spelling the Go harness takes (``--flag=value``, Go's boolean values, any
+non-empty ``--preserve-policy``), so an operator repository's CI runs ``mom`` in its place
+unchanged.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,28 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput
+from mom.cli.main import UsageError
 from mom.testing.harness import DEFAULT_TIMEOUT, PreservePolicy, SuiteOptions, run_suite
 from mom.testing.junit import write_junit
 from mom.testing.progress import TerminalProgress
 
 JUNIT_FILE = "junit.xml"
+
+_GO_BOOLS = {
+    **dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),
+    **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False),
+}
+"""Every spelling Go's strconv.ParseBool accepts, so Go-style ``--flag=value`` works unchanged."""
+
+
+def go_bool(flag: str, value: str) -> bool:
+    """A boolean flag value spelled as Go accepts it; anything else is a usage error."""
+    try:
+        return _GO_BOOLS[value]
+    except KeyError:
+        raise UsageError(
+            f"{flag}: invalid boolean value {value!r} (use true/false, t/f, 1/0, TRUE/FALSE or True/False)"
+        ) from None
 
 
 def register(commands: Any) -> None:
@@ -35,8 +57,11 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--replace-expected-output",
-        action="store_true",
-        help="rewrite each test's expected-output/ from the actual output",
+        nargs="?",
+        const="true",
+        default="false",
+        metavar="BOOL",
+        help="rewrite each test's expected-output/ from the actual output (also =true/=false, as in Go)",
     )
     parser.add_argument("--binary", help="operator executable to run instead of each test's binaryName")
     parser.add_argument(
@@ -47,9 +72,12 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--preserve-policy",
-        choices=[p.value for p in PreservePolicy],
-        default=PreservePolicy.KEEP_ON_FAILURE.value,
-        help="which per-test output directories to keep (default KeepOnFailure)",
+        default="",
+        metavar="POLICY",
+        help=(
+            "which per-test output directories to keep: KeepOnFailure (the default, also for an "
+            "empty value), KeepAlways, Never; any other value keeps them all, as in Go"
+        ),
     )
     parser.add_argument(
         "-k", dest="name_filter", default="", help="only tests whose directory or testName contains this"
@@ -66,8 +94,8 @@ def run_apply_configuration_tests(args: argparse.Namespace) -> int:
         working_dir=Path.cwd(),
         binary=args.binary,
         timeout=args.timeout,
-        replace_expected_output=args.replace_expected_output,
-        preserve_policy=PreservePolicy(args.preserve_policy),
+        replace_expected_output=go_bool("--replace-expected-output", args.replace_expected_output),
+        preserve_policy=PreservePolicy.from_flag(args.preserve_policy),
         name_filter=args.name_filter,
     )
     progress = TerminalProgress(sys.stderr, interactive=sys.stderr.isatty())

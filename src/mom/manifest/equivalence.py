@@ -12,6 +12,7 @@ whose options differ (another field manager) are unrelated and not paired.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +39,15 @@ _EVENT_RESOURCES = frozenset({("", "events"), ("events.k8s.io", "events")})
 
 
 @dataclass(frozen=True)
+class FieldDifference:
+    """One leaf where two decoded documents disagree (a value is ``None`` where a side lacks it)."""
+
+    path: str
+    expected: Any
+    actual: Any
+
+
+@dataclass(frozen=True)
 class Difference:
     """One reason two mutation sets are not equivalent."""
 
@@ -45,6 +55,8 @@ class Difference:
     subject: str
     kind: DifferenceKind
     message: str
+    fields: tuple[FieldDifference, ...] = dataclasses.field(default=(), hash=False)
+    """For a changed request: where its body (else its options) differs; empty otherwise."""
 
 
 def is_event(request: MutationRequest) -> bool:
@@ -120,15 +132,18 @@ def _explain_change(cluster_type: str, expected: MutationRequest, actual: Mutati
     owner = f"fieldManager={field_manager_of(expected)} controllerInstanceName={_controller_name(expected)}"
     parts = [f"request for {owner} differs:"]
     kind: DifferenceKind = "body"
+    fields: tuple[FieldDifference, ...] = ()
     if expected.body != actual.body:
         parts.append(_describe_content("body", expected.body, actual.body))
+        fields = tuple(field_differences(_parse_or_none(expected.body), _parse_or_none(actual.body)))
     elif expected.options != actual.options:
         kind = "options"
+        fields = tuple(field_differences(_parse_or_none(expected.options), _parse_or_none(actual.options)))
     if expected.options != actual.options:
         parts.append(_describe_content("options", expected.options, actual.options))
     if expected.kind != actual.kind:
         parts.append(f"kind: expected {expected.kind} but got {actual.kind}")
-    return Difference(cluster_type, expected.identity, kind, "\n".join(parts))
+    return Difference(cluster_type, expected.identity, kind, "\n".join(parts), fields)
 
 
 def _describe_content(label: str, expected: bytes, actual: bytes) -> str:
@@ -153,28 +168,35 @@ def unified_diff(expected: bytes, actual: bytes, label: str) -> list[str]:
     ]
 
 
-def differing_fields(expected: Any, actual: Any, path: str = "") -> list[str]:
+def differing_fields(expected: Any, actual: Any) -> list[str]:
     """Field paths (``status.conditions[0].message``) where two decoded documents differ."""
+    return [field.path for field in field_differences(expected, actual)]
+
+
+def field_differences(expected: Any, actual: Any, path: str = "") -> list[FieldDifference]:
+    """Every leaf where two decoded documents differ, with both values, in document order."""
     if isinstance(expected, dict) and isinstance(actual, dict):
-        fields: list[str] = []
+        fields: list[FieldDifference] = []
         for key in sorted(set(expected) | set(actual), key=str):
             child = f"{path}.{key}" if path else str(key)
             if key not in expected or key not in actual:
-                fields.append(child)
+                fields.append(FieldDifference(child, expected.get(key), actual.get(key)))
             else:
-                fields.extend(differing_fields(expected[key], actual[key], child))
+                fields.extend(field_differences(expected[key], actual[key], child))
         return fields
     if isinstance(expected, list) and isinstance(actual, list):
         fields = []
         for index in range(max(len(expected), len(actual))):
             child = f"{path}[{index}]"
             if index >= len(expected) or index >= len(actual):
-                fields.append(child)
+                before = expected[index] if index < len(expected) else None
+                after = actual[index] if index < len(actual) else None
+                fields.append(FieldDifference(child, before, after))
             else:
-                fields.extend(differing_fields(expected[index], actual[index], child))
+                fields.extend(field_differences(expected[index], actual[index], child))
         return fields
     if expected != actual or type(expected) is not type(actual):
-        return [path or "(document)"]
+        return [FieldDifference(path or "(document)", expected, actual)]
     return []
 
 

@@ -63,6 +63,21 @@ class PreservePolicy(StrEnum):
     KEEP_ON_FAILURE = "KeepOnFailure"
     NEVER = "Never"
 
+    @classmethod
+    def from_flag(cls, value: str) -> PreservePolicy:
+        """Read ``--preserve-policy`` as the Go harness does, keeping mom's three names.
+
+        Go keeps a passing test's output for any non-empty value and deletes it for an empty
+        one; so ``""`` is :attr:`KEEP_ON_FAILURE`, the three names mean what they say, and any
+        other value (``Keep``, ``true``...) is :attr:`KEEP_ALWAYS`.
+        """
+        if not value:
+            return cls.KEEP_ON_FAILURE
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.KEEP_ALWAYS
+
 
 @dataclass(frozen=True, slots=True)
 class SuiteOptions:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mom.manifest.equivalence import Difference, render_differences
 from mom.testing.cases import Case
+from mom.testing.mismatch import summarize_mismatch
 from mom.testing.runner import ProcessOutcome
 
 REPORT_LOG_LINES = 20
@@ -55,13 +56,10 @@ class CaseResult:
 
     @property
     def message(self) -> str:
-        """One line: the first reason, or the count of output mismatches."""
+        """One line: the first reason, or what the output mismatch amounts to."""
         if self.reasons:
             return self.reasons[0]
-        if self.differences:
-            count = len(self.differences)
-            return f"expected output mismatch: {count} difference{'s' if count != 1 else ''}"
-        return ""
+        return summarize_mismatch(self.differences)
 
     def failure_report(self) -> str:
         """Everything a person needs to see why this case failed."""
@@ -75,6 +73,7 @@ class CaseResult:
             )
         lines.extend(f"  {reason}" for reason in self.reasons)
         if self.differences:
+            lines.append(f"  {summarize_mismatch(self.differences)}")
             lines.extend("  " + line for line in render_differences(self.differences).splitlines())
         if self.output_dir is not None:
             lines.append(f"  actual output: {self.output_dir}")

@@ -52,7 +52,10 @@ def test_junit_lists_each_case_with_counters_and_failure_details(
     assert cases[0].findtext("system-err", "").startswith("argv: apply-configuration")
     failure = cases[2].find("failure")
     assert failure is not None
-    assert failure.get("message") == "expected output mismatch: 1 difference"
+    assert failure.get("message") == (
+        "expected output mismatch: [UserWorkload] Create-ConfigMap.v1./foo[openshift-authentication]"
+        " differs only in body field data.counter"
+    )
     assert "Create-ConfigMap.v1./foo[openshift-authentication]" in (failure.text or "")
     assert '+  counter: "1"' in (failure.text or "")
     error = cases[3].find("error")

@@ -1,0 +1,381 @@
+"""mom against the shipped Go binaries: an operator run, test suites, the harness alone, one-shot gather.
+
+Run: ``python -m benchmarks vs_go [--rounds N]``. Every figure is measured here, in one run:
+each round runs every scenario once on each side (alternating which side goes first), after
+one warm-up round that is not counted. Per scenario it prints the medians of wall time, CPU
+time (user + system of the child and every process it waited for, from ``os.wait4``) and peak
+memory (``ru_maxrss``: the largest single process of that tree), and the mom/Go ratio of each.
+
+Scenarios:
+
+a. one ``sample-operator apply-configuration`` on the Go project's test-basic-call input (the
+   Go sample operator vs mom's Python port);
+b. the Go project's apply-configuration test cases, each harness with its own operator (the Go
+   harness with the Go sample operator vs ``mom test`` with the Python port);
+c. the harness alone: both harnesses drive the Go sample operator on the same cases;
+d. both harnesses on the real authentication operator's six golden cases;
+e. one-shot gather from the real aws must-gather for the sample operator's and the
+   authentication operator's declarations (``<operator> input-resources``): Go's
+   ``create-input-resources from-must-gather`` vs mom's, whether both wrote the same objects
+   (wherever and in whatever order) and whether the output files are identical byte for byte.
+
+The mom side runs with bytecode, as an installed wheel does: ``PYTHONDONTWRITEBYTECODE`` unset
+and ``PYTHONPYCACHEPREFIX`` pointing into a temporary directory, warmed by the warm-up round.
+The Go binaries come from ``../shared/operators`` through ``tests/real_operators.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.real_operators import (
+    OPERATOR_TEST_DIR,
+    Unavailable,
+    authentication_operator_tests,
+    operator_repository,
+    operators_dir,
+    unpack,
+)
+
+from mom.serialization import dump_json, load_document
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = "2024-10-14T22:38:20Z"
+MIB = 1024.0 * 1024.0
+
+
+class BenchmarkError(Exception):
+    """A command did not behave as the scenario requires; its figures would mean nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    wall: float
+    """Seconds from spawn to reaping."""
+    cpu: float
+    """User + system seconds of the child and the processes it waited for."""
+    peak: int
+    """Largest resident set of any single process in that tree, bytes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of a scenario: how to build its command for a fresh output directory."""
+
+    command: Callable[[Path], list[str]]
+    cwd: Path
+    env: dict[str, str]
+    exit_code: int = 0
+
+
+@dataclass
+class Scenario:
+    name: str
+    go: Side
+    mom: Side
+    compare_outputs: bool = False
+    samples: dict[str, list[Usage]] = field(default_factory=lambda: {"Go": [], "mom": []})
+    last_output: dict[str, Path] = field(default_factory=dict)
+
+
+def measure(side: Side, output_dir: Path) -> Usage:
+    """Run ``side`` once into ``output_dir`` and account for the whole process tree."""
+    command = side.command(output_dir)
+    with tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command,
+            cwd=side.cwd,
+            env=side.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != side.exit_code:
+            stderr.seek(0)
+            tail = stderr.read()[-2000:].decode("utf-8", "replace")
+            raise BenchmarkError(
+                f"{shlex.join(command)} (in {side.cwd}) exited {process.returncode}, "
+                f"expected {side.exit_code}:\n{tail}"
+            )
+    return Usage(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
+
+
+def tree_difference(go: Path, mom: Path) -> str:
+    """``yes`` when both directories hold the same files with the same bytes, else what differs."""
+    only_go: list[str] = []
+    only_mom: list[str] = []
+    differing: list[str] = []
+    pending = [(filecmp.dircmp(go, mom), "")]
+    while pending:
+        comparison, prefix = pending.pop()
+        only_go += [prefix + name for name in comparison.left_only]
+        only_mom += [prefix + name for name in comparison.right_only]
+        differing += [
+            prefix + name
+            for name in comparison.common_files
+            if (Path(comparison.left) / name).read_bytes() != (Path(comparison.right) / name).read_bytes()
+        ]
+        pending += [(sub, f"{prefix}{name}/") for name, sub in comparison.subdirs.items()]
+    if not (only_go or only_mom or differing):
+        return "yes"
+    parts = [
+        f"{len(paths)} {label}"
+        for label, paths in (("differ", differing), ("only Go", only_go), ("only mom", only_mom))
+        if paths
+    ]
+    return f"no: {', '.join(parts)} ({', '.join(sorted(differing + only_go + only_mom)[:3])})"
+
+
+def objects_in(tree: Path) -> list[bytes]:
+    """Every object in a pruned tree (List files flattened), canonically encoded and sorted."""
+    found: list[bytes] = []
+    for path in sorted(tree.rglob("*.yaml")):
+        document = load_document(path.read_bytes(), str(path))
+        items = document.get("items") if isinstance(document, dict) and "items" in document else [document]
+        found += [dump_json(item) for item in items or []]
+    return sorted(found)
+
+
+def same_objects(go: Path, mom: Path) -> str:
+    """``yes`` when both trees hold the same objects, wherever and in whatever order they are written;
+    else which objects only one side wrote (``kind/namespace/name``)."""
+    go_objects, mom_objects = objects_in(go), objects_in(mom)
+    if go_objects == mom_objects:
+        return f"yes ({len(go_objects)})"
+    parts = [f"no ({len(go_objects)} Go, {len(mom_objects)} mom)"]
+    for label, extra in (
+        ("only Go", set(go_objects) - set(mom_objects)),
+        ("only mom", set(mom_objects) - set(go_objects)),
+    ):
+        if extra:
+            parts.append(f"{label}: " + " ".join(sorted(_identity(item) for item in extra)))
+    return "; ".join(parts)
+
+
+def _identity(encoded: bytes) -> str:
+    document = load_document(encoded, "object")
+    if not isinstance(document, dict):
+        return "?"
+    metadata = document.get("metadata")
+    if not isinstance(metadata, dict):
+        metadata = {}
+    return "/".join(
+        str(part) for part in (document.get("kind"), metadata.get("namespace"), metadata.get("name")) if part
+    )
+
+
+def _apply_configuration(binary: Path, case: Path) -> Callable[[Path], list[str]]:
+    return lambda out: [
+        str(binary),
+        "apply-configuration",
+        "--input-dir",
+        str(case / "input-dir"),
+        "--output-dir",
+        str(out),
+        "--now",
+        NOW,
+    ]
+
+
+def _harness(binary: Path) -> Callable[[Path], list[str]]:
+    return lambda out: [
+        str(binary),
+        "test",
+        "apply-configuration",
+        f"--test-dir={OPERATOR_TEST_DIR}",
+        f"--output-dir={out}",
+    ]
+
+
+def _gather(command: list[str], must_gather: Path, declaration: Path) -> Callable[[Path], list[str]]:
+    return lambda out: [
+        *command,
+        "create-input-resources",
+        "from-must-gather",
+        "--must-gather-dir",
+        str(must_gather),
+        "--input-resources",
+        str(declaration),
+        "--output-dir",
+        str(out),
+    ]
+
+
+def _declaration(binary: Path, path: Path) -> Path:
+    path.write_bytes(subprocess.run([str(binary), "input-resources"], check=True, capture_output=True).stdout)
+    return path
+
+
+def _resource_tree(archive: Path, scratch: Path) -> Path:
+    """Unpack a must-gather; the directory holding ``cluster-scoped-resources`` (what Go wants)."""
+    with tarfile.open(archive) as tar:
+        tar.extractall(scratch, filter="data")
+    return next(p.parent for p in scratch.rglob("cluster-scoped-resources") if p.is_dir())
+
+
+def build_scenarios(conformance: Path, realdata: Path, scratch: Path) -> list[Scenario]:
+    go_harness, go_sample = unpack("multi-operator-manager"), unpack("sample-operator")
+    authentication = unpack("authentication-operator")
+    bin_dir = Path(sys.executable).parent
+    mom, python_sample = bin_dir / "mom", bin_dir / "sample-operator"
+    for script in (mom, python_sample):
+        if not script.is_file():
+            raise Unavailable(f"{script} not found: install the project (pip install -e .)")
+    go_env = dict(os.environ)
+    mom_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    mom_env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
+
+    go_cases = conformance / "multi-operator-manager" / "test-data" / "apply-configuration"
+    go_repo = operator_repository(scratch / "repo-go-sample", go_cases, go_sample, "sample-operator")
+    python_repo = operator_repository(
+        scratch / "repo-python-sample", go_cases, python_sample, "sample-operator"
+    )
+    auth_repo = operator_repository(
+        scratch / "repo-authentication",
+        authentication_operator_tests(),
+        authentication,
+        "authentication-operator",
+    )
+    must_gather = _resource_tree(
+        realdata / "must-gather-clean" / "must-gather-aws.tar.xz", scratch / "must-gather"
+    )
+    sample_declaration = _declaration(go_sample, scratch / "sample-operator-inputs.yaml")
+    auth_declaration = _declaration(authentication, scratch / "authentication-operator-inputs.yaml")
+    basic_call = go_cases / "test-basic-call"
+    return [
+        Scenario(
+            "a. sample-operator apply-configuration",
+            Side(_apply_configuration(go_sample, basic_call), scratch, go_env),
+            Side(_apply_configuration(python_sample, basic_call), scratch, mom_env),
+        ),
+        Scenario(
+            "b. Go cases, each harness + own operator",
+            Side(_harness(go_harness), go_repo, go_env),
+            Side(_harness(mom), python_repo, mom_env),
+        ),
+        Scenario(
+            "c. Go cases, harness alone (Go operator)",
+            Side(_harness(go_harness), go_repo, go_env),
+            Side(_harness(mom), go_repo, mom_env),
+        ),
+        Scenario(
+            "d. authentication operator's 6 cases",
+            Side(_harness(go_harness), auth_repo, go_env, exit_code=1),
+            Side(_harness(mom), auth_repo, mom_env, exit_code=1),
+        ),
+        Scenario(
+            "e. gather aws, sample-operator inputs",
+            Side(_gather([str(go_harness)], must_gather, sample_declaration), scratch, go_env),
+            Side(_gather([str(mom)], must_gather, sample_declaration), scratch, mom_env),
+            compare_outputs=True,
+        ),
+        Scenario(
+            "e. gather aws, authentication inputs",
+            Side(_gather([str(go_harness)], must_gather, auth_declaration), scratch, go_env),
+            Side(_gather([str(mom)], must_gather, auth_declaration), scratch, mom_env),
+            compare_outputs=True,
+        ),
+    ]
+
+
+def run_rounds(scenarios: list[Scenario], rounds: int, scratch: Path) -> None:
+    """One uncounted warm-up round, then ``rounds`` counted ones, sides alternating who goes first."""
+    progress = sys.stderr.isatty()
+    for round_number in range(rounds + 1):
+        for index, scenario in enumerate(scenarios):
+            if progress:
+                label = "warm-up" if round_number == 0 else f"round {round_number}/{rounds}"
+                sys.stderr.write(f"\r\033[K{label}: {scenario.name}")
+                sys.stderr.flush()
+            order = ("Go", "mom") if round_number % 2 else ("mom", "Go")
+            for side_name in order:
+                side = scenario.go if side_name == "Go" else scenario.mom
+                output = scratch / "outputs" / f"{index}-{side_name}-{round_number}"
+                usage = measure(side, output)
+                if round_number > 0:
+                    scenario.samples[side_name].append(usage)
+                previous = scenario.last_output.get(side_name)
+                if previous is not None:
+                    shutil.rmtree(previous, ignore_errors=True)
+                scenario.last_output[side_name] = output
+    if progress:
+        sys.stderr.write("\r\033[K")
+
+
+def _ratio(mom: float, go: float) -> str:
+    return f"{mom / go:6.2f}" if go > 0 else "     -"
+
+
+def print_table(scenarios: list[Scenario], rounds: int) -> None:
+    print(f"mom vs Go: medians of {rounds} interleaved rounds after one warm-up (mom with bytecode)")
+    print("peak = ru_maxrss, the largest single process of the tree (harness or an operator it ran)")
+    header = (
+        f"{'scenario':<42} {'wall Go':>8} {'mom':>8} {'ratio':>6}   {'CPU Go':>8} {'mom':>8} {'ratio':>6}"
+        f"   {'MiB Go':>7} {'mom':>7} {'ratio':>6}   {'same objects':<14} identical files"
+    )
+    print(header)
+    print("-" * len(header))
+    for scenario in scenarios:
+        go, mom = scenario.samples["Go"], scenario.samples["mom"]
+        walls = [statistics.median(u.wall for u in s) * 1000 for s in (go, mom)]
+        cpus = [statistics.median(u.cpu for u in s) * 1000 for s in (go, mom)]
+        peaks = [statistics.median(u.peak for u in s) / MIB for s in (go, mom)]
+        go_output, mom_output = scenario.last_output["Go"], scenario.last_output["mom"]
+        identical = tree_difference(go_output, mom_output) if scenario.compare_outputs else "-"
+        objects = same_objects(go_output, mom_output) if scenario.compare_outputs else "-"
+        print(
+            f"{scenario.name:<42} {walls[0]:6.0f}ms {walls[1]:6.0f}ms {_ratio(walls[1], walls[0])}"
+            f"   {cpus[0]:6.0f}ms {cpus[1]:6.0f}ms {_ratio(cpus[1], cpus[0])}"
+            f"   {peaks[0]:7.1f} {peaks[1]:7.1f} {_ratio(peaks[1], peaks[0])}   {objects:<14} {identical}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks vs_go", description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, help="counted rounds (default 5)")
+    parser.add_argument(
+        "--conformance",
+        type=Path,
+        default=Path(os.environ.get("MOM_CONFORMANCE_DIR", REPO.parent / "shared" / "conformance")),
+        help="the Go fixtures (default: MOM_CONFORMANCE_DIR or ../shared/conformance)",
+    )
+    parser.add_argument(
+        "--realdata",
+        type=Path,
+        default=Path(os.environ.get("MOM_REALDATA_DIR", REPO.parent / "shared" / "realdata")),
+        help="the real must-gathers (default: MOM_REALDATA_DIR or ../shared/realdata)",
+    )
+    args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    with tempfile.TemporaryDirectory(prefix="mom-bench-vs-go-") as scratch_name:
+        scratch = Path(scratch_name)
+        try:
+            scenarios = build_scenarios(args.conformance, args.realdata, scratch)
+            run_rounds(scenarios, args.rounds, scratch)
+        except (Unavailable, BenchmarkError, OSError) as exc:
+            print(f"vs_go: error: {exc} (binaries from {operators_dir()})", file=sys.stderr)
+            raise SystemExit(1) from None
+        print_table(scenarios, args.rounds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
