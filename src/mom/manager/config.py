@@ -12,6 +12,7 @@ A YAML (or JSON) document; relative paths are relative to the file. Example::
     - name: other
       command: [./bin/other-operator]                           # any language, as a subprocess
       timeout: 60
+      network: false         # subprocess operators run without network unless set to true
     clusters:
     - name: standalone
       manifestDir: clusters/standalone
@@ -61,6 +62,8 @@ class OperatorSpec:
     timeout: float = 60.0
     controllers: tuple[str, ...] = ("*",)
     """The ``--controllers`` selection: ``*``, ``name``, ``-name``."""
+    network: bool = False
+    """Whether a subprocess operator may use the network (off: no TCP, no network namespace)."""
 
     @property
     def in_process(self) -> bool:
@@ -130,7 +133,7 @@ class ManagerConfig:
 
 
 _TOP = ("journal", "concurrency", "debounce", "maxBackoff", "operators", "clusters", "instances")
-_OPERATOR = ("name", "command", "python", "resync", "timeout", "controllers")
+_OPERATOR = ("name", "command", "python", "resync", "timeout", "controllers", "network")
 _CLUSTER = (
     "name",
     "manifestDir",
@@ -200,6 +203,16 @@ def _operator(reader: WireReader, value: Any, path: str) -> OperatorSpec:
         reader.add(path, "Invalid value: exactly one of 'command' (a subprocess) or 'python' (in-process)")
     if python and ":" not in python:
         reader.add(field_path(path, "python"), f"Invalid value: {quote(python)}: want 'module:attribute'")
+    network = item.get("network", False)
+    if not isinstance(network, bool):
+        reader.add(field_path(path, "network"), f"Invalid value: {quote(network)}: must be true or false")
+        network = False
+    if network and python:
+        reader.add(
+            field_path(path, "network"),
+            "Invalid value: only a subprocess operator ('command') is confined; an in-process one "
+            "shares the manager's network",
+        )
     return OperatorSpec(
         name=name,
         command=command,
@@ -207,6 +220,7 @@ def _operator(reader: WireReader, value: Any, path: str) -> OperatorSpec:
         resync=_number(reader, item, "resync", path, 3600.0),
         timeout=_number(reader, item, "timeout", path, 60.0, minimum=0.001),
         controllers=reader.strings(item, "controllers", path) if "controllers" in item else ("*",),
+        network=network,
     )
 
 

@@ -13,8 +13,9 @@ import tempfile
 from pathlib import Path
 
 from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR, ClusterType
-from mom.manifest.equivalence import CONTROLLER_RESULTS_FILE, Difference, is_event
+from mom.manifest.equivalence import Difference, is_event
 from mom.manifest.mutationdir import read_mutation_dir
+from mom.manifest.operator_output import CONTROLLER_RESULTS_FILE
 from mom.manifest.requests import MutationRequest
 from mom.testing.runner import LOG_FILES
 
