@@ -78,12 +78,19 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _refuse_open(exc: OSError, source: str, what: str) -> InvalidInput:
+def _refuse_open(exc: OSError, source: str, what: str, found: os.stat_result | None = None) -> InvalidInput:
+    if found is not None:
+        return InvalidInput(source, [f"refused: {_kind(found.st_mode)}; only {what} are read"])
     if exc.errno == errno.ELOOP:
         return InvalidInput(source, [f"refused: a symbolic link; only {what} are read"])
-    if exc.errno == errno.ENOTDIR:
-        return InvalidInput(source, ["refused: not a directory"])
     return InvalidInput(source, [f"cannot read: {exc.strerror or exc}"])
+
+
+def _lstat(path: Path | str, dir_fd: int | None) -> os.stat_result | None:
+    try:
+        return os.stat(path, dir_fd=dir_fd, follow_symlinks=False)
+    except OSError:
+        return None
 
 
 def open_directory(path: Path | str, source: str, dir_fd: int | None = None) -> int | None:
@@ -93,7 +100,8 @@ def open_directory(path: Path | str, source: str, dir_fd: int | None = None) -> 
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise _refuse_open(exc, source, "directories") from exc
+        found = _lstat(path, dir_fd) if exc.errno in (errno.ENOTDIR, errno.ELOOP) else None
+        raise _refuse_open(exc, source, "directories", found) from exc
 
 
 def read_regular_file(name: str, dir_fd: int, source: str, budget: ReadBudget) -> bytes:
@@ -140,8 +148,8 @@ def walk_tree(
     """``(relative directory, its descriptor, sorted non-directory names)`` for ``dir_fd`` and each
     directory below it, in path order, down to ``max_depth`` levels; deeper trees are refused.
 
-    A descriptor is valid only until the iteration moves on. Links to directories are listed
-    with the files (and refused when read), never entered.
+    A descriptor is valid only until the iteration moves on. A symbolic link anywhere in the
+    tree is refused, never followed.
     """
     yield from _walk(dir_fd, "", source, budget, max_depth)
 
@@ -155,6 +163,11 @@ def _walk(
         with os.scandir(dir_fd) as entries:
             for entry in entries:
                 budget.take_entry(f"{source}/{relative}{entry.name}")
+                if entry.is_symlink():
+                    raise InvalidInput(
+                        f"{source}/{relative}{entry.name}",
+                        ["refused: a symbolic link; links are not followed"],
+                    )
                 (directories if entry.is_dir(follow_symlinks=False) else files).append(entry.name)
     except OSError as exc:
         raise InvalidInput(f"{source}/{relative}", [f"cannot read: {exc.strerror or exc}"]) from exc

@@ -1,0 +1,170 @@
+"""Attacks through the files an operator leaves in its output directory.
+
+Covers: a well-behaved run applies its mutation (the baseline every attack is measured
+against); a body that is a FIFO neither blocks the run nor the restart after it; a body
+symlinked to ``/dev/zero``, to a readable file outside the output, or a mutation directory
+symlinked elsewhere is refused without being followed; a body far larger than the file cap
+(a sparse gigabyte) and an output with more entries than the entry cap are refused before being
+read, with the manager's memory flat; ``controller-results.yaml`` with a wrong type, or
+non-UTF-8 bytes, or being a FIFO, is refused. In every case ``mom run`` ends, prints no
+traceback, applies nothing of the refused run, and the journal tells what was refused and why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.unit.containment.support import Setup, hostile_operator, no_traceback
+
+TARGET = "output / 'UserWorkload/Create/namespaces/openshift-authentication/core/configmaps'"
+RSS_BUDGET_KIB = 64 * 1024
+"""Peak memory the manager may grow by in one run of a hostile operator."""
+
+
+def refused(setup: Setup, *reason: str) -> str:
+    """Run the manager; assert the run was refused for ``reason`` and nothing was applied."""
+    before = setup.cluster_files()
+    run = setup.run()
+    no_traceback(run.stderr)
+    assert run.exit_code == 1, run.stderr
+    assert not setup.applied()
+    assert setup.cluster_files() == before
+    error = setup.last_run().error
+    for part in reason:
+        assert part in error, error
+    assert run.rss_growth_kib < RSS_BUDGET_KIB, f"manager grew by {run.rss_growth_kib} KiB"
+    return error
+
+
+def test_a_well_behaved_operator_has_its_mutation_applied(tmp_path: Path) -> None:
+    setup = hostile_operator(tmp_path, "pass")
+    run = setup.run()
+    assert run.exit_code == 0, run.stderr
+    assert setup.applied()
+    assert setup.last_run().error == ""
+
+
+def test_a_fifo_body_blocks_neither_the_run_nor_the_restart(tmp_path: Path) -> None:
+    setup = hostile_operator(
+        tmp_path,
+        f"""
+        body = {TARGET} / "0000-body-ok.yaml"
+        body.unlink()
+        os.mkfifo(body)
+        """,
+    )
+    refused(setup, "0000-body-ok.yaml", "refused: a FIFO")
+    restart = setup.run()  # the journal holds no run left "running" to hang on
+    no_traceback(restart.stderr)
+    assert not setup.applied()
+
+
+def test_a_body_linked_to_dev_zero_is_not_read(tmp_path: Path) -> None:
+    setup = hostile_operator(
+        tmp_path,
+        f"""
+        body = {TARGET} / "0000-body-ok.yaml"
+        body.unlink()
+        body.symlink_to("/dev/zero")
+        """,
+    )
+    refused(setup, "0000-body-ok.yaml", "refused: a symbolic link")
+
+
+def test_a_body_linked_to_a_file_outside_the_output_is_not_followed(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n  namespace: openshift-authentication\ndata:\n  stolen: 'yes'\n"
+    )
+    setup = hostile_operator(
+        tmp_path,
+        f"""
+        body = {TARGET} / "0000-body-ok.yaml"
+        body.unlink()
+        body.symlink_to({str(secret)!r})
+        """,
+    )
+    refused(setup, "refused: a symbolic link")
+
+
+def test_a_mutation_directory_linked_elsewhere_is_not_entered(tmp_path: Path) -> None:
+    setup = hostile_operator(
+        tmp_path,
+        """
+        import shutil
+        elsewhere = output / "elsewhere"
+        shutil.move(str(output / "UserWorkload"), str(elsewhere))
+        (output / "UserWorkload").symlink_to(elsewhere)
+        """,
+    )
+    refused(setup, "UserWorkload", "refused: a symbolic link")
+
+
+@pytest.mark.parametrize("where", ["UserWorkload/Create", "UserWorkload/Create/namespaces"])
+def test_a_linked_directory_inside_the_tree_is_not_entered(tmp_path: Path, where: str) -> None:
+    setup = hostile_operator(
+        tmp_path,
+        f"""
+        import shutil
+        moved = output / "moved"
+        shutil.move(str(output / {where!r}), str(moved))
+        (output / {where!r}).symlink_to(moved)
+        """,
+    )
+    error = refused(setup)
+    assert "symbolic link" in error
+
+
+def test_a_sparse_gigabyte_body_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    setup = hostile_operator(
+        tmp_path,
+        f"""
+        with open({TARGET} / "0000-body-ok.yaml", "ab") as body:
+            body.truncate(1024 * 1024 * 1024)
+        """,
+    )
+    refused(setup, "0000-body-ok.yaml", "refused: 1073741824 bytes, larger than the 8388608 bytes allowed")
+
+
+def test_an_output_with_more_entries_than_the_cap_is_refused(tmp_path: Path) -> None:
+    setup = hostile_operator(
+        tmp_path,
+        f"""
+        for i in range(20_050):
+            ({TARGET} / f"junk-{{i}}").touch()
+        """,
+    )
+    refused(setup, "refused: more than 20000 entries in one output")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (
+            b"controllerResults:\n- controllerName: hostile\n  status: Failed\n  errors: 5\n",
+            "errors: Invalid value: 5",
+        ),
+        (
+            b"controllerResults:\n- controllerName: [1]\n  status: Succeeded\n",
+            "controllerName: Invalid value",
+        ),
+        (b"controllerResults:\n- status: {a: b}\n", "status: Unsupported value"),
+        (b"controllerResults: 7\n", "controllerResults: Invalid value: must be a list"),
+        (b"controllerResults:\n- controllerName: \xff\xfe\n", "not UTF-8 text"),
+    ],
+)
+def test_malformed_controller_results_are_refused(tmp_path: Path, content: bytes, reason: str) -> None:
+    setup = hostile_operator(tmp_path, f"(output / 'controller-results.yaml').write_bytes({content!r})")
+    refused(setup, "controller-results.yaml", reason)
+
+
+def test_controller_results_as_a_fifo_are_refused(tmp_path: Path) -> None:
+    setup = hostile_operator(
+        tmp_path,
+        """
+        (output / "controller-results.yaml").unlink()
+        os.mkfifo(output / "controller-results.yaml")
+        """,
+    )
+    refused(setup, "controller-results.yaml", "refused: a FIFO")
