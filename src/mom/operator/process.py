@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import selectors
 import signal
 import subprocess
@@ -118,7 +119,7 @@ def run_untrusted(
                     break
                 _drain(selector, tails, remaining if exited is not None else min(remaining, _POLL))
         finally:
-            _kill_group(process)
+            kill_group(process)
         if exited is not None:
             selector.unregister(exited)
         grace = clock() + DRAIN_GRACE
@@ -160,7 +161,27 @@ def _drain(selector: selectors.BaseSelector, tails: dict[int, _Tail], timeout: f
             selector.unregister(key.fd)
 
 
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
+def wait_for_exit(pid: int, timeout: float, clock: Clock = time.monotonic) -> bool:
+    """Wait up to ``timeout`` seconds for child ``pid`` to exit, leaving it unreaped (so its
+    process group stays valid for :func:`kill_group`); whether it exited."""
+    deadline = clock() + timeout
+    exited = _exit_watch(pid)
+    try:
+        while not _has_exited(pid):
+            remaining = deadline - clock()
+            if remaining <= 0:
+                return False
+            if exited is None:
+                time.sleep(min(remaining, _POLL))
+            else:
+                select.select([exited], [], [], remaining)
+        return True
+    finally:
+        if exited is not None:
+            os.close(exited)
+
+
+def kill_group(process: subprocess.Popen[bytes]) -> None:
     """SIGKILL everything in the process's group (its session), then reap the process."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)

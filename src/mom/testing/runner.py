@@ -2,15 +2,14 @@
 
 The binary is spawned directly (no shell) as ``<bin> apply-configuration --input-dir …
 --output-dir … [--now …] [--controllers a,b]`` in a new process group, with stdout and stderr
-written to ``stdout.log`` / ``stderr.log`` in the output directory. On timeout the whole
-process group is killed, so helpers the operator started do not outlive the test.
+written to ``stdout.log`` / ``stderr.log`` in the output directory. When the operator exits or
+its time is up the whole process group is killed, so helpers it started do not outlive the
+test; its output directory is then read as untrusted data (:mod:`mom.manifest.operator_output`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mom.operator.executables import find_executable
+from mom.operator.process import kill_group, wait_for_exit
 from mom.testing.cases import Case
 
 STDOUT_LOG = "stdout.log"
@@ -90,18 +90,11 @@ def run_operator(
             return ProcessOutcome(
                 tuple(command), None, clock() - started, start_error=f"{command[0]}: {reason}"
             )
-        try:
-            exit_code = process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
+        exited = wait_for_exit(process.pid, timeout)
+        kill_group(process)
+        if not exited:
             return ProcessOutcome(tuple(command), None, clock() - started, timed_out=True)
-    return ProcessOutcome(tuple(command), exit_code, clock() - started)
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    return ProcessOutcome(tuple(command), process.returncode, clock() - started)
 
 
 def read_log_tail(output_dir: Path, name: str, limit: int = LOG_TAIL_BYTES) -> str:

@@ -12,10 +12,18 @@ traceback, applies nothing of the refused run, and the journal tells what was re
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from tests.unit.containment.support import Setup, hostile_operator, no_traceback
+from tests.unit.containment.support import (
+    MANAGER_DEADLINE,
+    Setup,
+    hostile_operator,
+    no_traceback,
+    process_alive,
+)
 
 TARGET = "output / 'UserWorkload/Create/namespaces/openshift-authentication/core/configmaps'"
 RSS_BUDGET_KIB = 64 * 1024
@@ -168,3 +176,52 @@ def test_controller_results_as_a_fifo_are_refused(tmp_path: Path) -> None:
         """,
     )
     refused(setup, "controller-results.yaml", "refused: a FIFO")
+
+
+def test_the_golden_harness_reads_an_output_the_same_way(tmp_path: Path) -> None:
+    """``mom test apply-configuration`` uses the same reader: a FIFO body and a helper left
+    running are an error for that case, not a hang, and the helper does not survive."""
+    case = tmp_path / "tests" / "fifo"
+    (case / "input-dir").mkdir(parents=True)
+    (case / "expected-output").mkdir()
+    (case / "test.yaml").write_text(
+        "binaryName: ./fifo-operator\ntestName: fifo\ndescription: d\ntestType: ApplyConfiguration\n"
+    )
+    binary = tmp_path / "fifo-operator"
+    binary.write_text(
+        f"#!{sys.executable}\n"
+        "import os, subprocess, sys\nfrom pathlib import Path\n"
+        "output = Path(sys.argv[sys.argv.index('--output-dir') + 1])\n"
+        "directory = output / 'UserWorkload/Create/namespaces/ns/core/configmaps'\n"
+        "directory.mkdir(parents=True)\n"
+        "os.mkfifo(directory / '0000-body-x.yaml')\n"
+        "(directory / '0000-metadata-x.yaml').write_text('action: Create\\nname: x\\n')\n"
+        "helper = subprocess.Popen(['sleep', '300'])\n"
+        "print(f'helper-pid={helper.pid}')\n"
+    )
+    binary.chmod(0o755)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mom.cli.main",
+            "test",
+            "apply-configuration",
+            "--test-dir",
+            str(tmp_path / "tests"),
+            "--output-dir",
+            str(tmp_path / "out"),
+            "--preserve-policy",
+            "KeepAlways",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=MANAGER_DEADLINE,
+        check=False,
+        cwd=tmp_path,
+    )
+    no_traceback(done.stderr + done.stdout)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "0000-body-x.yaml: refused: a FIFO" in done.stdout + done.stderr
+    log = (tmp_path / "out" / "fifo" / "stdout.log").read_text()
+    assert not process_alive(int(log.split("helper-pid=", 1)[1].split()[0]))
