@@ -27,7 +27,6 @@ from mom.manager.config import OperatorSpec
 from mom.manifest.operator_output import read_operator_output
 from mom.manifest.requests import MutationRequest
 from mom.manifest.store import Snapshot
-from mom.manifest.untrusted import ReadLimits
 from mom.operator import Operator
 from mom.operator.command import format_now
 from mom.operator.executables import find_executable
@@ -101,19 +100,13 @@ def load_operator(reference: str) -> Operator:
 
 class SubprocessRunner:
     """An executable honouring the operator contract, in any language, treated as untrusted:
-    confined by ``sandbox``, its streams and output directory read within ``limits``."""
+    confined by ``sandbox``, its output read within ``spec.output_limits``."""
 
-    def __init__(
-        self,
-        spec: OperatorSpec,
-        working_dir: Path,
-        sandbox: Sandbox = UNCONFINED,
-        limits: ReadLimits | None = None,
-    ) -> None:
+    def __init__(self, spec: OperatorSpec, working_dir: Path, sandbox: Sandbox = UNCONFINED) -> None:
         self.spec = spec
         self.command = (resolve_executable(spec.command[0], working_dir), *spec.command[1:])
         self.sandbox = sandbox
-        self.limits = limits or ReadLimits()
+        self.limits = spec.output_limits
 
     def _document(self, command: str) -> object:
         done = self._call([command], [], keep=self.limits.file_bytes)

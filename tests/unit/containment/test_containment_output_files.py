@@ -12,6 +12,7 @@ traceback, applies nothing of the refused run, and the journal tells what was re
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -225,3 +226,25 @@ def test_the_golden_harness_reads_an_output_the_same_way(tmp_path: Path) -> None
     assert "0000-body-x.yaml: refused: a FIFO" in done.stdout + done.stderr
     log = (tmp_path / "out" / "fifo" / "stdout.log").read_text()
     assert not process_alive(int(log.split("helper-pid=", 1)[1].split()[0]))
+
+
+def test_the_caps_are_set_per_operator_in_the_configuration(tmp_path: Path) -> None:
+    setup = hostile_operator(tmp_path, "pass")
+    config = json.loads(setup.config.read_text())
+    config["operators"][0]["outputLimits"] = {"entries": 3}
+    setup.config.write_text(json.dumps(config))
+    refused(setup, "refused: more than 3 entries in one output")
+
+
+def test_bad_caps_are_one_error_line(tmp_path: Path) -> None:
+    setup = hostile_operator(tmp_path, "pass")
+    config = json.loads(setup.config.read_text())
+    config["operators"][0]["outputLimits"] = {"entries": 0, "fileBytes": "8M", "depth": 3}
+    setup.config.write_text(json.dumps(config))
+    run = setup.run()
+    no_traceback(run.stderr)
+    assert run.exit_code == 1
+    (line,) = run.stderr.strip().splitlines()
+    assert "operators[0].outputLimits.entries: Invalid value: 0: must be a positive integer" in line
+    assert 'operators[0].outputLimits.fileBytes: Invalid value: "8M"' in line
+    assert "operators[0].outputLimits.depth: Forbidden: unknown field" in line
