@@ -5,13 +5,15 @@ directory or anywhere outside its output directory is denied each time, while wr
 output and its private temporary directory work and its valid mutation is applied; without
 ``network: true`` it cannot open a TCP connection, with it it can; it cannot signal the
 manager; the ``network`` field is type-checked; where the kernel cannot confine operators the
-manager says so once, at start, and keeps working.
+manager says so once, at start, and keeps working; the real Go cluster-authentication-operator,
+confined, still produces its golden outputs.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import shutil
 import socket
 from pathlib import Path
 
@@ -20,9 +22,14 @@ from tests.unit.containment.support import Setup, hostile_operator, no_traceback
 
 from mom.cli.main import main
 from mom.manager import assembly
-from mom.manager.config import load_config
+from mom.manager.config import OperatorSpec, load_config
+from mom.manager.operators import SubprocessRunner
+from mom.manifest.equivalence import compare_outputs
+from mom.manifest.loader import load_must_gather
+from mom.operator.command import parse_now
 from mom.operator.landlock import abi_version
 from mom.operator.sandbox import Sandbox, probe_sandbox
+from mom.testing.cases import load_case
 
 needs_landlock = pytest.mark.skipif(abi_version()[0] == 0, reason=f"no Landlock here: {abi_version()[1]}")
 
@@ -183,3 +190,30 @@ def test_without_a_sandbox_the_manager_says_so_once_and_runs(
     assert "UNCONFINED" in warnings[0] and reason in warnings[0]
     assert sorted(runners) == ["hostile", "second"]
     no_traceback("\n".join(warnings))
+
+
+@needs_landlock
+@pytest.mark.parametrize("case_name", ["oauth-server-creation-minimal", "oauth-server-staticresource"])
+def test_the_real_authentication_operator_runs_confined_and_matches_its_goldens(
+    tmp_path: Path, authentication_operator: Path, authentication_operator_tests: Path, case_name: str
+) -> None:
+    """Confinement takes nothing a real operator needs: the Go cluster-authentication-operator,
+    confined and without network, produces its own expected output."""
+    source = authentication_operator_tests / "overall" / case_name
+    case = load_case(source, authentication_operator_tests)
+    input_dir = tmp_path / "input"
+    shutil.copytree(case.input_dir, input_dir)
+    spec = OperatorSpec(
+        name="authentication-operator",
+        command=(str(authentication_operator),),
+        timeout=300,
+        controllers=case.description.controllers or ("*",),
+    )
+    sandbox = probe_sandbox()
+    assert sandbox.available, sandbox.notes
+    runner = SubprocessRunner(spec, tmp_path, sandbox)
+    now = parse_now(case.description.now)
+    run = runner.run(load_must_gather(input_dir), input_dir, tmp_path / "output", now)
+    assert run.error == "", run.stderr[-2000:]
+    assert run.exit_code == 0, run.stderr[-2000:]
+    assert compare_outputs(case.expected_output_dir, tmp_path / "output") == []
