@@ -13,7 +13,7 @@ A YAML (or JSON) document; relative paths are relative to the file. Example::
       command: [./bin/other-operator]                           # any language, as a subprocess
       timeout: 60
       network: false         # subprocess operators run without network unless set to true
-      outputLimits: {fileBytes: 8388608, entries: 20000, totalBytes: 268435456}   # the defaults
+      outputLimits: {fileBytes: 8388608, entries: 20000, totalBytes: 67108864}   # the defaults
     clusters:
     - name: standalone
       manifestDir: clusters/standalone

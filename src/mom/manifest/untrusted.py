@@ -30,8 +30,8 @@ class ReadLimits:
     """Largest single file: well above the 3 MiB a kube-apiserver accepts in one request."""
     entries: int = 20_000
     """Files and directories visited in one tree."""
-    total_bytes: int = 256 * 1024 * 1024
-    """Bytes read from one tree, all files together."""
+    total_bytes: int = 64 * 1024 * 1024
+    """Bytes read from one tree, all files together: what one run may hold in memory."""
 
 
 class ReadBudget:

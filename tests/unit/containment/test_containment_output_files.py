@@ -248,3 +248,37 @@ def test_bad_caps_are_one_error_line(tmp_path: Path) -> None:
     assert "operators[0].outputLimits.entries: Invalid value: 0: must be a positive integer" in line
     assert 'operators[0].outputLimits.fileBytes: Invalid value: "8M"' in line
     assert "operators[0].outputLimits.depth: Forbidden: unknown field" in line
+
+
+def test_a_tree_nested_deeper_than_the_layout_is_refused(tmp_path: Path) -> None:
+    setup = hostile_operator(
+        tmp_path,
+        f"""
+        deep = {TARGET}
+        for _ in range(100):
+            deep = deep / "d"
+        deep.mkdir(parents=True)
+        """,
+    )
+    refused(setup, "configmaps/d", "refused: nested deeper than this layout allows")
+
+
+def test_an_output_larger_in_total_than_its_cap_is_refused(tmp_path: Path) -> None:
+    setup = hostile_operator(
+        tmp_path,
+        f"""
+        body = ({TARGET} / "0000-body-ok.yaml").read_bytes()
+        for i in range(4):
+            name = f"big{{i}}"
+            (output / f"UserWorkload/Create/namespaces/openshift-authentication/core/configmaps/0000-body-{{name}}.yaml").write_bytes(
+                body.replace(b"name: ok", f"name: {{name}}".encode()) + b"data: {{x: '" + b"y" * (7 * 1024 * 1024) + b"'}}\\n"
+            )
+            (output / f"UserWorkload/Create/namespaces/openshift-authentication/core/configmaps/0000-metadata-{{name}}.yaml").write_text(
+                f"action: Create\\nname: {{name}}\\nnamespace: openshift-authentication\\nresourceType: {{{{Version: v1, Resource: configmaps}}}}\\n"
+            )
+        """,
+    )
+    config = json.loads(setup.config.read_text())
+    config["operators"][0]["outputLimits"] = {"totalBytes": 16 * 1024 * 1024}
+    setup.config.write_text(json.dumps(config))
+    refused(setup, "refused: the output holds more than the 16777216 bytes allowed")
