@@ -2,8 +2,10 @@
 
 Landlock lets an unprivileged process give up rights for itself and every process it starts;
 nothing can give them back. Run as a script — ``python -I -S landlock.py --write DIR ...
-[--network] -- COMMAND ...`` — this module restricts itself and then *executes* ``COMMAND``,
-which inherits the restrictions:
+[--network] -- COMMAND ...`` — this module restricts itself, then runs ``COMMAND`` as its
+child, which inherits the restrictions, and stays as its supervisor: when ``COMMAND`` exits or
+SIGTERM arrives, every process left behind is killed, including those that started sessions
+of their own (the supervisor is their subreaper). The restrictions:
 
 * writes of any kind (create, write, truncate, remove, rename in, link in) only beneath the
   ``--write`` directories, and ``/dev/null``; device nodes cannot be made even there;
@@ -18,8 +20,10 @@ imports it to probe what the kernel offers (:func:`abi_version`).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -31,6 +35,8 @@ _RULE_PATH_BENEATH = 1
 _PR_SET_NO_NEW_PRIVS = 38
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
+_PR_SET_CHILD_SUBREAPER = 36
+_KILL_ROUNDS = 1000
 
 _WRITE_FILE = 1 << 1
 _REMOVE_DIR = 1 << 4
@@ -197,11 +203,57 @@ def main(argv: Sequence[str]) -> int:
     except (ConfinementError, OSError) as exc:
         print(f"mom sandbox: cannot confine the operator: {exc}", file=sys.stderr)
         return 126
-    try:
-        os.execv(command[0], command)
-    except OSError as exc:
-        print(f"mom sandbox: cannot run {command[0]}: {exc.strerror}", file=sys.stderr)
-        return 127
+    return _supervise(command)
+
+
+def _supervise(command: Sequence[str]) -> int:
+    """Run ``command`` as a child and, when it exits or SIGTERM arrives, kill every process it
+    left behind — even one that started a session of its own, since this process is their
+    subreaper. Returns the command's exit code (128 + N when signal N ended it)."""
+    _check(int(_libc().prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)), "becoming a subreaper")
+    child = os.fork()
+    if child == 0:
+        try:
+            os.execv(command[0], list(command))
+        except OSError as exc:
+            print(f"mom sandbox: cannot run {command[0]}: {exc.strerror}", file=sys.stderr)
+        os._exit(127)
+    signal.signal(signal.SIGTERM, lambda number, frame: _kill_descendants())
+    _, status = os.waitpid(child, 0)
+    _kill_descendants()
+    code = os.waitstatus_to_exitcode(status)
+    return code if code >= 0 else 128 - code
+
+
+def _kill_descendants() -> None:
+    """SIGKILL and reap this process's children until none is left (orphans keep arriving while
+    their parents die, since this process is their subreaper)."""
+    me = os.getpid()
+    for _ in range(_KILL_ROUNDS):
+        children = _children(me)
+        if not children:
+            return
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            while os.waitpid(-1, os.WNOHANG) != (0, 0):
+                pass
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ The process starts in a new session (so in a process group of its own) with stdi
 the *tail* — an operator printing gigabytes costs the manager a fixed amount of memory. When
 the process exits, or its time is up, everything still in its process group is killed; a
 helper it forked that holds the pipes open can neither turn a success into a timeout nor
-outlive the run. Bytes are decoded leniently, for logs only.
+outlive the run. At the deadline the group gets SIGTERM and :data:`TERM_GRACE` seconds before
+SIGKILL, so a supervisor in it can clean up. Bytes are decoded leniently, for logs only.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ TAIL_BYTES = 64 * 1024
 """How much of each stream a run keeps by default (the end, where the error usually is)."""
 DRAIN_GRACE = 0.5
 """Seconds to collect what is left in the pipes once the process group is gone."""
+TERM_GRACE = 2.0
+"""Seconds a process group gets to end after SIGTERM at the deadline, before SIGKILL."""
 _CHUNK = 64 * 1024
 _POLL = 0.05
 
@@ -119,6 +122,8 @@ def run_untrusted(
                     break
                 _drain(selector, tails, remaining if exited is not None else min(remaining, _POLL))
         finally:
+            if timed_out:
+                _ask_group_to_end(process.pid)
             kill_group(process)
         if exited is not None:
             selector.unregister(exited)
@@ -179,6 +184,16 @@ def wait_for_exit(pid: int, timeout: float, clock: Clock = time.monotonic) -> bo
     finally:
         if exited is not None:
             os.close(exited)
+
+
+def _ask_group_to_end(pid: int) -> None:
+    """SIGTERM the group and give its leader :data:`TERM_GRACE` seconds to exit: a supervisor
+    (the confinement script) then kills what escaped the group before it goes."""
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        return
+    wait_for_exit(pid, TERM_GRACE)
 
 
 def kill_group(process: subprocess.Popen[bytes]) -> None:

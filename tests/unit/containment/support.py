@@ -17,12 +17,17 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from mom.journal.journal import Journal
 from mom.journal.records import RunRecord
+from mom.operator.landlock import abi_version
 
 EXAMPLE_CLUSTER = Path(__file__).resolve().parents[3] / "examples" / "standalone" / "cluster"
 APPLIED_CONFIGMAP = Path("namespaces/openshift-authentication/core/configmaps/ok.yaml")
 """Where the operator's valid mutation lands in the manifest-directory cluster."""
+needs_landlock = pytest.mark.skipif(abi_version()[0] == 0, reason=f"no Landlock here: {abi_version()[1]}")
+"""For tests of the confinement itself; everything else holds without it."""
 MANAGER_DEADLINE = 120.0
 """A hang shows up as a failed test after this long, never as a stalled suite."""
 

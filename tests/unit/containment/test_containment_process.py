@@ -4,7 +4,8 @@ Covers: an operator flooding stdout with 200 MB costs the manager a bounded amou
 its run still succeeds and the journal keeps the tail of what it printed; non-UTF-8 bytes on
 stderr neither fail the run nor drop its mutations; a helper forked by the operator that holds
 stdout open does not turn a success into a timeout and does not outlive the run; at the
-deadline the operator and everything it started are killed; ``output-resources`` that is not
+deadline the operator and everything it started are killed, and under confinement so is a
+helper that started a session of its own; ``output-resources`` that is not
 UTF-8, floods stdout, or has fields of the wrong type is one error line at registration, exit
 1, no traceback, nothing applied.
 """
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.unit.containment.support import hostile_operator, no_traceback, process_alive
+from tests.unit.containment.support import hostile_operator, needs_landlock, no_traceback, process_alive
 
 FLOOD_BYTES = 200 * 1024 * 1024
 RSS_BUDGET_KIB = 64 * 1024
@@ -127,3 +128,24 @@ def test_hostile_input_resources_are_one_error_line(tmp_path: Path) -> None:
     assert run.exit_code == 1
     assert "exactResources[0]" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+@needs_landlock
+@pytest.mark.parametrize(("sleep", "timeout"), [(0, 60), (300, 3)], ids=["after-exit", "at-the-deadline"])
+def test_a_helper_in_a_session_of_its_own_does_not_outlive_the_run(
+    tmp_path: Path, sleep: int, timeout: int
+) -> None:
+    setup = hostile_operator(
+        tmp_path,
+        f"""
+        helper = subprocess.Popen(
+            ["sleep", "300"], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        print(f"helper-pid={{helper.pid}}", file=sys.stderr)
+        time.sleep({sleep})
+        """,
+        timeout=timeout,
+    )
+    run = setup.run()
+    no_traceback(run.stderr)
+    assert not process_alive(helper_pid(setup.last_run().stderr))

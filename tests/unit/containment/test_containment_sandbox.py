@@ -18,7 +18,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from tests.unit.containment.support import Setup, hostile_operator, no_traceback
+from tests.unit.containment.support import Setup, hostile_operator, needs_landlock, no_traceback
 
 from mom.cli.main import main
 from mom.manager import assembly
@@ -30,8 +30,6 @@ from mom.operator.command import parse_now
 from mom.operator.landlock import abi_version
 from mom.operator.sandbox import Sandbox, probe_sandbox
 from mom.testing.cases import load_case
-
-needs_landlock = pytest.mark.skipif(abi_version()[0] == 0, reason=f"no Landlock here: {abi_version()[1]}")
 
 ATTEMPT = """
 def attempt(label, action):
@@ -138,7 +136,16 @@ def test_an_operator_cannot_signal_the_manager(tmp_path: Path) -> None:
     if abi_version()[0] < 6:
         pytest.skip("Landlock ABI < 6 cannot scope signals")
     setup = hostile_operator(
-        tmp_path, ATTEMPT + 'attempt("kill manager", lambda: os.kill(os.getppid(), signal.SIGKILL))\n'
+        tmp_path,
+        ATTEMPT
+        + """
+def manager_pid():
+    pid = os.getppid()
+    while b"mom.cli.main" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+        pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    return pid
+attempt("kill manager", lambda: os.kill(manager_pid(), signal.SIGKILL))
+""",
     )
     run = setup.run()  # ending at all shows the manager survived
     assert run.exit_code == 0, run.stderr
