@@ -2,10 +2,11 @@
 
 Landlock lets an unprivileged process give up rights for itself and every process it starts;
 nothing can give them back. Run as a script — ``python -I -S landlock.py --write DIR ...
-[--network] -- COMMAND ...`` — this module restricts itself, then runs ``COMMAND`` as its
-child, which inherits the restrictions, and stays as its supervisor: when ``COMMAND`` exits or
-SIGTERM arrives, every process left behind is killed, including those that started sessions
-of their own (the supervisor is their subreaper). The restrictions:
+[--network] -- COMMAND ...`` — this module forks a child that restricts itself and then
+executes ``COMMAND`` (which inherits the restrictions), and stays outside the sandbox as its
+supervisor: when ``COMMAND`` exits or SIGTERM arrives, every process left behind is killed,
+including those that started sessions of their own (the supervisor is their subreaper). The
+restrictions:
 
 * writes of any kind (create, write, truncate, remove, rename in, link in) only beneath the
   ``--write`` directories, and ``/dev/null``; device nodes cannot be made even there;
@@ -198,31 +199,39 @@ def main(argv: Sequence[str]) -> int:
     split = arguments.index("--")
     options, command = arguments[:split], arguments[split + 1 :]
     writable = [options[i + 1] for i, option in enumerate(options[:-1]) if option == "--write"]
-    try:
-        confine(writable, network="--network" in options)
-    except (ConfinementError, OSError) as exc:
-        print(f"mom sandbox: cannot confine the operator: {exc}", file=sys.stderr)
+    return _supervise(command, writable, network="--network" in options)
+
+
+def _supervise(command: Sequence[str], writable: Sequence[str], *, network: bool) -> int:
+    """Run ``command`` confined, as a child, and when it exits or SIGTERM arrives kill every
+    process it left behind — even one that started a session of its own, since this process is
+    their subreaper. This process stays outside the sandbox, so the operator cannot signal it
+    (Landlock ABI ≥ 6). Returns the command's exit code (128 + N when signal N ended it)."""
+    if int(_libc().prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) != 0:
+        print("mom sandbox: cannot become a subreaper", file=sys.stderr)
         return 126
-    return _supervise(command)
-
-
-def _supervise(command: Sequence[str]) -> int:
-    """Run ``command`` as a child and, when it exits or SIGTERM arrives, kill every process it
-    left behind — even one that started a session of its own, since this process is their
-    subreaper. Returns the command's exit code (128 + N when signal N ended it)."""
-    _check(int(_libc().prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)), "becoming a subreaper")
     child = os.fork()
     if child == 0:
-        try:
-            os.execv(command[0], list(command))
-        except OSError as exc:
-            print(f"mom sandbox: cannot run {command[0]}: {exc.strerror}", file=sys.stderr)
-        os._exit(127)
+        os._exit(_confine_and_execute(command, writable, network=network))
     signal.signal(signal.SIGTERM, lambda number, frame: _kill_descendants())
     _, status = os.waitpid(child, 0)
     _kill_descendants()
     code = os.waitstatus_to_exitcode(status)
     return code if code >= 0 else 128 - code
+
+
+def _confine_and_execute(command: Sequence[str], writable: Sequence[str], *, network: bool) -> int:
+    """In the child: confine, then become ``command``; the exit code when either fails."""
+    try:
+        confine(writable, network=network)
+    except (ConfinementError, OSError) as exc:
+        print(f"mom sandbox: cannot confine the operator: {exc}", file=sys.stderr)
+        return 126
+    try:
+        os.execv(command[0], list(command))
+    except OSError as exc:
+        print(f"mom sandbox: cannot run {command[0]}: {exc.strerror}", file=sys.stderr)
+    return 127
 
 
 def _kill_descendants() -> None:

@@ -149,3 +149,26 @@ def test_a_helper_in_a_session_of_its_own_does_not_outlive_the_run(
     run = setup.run()
     no_traceback(run.stderr)
     assert not process_alive(helper_pid(setup.last_run().stderr))
+
+
+@needs_landlock
+def test_an_operator_that_kills_its_supervisor_still_leaves_nothing_behind(tmp_path: Path) -> None:
+    setup = hostile_operator(
+        tmp_path,
+        """
+        helper = subprocess.Popen(
+            ["sleep", "300"], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        print(f"helper-pid={helper.pid}", file=sys.stderr)
+        try:
+            os.kill(os.getppid(), signal.SIGKILL)
+        except OSError as exc:
+            print(f"supervisor: denied ({exc.strerror})", file=sys.stderr)
+        """,
+    )
+    run = setup.run()
+    no_traceback(run.stderr)
+    record = setup.last_run()
+    assert "supervisor: denied" in record.stderr
+    assert not process_alive(helper_pid(record.stderr))
+    assert setup.applied()
