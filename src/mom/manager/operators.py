@@ -5,8 +5,9 @@ snapshot built from the gathered objects — many operators in one process, the 
 mode. Subprocess runners spawn the operator's executable (never through a shell) with
 ``apply-configuration --input-dir --output-dir --now``, confined (:mod:`mom.operator.sandbox`)
 and in a session of its own that is killed when the run ends, and read its output directory
-back as untrusted data (:mod:`mom.manifest.operator_output`). Neither is trusted about its outputs: the manager re-routes every mutation itself against the
-outputs pinned when the operator was registered.
+back as untrusted data (:mod:`mom.manifest.operator_output`). Neither is trusted about its
+outputs: the manager re-routes every mutation itself against the outputs pinned when the
+operator was registered.
 """
 
 from __future__ import annotations

@@ -84,7 +84,8 @@ def test_a_body_linked_to_dev_zero_is_not_read(tmp_path: Path) -> None:
 def test_a_body_linked_to_a_file_outside_the_output_is_not_followed(tmp_path: Path) -> None:
     secret = tmp_path / "secret.yaml"
     secret.write_text(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n  namespace: openshift-authentication\ndata:\n  stolen: 'yes'\n"
+        "apiVersion: v1\nkind: ConfigMap\n"
+        "metadata:\n  name: ok\n  namespace: openshift-authentication\ndata:\n  stolen: 'yes'\n"
     )
     setup = hostile_operator(
         tmp_path,
@@ -267,14 +268,16 @@ def test_an_output_larger_in_total_than_its_cap_is_refused(tmp_path: Path) -> No
     setup = hostile_operator(
         tmp_path,
         f"""
-        body = ({TARGET} / "0000-body-ok.yaml").read_bytes()
+        padding = b"y" * (7 * 1024 * 1024)
         for i in range(4):
             name = f"big{{i}}"
-            (output / f"UserWorkload/Create/namespaces/openshift-authentication/core/configmaps/0000-body-{{name}}.yaml").write_bytes(
-                body.replace(b"name: ok", f"name: {{name}}".encode()) + b"data: {{x: '" + b"y" * (7 * 1024 * 1024) + b"'}}\\n"
+            ({TARGET} / f"0000-body-{{name}}.yaml").write_bytes(
+                b"apiVersion: v1\\nkind: ConfigMap\\nmetadata: {{name: " + name.encode()
+                + b", namespace: openshift-authentication}}\\ndata: {{x: '" + padding + b"'}}\\n"
             )
-            (output / f"UserWorkload/Create/namespaces/openshift-authentication/core/configmaps/0000-metadata-{{name}}.yaml").write_text(
-                f"action: Create\\nname: {{name}}\\nnamespace: openshift-authentication\\nresourceType: {{{{Version: v1, Resource: configmaps}}}}\\n"
+            ({TARGET} / f"0000-metadata-{{name}}.yaml").write_text(
+                f"action: Create\\nname: {{name}}\\nnamespace: openshift-authentication\\n"
+                "resourceType: {{Version: v1, Resource: configmaps}}\\n"
             )
         """,
     )
