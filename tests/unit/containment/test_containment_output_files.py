@@ -4,10 +4,13 @@ Covers: a well-behaved run applies its mutation (the baseline every attack is me
 against); a body that is a FIFO neither blocks the run nor the restart after it; a body
 symlinked to ``/dev/zero``, to a readable file outside the output, or a mutation directory
 symlinked elsewhere is refused without being followed; a body far larger than the file cap
-(a sparse gigabyte) and an output with more entries than the entry cap are refused before being
-read, with the manager's memory flat; ``controller-results.yaml`` with a wrong type, or
-non-UTF-8 bytes, or being a FIFO, is refused. In every case ``mom run`` ends, prints no
-traceback, applies nothing of the refused run, and the journal tells what was refused and why.
+(a sparse gigabyte), an output with more entries than the entry cap, more bytes than its total
+cap, or nested deeper than the layout is refused before being read, with the manager's memory
+flat; the caps are set per operator in ``mom.yaml`` and checked there; ``controller-results.yaml``
+with a wrong type, non-UTF-8 bytes, or being a FIFO is refused. In every case ``mom run`` ends,
+prints no traceback, applies nothing of the refused run, and the journal tells what was refused
+and why. ``mom test apply-configuration`` reads outputs the same way: a FIFO body fails the case
+instead of hanging it, and ``--replace-expected-output`` never copies what a link points to.
 """
 
 from __future__ import annotations
@@ -285,3 +288,38 @@ def test_an_output_larger_in_total_than_its_cap_is_refused(tmp_path: Path) -> No
     config["operators"][0]["outputLimits"] = {"totalBytes": 16 * 1024 * 1024}
     setup.config.write_text(json.dumps(config))
     refused(setup, "refused: the output holds more than the 16777216 bytes allowed")
+
+
+def test_replacing_goldens_never_copies_what_a_link_points_to(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("controllerResults: []\n# the user's secret\n")
+    case = tmp_path / "tests" / "link"
+    (case / "input-dir").mkdir(parents=True)
+    (case / "test.yaml").write_text(
+        "binaryName: ./link-operator\ntestName: link\ndescription: d\ntestType: ApplyConfiguration\n"
+    )
+    binary = tmp_path / "link-operator"
+    binary.write_text(
+        f"#!{sys.executable}\n"
+        "import sys\nfrom pathlib import Path\n"
+        "output = Path(sys.argv[sys.argv.index('--output-dir') + 1])\n"
+        "output.mkdir(parents=True, exist_ok=True)\n"
+        f"(output / 'controller-results.yaml').symlink_to({str(secret)!r})\n"
+    )
+    binary.chmod(0o755)
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "mom.cli.main", "test", "apply-configuration"),
+            *("--test-dir", str(tmp_path / "tests"), "--output-dir", str(tmp_path / "out")),
+            "--replace-expected-output",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=MANAGER_DEADLINE,
+        check=False,
+        cwd=tmp_path,
+    )
+    no_traceback(done.stderr + done.stdout)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "controller-results.yaml: refused: a symbolic link" in done.stdout + done.stderr
+    assert not (case / "expected-output").exists()
