@@ -57,32 +57,58 @@ class ControllerResults:
         if not isinstance(wire, dict):
             raise InvalidInput(source, ["must be a map with controllerResults"])
         unknown = set(wire) - {"controllerResults"}
-        problems += [f"{key}: Forbidden: unknown field" for key in sorted(unknown)]
+        problems += [f"{key}: Forbidden: unknown field" for key in sorted(map(str, unknown))]
         items = wire.get("controllerResults") or []
         results: list[ControllerResult] = []
         if not isinstance(items, list):
             raise InvalidInput(source, ["controllerResults: Invalid value: must be a list"])
         for i, item in enumerate(items):
-            path = f"controllerResults[{i}]"
-            if not isinstance(item, dict):
-                problems.append(f"{path}: Invalid value: must be a map")
-                continue
-            try:
-                status = ControllerStatus(item.get("status", ""))
-            except ValueError:
-                problems.append(f"{path}.status: Unsupported value: {item.get('status')!r}")
-                continue
-            errors = tuple(
-                str(e.get("message", "")) if isinstance(e, dict) else str(e) for e in item.get("errors") or []
-            )
-            results.append(
-                ControllerResult(
-                    controller_name=str(item.get("controllerName", "")),
-                    status=status,
-                    errors=errors,
-                    panic_stack=str(item.get("panicStack", "") or ""),
-                )
-            )
+            result = _result_from_wire(item, f"controllerResults[{i}]", problems)
+            if result is not None:
+                results.append(result)
         if problems:
             raise InvalidInput(source, problems)
         return cls(tuple(results))
+
+
+def _text_field(item: dict[str, Any], key: str, path: str, problems: list[str]) -> str:
+    value = item.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        problems.append(f"{path}.{key}: Invalid value: {value!r}: must be a string")
+        return ""
+    return value
+
+
+def _errors_from_wire(value: Any, path: str, problems: list[str]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.append(f"{path}: Invalid value: {value!r}: must be a list of {{message: ...}}")
+        return ()
+    messages: list[str] = []
+    for i, error in enumerate(value):
+        if isinstance(error, str):
+            messages.append(error)
+        elif isinstance(error, dict):
+            messages.append(_text_field(error, "message", f"{path}[{i}]", problems))
+        else:
+            problems.append(f"{path}[{i}]: Invalid value: {error!r}: must be a map with a message")
+    return tuple(messages)
+
+
+def _result_from_wire(item: Any, path: str, problems: list[str]) -> ControllerResult | None:
+    if not isinstance(item, dict):
+        problems.append(f"{path}: Invalid value: must be a map")
+        return None
+    status = item.get("status", "")
+    if not isinstance(status, str) or status not in {known.value for known in ControllerStatus}:
+        problems.append(f"{path}.status: Unsupported value: {status!r}")
+        return None
+    return ControllerResult(
+        controller_name=_text_field(item, "controllerName", path, problems),
+        status=ControllerStatus(status),
+        errors=_errors_from_wire(item.get("errors"), f"{path}.errors", problems),
+        panic_stack=_text_field(item, "panicStack", path, problems),
+    )

@@ -16,13 +16,13 @@ from typing import Any
 from mom.api.cluster import ALL_ACTIONS, CLUSTER_TYPES, UNSPECIFIED_DIR
 from mom.api.errors import InvalidInput
 from mom.manifest.equivalence import (
-    CONTROLLER_RESULTS_FILE,
     compare_outputs,
     compare_requests,
     field_manager_of,
     render_differences,
 )
 from mom.manifest.mutationdir import read_mutation_dir
+from mom.manifest.operator_output import CONTROLLER_RESULTS_FILE
 from mom.manifest.requests import MutationRequest
 
 _OUTPUT_ENTRIES = frozenset([ct.value for ct in CLUSTER_TYPES] + [UNSPECIFIED_DIR, CONTROLLER_RESULTS_FILE])

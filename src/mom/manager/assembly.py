@@ -20,18 +20,36 @@ from mom.manager.config import ClusterSpec, ManagerConfig
 from mom.manager.loop import Manager, Progress
 from mom.manager.operators import InProcessRunner, OperatorRunner, SubprocessRunner
 from mom.manager.pins import Pin, PinStore, document_digest
+from mom.operator.sandbox import Sandbox, probe_sandbox
 
 log = logging.getLogger(__name__)
 
 
 def build_runners(config: ManagerConfig) -> dict[str, OperatorRunner]:
+    """One runner per operator; subprocess operators share one probe of the sandbox, and a
+    sandbox this machine cannot provide is reported here, once."""
     runners: dict[str, OperatorRunner] = {}
+    sandbox: Sandbox | None = None
     for spec in config.operators:
         if spec.in_process:
             runners[spec.name] = InProcessRunner(spec)
-        else:
-            runners[spec.name] = SubprocessRunner(spec, config.source.parent)
+            continue
+        if sandbox is None:
+            sandbox = _announce(probe_sandbox())
+        runners[spec.name] = SubprocessRunner(spec, config.source.parent, sandbox)
     return runners
+
+
+def _announce(sandbox: Sandbox) -> Sandbox:
+    if not sandbox.available:
+        log.warning(
+            "subprocess operators run UNCONFINED (they can write anything this user can, and use "
+            "the network): %s",
+            "; ".join(sandbox.notes),
+        )
+    elif sandbox.notes:
+        log.warning("subprocess operators are confined, but: %s", "; ".join(sandbox.notes))
+    return sandbox
 
 
 def pin_operators(

@@ -12,6 +12,8 @@ A YAML (or JSON) document; relative paths are relative to the file. Example::
     - name: other
       command: [./bin/other-operator]                           # any language, as a subprocess
       timeout: 60
+      network: false         # subprocess operators run without network unless set to true
+      outputLimits: {fileBytes: 8388608, entries: 20000, totalBytes: 67108864}   # the defaults
     clusters:
     - name: standalone
       manifestDir: clusters/standalone
@@ -36,7 +38,7 @@ Every problem in the file is reported at once, with its field path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,7 @@ from typing import Any
 from mom.api.errors import InvalidInput
 from mom.api.wire_reader import WireReader, field_path, quote
 from mom.apply.rbac import DEFAULT_SERVICE_ACCOUNT_NAMESPACE, ServiceAccountRef
+from mom.manifest.untrusted import ReadLimits
 from mom.serialization import load_document
 
 
@@ -61,6 +64,10 @@ class OperatorSpec:
     timeout: float = 60.0
     controllers: tuple[str, ...] = ("*",)
     """The ``--controllers`` selection: ``*``, ``name``, ``-name``."""
+    network: bool = False
+    """Whether a subprocess operator may use the network (off: no TCP, no network namespace)."""
+    output_limits: ReadLimits = field(default_factory=ReadLimits)
+    """How much of a subprocess operator's output directory is read before it is refused."""
 
     @property
     def in_process(self) -> bool:
@@ -130,7 +137,8 @@ class ManagerConfig:
 
 
 _TOP = ("journal", "concurrency", "debounce", "maxBackoff", "operators", "clusters", "instances")
-_OPERATOR = ("name", "command", "python", "resync", "timeout", "controllers")
+_OPERATOR = ("name", "command", "python", "resync", "timeout", "controllers", "network", "outputLimits")
+_OUTPUT_LIMITS = {"fileBytes": "file_bytes", "entries": "entries", "totalBytes": "total_bytes"}
 _CLUSTER = (
     "name",
     "manifestDir",
@@ -200,6 +208,16 @@ def _operator(reader: WireReader, value: Any, path: str) -> OperatorSpec:
         reader.add(path, "Invalid value: exactly one of 'command' (a subprocess) or 'python' (in-process)")
     if python and ":" not in python:
         reader.add(field_path(path, "python"), f"Invalid value: {quote(python)}: want 'module:attribute'")
+    network = item.get("network", False)
+    if not isinstance(network, bool):
+        reader.add(field_path(path, "network"), f"Invalid value: {quote(network)}: must be true or false")
+        network = False
+    if network and python:
+        reader.add(
+            field_path(path, "network"),
+            "Invalid value: only a subprocess operator ('command') is confined; an in-process one "
+            "shares the manager's network",
+        )
     return OperatorSpec(
         name=name,
         command=command,
@@ -207,7 +225,26 @@ def _operator(reader: WireReader, value: Any, path: str) -> OperatorSpec:
         resync=_number(reader, item, "resync", path, 3600.0),
         timeout=_number(reader, item, "timeout", path, 60.0, minimum=0.001),
         controllers=reader.strings(item, "controllers", path) if "controllers" in item else ("*",),
+        network=network,
+        output_limits=_output_limits(reader, item.get("outputLimits"), field_path(path, "outputLimits")),
     )
+
+
+def _output_limits(reader: WireReader, value: Any, path: str) -> ReadLimits:
+    """``outputLimits: {fileBytes, entries, totalBytes}``; each a positive integer, each optional."""
+    if value is None:
+        return ReadLimits()
+    item = reader.mapping(value, path, _OUTPUT_LIMITS) or {}
+    limits: dict[str, int] = {}
+    for key, attribute in _OUTPUT_LIMITS.items():
+        if key not in item:
+            continue
+        number = item[key]
+        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            reader.add(field_path(path, key), f"Invalid value: {quote(number)}: must be a positive integer")
+            continue
+        limits[attribute] = number
+    return replace(ReadLimits(), **limits)
 
 
 def _cluster(reader: WireReader, value: Any, path: str, base: Path) -> ClusterSpec:

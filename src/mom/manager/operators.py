@@ -3,37 +3,41 @@
 Both runners speak the operator contract. In-process runners call the SDK directly on a
 snapshot built from the gathered objects — many operators in one process, the reduced-footprint
 mode. Subprocess runners spawn the operator's executable (never through a shell) with
-``apply-configuration --input-dir --output-dir --now`` and read its output directory back.
-Neither is trusted about its outputs: the manager re-routes every mutation itself against the
-outputs pinned when the operator was registered.
+``apply-configuration --input-dir --output-dir --now``, confined (:mod:`mom.operator.sandbox`)
+and in a session of its own that is killed when the run ends, and read its output directory
+back as untrusted data (:mod:`mom.manifest.operator_output`). Neither is trusted about its
+outputs: the manager re-routes every mutation itself against the outputs pinned when the
+operator was registered.
 """
 
 from __future__ import annotations
 
 import importlib
-import subprocess
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR
 from mom.api.errors import InvalidInput, MomError
 from mom.api.input_resources import InputResources
 from mom.api.output_resources import OutputResources
 from mom.api.results import ControllerResults
 from mom.manager.config import OperatorSpec
-from mom.manifest.mutationdir import read_mutation_dir
+from mom.manifest.operator_output import read_operator_output
 from mom.manifest.requests import MutationRequest
 from mom.manifest.store import Snapshot
 from mom.operator import Operator
 from mom.operator.command import format_now
 from mom.operator.executables import find_executable
+from mom.operator.process import TAIL_BYTES, ProcessOutcome, run_untrusted
 from mom.operator.run import run_controllers
+from mom.operator.sandbox import UNCONFINED, Sandbox
 from mom.operator.selection import select_controllers
 from mom.serialization import load_document
 
-OUTPUT_TAIL_BYTES = 64 * 1024
+_LINE_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -96,19 +100,27 @@ def load_operator(reference: str) -> Operator:
 
 
 class SubprocessRunner:
-    """An executable honouring the operator contract, in any language."""
+    """An executable honouring the operator contract, in any language, treated as untrusted:
+    confined by ``sandbox``, its output read within ``spec.output_limits``."""
 
-    def __init__(self, spec: OperatorSpec, working_dir: Path) -> None:
+    def __init__(self, spec: OperatorSpec, working_dir: Path, sandbox: Sandbox = UNCONFINED) -> None:
         self.spec = spec
         self.command = (resolve_executable(spec.command[0], working_dir), *spec.command[1:])
+        self.sandbox = sandbox
+        self.limits = spec.output_limits
 
     def _document(self, command: str) -> object:
-        done = self._call([command], self.spec.timeout)
-        if done.returncode != 0:
+        done = self._call([command], [], keep=self.limits.file_bytes)
+        what = f"operator {self.spec.name}: `{command}`"
+        if done.timed_out:
+            raise MomError(f"{what} timed out after {self.spec.timeout:g}s")
+        if done.exit_code != 0:
+            raise MomError(f"{what} exited {done.exit_code}: {_last_line(done.stderr.text())}")
+        if done.stdout.truncated:
             raise MomError(
-                f"operator {self.spec.name}: `{command}` exited {done.returncode}: {_tail(done.stderr)}"
+                f"{what} printed {done.stdout.total} bytes, more than the {self.limits.file_bytes} accepted"
             )
-        return load_document(done.stdout.encode(), f"{self.spec.name} {command}")
+        return load_document(done.stdout.data, f"{self.spec.name} {command}")
 
     def declared_inputs(self) -> InputResources:
         return InputResources.from_wire(
@@ -132,52 +144,31 @@ class SubprocessRunner:
             "--controllers",
             ",".join(self.spec.controllers),
         ]
+        output_dir.mkdir(parents=True, exist_ok=True)
+        done = self._call(arguments, [output_dir])
+        stdout, stderr = done.stdout.text(), done.stderr.text()
+        if done.timed_out or done.exit_code is None:
+            return OperatorRun(-1, None, (), None, stdout, stderr, f"timed out after {self.spec.timeout:g}s")
         try:
-            done = self._call(arguments, self.spec.timeout)
-        except subprocess.TimeoutExpired as exc:
-            return OperatorRun(
-                exit_code=-1,
-                results=None,
-                requests=(),
-                stdout=_text(exc.stdout),
-                stderr=_text(exc.stderr),
-                error=f"timed out after {self.spec.timeout:g}s",
-            )
-        try:
-            results, requests = read_operator_output(output_dir)
+            output = read_operator_output(output_dir, self.limits)
         except MomError as exc:
-            return OperatorRun(
-                done.returncode, None, (), None, done.stdout, done.stderr, f"unreadable output: {exc}"
+            return OperatorRun(done.exit_code, None, (), None, stdout, stderr, f"unreadable output: {exc}")
+        return OperatorRun(done.exit_code, output.results, output.requests, None, stdout, stderr)
+
+    def _call(self, arguments: list[str], writable: list[Path], keep: int = TAIL_BYTES) -> ProcessOutcome:
+        """Run the operator with ``arguments``, confined, with a private temporary directory."""
+        with tempfile.TemporaryDirectory(prefix="mom-operator-", ignore_cleanup_errors=True) as temporary:
+            argv = self.sandbox.command(
+                [*self.command, *arguments], [*writable, Path(temporary)], network=self.spec.network
             )
-        return OperatorRun(done.returncode, results, requests, None, _tail(done.stdout), _tail(done.stderr))
-
-    def _call(self, arguments: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
-        try:
-            return subprocess.run(
-                [*self.command, *arguments],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-                stdin=subprocess.DEVNULL,
-            )
-        except OSError as exc:
-            raise MomError(
-                f"operator {self.spec.name}: cannot start {self.command[0]}: {exc.strerror}"
-            ) from exc
-
-
-def read_operator_output(output_dir: Path) -> tuple[ControllerResults | None, tuple[MutationRequest, ...]]:
-    """Results and every distinct mutation of an apply-configuration output, however it was routed."""
-    results_file = output_dir / "controller-results.yaml"
-    results = None
-    if results_file.is_file():
-        results = ControllerResults.from_wire(load_document(results_file.read_bytes(), str(results_file)))
-    seen: dict[tuple[object, ...], MutationRequest] = {}
-    for directory in (*(str(ct) for ct in CLUSTER_TYPES), UNSPECIFIED_DIR):
-        for request in read_mutation_dir(output_dir / directory):
-            seen.setdefault(request.equality_key(), request)
-    return results, tuple(seen.values())
+            try:
+                return run_untrusted(
+                    argv, self.spec.timeout, keep=keep, env={**os.environ, "TMPDIR": temporary}
+                )
+            except OSError as exc:
+                raise MomError(
+                    f"operator {self.spec.name}: cannot start {self.command[0]}: {exc.strerror}"
+                ) from exc
 
 
 def resolve_executable(name: str, working_dir: Path) -> str:
@@ -188,11 +179,8 @@ def resolve_executable(name: str, working_dir: Path) -> str:
     return found
 
 
-def _tail(text: str) -> str:
-    return text[-OUTPUT_TAIL_BYTES:]
-
-
-def _text(value: str | bytes | None) -> str:
-    if value is None:
-        return ""
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+def _last_line(text: str) -> str:
+    """The last non-blank line of a log, shortened to one readable line."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    last = lines[-1] if lines else "(nothing on stderr)"
+    return last if len(last) <= _LINE_CHARS else f"{last[:_LINE_CHARS]}..."

@@ -22,12 +22,12 @@ from typing import Any, Literal
 from mom.api.cluster import CLUSTER_TYPES
 from mom.api.errors import InvalidInput
 from mom.manifest.mutationdir import read_mutation_dir
+from mom.manifest.operator_output import CONTROLLER_RESULTS_FILE, read_results_document
 from mom.manifest.requests import MutationRequest
 from mom.serialization import dump_go_yaml, load_document
 
 DifferenceKind = Literal["missing", "extra", "body", "options", "results", "error"]
 
-CONTROLLER_RESULTS_FILE = "controller-results.yaml"
 
 CONTROLLER_NAME_ANNOTATIONS = (
     "synthetic.mom.openshift.io/controller-instance-name",
@@ -266,8 +266,8 @@ def compare_outputs(expected_dir: Path, actual_dir: Path) -> list[Difference]:
     ``Unspecified/`` is not looked at.
     """
     differences: list[Difference] = []
-    expected_results = _read_results(expected_dir / CONTROLLER_RESULTS_FILE)
-    actual_results = _read_results(actual_dir / CONTROLLER_RESULTS_FILE)
+    expected_results = read_results_document(expected_dir)
+    actual_results = read_results_document(actual_dir)
     if expected_results != actual_results:
         expected_text = dump_go_yaml(expected_results).encode("utf-8")
         actual_text = dump_go_yaml(actual_results).encode("utf-8")
@@ -284,12 +284,6 @@ def compare_outputs(expected_dir: Path, actual_dir: Path) -> list[Difference]:
             )
         )
     return differences
-
-
-def _read_results(path: Path) -> Any:
-    if not path.is_file():
-        return None
-    return load_document(path.read_bytes(), str(path))
 
 
 def render_differences(differences: Sequence[Difference]) -> str:

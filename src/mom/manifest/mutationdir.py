@@ -15,6 +15,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from mom.api.cluster import ALL_ACTIONS, Action
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionKind, GroupVersionResource, gvk_of
 from mom.manifest.requests import MutationRequest
+from mom.manifest.untrusted import ReadBudget, open_directory, read_regular_file, walk_tree
 from mom.serialization import dump_go_yaml, load_document
 
 COLON_REPLACEMENT = "-COLON-"
@@ -127,48 +129,80 @@ def write_mutation_dir(root: Path, requests: Iterable[MutationRequest]) -> None:
             _write_atomically(root / options_path, request.options, made)
 
 
-def read_mutation_dir(root: Path) -> list[MutationRequest]:
-    """Every request stored under ``root`` (empty when ``root`` does not exist), in path order."""
-    if not root.is_dir():
+def read_mutation_dir(root: Path, budget: ReadBudget | None = None) -> list[MutationRequest]:
+    """Every request stored under ``root`` (empty when ``root`` does not exist), in path order.
+
+    The tree is read as untrusted (:mod:`mom.manifest.untrusted`): regular files only, no links
+    followed, within ``budget`` (the default :class:`ReadLimits` when none is given).
+    """
+    budget = budget or ReadBudget()
+    root_fd = open_directory(root, str(root))
+    if root_fd is None:
         return []
     requests: list[MutationRequest] = []
-    for action in ALL_ACTIONS:
-        action_dir = root / action.value
-        if not action_dir.is_dir():
-            continue
-        for directory, subdirs, files in os.walk(action_dir):
-            subdirs.sort()
-            for file_name in sorted(files):
-                if BODY_MARKER in file_name and file_name.endswith(BODY_SUFFIXES):
-                    requests.append(_read_request(Path(directory), file_name))
+    try:
+        for action in ALL_ACTIONS:
+            action_fd = open_directory(action.value, f"{root}/{action.value}", dir_fd=root_fd)
+            if action_fd is None:
+                continue
+            try:
+                source = f"{root}/{action.value}"
+                for relative, dir_fd, files in walk_tree(action_fd, source, budget, _LAYOUT_DEPTH):
+                    present = set(files)
+                    for file_name in files:
+                        if BODY_MARKER in file_name and file_name.endswith(BODY_SUFFIXES):
+                            where = _Directory(dir_fd, f"{source}/{relative}", present, budget)
+                            requests.append(_read_request(where, file_name))
+            finally:
+                os.close(action_fd)
+    finally:
+        os.close(root_fd)
     return requests
 
 
-def _sibling(directory: Path, body_name: str, part: str) -> Path | None:
+_LAYOUT_DEPTH = 4
+"""Directories below an action directory: ``namespaces/<ns>/<group>/<resource>``."""
+
+
+@dataclass(frozen=True)
+class _Directory:
+    """One directory of a mutation tree being read: its descriptor, path and file names."""
+
+    fd: int
+    path: str
+    files: set[str]
+    budget: ReadBudget
+
+    def read(self, name: str) -> bytes:
+        return read_regular_file(name, self.fd, self.source(name), self.budget)
+
+    def source(self, name: str) -> str:
+        return f"{self.path}{name}"
+
+
+def _sibling(directory: _Directory, body_name: str, part: str) -> str | None:
     """The metadata/options file of a body file; same extension first, then the other one."""
     name = body_name.replace("body", part, 1)
     stem, dot, extension = name.rpartition(".")
     candidates = [name] + [f"{stem}{dot}{other[1:]}" for other in BODY_SUFFIXES if other != f".{extension}"]
     for candidate in candidates:
-        if (directory / candidate).is_file():
-            return directory / candidate
+        if candidate in directory.files:
+            return candidate
     return None
 
 
-def _read_request(directory: Path, body_name: str) -> MutationRequest:
-    body_path = directory / body_name
-    metadata_path = _sibling(directory, body_name, "metadata")
-    if metadata_path is None:
+def _read_request(directory: _Directory, body_name: str) -> MutationRequest:
+    body_source = directory.source(body_name)
+    metadata_name = _sibling(directory, body_name, "metadata")
+    if metadata_name is None:
         expected = body_name.replace("body", "metadata", 1)
-        raise InvalidInput(str(body_path), [f"no metadata file {expected} beside this body file"])
-    options_path = _sibling(directory, body_name, "options")
-    body = body_path.read_bytes()
-    options = options_path.read_bytes() if options_path is not None else b""
-    fields = _parse_metadata(metadata_path)
+        raise InvalidInput(body_source, [f"no metadata file {expected} beside this body file"])
+    options_name = _sibling(directory, body_name, "options")
+    body = directory.read(body_name)
+    options = directory.read(options_name) if options_name is not None else b""
+    fields = _parse_metadata(directory.read(metadata_name), directory.source(metadata_name))
     action: Action = fields["action"]
-    kind = (
-        None if action.is_patch else _kind_of_body(body, str(body_path), required=action is not Action.DELETE)
-    )
+    kind = None if action.is_patch else _kind_of_body(body, body_source, required=action is not Action.DELETE)
     return MutationRequest(
         action=action,
         gvr=fields["gvr"],
@@ -202,9 +236,8 @@ def _kind_of_body(body: bytes, source: str, *, required: bool) -> GroupVersionKi
 _STRING_FIELDS = ("controllerInstanceName", "fieldManager", "generateName", "namespace", "patchType")
 
 
-def _parse_metadata(path: Path) -> dict[str, Any]:
-    source = str(path)
-    document = load_document(path.read_bytes(), source)
+def _parse_metadata(content: bytes, source: str) -> dict[str, Any]:
+    document = load_document(content, source)
     if not isinstance(document, dict):
         raise InvalidInput(source, ["must be a YAML map of request metadata"])
     problems: list[str] = []

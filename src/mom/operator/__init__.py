@@ -3,7 +3,9 @@
 Owns: :class:`Operator` and :class:`Controller`, the frozen :class:`RunContext` a controller
 receives (client, now, seeded random, logger, event recorder), running the controllers once
 in isolation, and the generated three-command line (``input-resources``, ``output-resources``,
-``apply-configuration``). Must not import: ``mom.inputs``, ``mom.testing``, ``mom.cli``.
+``apply-configuration``); running an operator executable as untrusted code — its own session,
+bounded streams (:mod:`mom.operator.process`), confined by Landlock (:mod:`mom.operator.sandbox`,
+:mod:`mom.operator.landlock`). Must not import: ``mom.inputs``, ``mom.testing``, ``mom.cli``.
 Entry points: :class:`Operator`, :func:`mom.operator.command.run_command`,
 :func:`mom.operator.run.apply_configuration`.
 """

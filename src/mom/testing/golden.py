@@ -13,8 +13,9 @@ import tempfile
 from pathlib import Path
 
 from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR, ClusterType
-from mom.manifest.equivalence import CONTROLLER_RESULTS_FILE, Difference, is_event
+from mom.manifest.equivalence import Difference, is_event
 from mom.manifest.mutationdir import read_mutation_dir
+from mom.manifest.operator_output import CONTROLLER_RESULTS_FILE
 from mom.manifest.requests import MutationRequest
 from mom.testing.runner import LOG_FILES
 
@@ -73,10 +74,10 @@ def replace_expected_output(actual_dir: Path, expected_dir: Path) -> None:
     try:
         for name in GOLDEN_ENTRIES:
             source = actual_dir / name
-            if source.is_dir():
-                shutil.copytree(source, staging / name)
-            elif source.is_file():
-                shutil.copy2(source, staging / name)
+            if source.is_dir() and not source.is_symlink():
+                shutil.copytree(source, staging / name, symlinks=True)  # a link is never followed
+            elif source.is_file() and not source.is_symlink():
+                shutil.copy2(source, staging / name, follow_symlinks=False)
         retired: Path | None = None
         if expected_dir.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{expected_dir.name}.old.", dir=parent))

@@ -30,6 +30,7 @@ from typing import Protocol
 
 from mom.api.errors import InvalidInput, MomError
 from mom.manifest.equivalence import Difference, compare_outputs
+from mom.manifest.operator_output import read_results_document
 from mom.testing.cases import Case, discover_cases, matches_filter
 from mom.testing.golden import (
     differences_from_nothing,
@@ -231,7 +232,9 @@ def _judge(case: Case, exit_code: int, output_dir: Path, replace: bool) -> _Verd
 
 
 def _replace(case: Case, output_dir: Path, reasons: list[str]) -> _Verdict:
-    read_requests_by_cluster_type(output_dir)  # refuse to store an output that cannot be read back
+    # Refuse to store an output that cannot be read back (a link, a FIFO, a malformed file).
+    read_results_document(output_dir)
+    read_requests_by_cluster_type(output_dir)
     replace_expected_output(output_dir, case.expected_output_dir)
     if reasons:
         return _Verdict(

@@ -2,17 +2,15 @@
 
 The binary is spawned directly (no shell) as ``<bin> apply-configuration --input-dir …
 --output-dir … [--now …] [--controllers a,b]`` in a new process group, with stdout and stderr
-written to ``stdout.log`` / ``stderr.log`` in the output directory. On timeout the whole
-process group is killed, so helpers the operator started do not outlive the test. The harness
-learns of the exit at once (a pidfd on Linux), not on a polling tick.
+written to ``stdout.log`` / ``stderr.log`` in the output directory. When the operator exits or
+its time is up the whole process group is killed, so helpers it started do not outlive the
+test; its output directory is then read as untrusted data (:mod:`mom.manifest.operator_output`).
+The harness learns of the exit at once (a pidfd on Linux), not on a polling tick.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import select
-import signal
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -20,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mom.operator.executables import find_executable
+from mom.operator.process import kill_group, wait_for_exit
 from mom.testing.cases import Case
 
 STDOUT_LOG = "stdout.log"
@@ -92,40 +91,11 @@ def run_operator(
             return ProcessOutcome(
                 tuple(command), None, clock() - started, start_error=f"{command[0]}: {reason}"
             )
-        exit_code = _wait(process, timeout)
-        if exit_code is None:
-            _kill_group(process)
+        exited = wait_for_exit(process.pid, timeout)
+        kill_group(process)
+        if not exited:
             return ProcessOutcome(tuple(command), None, clock() - started, timed_out=True)
-    return ProcessOutcome(tuple(command), exit_code, clock() - started)
-
-
-def _wait(process: subprocess.Popen[bytes], timeout: float) -> int | None:
-    """The exit code, or ``None`` once ``timeout`` s have passed.
-
-    Where Linux offers a process file descriptor the wait ends the moment the child exits;
-    ``Popen.wait(timeout=...)`` polls with sleeps of up to 50 ms, which every case would pay.
-    """
-    try:
-        pidfd = os.pidfd_open(process.pid)
-    except (AttributeError, OSError):
-        try:
-            return process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return None
-    try:
-        poller = select.poll()
-        poller.register(pidfd, select.POLLIN)
-        if not poller.poll(timeout * 1000):
-            return None
-    finally:
-        os.close(pidfd)
-    return process.wait()
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    return ProcessOutcome(tuple(command), process.returncode, clock() - started)
 
 
 def read_log_tail(output_dir: Path, name: str, limit: int = LOG_TAIL_BYTES) -> str:
