@@ -35,7 +35,7 @@ from mom.manager.operators import OperatorRun, OperatorRunner
 from mom.manager.pins import Pin
 from mom.manager.planning import plan_mutations
 from mom.manager.schedule import Key, Schedule
-from mom.manager.topology import HostedView, Topology
+from mom.manager.topology import Claims, HostedView, Topology
 from mom.manifest.loader import load_must_gather
 from mom.manifest.store import Snapshot
 
@@ -113,6 +113,8 @@ class _Work:
     digest: str
     trigger: str
     snapshot: Snapshot
+    refusal: str = ""
+    """Why the operator is not run on these inputs; the run is journaled as failed with it."""
 
 
 Progress = Callable[[str], None]
@@ -177,7 +179,7 @@ class Manager:
             if rerun is not None:
                 finished.append(rerun)
         if finished:
-            self._finish_all(finished)
+            self._finish_all(finished, Claims(self.config.instances, {}))
         pending = sorted(self.journal.pending_mutations(), key=lambda m: _position_of(m.mutation_id))
         results = self._apply_all(pending)
         report.pairs += [self._conclude(done, results, report) for done in finished]
@@ -227,7 +229,7 @@ class Manager:
         with self.journal.batch():
             begun = [self._begin(item) for item in work]
         finished = self._run_all(work, begun)
-        pending = self._finish_all(finished)
+        pending = self._finish_all(finished, Claims(self.config.instances, snapshots))
         self.progress(f"applying {len(pending)} mutation(s)")
         results = self._apply_all(pending)
         report.pairs += [self._conclude(done, results, report) for done in finished]
@@ -275,7 +277,7 @@ class Manager:
                 known = self._gathered.get(key)
                 if known is None or len(known.seen) != len(seen) or not all(map(is_, known.seen, seen)):
                     source = source or topology.input_source(snapshots)
-                    gathered = gather_inputs(source, pin.inputs)
+                    gathered = gather_inputs(_reading_as(source, topology, pin), pin.inputs)
                     known = self._gathered[key] = _Gathered(seen, gathered, input_digest(gathered))
                 trigger = self.schedule.trigger(key, known.digest, spec.resync, now, force=force)
                 if not trigger:
@@ -294,6 +296,7 @@ class Manager:
                         known.digest,
                         trigger,
                         known.snapshot,
+                        _empty_world(spec.name, topology, pin, known.inputs),
                     )
                 )
         return work
@@ -317,18 +320,23 @@ class Manager:
         return run_id, now
 
     def _run(self, item: _Work, now: datetime) -> OperatorRun:
+        if item.refusal:
+            return OperatorRun(-1, None, (), error=item.refusal)
         if item.runner.spec.in_process:
             return item.runner.run(item.snapshot, Path(), Path(), now)
         with _scratch() as scratch:
             write_input_dir(item.gathered, scratch / "input")
             return item.runner.run(item.snapshot, scratch / "input", scratch / "output", now)
 
-    def _finish_all(self, finished: Sequence[_Finished]) -> list[PlannedMutation]:
-        """Journal how every run ended and what it plans to write; returns the pending writes."""
+    def _finish_all(self, finished: Sequence[_Finished], claims: Claims) -> list[PlannedMutation]:
+        """Journal how every run ended and what it plans to write; returns the pending writes.
+        ``claims`` keeps one writer's objects from being written by another (in run order)."""
         with self.journal.batch():
             for done in finished:
                 item, outcome = done.item, done.outcome
-                planned = plan_mutations(outcome.requests, item.pin, item.topology, item.snapshot.discovery)
+                planned = plan_mutations(
+                    outcome.requests, item.pin, item.topology, item.snapshot.discovery, claims
+                )
                 ids = self.journal.finish_run(
                     done.run_id,
                     finished_at=self.clock(),
@@ -465,6 +473,46 @@ class Manager:
 
     def instance(self, name: str) -> InstanceSpec:
         return next(i for i in self.config.instances if i.name == name)
+
+
+def _reading_as(source: Snapshot | HostedView, topology: Topology, pin: Pin) -> Snapshot | HostedView:
+    """``source`` as ``pin``'s operator reads it: what it writes to a guest, it reads there."""
+    if isinstance(source, HostedView):
+        return source.reading_from_guest(topology.guest_objects(pin.outputs))
+    return source
+
+
+def _empty_world(operator: str, topology: Topology, pin: Pin, gathered: GatheredInputs) -> str:
+    """Why ``operator`` must not run on ``gathered``, or ``""``: not one declared input exists on
+    the instance's clusters (a wrong directory, an empty cluster), though some of them are not
+    the operator's own outputs. An operator that reads only what it writes itself may start from
+    nothing; one that reads the cluster's configuration may not."""
+    if gathered.objects:
+        return ""
+    declared = pin.inputs.apply_configuration_resources
+    outputs = pin.outputs
+    own = {
+        resource
+        for written in (
+            outputs.configuration_resources,
+            outputs.management_resources,
+            outputs.user_workload_resources,
+        )
+        for resource in written.exact_resources
+    }
+    from_others = (
+        any(resource not in own for resource in declared.exact_resources)
+        or declared.generated_name_resources
+        or declared.label_selected_resources
+        or declared.resource_references
+    )
+    if not from_others:
+        return ""
+    clusters = ", ".join(topology.clusters)
+    return (
+        f"no declared input of operator {operator} exists on instance {topology.instance.name} "
+        f"(cluster {clusters}): not run on an empty world"
+    )
 
 
 def _position_of(mutation_id: str) -> tuple[int, int]:
