@@ -6,7 +6,7 @@ one level down, in the directory named after the must-gather image, beside ``tim
 ``.mom/`` state aside) is its own root; two candidate trees are refused naming both; a
 non-empty directory with no tree is refused; ``mom get`` and a manager cluster given the top
 directory read the same objects, and ``mom get`` on an ambiguous directory prints one line and
-exits 1.
+exits 1; a golden case whose ``input-dir/`` holds a whole must-gather hands the operator its tree.
 """
 
 from __future__ import annotations
@@ -107,3 +107,16 @@ def test_an_ambiguous_directory_is_one_line_and_exit_1(
         )
     assert "clusters[0].manifestDir: Invalid value" in str(caught.value)
     assert "'image-a' and 'image-b'" in str(caught.value)
+
+
+def test_a_golden_case_gets_the_tree_of_a_must_gather_input_dir(tmp_path: Path) -> None:
+    from mom.testing.cases import load_case
+    from mom.testing.runner import build_command
+
+    case_dir = tmp_path / "case"
+    root = must_gather(case_dir / "input-dir")
+    (case_dir / "test.yaml").write_text(
+        "binaryName: operator\ntestName: a must-gather as input\ndescription: d\ntestType: ApplyConfiguration\n"
+    )
+    command = build_command("operator", load_case(case_dir, tmp_path), tmp_path / "out")
+    assert command[command.index("--input-dir") + 1] == str(root)
