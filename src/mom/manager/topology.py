@@ -101,7 +101,7 @@ class Topology:
                 f"{instance.name}: it is read as {instance.hosted_control_plane_namespace} on the "
                 "management cluster, which mom does not write"
             )
-        if not namespace:
+        if not namespace or request.gvr.is_namespaces:
             return ""
         if cluster_type is ClusterType.MANAGEMENT:
             if namespace in operands:
@@ -111,7 +111,6 @@ class Topology:
                     f"namespace {namespace} is not an operand namespace, nor a guest namespace, of "
                     f"hosted cluster {instance.name}: it has no place in the topology"
                 )
-            return ""
         return ""
 
     def maps(self, cluster_type: ClusterType, namespace: str) -> bool:
