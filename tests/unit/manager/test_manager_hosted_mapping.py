@@ -9,7 +9,8 @@ the operator writes it to the guest itself; Management objects of a guest namesp
 refused; writing the Namespace object of an operand namespace is refused; an operator allowed
 only ``openshift-example-operator/x`` cannot delete or overwrite the ``openshift-authentication/x``
 of another operator under ``KeepName`` (refused for the second writer, the object unharmed),
-nor under ``Flatten`` (the names differ); the configuration refuses bad mapping settings.
+nor under ``Flatten`` (the names differ); another instance on the management cluster cannot
+write into a hosted control plane namespace; the configuration refuses bad mapping settings.
 """
 
 from __future__ import annotations
@@ -292,3 +293,31 @@ def test_mapping_settings_only_on_hypershift(tmp_path: Path) -> None:
     }
     with pytest.raises(InvalidInput, match="only a HyperShift instance maps namespaces"):
         parse_config(document, tmp_path / "mom.yaml")
+
+
+def test_another_instance_cannot_write_into_a_hosted_control_plane_namespace(
+    hypershift: Path, clock: FakeClock
+) -> None:
+    """A standalone instance on the management cluster itself does not reach into clusters-alpha."""
+    document = yaml.safe_load(hypershift.read_text())
+    document["instances"].append({"name": "management", "topology": "Standalone", "cluster": "management"})
+    hypershift.write_text(yaml.safe_dump(document))
+
+    def writes(ctx: RunContext) -> None:
+        ctx.client.apply(CONFIGMAPS, configmap("clusters-alpha", "x", owner="other"), field_manager="t")
+
+    outputs = OutputResources(
+        user_workload_resources=OutputResourceList(
+            exact_resources=(ExactResource.configmap("clusters-alpha", "x"),)
+        )
+    )
+    manager = _with_operators(hypershift, clock, _operator("neighbour", writes, outputs))
+    report = manager.tick()
+    (pair,) = [p for p in report.pairs if p.instance == "management"]
+    (mutation,) = manager.journal.mutations_of(pair.run_id or 0)
+    manager.journal.close()
+    assert mutation.state is MutationState.REFUSED
+    assert "clusters-alpha on cluster management is the hosted control plane namespace of instance alpha" in (
+        mutation.reason
+    )
+    assert not load_must_gather(hypershift.parent / "management").list(CONFIGMAPS, "clusters-alpha")
