@@ -4,7 +4,8 @@ Covers: under ``namespaceMapping: Flatten`` the operand of every hosted cluster 
 hosted control plane namespace as ``<namespace>--<name>`` and the next run reads it back under
 its own namespace and name, and objects of one name in two operand namespaces both land; an
 object of an operand namespace that exists only on the guest is not read (no fallback), unless
-the operator writes it to the guest itself; Management objects of a guest namespace
+the operator writes it to the guest itself; the Namespace object of an operand namespace is the
+hosted control plane namespace's, in GET and LIST, never the guest's; Management objects of a guest namespace
 (``openshift-config-managed`` by default) go to the guest, and with ``guestNamespaces: []`` are
 refused; writing the Namespace object of an operand namespace is refused; an operator allowed
 only ``openshift-example-operator/x`` cannot delete or overwrite the ``openshift-authentication/x``
@@ -26,7 +27,7 @@ from tests.unit.manager.test_manager_triggers import _operator, _with_operators
 from mom.api.errors import InvalidInput, NotFound
 from mom.api.input_resources import ExactResource, InputResources, ResourceList
 from mom.api.output_resources import OutputResourceList, OutputResources
-from mom.api.resources import NAMESPACES, GroupVersionResource
+from mom.api.resources import NAMESPACES, GroupVersionResource, ObjectRef
 from mom.journal.records import MutationState
 from mom.manager.config import load_config, parse_config
 from mom.manager.mapping import ORIGIN_ANNOTATION
@@ -176,10 +177,14 @@ def test_flatten_second_writer_only_ever_reaches_its_own_object(hypershift: Path
             management.get(CONFIGMAPS, hcp, f"{EXAMPLE}--x")
 
 
-def _view(hypershift: Path, guest_objects: frozenset[tuple[str, str, str, str]] = frozenset()) -> HostedView:
+def _view(
+    hypershift: Path,
+    guest_objects: frozenset[tuple[str, str, str, str]] = frozenset(),
+    management: Snapshot | None = None,
+) -> HostedView:
     config = load_config(hypershift)
     instance = next(i for i in config.instances if i.name == "alpha")
-    management = Snapshot.from_objects([])
+    management = management or Snapshot.from_objects([])
     guest_root = hypershift.parent / "guests" / "alpha"
     only_on_guest = guest_root / "namespaces" / AUTH / "core" / "configmaps" / "guest-only.yaml"
     only_on_guest.parent.mkdir(parents=True, exist_ok=True)
@@ -201,6 +206,23 @@ def test_an_object_the_operator_writes_to_the_guest_is_read_there(hypershift: Pa
     view = _view(hypershift, frozenset({("", "configmaps", AUTH, "guest-only")}))
     assert view.get(CONFIGMAPS, AUTH, "guest-only")["data"] == {"where": "guest"}
     assert [o["metadata"]["name"] for o in view.list(CONFIGMAPS, AUTH)] == ["guest-only"]
+
+
+def test_an_operand_namespace_object_is_the_hosted_control_plane_namespace(hypershift: Path) -> None:
+    hcp = {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {"name": "clusters-alpha", "labels": {"hcp": "yes"}},
+    }
+    management = Snapshot.from_objects([(ObjectRef(NAMESPACES, "", "clusters-alpha"), hcp)])
+    view = _view(hypershift, management=management)
+    listed = {n["metadata"]["name"]: n for n in view.list(NAMESPACES)}
+    assert listed[AUTH]["metadata"]["labels"] == {"hcp": "yes"}, (
+        "the guest's namespace of that name is not read"
+    )
+    assert view.get(NAMESPACES, "", AUTH)["metadata"]["labels"] == {"hcp": "yes"}
+    without_hcp = {n["metadata"]["name"] for n in _view(hypershift).list(NAMESPACES)}
+    assert AUTH not in without_hcp
 
 
 def _placement_run(config: Path, clock: FakeClock) -> tuple[list[Any], Snapshot]:
