@@ -5,9 +5,9 @@ hosted control plane namespace as ``<namespace>--<name>`` and the next run reads
 its own namespace and name, and objects of one name in two operand namespaces both land; an
 object of an operand namespace that exists only on the guest is not read (no fallback), unless
 the operator writes it to the guest itself; the Namespace object of an operand namespace is the
-hosted control plane namespace's, in GET and LIST, never the guest's; Management objects of a guest namespace
-(``openshift-config-managed`` by default) go to the guest, and with ``guestNamespaces: []`` are
-refused; writing the Namespace object of an operand namespace is refused; an operator allowed
+hosted control plane namespace's, in GET and LIST, never the guest's; Management objects of a
+guest namespace (``openshift-config-managed`` by default) go to the guest, and with
+``guestNamespaces: []`` are refused; writing the Namespace object of an operand namespace is refused; an operator allowed
 only ``openshift-example-operator/x`` cannot delete or overwrite the ``openshift-authentication/x``
 of another operator under ``KeepName`` (refused for the second writer, the object unharmed),
 nor under ``Flatten`` (the names differ); another instance on the management cluster cannot
