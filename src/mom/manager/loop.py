@@ -31,6 +31,7 @@ from mom.journal.archive import pack_files, unpack_dir
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState, PlannedMutation
 from mom.manager.config import InstanceSpec, ManagerConfig
+from mom.manager.gathering import empty_world, reading_as
 from mom.manager.operators import OperatorRun, OperatorRunner
 from mom.manager.pins import Pin
 from mom.manager.planning import plan_mutations
@@ -277,7 +278,7 @@ class Manager:
                 known = self._gathered.get(key)
                 if known is None or len(known.seen) != len(seen) or not all(map(is_, known.seen, seen)):
                     source = source or topology.input_source(snapshots)
-                    gathered = gather_inputs(_reading_as(source, topology, pin), pin.inputs)
+                    gathered = gather_inputs(reading_as(source, topology, pin), pin.inputs)
                     known = self._gathered[key] = _Gathered(seen, gathered, input_digest(gathered))
                 trigger = self.schedule.trigger(key, known.digest, spec.resync, now, force=force)
                 if not trigger:
@@ -296,7 +297,7 @@ class Manager:
                         known.digest,
                         trigger,
                         known.snapshot,
-                        _empty_world(spec.name, topology, pin, known.inputs),
+                        empty_world(spec.name, topology, pin, known.inputs),
                     )
                 )
         return work
@@ -473,46 +474,6 @@ class Manager:
 
     def instance(self, name: str) -> InstanceSpec:
         return next(i for i in self.config.instances if i.name == name)
-
-
-def _reading_as(source: Snapshot | HostedView, topology: Topology, pin: Pin) -> Snapshot | HostedView:
-    """``source`` as ``pin``'s operator reads it: what it writes to a guest, it reads there."""
-    if isinstance(source, HostedView):
-        return source.reading_from_guest(topology.guest_objects(pin.outputs))
-    return source
-
-
-def _empty_world(operator: str, topology: Topology, pin: Pin, gathered: GatheredInputs) -> str:
-    """Why ``operator`` must not run on ``gathered``, or ``""``: not one declared input exists on
-    the instance's clusters (a wrong directory, an empty cluster), though some of them are not
-    the operator's own outputs. An operator that reads only what it writes itself may start from
-    nothing; one that reads the cluster's configuration may not."""
-    if gathered.objects:
-        return ""
-    declared = pin.inputs.apply_configuration_resources
-    outputs = pin.outputs
-    own = {
-        resource
-        for written in (
-            outputs.configuration_resources,
-            outputs.management_resources,
-            outputs.user_workload_resources,
-        )
-        for resource in written.exact_resources
-    }
-    from_others = (
-        any(resource not in own for resource in declared.exact_resources)
-        or declared.generated_name_resources
-        or declared.label_selected_resources
-        or declared.resource_references
-    )
-    if not from_others:
-        return ""
-    clusters = ", ".join(topology.clusters)
-    return (
-        f"no declared input of operator {operator} exists on instance {topology.instance.name} "
-        f"(cluster {clusters}): not run on an empty world"
-    )
 
 
 def _position_of(mutation_id: str) -> tuple[int, int]:

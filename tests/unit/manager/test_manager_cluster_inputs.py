@@ -38,10 +38,21 @@ esac
 """
 
 
-def setup(directory: Path, manifest_dir: str) -> Path:
+WRITES_WHAT_IT_READS = OPERATOR.replace(
+    "output-resources) echo '{}' ;;",
+    """output-resources) cat <<'EOF'
+userWorkloadResources:
+  exactResources:
+  - {group: "", version: v1, resource: configmaps, namespace: openshift-config, name: admin-kubeconfig-client-ca}
+EOF
+;;""",
+)
+
+
+def setup(directory: Path, manifest_dir: str, operator: str = OPERATOR) -> Path:
     """``directory/mom.yaml`` running ``./operator`` on the cluster at ``manifest_dir``."""
     script = directory / "operator"
-    script.write_text(OPERATOR)
+    script.write_text(operator)
     script.chmod(0o755)
     config = {
         "journal": "state/journal.sqlite",
@@ -100,3 +111,13 @@ def test_no_declared_input_anywhere_is_a_failed_run_not_a_run_on_nothing(
     journal.close()
     assert "Traceback" not in capsys.readouterr().err
     assert os.listdir(tmp_path / "empty-cluster") in ([], [".mom"])
+
+
+def test_an_operator_reading_only_its_own_outputs_starts_from_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "empty-cluster").mkdir()
+    setup(tmp_path, "empty-cluster", WRITES_WHAT_IT_READS)
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--config", "mom.yaml", "--once"]) == 0
+    assert (tmp_path / "ran").exists()
