@@ -7,7 +7,10 @@ plane namespace, and reading it back gives the namespace and name the operator w
 ``KeepName`` reads back through the origin annotation. A flattened name longer than the
 resource allows (63 characters for a Service, 253 otherwise, five more for a generated name)
 is refused with a reason; names within the limit are not. Objects of the hosted control plane
-namespace that no operand namespace flattened into are not read as operands' objects.
+namespace that no operand namespace flattened into are not read as operands' objects. Through
+the manager's own path — a mutation routed by the topology, stored on the management cluster,
+read back through the hosted cluster's view — every object reads back as written, by GET and
+by LIST, and nothing of another operand namespace shows up.
 """
 
 from __future__ import annotations
@@ -18,9 +21,14 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mom.api.resources import GroupVersionResource
-from mom.manager.config import NamespaceMapping
+from mom.api.cluster import Action, ClusterType
+from mom.api.resources import GroupVersionKind, GroupVersionResource, ObjectRef
+from mom.manager.config import InstanceSpec, NamespaceMapping, TopologyKind
 from mom.manager.mapping import NamespaceMapper
+from mom.manager.topology import HostedView, Topology
+from mom.manifest.requests import MutationRequest
+from mom.manifest.store import Snapshot
+from mom.serialization import dump_go_yaml
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
 SERVICES = GroupVersionResource("", "v1", "services")
@@ -136,3 +144,51 @@ def test_flattened_names_over_the_limit_are_refused() -> None:
 def test_keep_name_never_refuses_for_length() -> None:
     rule = mapper(["openshift-authentication"], NamespaceMapping.KEEP_NAME)
     assert rule.too_long(CONFIGMAPS, "openshift-authentication", "x" * 253, "") == ""
+
+
+@given(
+    operand_sets,
+    st.sampled_from(list(NamespaceMapping)),
+    st.lists(st.tuples(st.integers(0, 3), names), min_size=1, max_size=6, unique_by=lambda x: x[1]),
+)
+def test_routed_objects_read_back_through_the_hosted_view(
+    operands: list[str], rule: NamespaceMapping, placed: list[tuple[int, str]]
+) -> None:
+    instance = InstanceSpec(
+        name="alpha",
+        topology=TopologyKind.HYPERSHIFT,
+        management="management",
+        guest="guest",
+        hosted_control_plane_namespace=HCP,
+        operand_namespaces=tuple(operands),
+        namespace_mapping=rule,
+    )
+    topology = Topology(instance)
+    written = [(operands[index % len(operands)], name) for index, name in placed]
+    stored = []
+    for namespace, name in written:
+        document = {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": name, "namespace": namespace},
+        }
+        request = MutationRequest(
+            Action.CREATE,
+            CONFIGMAPS,
+            namespace,
+            name,
+            "",
+            GroupVersionKind("", "v1", "ConfigMap"),
+            dump_go_yaml(document).encode(),
+        )
+        routed = topology.route(ClusterType.MANAGEMENT, request)
+        assert routed.cluster == "management" and routed.request.namespace == HCP
+        body = routed.request.body_document()
+        stored.append((ObjectRef(CONFIGMAPS, HCP, routed.request.name), body))
+    management = Snapshot.from_objects(stored)
+    view = HostedView(instance, management, Snapshot.from_objects([]))
+    for namespace, name in written:
+        assert view.get(CONFIGMAPS, namespace, name)["metadata"] == {"name": name, "namespace": namespace}
+    for namespace in operands:
+        listed = {o["metadata"]["name"] for o in view.list(CONFIGMAPS, namespace)}
+        assert listed == {name for ns, name in written if ns == namespace}
