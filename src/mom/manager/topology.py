@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from mom.api.cluster import ClusterType
-from mom.api.errors import NotFound
+from mom.api.errors import MomError, NotFound
 from mom.api.output_resources import OutputResources
 from mom.api.resources import NAMESPACES, GroupVersionResource, metadata_of
 from mom.manager.config import InstanceSpec, TopologyKind
@@ -223,7 +223,7 @@ class Claims:
             return ""  # a generated name is new: nobody else's object
         place = (routed.cluster, request.gvr.group_resource, request.namespace, name)
         owner = self._owners.get(place)
-        if owner is None and mapped and request.name:
+        if owner is None and mapped:
             owner = self._owner_on_cluster(topology, routed)
         if owner is not None and owner != writer:
             return (
@@ -241,7 +241,7 @@ class Claims:
             return None
         try:
             existing = snapshot.get(request.gvr, request.namespace, request.name)
-        except NotFound:
+        except MomError:  # absent, or stored under another version: the write itself will tell
             return None
         origin = topology.mapper.origin(existing)
         return (topology.instance.name, origin[0] if origin else "")
