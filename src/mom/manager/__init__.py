@@ -1,13 +1,13 @@
 """The manager: one process in place of a fleet of standing operator daemons.
 
 Owns: the configuration (operators, physical clusters, instances and their topology), topology
-routing (cluster types to clusters, namespace mapping out and its inverse in), pinned operator
-outputs, triggering (input digests, resync, debounce, backoff), running operators in-process or
-as subprocesses, validating and applying their mutations, and recording every run in the journal;
-with the same runners, checking that an operator declares every input it needs
-(:mod:`.inputcheck`: :mod:`.inputcheck.traced` for Python operators, :mod:`.inputcheck.pruned`
-for executables, reported by :mod:`.inputcheck.report`, "not found" errors read by
-:mod:`.inputcheck.not_found`).
+routing (cluster types to clusters; :mod:`~mom.manager.mapping`: operand namespaces into the
+hosted control plane namespace and back), pinned operator outputs, triggering (input digests,
+resync, debounce, backoff), running operators in-process or as subprocesses, validating and
+applying their mutations, and recording every run in the journal; with the same runners,
+checking that an operator declares every input it needs (:mod:`.inputcheck`:
+:mod:`.inputcheck.traced` for Python operators, :mod:`.inputcheck.pruned` for executables,
+reported by :mod:`.inputcheck.report`, "not found" errors read by :mod:`.inputcheck.not_found`).
 Must not import: ``mom.testing``, ``mom.cli``.
 Entry points: :func:`mom.manager.config.load_config`, :class:`mom.manager.loop.Manager`,
 :func:`mom.manager.inputcheck.check_input_resources`.

@@ -32,6 +32,11 @@ A YAML (or JSON) document; relative paths are relative to the file. Example::
       guest: guest-a
       hostedControlPlaneNamespace: clusters-hosted-a
       operandNamespaces: [openshift-authentication, openshift-example-operator]
+      namespaceMapping: Flatten            # <namespace>--<name> in clusters-hosted-a; or KeepName
+      guestNamespaces: [openshift-config, openshift-config-managed]   # Management objects there
+
+A ``manifestDir`` may be a must-gather's top directory: its resource tree is found one level
+down (:func:`mom.manifest.layout.find_resource_root`).
 
 Every problem in the file is reported at once, with its field path.
 """
@@ -46,6 +51,7 @@ from typing import Any
 from mom.api.errors import InvalidInput
 from mom.api.wire_reader import WireReader, field_path, quote
 from mom.apply.rbac import DEFAULT_SERVICE_ACCOUNT_NAMESPACE, ServiceAccountRef
+from mom.manifest.layout import find_resource_root
 from mom.manifest.untrusted import ReadLimits
 from mom.serialization import load_document
 
@@ -53,6 +59,26 @@ from mom.serialization import load_document
 class TopologyKind(StrEnum):
     STANDALONE = "Standalone"
     HYPERSHIFT = "HyperShift"
+
+
+FLATTEN_SEPARATOR = "--"
+"""Between the operand namespace and the name, in a flattened name."""
+
+
+class NamespaceMapping(StrEnum):
+    """How a hosted cluster's operand namespaces share its hosted control plane namespace."""
+
+    KEEP_NAME = "KeepName"
+    """``<namespace>/<name>`` becomes ``<hcp>/<name>``: objects of one name in two operand
+    namespaces collide and are refused. The default, so existing configurations keep their objects
+    where they are."""
+    FLATTEN = "Flatten"
+    """``<namespace>/<name>`` becomes ``<hcp>/<namespace>--<name>``: no two objects collide."""
+
+
+DEFAULT_GUEST_NAMESPACES = ("openshift-config", "openshift-config-managed")
+"""Where a hosted cluster's Management objects in these namespaces go unless configured: the
+guest cluster, whose API serves the cluster-wide configuration they belong to."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +140,9 @@ class InstanceSpec:
     operand_namespaces: tuple[str, ...] = ()
     operators: tuple[str, ...] = ()
     """Names of the operators that manage this instance; empty means all of them."""
+    namespace_mapping: NamespaceMapping = NamespaceMapping.KEEP_NAME
+    guest_namespaces: tuple[str, ...] = DEFAULT_GUEST_NAMESPACES
+    """HyperShift: namespaces whose Management objects go to (and are read from) the guest."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +186,8 @@ _INSTANCE = (
     "hostedControlPlaneNamespace",
     "operandNamespaces",
     "operators",
+    "namespaceMapping",
+    "guestNamespaces",
 )
 
 
@@ -278,15 +309,22 @@ def _cluster(reader: WireReader, value: Any, path: str, base: Path) -> ClusterSp
             impersonate=impersonate,
             service_account_namespace=account_namespace or DEFAULT_SERVICE_ACCOUNT_NAMESPACE,
         )
-    if manifest_dir and not (base / manifest_dir).is_dir():
+    root = base / manifest_dir
+    if manifest_dir and not root.is_dir():
         reader.add(field_path(path, "manifestDir"), f"Not found: {quote(manifest_dir)}: not a directory")
+    elif manifest_dir:
+        try:
+            root = find_resource_root(root)
+        except InvalidInput as exc:
+            reason = "; ".join(exc.problems)
+            reader.add(field_path(path, "manifestDir"), f"Invalid value: {quote(manifest_dir)}: {reason}")
     file_format = reader.string(item, "format", path) or "yaml"
     if file_format not in ("yaml", "json"):
         reader.add(
             field_path(path, "format"),
             f'Unsupported value: {quote(file_format)}: supported values: "yaml", "json"',
         )
-    return ClusterSpec(name=name, manifest_dir=base / manifest_dir, file_format=file_format)
+    return ClusterSpec(name=name, manifest_dir=root, file_format=file_format)
 
 
 def _instance(reader: WireReader, value: Any, path: str) -> InstanceSpec:
@@ -313,8 +351,50 @@ def _instance(reader: WireReader, value: Any, path: str) -> InstanceSpec:
         ),
         operand_namespaces=reader.strings(item, "operandNamespaces", path),
         operators=reader.strings(item, "operators", path),
+        namespace_mapping=_namespace_mapping(reader, item, path),
+        guest_namespaces=(
+            reader.strings(item, "guestNamespaces", path)
+            if "guestNamespaces" in item
+            else DEFAULT_GUEST_NAMESPACES
+        ),
     )
+    _check_namespaces(reader, item, path, instance)
     return instance
+
+
+def _namespace_mapping(reader: WireReader, item: dict[str, Any], path: str) -> NamespaceMapping:
+    text = reader.string(item, "namespaceMapping", path) or NamespaceMapping.KEEP_NAME.value
+    try:
+        return NamespaceMapping(text)
+    except ValueError:
+        supported = ", ".join(quote(m.value) for m in NamespaceMapping)
+        reader.add(
+            field_path(path, "namespaceMapping"),
+            f"Unsupported value: {quote(text)}: supported values: {supported}",
+        )
+        return NamespaceMapping.KEEP_NAME
+
+
+def _check_namespaces(reader: WireReader, item: dict[str, Any], path: str, instance: InstanceSpec) -> None:
+    """HyperShift's namespace settings: only on HyperShift, unambiguous, and each namespace in one place."""
+    if instance.topology is not TopologyKind.HYPERSHIFT:
+        for key in ("namespaceMapping", "guestNamespaces", "operandNamespaces"):
+            if key in item:
+                reader.add(field_path(path, key), "Invalid value: only a HyperShift instance maps namespaces")
+        return
+    for index, namespace in enumerate(instance.operand_namespaces):
+        here = f"{field_path(path, 'operandNamespaces')}[{index}]"
+        if instance.namespace_mapping is NamespaceMapping.FLATTEN and FLATTEN_SEPARATOR in namespace:
+            reader.add(
+                here,
+                f"Invalid value: {quote(namespace)}: contains {quote(FLATTEN_SEPARATOR)}, so flattened "
+                "names could not be told apart",
+            )
+        if namespace in instance.guest_namespaces:
+            reader.add(
+                here,
+                f"Invalid value: {quote(namespace)}: also in guestNamespaces; a namespace has one place",
+            )
 
 
 def _check_references(

@@ -31,11 +31,12 @@ from mom.journal.archive import pack_files, unpack_dir
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState, PlannedMutation
 from mom.manager.config import InstanceSpec, ManagerConfig
+from mom.manager.gathering import empty_world, reading_as
 from mom.manager.operators import OperatorRun, OperatorRunner
 from mom.manager.pins import Pin
 from mom.manager.planning import plan_mutations
 from mom.manager.schedule import Key, Schedule
-from mom.manager.topology import HostedView, Topology
+from mom.manager.topology import Claims, HostedView, Topology
 from mom.manifest.loader import load_must_gather
 from mom.manifest.store import Snapshot
 
@@ -113,6 +114,8 @@ class _Work:
     digest: str
     trigger: str
     snapshot: Snapshot
+    refusal: str = ""
+    """Why the operator is not run on these inputs; the run is journaled as failed with it."""
 
 
 Progress = Callable[[str], None]
@@ -177,7 +180,7 @@ class Manager:
             if rerun is not None:
                 finished.append(rerun)
         if finished:
-            self._finish_all(finished)
+            self._finish_all(finished, Claims(self.config.instances, {}))
         pending = sorted(self.journal.pending_mutations(), key=lambda m: _position_of(m.mutation_id))
         results = self._apply_all(pending)
         report.pairs += [self._conclude(done, results, report) for done in finished]
@@ -227,7 +230,7 @@ class Manager:
         with self.journal.batch():
             begun = [self._begin(item) for item in work]
         finished = self._run_all(work, begun)
-        pending = self._finish_all(finished)
+        pending = self._finish_all(finished, Claims(self.config.instances, snapshots))
         self.progress(f"applying {len(pending)} mutation(s)")
         results = self._apply_all(pending)
         report.pairs += [self._conclude(done, results, report) for done in finished]
@@ -275,7 +278,7 @@ class Manager:
                 known = self._gathered.get(key)
                 if known is None or len(known.seen) != len(seen) or not all(map(is_, known.seen, seen)):
                     source = source or topology.input_source(snapshots)
-                    gathered = gather_inputs(source, pin.inputs)
+                    gathered = gather_inputs(reading_as(source, topology, pin), pin.inputs)
                     known = self._gathered[key] = _Gathered(seen, gathered, input_digest(gathered))
                 trigger = self.schedule.trigger(key, known.digest, spec.resync, now, force=force)
                 if not trigger:
@@ -294,6 +297,7 @@ class Manager:
                         known.digest,
                         trigger,
                         known.snapshot,
+                        empty_world(spec.name, topology, pin, known.inputs),
                     )
                 )
         return work
@@ -317,18 +321,23 @@ class Manager:
         return run_id, now
 
     def _run(self, item: _Work, now: datetime) -> OperatorRun:
+        if item.refusal:
+            return OperatorRun(-1, None, (), error=item.refusal)
         if item.runner.spec.in_process:
             return item.runner.run(item.snapshot, Path(), Path(), now)
         with _scratch() as scratch:
             write_input_dir(item.gathered, scratch / "input")
             return item.runner.run(item.snapshot, scratch / "input", scratch / "output", now)
 
-    def _finish_all(self, finished: Sequence[_Finished]) -> list[PlannedMutation]:
-        """Journal how every run ended and what it plans to write; returns the pending writes."""
+    def _finish_all(self, finished: Sequence[_Finished], claims: Claims) -> list[PlannedMutation]:
+        """Journal how every run ended and what it plans to write; returns the pending writes.
+        ``claims`` keeps one writer's objects from being written by another (in run order)."""
         with self.journal.batch():
             for done in finished:
                 item, outcome = done.item, done.outcome
-                planned = plan_mutations(outcome.requests, item.pin, item.topology, item.snapshot.discovery)
+                planned = plan_mutations(
+                    outcome.requests, item.pin, item.topology, item.snapshot.discovery, claims
+                )
                 ids = self.journal.finish_run(
                     done.run_id,
                     finished_at=self.clock(),

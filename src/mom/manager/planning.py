@@ -8,7 +8,7 @@ from pathlib import Path
 from mom.api.cluster import UNSPECIFIED_DIR
 from mom.journal.records import MutationState, PlannedMutation
 from mom.manager.pins import Pin
-from mom.manager.topology import RoutedMutation, Topology, find_collisions
+from mom.manager.topology import Claims, RoutedMutation, Topology, find_collisions
 from mom.manifest.discovery import Discovery
 from mom.manifest.mutationdir import write_mutation_dir
 from mom.manifest.requests import MutationRequest
@@ -16,12 +16,17 @@ from mom.validation.outputs import route_mutations
 
 
 def plan_mutations(
-    requests: Sequence[MutationRequest], pin: Pin, topology: Topology, discovery: Discovery | None
+    requests: Sequence[MutationRequest],
+    pin: Pin,
+    topology: Topology,
+    discovery: Discovery | None,
+    claims: Claims | None = None,
 ) -> list[PlannedMutation]:
     """Re-route every mutation against the pinned outputs, then map it by topology.
 
     Refused mutations (undeclared, a body that disagrees with its path, a namespace with no
-    place in the topology, a mapping collision) are kept, with their reason, and never applied.
+    place in the topology, a mapping collision, an object another writer owns per ``claims``)
+    are kept, with their reason, and never applied.
     """
     routed = route_mutations(requests, pin.outputs, discovery)
     planned = [
@@ -36,6 +41,8 @@ def plan_mutations(
     collisions = find_collisions(placed)
     for index, mutation in enumerate(placed):
         reason = collisions.get(index, "") or topology.refusal(mutation.cluster_type, mutation.original)
+        if not reason and claims is not None:
+            reason = claims.claim(topology, mutation)
         planned.append(
             PlannedMutation(
                 "",

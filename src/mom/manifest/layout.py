@@ -60,16 +60,25 @@ class TreeScan:
 
 
 def find_resource_root(path: Path) -> Path:
-    """The directory holding ``cluster-scoped-resources/`` or ``namespaces/``: ``path`` or a child."""
+    """The directory holding ``cluster-scoped-resources/`` or ``namespaces/``: ``path`` itself, or
+    the one child that does (``oc adm must-gather`` writes the tree into a directory named after
+    the must-gather image). An empty ``path`` (hidden entries aside) is its own root, ready to be
+    written; two children that both hold a tree are ambiguous and refused, naming both.
+
+    The one rule for every reader of a manifest directory: ``mom get``, ``mom serve``,
+    ``create-input-resources``, ``mom test`` and the manager's clusters."""
     if not path.is_dir():
         raise InvalidInput(str(path), ["not a directory"])
-    if _is_resource_root(path) or not any(path.iterdir()):
+    if _is_resource_root(path):
         return path
-    candidates = sorted(child for child in path.iterdir() if child.is_dir() and _is_resource_root(child))
+    children = [child for child in path.iterdir() if not child.name.startswith(".")]
+    if not children:
+        return path
+    candidates = sorted(child for child in children if child.is_dir() and _is_resource_root(child))
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
-        names = ", ".join(repr(c.name) for c in candidates)
+        names = " and ".join(repr(c.name) for c in candidates)
         raise InvalidInput(str(path), [f"several must-gather trees inside ({names}); pass one of them"])
     raise InvalidInput(
         str(path), [f"no {CLUSTER_SCOPED_DIR}/ or {NAMESPACES_DIR}/ directory here or one level down"]

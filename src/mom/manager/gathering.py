@@ -1,0 +1,55 @@
+"""A pair's inputs: what its operator reads through the instance's topology, and whether there is
+anything to run it on.
+
+Under HyperShift an operator reads each object where its writes of that object go
+(:meth:`~mom.manager.topology.HostedView.reading_from_guest`). An operator none of whose declared
+inputs exists is not run on the empty world it would see (a wrong ``manifestDir``, an empty
+cluster), unless everything it reads is its own output.
+"""
+
+from __future__ import annotations
+
+from mom.inputs.gather import GatheredInputs
+from mom.manager.pins import Pin
+from mom.manager.topology import HostedView, Topology
+from mom.manifest.store import Snapshot
+
+
+def reading_as(source: Snapshot | HostedView, topology: Topology, pin: Pin) -> Snapshot | HostedView:
+    """``source`` as ``pin``'s operator reads it: what it writes to a guest, it reads there."""
+    if isinstance(source, HostedView):
+        return source.reading_from_guest(topology.guest_objects(pin.outputs))
+    return source
+
+
+def empty_world(operator: str, topology: Topology, pin: Pin, gathered: GatheredInputs) -> str:
+    """Why ``operator`` must not run on ``gathered``, or ``""``: not one declared input exists on
+    the instance's clusters (a wrong directory, an empty cluster), though some of them are not
+    the operator's own outputs. An operator that reads only what it writes itself may start from
+    nothing; one that reads the cluster's configuration may not."""
+    if gathered.objects:
+        return ""
+    declared = pin.inputs.apply_configuration_resources
+    outputs = pin.outputs
+    own = {
+        resource
+        for written in (
+            outputs.configuration_resources,
+            outputs.management_resources,
+            outputs.user_workload_resources,
+        )
+        for resource in written.exact_resources
+    }
+    from_others = (
+        any(resource not in own for resource in declared.exact_resources)
+        or declared.generated_name_resources
+        or declared.label_selected_resources
+        or declared.resource_references
+    )
+    if not from_others:
+        return ""
+    clusters = ", ".join(topology.clusters)
+    return (
+        f"no declared input of operator {operator} exists on instance {topology.instance.name} "
+        f"(cluster {clusters}): not run on an empty world"
+    )
