@@ -423,11 +423,13 @@ class Manager:
         Two operators writing different fields of one object (server-side apply with their own
         field managers) cooperate; they fight when their changes alternate: A, then B, then A
         again, each changing the object. An operator does not converge when three runs in a row,
-        each triggered by changed inputs or a resync, changed the cluster again.
+        each triggered by changed inputs or a resync, changed the cluster again; the warning
+        names the controllers whose writes changed it in every one of those runs.
         """
         operator, instance = item.key
         by_id = {r.mutation_id: r for r in results}
         changed_any = False
+        changers: set[str] = set()
         for mutation in stored:
             result = by_id.get(mutation.mutation_id)
             if (
@@ -438,6 +440,8 @@ class Manager:
                 continue
             changed_any = True
             request = mutation.request
+            if request.controller_instance_name:
+                changers.add(request.controller_instance_name)
             where = (
                 mutation.target,
                 request.gvr.group,
@@ -457,10 +461,19 @@ class Manager:
         state = self.schedule.state(item.key)
         own_trigger = item.trigger in ("inputs changed", "resync")
         state.changing_runs = state.changing_runs + 1 if (changed_any and own_trigger) else 0
+        if state.changing_runs <= 1:
+            state.changing_controllers = frozenset(changers)
+        else:
+            state.changing_controllers &= changers
         if state.changing_runs >= 3:
+            culprits = (
+                f" (each time through {', '.join(sorted(state.changing_controllers))})"
+                if state.changing_controllers
+                else ""
+            )
             report.warnings.append(
                 f"operator {operator} on {instance} does not converge: {state.changing_runs} runs in a row "
-                "changed the cluster again"
+                f"changed the cluster again{culprits}"
             )
 
     def instance(self, name: str) -> InstanceSpec:
