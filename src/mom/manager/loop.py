@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
+WAITING = "waiting"
+"""The trigger of a pair whose inputs changed but that may not run yet (debounce or backoff)."""
+
 
 @dataclass(frozen=True)
 class PairReport:
@@ -75,6 +78,15 @@ class TickReport:
     @property
     def runs(self) -> int:
         return sum(1 for p in self.pairs if p.ran)
+
+    @property
+    def waiting(self) -> int:
+        """Pairs that did not run although their inputs changed: they run at a later tick."""
+        return sum(1 for p in self.pairs if p.trigger == WAITING)
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.pairs) - self.runs - self.waiting
 
     @property
     def ok(self) -> bool:
@@ -279,7 +291,8 @@ class Manager:
                     known = self._gathered[key] = _Gathered(seen, gathered, input_digest(gathered))
                 trigger = self.schedule.trigger(key, known.digest, spec.resync, now, force=force)
                 if not trigger:
-                    report.pairs.append(PairReport(spec.name, instance.name, "unchanged"))
+                    settled = known.digest == self.schedule.state(key).last_digest
+                    report.pairs.append(PairReport(spec.name, instance.name, "unchanged" if settled else WAITING))
                     continue
                 if known.snapshot is None:
                     source = source or topology.input_source(snapshots)
