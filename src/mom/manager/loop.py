@@ -292,7 +292,9 @@ class Manager:
                 trigger = self.schedule.trigger(key, known.digest, spec.resync, now, force=force)
                 if not trigger:
                     settled = known.digest == self.schedule.state(key).last_digest
-                    report.pairs.append(PairReport(spec.name, instance.name, "unchanged" if settled else WAITING))
+                    report.pairs.append(
+                        PairReport(spec.name, instance.name, "unchanged" if settled else WAITING)
+                    )
                     continue
                 if known.snapshot is None:
                     source = source or topology.input_source(snapshots)
