@@ -436,8 +436,9 @@ class Manager:
         """Report operators that fight over one object, and operators that never converge.
 
         Two operators writing different fields of one object (server-side apply with their own
-        field managers) cooperate; they fight when their changes alternate: A, then B, then A
-        again, each changing the object. An operator does not converge when three runs in a row,
+        field managers) cooperate; they fight when their changes keep alternating: A, B, A, B,
+        each changing the object (A, B, A alone is how a first rollout settles: A's second write
+        follows its own progress). An operator does not converge when three runs in a row,
         each triggered by changed inputs or a resync, changed the cluster again; the warning
         names the controllers whose writes changed it in every one of those runs.
         """
@@ -466,8 +467,8 @@ class Manager:
             )
             writers = self._writers.setdefault(where, [])
             writers.append(operator)
-            del writers[:-3]
-            if len(writers) == 3 and writers[0] == writers[2] != writers[1]:
+            del writers[:-4]
+            if len(writers) == 4 and writers[0] == writers[2] != writers[1] == writers[3]:
                 place = f"{request.namespace}/{request.name}" if request.namespace else request.name
                 report.warnings.append(
                     f"operators {writers[0]} and {writers[1]} fight over {request.gvr.group_resource} "

@@ -137,6 +137,7 @@ def test_daemon_reaches_a_quiet_tick_and_stops_cleanly(example: str, request: py
     assert any(runs == 0 for runs, _, _ in ticks[:4]), stderr
     assert ticks and ticks[-1][0] == ticks[-1][2] == 0, stderr
     assert "does not converge" not in stderr, stderr
+    assert " fight over " not in stderr, "the operators cooperate on shared objects"
     assert "Traceback" not in stderr
 
 
