@@ -2,6 +2,9 @@
 
 Run: ``python -m benchmarks.gather [--must-gather PATH] [--runs N]``. Without a path, unpacks
 ``../shared/realdata/must-gather-clean/must-gather-aws.tar.xz`` into a temporary directory.
+Declarations: the sample operator's (the Go one's, entry for entry), one using every kind, and
+the real cluster-authentication-operator's (41 exact resources, from its ``input-resources``)
+when ``tests/real_operators.py`` can unpack that binary.
 Goals (2 cores): gather_inputs on a loaded snapshot at most 50 ms, input_digest at most 5 ms,
 one-shot ``mom create-input-resources from-must-gather`` no slower than Go's 0.26 s.
 """
@@ -23,7 +26,8 @@ from typing import Any
 from mom.api.input_resources import InputResources
 from mom.inputs import TreeSource, gather_inputs, input_digest, prune_must_gather
 from mom.manifest.loader import load_must_gather
-from mom.serialization import dump_json
+from mom.operator.sample.operator import SAMPLE_OPERATOR
+from mom.serialization import dump_json, load_document
 
 GATHER_GOAL_S = 0.050
 DIGEST_GOAL_S = 0.005
@@ -43,16 +47,6 @@ def _reference(referring: dict[str, str], kind: str, body: dict[str, str]) -> di
 
 
 AUTH_NS = "openshift-authentication"
-SAMPLE_OPERATOR = {
-    "applyConfigurationResources": {
-        "exactResources": [
-            _exact("config.openshift.io", "ingresses", "cluster"),
-            _exact("operator.openshift.io", "authentications", "cluster"),
-            _exact("", "configmaps", "foo", AUTH_NS),
-            _exact("", "configmaps", "fail-check", AUTH_NS),
-        ]
-    }
-}
 RELATED = '$.status.relatedObjects[?(@.resource == "routes" && @.group == "route.openshift.io")]'
 EVERY_KIND = {
     "applyConfigurationResources": {
@@ -154,6 +148,21 @@ def _must_gather(path: str | None, scratch: Path) -> Path:
     return next(p for p in scratch.iterdir() if p.is_dir())
 
 
+def _authentication_operator() -> dict[str, Any] | None:
+    """The real cluster-authentication-operator's declaration, or None when its binary is unavailable."""
+    from tests.real_operators import Unavailable, unpack
+
+    try:
+        binary = unpack("authentication-operator")
+    except Unavailable as exc:
+        print(f"authentication operator declaration skipped: {exc}")
+        return None
+    done = subprocess.run([str(binary), "input-resources"], capture_output=True, check=True, timeout=120)
+    document = load_document(done.stdout, "authentication-operator input-resources")
+    assert isinstance(document, dict)
+    return document
+
+
 def _gather_cold(must_gather: Path, spec: InputResources) -> object:
     """Gather through a new :class:`TreeSource`: nothing read before."""
     return gather_inputs(TreeSource(must_gather), spec)
@@ -172,7 +181,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"loaded {len(snapshot)} objects in {time.perf_counter() - start:.1f} s (not part of the goals)"
         )
-        docs = {"sample operator": SAMPLE_OPERATOR, "every kind": EVERY_KIND}
+        docs: dict[str, Any] = {"sample operator": SAMPLE_OPERATOR.inputs.to_wire(), "every kind": EVERY_KIND}
+        authentication = _authentication_operator()
+        if authentication is not None:
+            docs["authentication operator"] = authentication
         for label, doc in docs.items():
             spec = InputResources.from_wire(doc, label)
             gathered = gather_inputs(snapshot, spec)

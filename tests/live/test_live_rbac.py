@@ -78,9 +78,7 @@ def operator_client(
     objects = generate_rbac(
         operator, SAMPLE_OPERATOR.inputs, SAMPLE_OPERATOR.outputs, service_account=service_account
     )
-    for namespace in (service_account.namespace, AUTH_NAMESPACE, EVENT_NAMESPACE):
-        namespace_object = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}
-        admin.apply(NAMESPACES, namespace_object, field_manager="mom-test", force=True)
+    _create_namespaces(admin, service_account, objects)
     for obj in objects:
         admin.apply(RESOURCES_BY_KIND[obj["kind"]], obj, field_manager="mom-test", force=True)
     transport = LiveTransport(kube_apiserver.kubeconfig)
@@ -90,6 +88,15 @@ def operator_client(
         metadata = obj["metadata"]
         admin.delete(RESOURCES_BY_KIND[obj["kind"]], metadata["name"], metadata.get("namespace", ""))
     admin.delete(NAMESPACES, service_account.namespace)
+
+
+def _create_namespaces(admin: Client, account: ServiceAccountRef, objects: list[dict[str, Any]]) -> None:
+    """The account's namespace and every namespace the generated Roles and RoleBindings live in."""
+    namespaces = {account.namespace, AUTH_NAMESPACE, EVENT_NAMESPACE}
+    namespaces |= {obj["metadata"]["namespace"] for obj in objects if obj["metadata"].get("namespace")}
+    for namespace in sorted(namespaces):
+        namespace_object = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}
+        admin.apply(NAMESPACES, namespace_object, field_manager="mom-test", force=True)
 
 
 def _configmap(name: str, namespace: str = AUTH_NAMESPACE) -> dict[str, Any]:
@@ -209,9 +216,7 @@ def test_kubectl_applies_the_generated_rbac(
     objects = generate_rbac(
         operator, SAMPLE_OPERATOR.inputs, SAMPLE_OPERATOR.outputs, service_account=account
     )
-    for namespace in (account.namespace, AUTH_NAMESPACE, EVENT_NAMESPACE):
-        namespace_object = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}
-        admin.apply(NAMESPACES, namespace_object, field_manager="mom-test", force=True)
+    _create_namespaces(admin, account, objects)
     path = tmp_path / f"rbac.{form}"
     if form == "yaml":
         path.write_text(render_rbac_yaml(objects))

@@ -26,7 +26,15 @@ NAMESPACES = GroupVersionResource("", "v1", "namespaces")
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
 INGRESSES = GroupVersionResource("config.openshift.io", "v1", "ingresses")
 
-CONFIG_RESOURCES = {"ingresses", "clusteroperators", "featuregates", "infrastructures", "proxies"}
+CONFIG_RESOURCES = {
+    "authentications",
+    "consoles",
+    "ingresses",
+    "clusteroperators",
+    "featuregates",
+    "infrastructures",
+    "proxies",
+}
 OPERATOR_RESOURCES = {"authentications", "kubeapiservers"}
 
 

@@ -78,11 +78,7 @@ def run(args: argparse.Namespace) -> int:
             if args.once:
                 _print_summary(report, elapsed, args.output)
                 return 0 if report.ok else 1
-            print(
-                f"{_clock().isoformat()} tick: {report.runs} run(s), "
-                f"{len(report.pairs) - report.runs} unchanged, {elapsed:.2f}s",
-                file=sys.stderr,
-            )
+            print(f"{_clock().isoformat()} tick: {_counts(report)}, {elapsed:.2f}s", file=sys.stderr)
             if stop.wait(args.interval):
                 return 0
     finally:
@@ -126,9 +122,13 @@ def _print_summary(report: TickReport, elapsed: float, output: str) -> None:
         for problem in ([pair.error] if pair.error else []) + list(pair.problems):
             print(f"failed: {pair.operator} on {pair.instance}: {problem}")
     print(
-        f"{report.runs} run(s), {len(report.pairs) - report.runs} unchanged, "
-        f"{report.rolled_forward} rolled forward, {elapsed:.2f}s; journal: mom journal list"
+        f"{_counts(report)}, {report.rolled_forward} rolled forward, {elapsed:.2f}s; journal: mom journal list"
     )
+
+
+def _counts(report: TickReport) -> str:
+    waiting = f", {report.waiting} waiting" if report.waiting else ""
+    return f"{report.runs} run(s), {report.unchanged} unchanged{waiting}"
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -10,19 +10,22 @@ Semantics (only ``applyConfigurationResources`` are gathered; operand resources 
   with the declared prefix (empty namespace: every namespace);
 * label-selected resources: a LIST with the selector (``matchLabels`` and
   ``matchExpressions``); empty namespace means every namespace and cluster scope;
-* references: the referring object is gathered, then the names (and, for explicit references,
-  namespaces) its JSONPath expressions select are fetched. Explicit references pair namespaces
-  and names element by element; a single namespace applies to every name; any other count
-  mismatch is reported. References are followed to a fixed point: every gathered referenced
-  object is itself scanned by each reference that names it as ``referringResource``; a visited
-  set stops cycles.
-* the Namespace object of every namespace in the result is added when the source has it.
+* references, in declaration order: the referring object is gathered, then the names (and, for
+  explicit references, namespaces) its JSONPath expressions select are fetched. Explicit
+  references pair namespaces and names element by element; a single namespace applies to every
+  name; any other count mismatch is reported. References are then followed to a fixed point:
+  every gathered referenced object is itself scanned by each reference that names it as
+  ``referringResource``; a visited set stops cycles.
+
+Only what is declared is gathered: a Namespace object is an input when it is declared, never
+because an object of its namespace was gathered.
 
 Nothing missing is an error: declared objects that are not there, unknown resources, objects
 stored in another version, and references whose JSONPath finds nothing usable are described in
 :attr:`GatheredInputs.missing`. A JSONPath that selects null or ``""`` names nothing and is not
 reported. Objects are de-duplicated by group, resource, namespace and name (first one wins) and
-keep the order they were gathered in.
+keep the order they were gathered in: exact, generated-name, label-selected, then referring and
+referenced objects, each in declaration order (the order the Go pruner writes them in).
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from mom.api.input_resources import (
     ResourceReference,
 )
 from mom.api.jsonpath import JsonPath, JsonPathNoMatch
-from mom.api.resources import NAMESPACES, GroupVersionResource, ObjectRef, name_of, namespace_of
+from mom.api.resources import GroupVersionResource, ObjectRef, name_of, namespace_of
 from mom.manifest.discovery import ResourceInfo
 from mom.manifest.selectors import FieldSelector, LabelSelector
 
@@ -155,32 +158,41 @@ def gather_inputs(source: InputSource, spec: InputResources) -> GatheredInputs:
             continue
         gatherer.select(selected.gvr, selected.namespace, selector, origin)
     _follow_references(gatherer, resources.resource_references, f"{prefix}.resourceReferences")
-    _add_namespaces(gatherer)
     return GatheredInputs(tuple(gatherer.objects.values()), tuple(gatherer.missing))
 
 
 def _follow_references(gatherer: _Gatherer, references: tuple[ResourceReference, ...], prefix: str) -> None:
+    """Each declared reference in order, then what the objects it reached refer to, to a fixed point."""
     by_referrer: dict[Identity, builtins.list[tuple[int, ResourceReference]]] = {}
     for index, reference in enumerate(references):
         by_referrer.setdefault(identity_of(reference.referring_resource.ref), []).append((index, reference))
-    queue: deque[tuple[ObjectRef, str]] = deque(
-        (reference.referring_resource.ref, f"{prefix}[{index}].referringResource")
-        for index, reference in enumerate(references)
-    )
-    scanned: set[Identity] = set()
-    while queue:
-        ref, origin = queue.popleft()
+    reached: deque[ObjectRef] = deque()
+    for index, reference in enumerate(references):
+        referrer = reference.referring_resource.ref
+        obj = gatherer.fetch(referrer, f"{prefix}[{index}].referringResource")
+        if obj is not None:
+            reached.extend(_fetch_targets(gatherer, reference, obj, referrer, f"{prefix}[{index}]"))
+    scanned = set(by_referrer)
+    while reached:
+        ref = reached.popleft()
         key = identity_of(ref)
         if key in scanned:
             continue
         scanned.add(key)
-        obj = gatherer.fetch(ref, origin)
-        if obj is None:
-            continue
+        obj = gatherer.objects[key][1]
         for index, reference in by_referrer.get(key, []):
-            for target in _targets(gatherer, reference, obj, f"{prefix}[{index}]"):
-                if gatherer.fetch(target, f"referenced by {ref}") is not None:
-                    queue.append((target, f"referenced by {ref}"))
+            reached.extend(_fetch_targets(gatherer, reference, obj, ref, f"{prefix}[{index}]"))
+
+
+def _fetch_targets(
+    gatherer: _Gatherer, reference: ResourceReference, obj: Object, referrer: ObjectRef, origin: str
+) -> builtins.list[ObjectRef]:
+    """Fetch what ``reference`` selects in ``obj``; the refs that were found."""
+    return [
+        target
+        for target in _targets(gatherer, reference, obj, origin)
+        if gatherer.fetch(target, f"referenced by {referrer}") is not None
+    ]
 
 
 def _targets(
@@ -240,19 +252,6 @@ def _names(
                 f"{origin} {path.text!r} in {name_of(obj)!r}: selected a {type(value).__name__}, not a name"
             )
     return names
-
-
-def _add_namespaces(gatherer: _Gatherer) -> None:
-    namespaces = sorted({ref.namespace for ref, _ in gatherer.objects.values() if ref.namespace})
-    for namespace in namespaces:
-        ref = ObjectRef(NAMESPACES, "", namespace)
-        if identity_of(ref) in gatherer.objects:
-            continue
-        try:
-            obj = gatherer.source.get(NAMESPACES, namespace, namespace)
-        except MomError:
-            continue
-        gatherer.keep(ref, obj)
 
 
 def _with_type(obj: Object, gvr: GroupVersionResource, discovery: ResourceCatalog) -> Object:

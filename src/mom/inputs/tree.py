@@ -2,8 +2,12 @@
 
 Owns: :class:`TreeSource`, an :class:`~mom.inputs.gather.InputSource` that walks the tree once
 (names only) and decodes just the files a GET or LIST needs, so pruning a real must-gather
-costs the declared inputs, not the whole tree. Answers follow the same rules as
-:class:`~mom.manifest.store.Snapshot` (which answers each request over the locations loaded).
+costs the declared inputs, not the whole tree. A GET reads the object's own
+``<resource>/<name>.yaml`` file when there is one, else the ``<resource>.yaml`` List file of its
+namespace, never the other objects of the resource; a LIST reads every file of the resource in
+the namespace (every namespace when it has none). Each file is decoded at most once. Answers
+follow the same rules as :class:`~mom.manifest.store.Snapshot` (which answers each request over
+the locations loaded).
 Discovery is the tree's own ``aggregated-discovery-*.yaml`` over mom's built-in table; a resource
 neither knows is learned from its objects when it is first listed.
 """
@@ -47,6 +51,7 @@ class TreeSource:
                 key = (tree_file.namespace, tree_file.group, tree_file.resource)
                 self._files.setdefault(key, []).append(tree_file)
         self._locations: dict[Key, Location] = {}
+        self._decoded: dict[str, builtins.list[Object]] = {}
         self._namespaces: dict[str, Object | None] = {}
         self._discovery = builtin_discovery()
         if discovery_files:
@@ -66,7 +71,10 @@ class TreeSource:
             if obj is None:
                 raise NotFound(f'namespaces "{name or namespace}" not found')
             return obj
-        return self._snapshot([(namespace, gvr.group, gvr.resource)]).get(gvr, namespace, name)
+        key = (namespace, gvr.group, gvr.resource)
+        location = self._locations.get(key) or self._location_of(key, name)
+        locations = [location] if location is not None else []
+        return Snapshot(locations, {}, self._discovery, root=self.root).get(gvr, namespace, name)
 
     def list(
         self,
@@ -102,11 +110,22 @@ class TreeSource:
         return Snapshot(locations, {}, self._discovery, root=self.root)
 
     def _location(self, key: Key) -> Location | None:
-        if key in self._locations:
-            return self._locations[key]
+        if key not in self._locations:
+            location = self._location_of(key)
+            if location is None:
+                return None
+            self._locations[key] = location
+        return self._locations[key]
+
+    def _location_of(self, key: Key, name: str | None = None) -> Location | None:
+        """The location ``key`` built from its files; with ``name``, only the files that can hold
+        that object: its own files, or the List file when it has none (as a GET reads them)."""
         files = self._files.get(key)
         if not files:
             return None
+        if name is not None:
+            own = [f for f in files if f.role != "list" and f.name == name]
+            files = own or [f for f in files if f.role == "list"]
         location = Location(*key)
         for tree_file in files:
             objects = self._objects(tree_file)
@@ -114,7 +133,6 @@ class TreeSource:
                 location.list_items = objects
             elif objects:
                 location.files[tree_file.name] = objects[0]
-        self._locations[key] = location
         return location
 
     def _namespace(self, name: str) -> Object | None:
@@ -125,10 +143,13 @@ class TreeSource:
         return self._namespaces[name]
 
     def _objects(self, tree_file: TreeFile) -> builtins.list[Object]:
+        if tree_file.relative in self._decoded:
+            return self._decoded[tree_file.relative]
         problems: builtins.list[str] = []
         objects = objects_of(self._decode(tree_file), tree_file, problems)
         if problems:
             raise InvalidInput(str(tree_file.path), problems)
+        self._decoded[tree_file.relative] = objects
         return objects
 
     @staticmethod

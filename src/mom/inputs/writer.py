@@ -3,12 +3,14 @@
 Owns: the layout of an input directory and writing it safely.
 
 * A Namespace object goes to ``namespaces/<ns>/<ns>.yaml`` (where readers look for it; the Go
-  pruner puts it where no reader looks).
+  pruner puts it in ``cluster-scoped-resources/core/namespaces.yaml``, where no reader looks).
 * Every other object goes into a List file ``{apiVersion, kind: <Kind>List, items}`` per
   group, resource and namespace: ``namespaces/<ns>/<group>/<resource>.yaml`` or
   ``cluster-scoped-resources/<group>/<resource>.yaml`` (``core`` for the core group).
-  Items are sorted by name, so the bytes do not depend on the order objects were gathered in.
-* Objects are written verbatim, as YAML the way Go writes it: same input, byte-identical output.
+  Items keep the order they were gathered in, which is the declaration's order, as the Go
+  pruner writes them.
+* Objects are written verbatim, as YAML the way Go writes it: the same declaration over the
+  same must-gather gives the Go pruner's bytes.
 * Two versions of one resource cannot share a List file: that is an error and nothing is written.
 * The tree is built beside ``output_dir`` and renamed into place, so a crash never leaves a
   half-written file or a mix of old and new files. ``output_dir`` must be absent, empty, or a
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput, MomError
-from mom.api.resources import CORE_GROUP_DIR, ObjectRef, name_of
+from mom.api.resources import CORE_GROUP_DIR, ObjectRef
 from mom.inputs.gather import GatheredInputs
 from mom.serialization import dump_go_yaml, dump_json
 
@@ -58,7 +60,7 @@ def input_files(gathered: GatheredInputs, *, as_json: bool = False) -> dict[str,
                 f"{path}: objects of one resource in several versions or kinds: {versions} {kinds}"
             )
             continue
-        items = [obj for _, obj in sorted(members, key=lambda member: (name_of(member[1]), member[0].name))]
+        items = [obj for _, obj in members]
         document = {"apiVersion": versions[0], "kind": f"{kinds[0]}List", "items": items}
         files[path] = encode(document)
     if problems:

@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
+WAITING = "waiting"
+"""The trigger of a pair whose inputs changed but that may not run yet (debounce or backoff)."""
+
 
 @dataclass(frozen=True)
 class PairReport:
@@ -76,6 +79,15 @@ class TickReport:
     @property
     def runs(self) -> int:
         return sum(1 for p in self.pairs if p.ran)
+
+    @property
+    def waiting(self) -> int:
+        """Pairs that did not run although their inputs changed: they run at a later tick."""
+        return sum(1 for p in self.pairs if p.trigger == WAITING)
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.pairs) - self.runs - self.waiting
 
     @property
     def ok(self) -> bool:
@@ -282,7 +294,10 @@ class Manager:
                     known = self._gathered[key] = _Gathered(seen, gathered, input_digest(gathered))
                 trigger = self.schedule.trigger(key, known.digest, spec.resync, now, force=force)
                 if not trigger:
-                    report.pairs.append(PairReport(spec.name, instance.name, "unchanged"))
+                    settled = known.digest == self.schedule.state(key).last_digest
+                    report.pairs.append(
+                        PairReport(spec.name, instance.name, "unchanged" if settled else WAITING)
+                    )
                     continue
                 if known.snapshot is None:
                     source = source or topology.input_source(snapshots)
@@ -430,13 +445,16 @@ class Manager:
         """Report operators that fight over one object, and operators that never converge.
 
         Two operators writing different fields of one object (server-side apply with their own
-        field managers) cooperate; they fight when their changes alternate: A, then B, then A
-        again, each changing the object. An operator does not converge when three runs in a row,
-        each triggered by changed inputs or a resync, changed the cluster again.
+        field managers) cooperate; they fight when their changes keep alternating: A, B, A, B,
+        each changing the object (A, B, A alone is how a first rollout settles: A's second write
+        follows its own progress). An operator does not converge when three runs in a row,
+        each triggered by changed inputs or a resync, changed the cluster again; the warning
+        names the controllers whose writes changed it in every one of those runs.
         """
         operator, instance = item.key
         by_id = {r.mutation_id: r for r in results}
         changed_any = False
+        changers: set[str] = set()
         for mutation in stored:
             result = by_id.get(mutation.mutation_id)
             if (
@@ -447,6 +465,8 @@ class Manager:
                 continue
             changed_any = True
             request = mutation.request
+            if request.controller_instance_name:
+                changers.add(request.controller_instance_name)
             where = (
                 mutation.target,
                 request.gvr.group,
@@ -456,8 +476,8 @@ class Manager:
             )
             writers = self._writers.setdefault(where, [])
             writers.append(operator)
-            del writers[:-3]
-            if len(writers) == 3 and writers[0] == writers[2] != writers[1]:
+            del writers[:-4]
+            if len(writers) == 4 and writers[0] == writers[2] != writers[1] == writers[3]:
                 place = f"{request.namespace}/{request.name}" if request.namespace else request.name
                 report.warnings.append(
                     f"operators {writers[0]} and {writers[1]} fight over {request.gvr.group_resource} "
@@ -466,10 +486,19 @@ class Manager:
         state = self.schedule.state(item.key)
         own_trigger = item.trigger in ("inputs changed", "resync")
         state.changing_runs = state.changing_runs + 1 if (changed_any and own_trigger) else 0
+        if state.changing_runs <= 1:
+            state.changing_controllers = frozenset(changers)
+        else:
+            state.changing_controllers &= changers
         if state.changing_runs >= 3:
+            culprits = (
+                f" (each time through {', '.join(sorted(state.changing_controllers))})"
+                if state.changing_controllers
+                else ""
+            )
             report.warnings.append(
                 f"operator {operator} on {instance} does not converge: {state.changing_runs} runs in a row "
-                "changed the cluster again"
+                f"changed the cluster again{culprits}"
             )
 
     def instance(self, name: str) -> InstanceSpec:

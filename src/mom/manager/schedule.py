@@ -21,6 +21,8 @@ class PairState:
     backoff_until: datetime | None = None
     changing_runs: int = 0
     """Consecutive runs whose mutations changed something although triggered by the operator's own writes."""
+    changing_controllers: frozenset[str] = frozenset()
+    """The controllers whose writes changed the cluster in every one of those runs."""
 
 
 @dataclass

@@ -5,9 +5,11 @@ all namespaces, cluster-scoped, matchExpressions) declarations; the three refere
 explicit references pairing namespaces and names element-wise or one namespace for all names,
 and reporting what cannot be paired; references followed to a fixed point through a chain and
 around a cycle; definite JSONPaths that miss and non-string results reported, empty names
-skipped; Namespace objects of the output's namespaces added when they exist; de-duplication;
-only applyConfigurationResources gathered; the writer's layout, its refusal of a resource in
-two versions and of a non-input output directory, and replacing a previous input directory.
+skipped; a Namespace object gathered only when declared; de-duplication; only
+applyConfigurationResources gathered; objects in declaration order, references included, as the
+Go pruner orders them; the writer's layout, List items in gathering order, its refusal of a
+resource in two versions and of a non-input output directory, and replacing a previous input
+directory.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from mom.inputs import GatheredInputs, gather_inputs, write_input_dir
 from mom.inputs.writer import input_files
 from mom.manifest.loader import load_must_gather
 from mom.manifest.store import Snapshot
+from mom.serialization import load_document
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
 SECRETS = GroupVersionResource("", "v1", "secrets")
@@ -108,7 +111,7 @@ def gather(source: Snapshot, **lists: Any) -> GatheredInputs:
     return gather_inputs(source, InputResources(ResourceList(**lists)))
 
 
-def test_exact_generated_and_label_selected_objects_are_gathered_with_their_namespaces() -> None:
+def test_exact_generated_and_label_selected_objects_are_gathered_and_nothing_else() -> None:
     gathered = gather(
         cluster(),
         exact_resources=(ExactResource.configmap("ns-a", "end"), ExactResource.configmap("ns-a", "nope")),
@@ -131,7 +134,6 @@ def test_exact_generated_and_label_selected_objects_are_gathered_with_their_name
         "configmaps ns-a/app-1",
         "configmaps ns-b/app-2",
         "nodes master-0",
-        "namespaces ns-a",
     ]
     assert gathered.missing == (
         "configmaps ns-a/nope (applyConfigurationResources.exactResources[1]): not found",
@@ -166,7 +168,6 @@ def test_references_are_followed_to_a_fixed_point_through_chains_and_cycles() ->
         "proxies.config.openshift.io cluster",
         "configmaps ns-a/ca",
         "configmaps ns-a/loop-b",
-        "namespaces ns-a",
     ]
     assert gathered.missing == ()
 
@@ -183,20 +184,19 @@ def test_explicit_references_pair_namespaces_with_names_and_report_the_rest() ->
         "configmaps ns-a/index",
         "secrets ns-b/s1",
         "secrets ns-c/s2",
-        "namespaces ns-a",
     ]
     assert [m.split(" (")[0] for m in gathered.missing] == ["secrets ns-c/x"]
 
     one_namespace = gather(
         cluster(), resource_references=(explicit("$.data.refs[0].ns", "$.data.refs[*].name"),)
     )
-    assert names(one_namespace) == ["configmaps ns-a/index", "secrets ns-b/s1", "namespaces ns-a"]
+    assert names(one_namespace) == ["configmaps ns-a/index", "secrets ns-b/s1"]
     assert len(one_namespace.missing) == 2
 
     unpaired = gather(
         cluster(), resource_references=(explicit("$.data.refs[0:2].ns", "$.data.refs[*].name"),)
     )
-    assert names(unpaired) == ["configmaps ns-a/index", "namespaces ns-a"]
+    assert names(unpaired) == ["configmaps ns-a/index"]
     assert unpaired.missing == (
         "applyConfigurationResources.resourceReferences[0].explicitNamespacedReference: "
         "2 namespaces for 3 names in 'index': cannot pair them",
@@ -220,7 +220,7 @@ def test_cluster_scoped_references_and_unusable_json_path_results() -> None:
             ),
         ),
     )
-    assert names(gathered) == ["configmaps ns-a/ca", "proxies.config.openshift.io cluster", "namespaces ns-a"]
+    assert names(gathered) == ["configmaps ns-a/ca", "proxies.config.openshift.io cluster"]
     assert gathered.missing == (
         "applyConfigurationResources.resourceReferences[0].clusterScopedReference.nameJSONPath '$.data.node'"
         " in 'ca': unknown key 'node'",
@@ -237,7 +237,7 @@ def test_only_apply_configuration_resources_are_gathered_and_duplicates_are_drop
         ),
         OperandResourceList(operand, operand, operand),
     )
-    assert names(gather_inputs(cluster(), spec)) == ["configmaps ns-a/end", "namespaces ns-a"]
+    assert names(gather_inputs(cluster(), spec)) == ["configmaps ns-a/end"]
 
 
 def test_unknown_resource_in_a_selector_is_reported_not_fatal() -> None:
@@ -248,10 +248,14 @@ def test_unknown_resource_in_a_selector_is_reported_not_fatal() -> None:
     assert "widgets.nope.io" in gathered.missing[0]
 
 
-def test_written_tree_reads_back_with_namespaces(tmp_path: Path) -> None:
+def test_written_tree_reads_back_with_a_declared_namespace(tmp_path: Path) -> None:
     gathered = gather(
         cluster(),
-        exact_resources=(ExactResource.configmap("ns-a", "hop"), ExactResource.configmap("ns-a", "end")),
+        exact_resources=(
+            ExactResource.configmap("ns-a", "hop"),
+            ExactResource("", "v1", "namespaces", "", "ns-a"),
+            ExactResource.configmap("ns-a", "end"),
+        ),
         label_selected_resources=(LabelSelectedResource("", "v1", "nodes", "", {}),),
     )
     write_input_dir(gathered, tmp_path / "in")
@@ -262,7 +266,7 @@ def test_written_tree_reads_back_with_namespaces(tmp_path: Path) -> None:
     ]
     snapshot = load_must_gather(tmp_path / "in")
     assert snapshot.namespaces() == ["ns-a"]
-    assert [item["metadata"]["name"] for item in snapshot.list(CONFIGMAPS, "ns-a")] == ["end", "hop"]
+    assert [item["metadata"]["name"] for item in snapshot.list(CONFIGMAPS, "ns-a")] == ["hop", "end"]
     assert len(snapshot.list(NODES)) == 2
 
 
@@ -291,7 +295,11 @@ def test_output_dir_is_replaced_whole_but_never_a_foreign_directory(tmp_path: Pa
     assert (tmp_path / "home" / "notes.txt").read_text() == "keep me"
 
 
-def test_list_items_are_sorted_by_name_whatever_the_gathering_order() -> None:
+def test_list_items_keep_the_declaration_order() -> None:
+    def items(gathered: GatheredInputs) -> list[str]:
+        document = load_document(input_files(gathered)["namespaces/ns-a/core/configmaps.yaml"], "configmaps")
+        return [item["metadata"]["name"] for item in document["items"]]
+
     one = gather(
         cluster(),
         exact_resources=(ExactResource.configmap("ns-a", "hop"), ExactResource.configmap("ns-a", "end")),
@@ -300,4 +308,29 @@ def test_list_items_are_sorted_by_name_whatever_the_gathering_order() -> None:
         cluster(),
         exact_resources=(ExactResource.configmap("ns-a", "end"), ExactResource.configmap("ns-a", "hop")),
     )
-    assert input_files(one) == input_files(other)
+    assert items(one) == ["hop", "end"]
+    assert items(other) == ["end", "hop"]
+
+
+def test_each_reference_is_followed_in_its_declaration_turn() -> None:
+    def reference(referrer: ExactResource, path: str) -> ResourceReference:
+        return ResourceReference.implicit(
+            referrer, ImplicitNamespacedReference("", "v1", "configmaps", "ns-a", path)
+        )
+
+    ca = ExactResource.configmap("ns-a", "ca")
+    gathered = gather(
+        cluster(),
+        resource_references=(
+            reference(ca, "$.data.next"),
+            reference(ExactResource.config("proxies"), "$.spec.trustedCA.name"),
+            reference(ca, "$.data.peer"),
+        ),
+    )
+    # The Go pruner's order: each reference's referring object, then what it names, in turn.
+    assert names(gathered) == [
+        "configmaps ns-a/ca",
+        "configmaps ns-a/hop",
+        "proxies.config.openshift.io cluster",
+        "configmaps ns-a/loop-b",
+    ]

@@ -8,7 +8,8 @@ explicit reference from the authentication ClusterOperator's relatedObjects with
 a cluster-scoped reference, chains followed onward (route -> service -> back to the route,
 config authentication -> openshift-config secret) and a definite path that misses; the same
 result from the loaded snapshot and from the tree read on demand; determinism of the written
-tree; the digest stable, order-independent and equal to the digest of the tree read back.
+tree, with no undeclared Namespace object added; the digest stable, order-independent and equal
+to the digest of the tree read back.
 """
 
 from __future__ import annotations
@@ -278,9 +279,6 @@ def test_every_kind_of_declaration_on_real_objects(snapshot: Snapshot) -> None:
         "services openshift-authentication/oauth-openshift",
         "secrets openshift-config/webhook-authentication-integrated-oauth",
         "infrastructures.config.openshift.io cluster",
-        "namespaces openshift-authentication",
-        "namespaces openshift-config",
-        "namespaces openshift-etcd",
     ]
     assert gathered.missing == (
         "applyConfigurationResources.resourceReferences[6].implicitNamespacedReference.nameJSONPath"
@@ -301,8 +299,8 @@ def test_written_tree_is_deterministic_and_reads_back(snapshot: Snapshot, tmp_pa
     two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*.yaml")}
     assert one == two
     back = load_must_gather(tmp_path / "one")
-    assert back.namespaces() == ["openshift-authentication", "openshift-config", "openshift-etcd"]
-    assert len(back) == 21
+    assert back.namespaces() == [], "no Namespace object was declared"
+    assert len(back) == 18
 
 
 def test_digest_is_stable_order_independent_and_matches_the_written_tree(

@@ -41,3 +41,13 @@ def hypershift(tmp_path: Path) -> Path:
     """A private copy of examples/hypershift; returns its config file."""
     shutil.copytree(EXAMPLES / "hypershift", tmp_path / "hypershift")
     return tmp_path / "hypershift" / "mom.yaml"
+
+
+def with_sample_demo(config_path: Path) -> Path:
+    """Turn the sample operator's Demo controller back on in an example copy (the examples
+    leave it off because it changes one of the operator's inputs on every run); tests that
+    need an object the operator creates use it."""
+    text = config_path.read_text()
+    assert ", -sample-operator-Demo]" in text
+    config_path.write_text(text.replace(", -sample-operator-Demo]", "]"))
+    return config_path

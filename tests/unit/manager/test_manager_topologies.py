@@ -14,7 +14,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from tests.unit.manager.conftest import FakeClock
+from tests.unit.manager.conftest import FakeClock, with_sample_demo
 
 from mom.api.resources import GroupVersionResource
 from mom.manager.assembly import open_manager
@@ -35,7 +35,7 @@ def conditions(obj: dict) -> dict[str, str]:
 
 
 def test_standalone_everything_on_one_cluster(standalone: Path, clock: FakeClock) -> None:
-    manager, _ = open_manager(load_config(standalone), clock=clock)
+    manager, _ = open_manager(load_config(with_sample_demo(standalone)), clock=clock)
     report = manager.tick()
 
     assert report.ok and report.runs == 2
@@ -60,7 +60,7 @@ def test_standalone_everything_on_one_cluster(standalone: Path, clock: FakeClock
 
 
 def test_hypershift_routes_per_cluster_type(hypershift: Path, clock: FakeClock) -> None:
-    manager, _ = open_manager(load_config(hypershift), clock=clock)
+    manager, _ = open_manager(load_config(with_sample_demo(hypershift)), clock=clock)
     report = manager.tick()
     assert report.runs == 6
     root = hypershift.parent

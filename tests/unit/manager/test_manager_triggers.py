@@ -2,9 +2,10 @@
 
 Covers: a tick on unchanged inputs runs nothing; a changed input reruns only the operators
 that read it; a restarted manager remembers the last digests from the journal instead of
-rerunning everything; resync reruns after its interval; a failing operator backs off; an
-operator that keeps changing the cluster is reported as not converging; two operators that
-keep undoing each other's writes are reported as fighting.
+rerunning everything; resync reruns after its interval; a failing operator backs off, and a
+pair held back with changed inputs is reported waiting, not unchanged; an operator that keeps
+changing the cluster is reported as not converging, naming the controller that changes it
+each time; two operators that keep undoing each other's writes are reported as fighting.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.unit.manager.conftest import FakeClock
+from tests.unit.manager.conftest import FakeClock, with_sample_demo
 
 from mom.api.input_resources import ExactResource, InputResources, ResourceList
 from mom.api.output_resources import OutputResourceList, OutputResources
@@ -94,7 +95,7 @@ def test_a_new_journal_applies_its_mutations_on_a_target_an_old_one_wrote(
     standalone: Path, clock: FakeClock
 ) -> None:
     """The target remembers applied mutation ids; a new journal's ids must never match them."""
-    config = load_config(standalone)
+    config = load_config(with_sample_demo(standalone))
     manager, _ = open_manager(config, clock=clock)
     manager.tick()
     manager.journal.close()
@@ -193,7 +194,10 @@ def test_non_converging_operator_is_reported(standalone: Path, clock: FakeClock)
     for _ in range(5):
         clock.advance(60)
         warnings += manager.tick().warnings
-    assert any("counter on standalone does not converge" in w for w in warnings), warnings
+    assert any(
+        "counter on standalone does not converge" in w and w.endswith("(each time through counter-Only)")
+        for w in warnings
+    ), warnings
     manager.journal.close()
 
 
@@ -207,4 +211,24 @@ def test_failing_operator_backs_off(standalone: Path, clock: FakeClock) -> None:
     assert state.failures == 1 and state.backoff_until is not None
     # Inputs unchanged and no resync due: nothing reruns, even after the backoff.
     assert ran(manager, clock, 1) == []
+    manager.journal.close()
+
+
+def test_changed_inputs_held_back_are_waiting_not_unchanged(standalone: Path, clock: FakeClock) -> None:
+    def fail(ctx: RunContext) -> None:
+        raise SyncError("broken")
+
+    manager = _with_operators(standalone, clock, _operator("broken", fail, SHARED_OUT, READS_SHARED))
+    assert ran(manager, clock, 0) == ["broken:first run"]
+    shared = standalone.parent / "cluster/namespaces/openshift-authentication/core/configmaps/shared.yaml"
+    shared.parent.mkdir(parents=True, exist_ok=True)
+    shared.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n  namespace: openshift-authentication\n"
+    )
+    clock.advance(1)
+    held = manager.tick()
+    assert [p.trigger for p in held.pairs] == ["waiting"], "inside the backoff: changed, not run yet"
+    assert (held.runs, held.unchanged, held.waiting) == (0, 0, 1)
+    clock.advance(60)
+    assert [p.trigger for p in manager.tick().pairs] == ["inputs changed"]
     manager.journal.close()

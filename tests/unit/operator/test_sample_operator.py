@@ -5,7 +5,7 @@ ignored, bodies and options byte-equal, controller results equal); exit status i
 exactly when the case wants it; non-event files are byte-identical to the Go operator's at the
 same paths; the event name is derived from ``now``; the installed ``sample-operator`` command
 behaves the same as a subprocess; the printed input/output documents declare what the
-operator reads and writes.
+operator reads and writes, and are the Go sample operator's documents, entry for entry.
 """
 
 from __future__ import annotations
@@ -126,3 +126,14 @@ def test_documents_declare_inputs_and_outputs(capsys: pytest.CaptureFixture[str]
     # input-resources also lists the Configuration outputs: the operator reads what it configures.
     assert any(e["resource"] == "ingresses" for e in exact)
     assert any(e["resource"] == "authentications" for e in exact)
+
+
+@pytest.mark.parametrize("document", ["input-resources", "output-resources"])
+def test_documents_are_the_go_operators(
+    go_sample_operator: Path, document: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    done = subprocess.run([str(go_sample_operator), document], capture_output=True, check=True, timeout=120)
+    go = load_document(done.stdout, f"go {document}")
+    assert run_command(SAMPLE_OPERATOR, [document]) == 0
+    python = load_document(capsys.readouterr().out.encode(), f"python {document}")
+    assert python == go
