@@ -79,8 +79,8 @@ def run(args: argparse.Namespace) -> int:
                 _print_summary(report, elapsed, args.output)
                 return 0 if report.ok else 1
             print(
-                f"{_clock().isoformat()} tick: {report.runs} run(s), "
-                f"{len(report.pairs) - report.runs} unchanged, {elapsed:.2f}s",
+                f"{_clock().isoformat()} tick: {report.runs} run(s), {report.unchanged} unchanged, "
+                f"{report.deferred} deferred, {elapsed:.2f}s",
                 file=sys.stderr,
             )
             if stop.wait(args.interval):
@@ -103,6 +103,11 @@ def _print_summary(report: TickReport, elapsed: float, output: str) -> None:
             "failed": p.failed,
             "error": p.error,
             "problems": list(p.problems),
+            **(
+                {"deferredFor": str(p.deferred_for), "deferredUntil": p.deferred_until.isoformat()}
+                if p.deferred_for is not None and p.deferred_until is not None
+                else {}
+            ),
         }
         for p in report.pairs
     ]
@@ -123,10 +128,16 @@ def _print_summary(report: TickReport, elapsed: float, output: str) -> None:
     for row in [headers, *table]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     for pair in report.pairs:
+        if pair.deferred_for is not None and pair.deferred_until is not None:
+            print(
+                f"deferred: {pair.operator} on {pair.instance}: {pair.deferred_for}, "
+                f"runs at {pair.deferred_until.isoformat()}"
+            )
+    for pair in report.pairs:
         for problem in ([pair.error] if pair.error else []) + list(pair.problems):
             print(f"failed: {pair.operator} on {pair.instance}: {problem}")
     print(
-        f"{report.runs} run(s), {len(report.pairs) - report.runs} unchanged, "
+        f"{report.runs} run(s), {report.unchanged} unchanged, {report.deferred} deferred, "
         f"{report.rolled_forward} rolled forward, {elapsed:.2f}s; journal: mom journal list"
     )
 

@@ -30,11 +30,12 @@ from mom.inputs.writer import input_files, write_input_dir
 from mom.journal.archive import pack_files, unpack_dir
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState, PlannedMutation
+from mom.manager.changes import Fingerprints, fingerprints, input_changes
 from mom.manager.config import InstanceSpec, ManagerConfig
 from mom.manager.operators import OperatorRun, OperatorRunner
 from mom.manager.pins import Pin
 from mom.manager.planning import plan_mutations
-from mom.manager.schedule import Key, Schedule
+from mom.manager.schedule import Key, Schedule, Trigger
 from mom.manager.topology import HostedView, Topology
 from mom.manifest.loader import load_must_gather
 from mom.manifest.store import Snapshot
@@ -50,7 +51,7 @@ class PairReport:
 
     operator: str
     instance: str
-    trigger: str
+    trigger: Trigger
     run_id: int | None = None
     exit_code: int | None = None
     applied: int = 0
@@ -60,6 +61,9 @@ class PairReport:
     error: str = ""
     problems: tuple[str, ...] = ()
     """What failed controllers reported (``<controller> Failed: <message>``)."""
+    deferred_for: Trigger | None = None
+    """Of a deferred pair: the trigger it will run for, at ``deferred_until``."""
+    deferred_until: datetime | None = None
 
     @property
     def ran(self) -> bool:
@@ -75,6 +79,14 @@ class TickReport:
     @property
     def runs(self) -> int:
         return sum(1 for p in self.pairs if p.ran)
+
+    @property
+    def deferred(self) -> int:
+        return sum(1 for p in self.pairs if p.trigger is Trigger.DEFERRED)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for p in self.pairs if p.trigger is Trigger.UNCHANGED)
 
     @property
     def ok(self) -> bool:
@@ -111,7 +123,7 @@ class _Work:
     topology: Topology
     gathered: GatheredInputs
     digest: str
-    trigger: str
+    trigger: Trigger
     snapshot: Snapshot
 
 
@@ -142,11 +154,13 @@ class Manager:
         self.schedule = Schedule(debounce=config.debounce, max_backoff=config.max_backoff)
         self._writers: dict[tuple[str, str, str, str, str], list[str]] = {}
         self._gathered: dict[Key, _Gathered] = {}
+        """Per pair, the snapshots its inputs were last gathered from, the inputs and their digest:
+        snapshots are immutable and a target returns the same one while its tree is unchanged."""
         self._stored_inputs: dict[Key, tuple[int, str]] = {}
         """Per pair, the last run journaled by this process and its input digest: a run on the
         same digest shares those stored inputs instead of packing them again."""
-        """Per pair, the snapshots its inputs were last gathered from, the inputs and their digest:
-        snapshots are immutable and a target returns the same one while its tree is unchanged."""
+        self._ran_inputs: dict[Key, Fingerprints] = {}
+        """Per pair, the inputs its last run read, to tell the next run's changed inputs."""
         self._restore_schedule()
 
     def _restore_schedule(self) -> None:
@@ -203,7 +217,7 @@ class Manager:
             Topology(instance),
             GatheredInputs(),
             summary.input_digest,
-            summary.trigger,
+            _trigger_of(summary.trigger),
             snapshot,
         )
         return _Finished(item, run_id, summary.started_at, outcome)
@@ -277,9 +291,17 @@ class Manager:
                     source = source or topology.input_source(snapshots)
                     gathered = gather_inputs(source, pin.inputs)
                     known = self._gathered[key] = _Gathered(seen, gathered, input_digest(gathered))
-                trigger = self.schedule.trigger(key, known.digest, spec.resync, now, force=force)
-                if not trigger:
-                    report.pairs.append(PairReport(spec.name, instance.name, "unchanged"))
+                decision = self.schedule.decide(key, known.digest, spec.resync, now, force=force)
+                if not decision.trigger.runs:
+                    report.pairs.append(
+                        PairReport(
+                            spec.name,
+                            instance.name,
+                            decision.trigger,
+                            deferred_for=decision.reason,
+                            deferred_until=decision.until,
+                        )
+                    )
                     continue
                 if known.snapshot is None:
                     source = source or topology.input_source(snapshots)
@@ -292,7 +314,7 @@ class Manager:
                         topology,
                         known.inputs,
                         known.digest,
-                        trigger,
+                        decision.trigger,
                         known.snapshot,
                     )
                 )
@@ -302,6 +324,11 @@ class Manager:
         now = self.clock()
         previous = self._stored_inputs.get(item.key)
         same = previous is not None and previous[1] == item.digest
+        read = fingerprints(item.gathered.objects)
+        before = self._ran_inputs.get(item.key)
+        if before is None and item.trigger is not Trigger.FIRST_RUN:
+            before = self._inputs_of_last_run(item.key)
+        self._ran_inputs[item.key] = read
         run_id = self.journal.begin_run(
             operator=item.key[0],
             instance=item.key[1],
@@ -312,9 +339,19 @@ class Manager:
             now=now,
             seed=None,
             outputs_digest=item.pin.digest,
+            input_changes=None if before is None else input_changes(before, read),
         )
         self._stored_inputs[item.key] = (run_id, item.digest)
         return run_id, now
+
+    def _inputs_of_last_run(self, key: Key) -> Fingerprints | None:
+        """What the pair's last journaled run read (after a restart, this process has not seen it)."""
+        last = self.journal.last_run(*key)
+        if last is None:
+            return None
+        with _scratch() as scratch:
+            unpack_dir(self.journal.inputs_of(last.run_id), scratch / "input")
+            return fingerprints(load_must_gather(scratch / "input").objects())
 
     def _run(self, item: _Work, now: datetime) -> OperatorRun:
         if item.runner.spec.in_process:
@@ -455,7 +492,7 @@ class Manager:
                     f"{place} on {mutation.target}: each keeps changing what the other wrote"
                 )
         state = self.schedule.state(item.key)
-        own_trigger = item.trigger in ("inputs changed", "resync")
+        own_trigger = item.trigger in (Trigger.INPUTS_CHANGED, Trigger.RESYNC)
         state.changing_runs = state.changing_runs + 1 if (changed_any and own_trigger) else 0
         if state.changing_runs >= 3:
             report.warnings.append(
@@ -465,6 +502,14 @@ class Manager:
 
     def instance(self, name: str) -> InstanceSpec:
         return next(i for i in self.config.instances if i.name == name)
+
+
+def _trigger_of(recorded: str) -> Trigger:
+    """The trigger a journaled run recorded; a journal holds nothing else, but is read defensively."""
+    try:
+        return Trigger(recorded)
+    except ValueError:
+        return Trigger.RESYNC
 
 
 def _position_of(mutation_id: str) -> tuple[int, int]:

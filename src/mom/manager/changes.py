@@ -1,0 +1,85 @@
+"""What differs between a pair's consecutive runs: input objects, and fields within objects.
+
+Owns: :func:`fingerprints` (one digest per input object, to compare runs without keeping their
+objects), :func:`input_changes` (objects added, removed or changed between two runs) and
+:func:`differing_paths` (the JSON paths of the fields in which two versions of an object differ).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from mom.api.resources import ObjectRef
+from mom.inputs.gather import Identity, identity_of
+from mom.journal.records import InputChange, InputChangeKind
+from mom.serialization import dump_json
+
+Fingerprints = dict[Identity, str]
+"""Per input object (group, resource, namespace, name), a digest of its content."""
+
+LIST_KEYS = ("type", "name")
+"""Item fields that name list items in a path (``conditions[type=Available]``) when every item
+has one and they are unique: a reordered list then shows as a reorder, not as every index."""
+
+
+def fingerprints(objects: Iterable[tuple[ObjectRef, Any]]) -> Fingerprints:
+    return {
+        identity_of(ref): hashlib.sha256(dump_json(obj, sort_keys=True)).hexdigest() for ref, obj in objects
+    }
+
+
+def input_changes(before: Mapping[Identity, str], after: Mapping[Identity, str]) -> tuple[InputChange, ...]:
+    """Objects present only ``after`` (added), only ``before`` (removed), or in both with other
+    content (changed), sorted by kind of change and identity."""
+    changes = [InputChange(InputChangeKind.ADDED, *key) for key in after.keys() - before.keys()]
+    changes += [InputChange(InputChangeKind.REMOVED, *key) for key in before.keys() - after.keys()]
+    changes += [
+        InputChange(InputChangeKind.CHANGED, *key)
+        for key in after.keys() & before.keys()
+        if after[key] != before[key]
+    ]
+    return tuple(sorted(changes))
+
+
+def differing_paths(before: Any, after: Any, path: str = "") -> list[str]:
+    """JSON paths (``.status.conditions``, ``.data.count``) of the fields that differ.
+
+    Maps are compared key by key. A list of items keyed by ``type`` or ``name`` is compared item
+    by item (``.status.conditions[type=Available].status``); when only the order of its items
+    changed, the list itself is the differing field. Other lists differ as a whole.
+    """
+    if before == after:
+        return []
+    if isinstance(before, dict) and isinstance(after, dict):
+        return [
+            found
+            for key in sorted(before.keys() | after.keys())
+            for found in differing_paths(before.get(key), after.get(key), f"{path}.{key}")
+        ]
+    if isinstance(before, list) and isinstance(after, list):
+        key = _list_key(before, after)
+        if key is not None:
+            old = {item[key]: item for item in before}
+            new = {item[key]: item for item in after}
+            inner = [
+                found
+                for name in sorted(old.keys() | new.keys(), key=str)
+                for found in differing_paths(old.get(name), new.get(name), f"{path}[{key}={name}]")
+            ]
+            if inner:
+                return inner
+    return [path or "."]
+
+
+def _list_key(*lists: list[Any]) -> str | None:
+    for key in LIST_KEYS:
+        if all(_keyed(items, key) for items in lists):
+            return key
+    return None
+
+
+def _keyed(items: list[Any], key: str) -> bool:
+    names = [item.get(key) if isinstance(item, dict) else None for item in items]
+    return all(isinstance(n, str) for n in names) and len(set(names)) == len(names)
