@@ -21,7 +21,7 @@ Fingerprints = dict[Identity, str]
 
 LIST_KEYS = ("type", "name")
 """Item fields that name list items in a path (``conditions[type=Available]``) when every item
-has one and they are unique: a reordered list then shows as a reorder, not as every index."""
+has one and they are unique."""
 
 
 def fingerprints(objects: Iterable[tuple[ObjectRef, Any]]) -> Fingerprints:
@@ -46,9 +46,10 @@ def input_changes(before: Mapping[Identity, str], after: Mapping[Identity, str])
 def differing_paths(before: Any, after: Any, path: str = "") -> list[str]:
     """JSON paths (``.status.conditions``, ``.data.count``) of the fields that differ.
 
-    Maps are compared key by key. A list of items keyed by ``type`` or ``name`` is compared item
-    by item (``.status.conditions[type=Available].status``); when only the order of its items
-    changed, the list itself is the differing field. Other lists differ as a whole.
+    Maps are compared key by key. A list of items keyed by ``type`` or ``name`` that holds the
+    same items in the same order is compared item by item
+    (``.status.conditions[type=Available].status``); when items were added, removed or reordered,
+    the list itself is the differing field (``.status.conditions``), as is any other list.
     """
     if before == after:
         return []
@@ -60,16 +61,12 @@ def differing_paths(before: Any, after: Any, path: str = "") -> list[str]:
         ]
     if isinstance(before, list) and isinstance(after, list):
         key = _list_key(before, after)
-        if key is not None:
-            old = {item[key]: item for item in before}
-            new = {item[key]: item for item in after}
-            inner = [
+        if key is not None and [item[key] for item in before] == [item[key] for item in after]:
+            return [
                 found
-                for name in sorted(old.keys() | new.keys(), key=str)
-                for found in differing_paths(old.get(name), new.get(name), f"{path}[{key}={name}]")
+                for old, new in zip(before, after, strict=True)
+                for found in differing_paths(old, new, f"{path}[{key}={old[key]}]")
             ]
-            if inner:
-                return inner
     return [path or "."]
 
 

@@ -32,6 +32,7 @@ from mom.journal.journal import Journal
 from mom.journal.records import MutationState, PlannedMutation
 from mom.manager.changes import Fingerprints, fingerprints, input_changes
 from mom.manager.config import InstanceSpec, ManagerConfig
+from mom.manager.convergence import ConvergenceWatch, Write, Written
 from mom.manager.operators import OperatorRun, OperatorRunner
 from mom.manager.pins import Pin
 from mom.manager.planning import plan_mutations
@@ -152,7 +153,8 @@ class Manager:
         self.clock = clock
         self.progress = progress or (lambda _message: None)
         self.schedule = Schedule(debounce=config.debounce, max_backoff=config.max_backoff)
-        self._writers: dict[tuple[str, str, str, str, str], list[str]] = {}
+        self._writers: dict[Written, list[str]] = {}
+        self._convergence = ConvergenceWatch()
         self._gathered: dict[Key, _Gathered] = {}
         """Per pair, the snapshots its inputs were last gathered from, the inputs and their digest:
         snapshots are immutable and a target returns the same one while its tree is unchanged."""
@@ -460,11 +462,13 @@ class Manager:
         Two operators writing different fields of one object (server-side apply with their own
         field managers) cooperate; they fight when their changes alternate: A, then B, then A
         again, each changing the object. An operator does not converge when three runs in a row,
-        each triggered by changed inputs or a resync, changed the cluster again.
+        each triggered by changed inputs or a resync, changed the cluster again; the warning
+        names the fields that differ from the previous run (see :mod:`mom.manager.convergence`).
         """
         operator, instance = item.key
         by_id = {r.mutation_id: r for r in results}
         changed_any = False
+        written: dict[Written, Write] = {}
         for mutation in stored:
             result = by_id.get(mutation.mutation_id)
             if (
@@ -482,6 +486,10 @@ class Manager:
                 request.namespace,
                 request.name,
             )
+            if result.object is not None:
+                earlier = written.get(where)
+                controllers = (earlier.controllers if earlier else ()) + (request.controller_instance_name,)
+                written[where] = Write(result.object, tuple(c for c in dict.fromkeys(controllers) if c))
             writers = self._writers.setdefault(where, [])
             writers.append(operator)
             del writers[:-3]
@@ -494,10 +502,12 @@ class Manager:
         state = self.schedule.state(item.key)
         own_trigger = item.trigger in (Trigger.INPUTS_CHANGED, Trigger.RESYNC)
         state.changing_runs = state.changing_runs + 1 if (changed_any and own_trigger) else 0
+        changing = self._convergence.observe(item.key, item.gathered.objects, written)
         if state.changing_runs >= 3:
             report.warnings.append(
                 f"operator {operator} on {instance} does not converge: {state.changing_runs} runs in a row "
                 "changed the cluster again"
+                + (f"; changing since the previous run: {'; '.join(changing)}" if changing else "")
             )
 
     def instance(self, name: str) -> InstanceSpec:

@@ -204,7 +204,66 @@ def test_non_converging_operator_is_reported(standalone: Path, clock: FakeClock)
     for _ in range(5):
         clock.advance(60)
         warnings += manager.tick().warnings
-    assert any("counter on standalone does not converge" in w for w in warnings), warnings
+    warning = [w for w in warnings if "counter on standalone does not converge" in w][-1]
+    assert warning.endswith(
+        "changing since the previous run: configmaps openshift-authentication/shared on standalone: .data.count"
+        " (field managers counter-Only; controllers counter-Only)"
+    ), warning
+    manager.journal.close()
+
+
+AUTHENTICATIONS = GroupVersionResource("operator.openshift.io", "v1", "authentications")
+AUTHENTICATION = ExactResource.operator("authentications")
+
+
+def test_non_convergence_names_reordered_conditions_and_their_managers(
+    standalone: Path, clock: FakeClock
+) -> None:
+    """One controller server-side applies a condition, another rewrites the conditions list in
+    the opposite order of what it reads: the warning names the list and who owns and writes it."""
+    status = {
+        "apiVersion": "operator.openshift.io/v1",
+        "kind": "Authentication",
+        "metadata": {"name": "cluster"},
+    }
+
+    def available(ctx: RunContext) -> None:
+        condition = {"type": "Available", "status": "True", "reason": "AsExpected"}
+        ctx.client.apply(
+            AUTHENTICATIONS,
+            {**status, "status": {"conditions": [condition]}},
+            field_manager="available",
+            status=True,
+        )
+
+    def reverse(ctx: RunContext) -> None:
+        current = ctx.client.get(AUTHENTICATIONS, "cluster")
+        conditions = list((current.get("status") or {}).get("conditions") or [])
+        ours = {"type": "Degraded", "status": "False", "reason": "AsExpected"}
+        if not any(c.get("type") == "Degraded" for c in conditions):
+            conditions.append(ours)
+        patch = {"status": {"conditions": conditions[::-1]}}
+        ctx.client.patch(AUTHENTICATIONS, "cluster", patch, patch_type="merge", status=True)
+
+    outputs = OutputResources(user_workload_resources=OutputResourceList(exact_resources=(AUTHENTICATION,)))
+    inputs = InputResources(apply_configuration_resources=ResourceList(exact_resources=(AUTHENTICATION,)))
+    flipper = Operator(
+        name="flipper",
+        inputs=inputs,
+        outputs=outputs,
+        controllers=(Controller("flipper-Available", available), Controller("flipper-Reverse", reverse)),
+    )
+    manager = _with_operators(standalone, clock, flipper)
+    warnings: list[str] = []
+    for _ in range(5):
+        clock.advance(60)
+        warnings += manager.tick().warnings
+    found = [w for w in warnings if "flipper on standalone does not converge" in w]
+    assert found, warnings
+    assert found[-1].endswith(
+        "changing since the previous run: authentications.operator.openshift.io cluster on standalone:"
+        " .status.conditions (field managers available; controllers flipper-Reverse)"
+    ), found[-1]
     manager.journal.close()
 
 
