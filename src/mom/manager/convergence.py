@@ -1,17 +1,20 @@
 """What keeps changing when an operator does not converge: fields, field managers, controllers.
 
-Owns: :class:`ConvergenceWatch` — per (operator, instance) pair, the objects its last run's
-writes left and the inputs that run read; :meth:`ConvergenceWatch.observe` compares a run with
-the one before and describes every field that differs between them: in the objects both runs
-wrote (with the field managers that own the field, from ``metadata.managedFields``, and the
-controllers whose mutations changed the object), and in the inputs the operator did not write
-itself (what changes underneath it). Server-set metadata (resourceVersion, generation,
-managedFields, ...) is not a field that "keeps changing".
+Owns: :class:`ConvergenceWatch` — per (operator, instance) pair, the last state of every object
+its writes changed and the inputs its last run read. :meth:`ConvergenceWatch.observe` takes one
+run's changing writes in order and describes every field each of them changed, compared with the
+object as the write before it left it (in this run or an earlier one): so a field two
+controllers flip within every run is named although every run ends in the same state. Each
+object is described with the field managers owning the changed fields (from
+``metadata.managedFields`` before and after) and the controllers whose mutations changed it.
+Inputs the operator did not write itself are compared with the previous run's (what changes
+underneath it). Server-set metadata (resourceVersion, generation, managedFields, ...) is not a
+field that "keeps changing".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,15 +36,23 @@ _IGNORED = tuple(f".metadata.{key}" for key in SERVER_SET)
 
 @dataclass(frozen=True)
 class Write:
-    """An object as one run's last changing write to it left it, and who wrote it."""
+    """One write that changed an object: the object as it left it, and the controller that sent it."""
 
+    where: Written
     object: Object
-    controllers: tuple[str, ...]
+    controller: str
+
+
+@dataclass
+class _Changed:
+    paths: list[str] = field(default_factory=list)
+    managers: set[str] = field(default_factory=set)
+    controllers: set[str] = field(default_factory=set)
 
 
 @dataclass
 class _PairMemory:
-    written: dict[Written, Write] = field(default_factory=dict)
+    objects: dict[Written, Object] = field(default_factory=dict)
     inputs: dict[Identity, Object] = field(default_factory=dict)
 
 
@@ -50,51 +61,52 @@ class ConvergenceWatch:
     pairs: dict[tuple[str, str], _PairMemory] = field(default_factory=dict)
 
     def observe(
-        self,
-        key: tuple[str, str],
-        inputs: Iterable[tuple[ObjectRef, Object]],
-        written: Mapping[Written, Write],
+        self, key: tuple[str, str], inputs: Iterable[tuple[ObjectRef, Object]], writes: Sequence[Write]
     ) -> list[str]:
-        """Remember this run; describe the fields that differ from the pair's previous run."""
+        """Remember this run; describe the fields its writes changed and the inputs that changed."""
         memory = self.pairs.setdefault(key, _PairMemory())
-        current_inputs = {identity_of(ref): obj for ref, obj in inputs}
-        found = []
-        for where, write in sorted(written.items()):
-            before = memory.written.get(where)
+        changed: dict[Written, _Changed] = {}
+        for write in writes:
+            before = memory.objects.get(write.where)
+            memory.objects[write.where] = write.object
             if before is None:
                 continue
-            paths = _fields(before.object, write.object)
-            if paths:
-                found.append(_describe_output(where, paths, before, write))
-        own = {where[1:] for where in written}
+            paths = _fields(before, write.object)
+            if not paths:
+                continue
+            found = changed.setdefault(write.where, _Changed())
+            found.paths += [p for p in paths if p not in found.paths]
+            found.managers |= {
+                m for path in paths for obj in (before, write.object) for m in field_managers(obj, path)
+            }
+            if write.controller:
+                found.controllers.add(write.controller)
+        described = [_describe_output(where, found) for where, found in sorted(changed.items())]
+        current_inputs = {identity_of(ref): obj for ref, obj in inputs}
+        own = {where[1:] for where in memory.objects}
         for identity, obj in sorted(current_inputs.items()):
             previous = memory.inputs.get(identity)
             if identity in own or previous is None:
                 continue
             paths = _fields(previous, obj)
             if paths:
-                found.append(f"input {_place(*identity)}: {_listed(paths)}")
-        memory.written = dict(written)
+                described.append(f"input {_place(*identity)}: {_listed(paths)}")
         memory.inputs = current_inputs
-        return found
+        return described
 
 
 def _fields(before: Object, after: Object) -> list[str]:
     return [p for p in differing_paths(before, after) if not p.startswith(_IGNORED)]
 
 
-def _describe_output(where: Written, paths: Sequence[str], before: Write, after: Write) -> str:
-    managers = sorted(
-        {m for path in paths for obj in (before.object, after.object) for m in field_managers(obj, path)}
-    )
-    controllers = sorted(set(before.controllers) | set(after.controllers))
+def _describe_output(where: Written, found: _Changed) -> str:
     who = []
-    if managers:
-        who.append(f"field managers {', '.join(managers)}")
-    if controllers:
-        who.append(f"controllers {', '.join(controllers)}")
+    if found.managers:
+        who.append(f"field managers {', '.join(sorted(found.managers))}")
+    if found.controllers:
+        who.append(f"controllers {', '.join(sorted(found.controllers))}")
     suffix = f" ({'; '.join(who)})" if who else ""
-    return f"{_place(*where[1:])} on {where[0]}: {_listed(paths)}{suffix}"
+    return f"{_place(*where[1:])} on {where[0]}: {_listed(found.paths)}{suffix}"
 
 
 def _place(group: str, resource: str, namespace: str, name: str) -> str:

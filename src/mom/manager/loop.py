@@ -468,7 +468,7 @@ class Manager:
         operator, instance = item.key
         by_id = {r.mutation_id: r for r in results}
         changed_any = False
-        written: dict[Written, Write] = {}
+        writes: list[Write] = []
         for mutation in stored:
             result = by_id.get(mutation.mutation_id)
             if (
@@ -487,9 +487,7 @@ class Manager:
                 request.name,
             )
             if result.object is not None:
-                earlier = written.get(where)
-                controllers = (earlier.controllers if earlier else ()) + (request.controller_instance_name,)
-                written[where] = Write(result.object, tuple(c for c in dict.fromkeys(controllers) if c))
+                writes.append(Write(where, result.object, request.controller_instance_name))
             writers = self._writers.setdefault(where, [])
             writers.append(operator)
             del writers[:-3]
@@ -502,7 +500,7 @@ class Manager:
         state = self.schedule.state(item.key)
         own_trigger = item.trigger in (Trigger.INPUTS_CHANGED, Trigger.RESYNC)
         state.changing_runs = state.changing_runs + 1 if (changed_any and own_trigger) else 0
-        changing = self._convergence.observe(item.key, item.gathered.objects, written)
+        changing = self._convergence.observe(item.key, item.gathered.objects, writes)
         if state.changing_runs >= 3:
             report.warnings.append(
                 f"operator {operator} on {instance} does not converge: {state.changing_runs} runs in a row "

@@ -4,8 +4,9 @@ Covers: JSON paths of differing fields (nested maps; keyed lists with the same i
 item by item; added, removed or reordered items name the list; other lists and scalars as a
 whole); field managers owning a path from ``managedFields`` the way kube-apiserver records
 them (an atomic list owned whole, list-map items by key, a leaf holding the path); server-set
-metadata never named; objects both runs wrote described with managers and controllers; inputs
-the operator did not write itself described by field; the first run has nothing to compare.
+metadata never named; each write compared with the state the write before it left (so a list two
+controllers flip within every run is named although each run ends the same), with the field
+managers and the controllers; inputs the operator did not write itself described by field.
 """
 
 from __future__ import annotations
@@ -86,22 +87,33 @@ def test_field_managers_as_the_apiserver_records_them() -> None:
 
 
 def test_outputs_and_foreign_inputs_that_keep_changing_are_described() -> None:
+    """Two controllers force-apply one condition each to an atomic conditions list, as on a CRD
+    that does not declare it a map list: every run ends where it started, but each write flips it."""
     watch = ConvergenceWatch()
     key = ("auth-operator", "standalone")
     shared = ObjectRef(CONFIGMAPS, "ns", "shared")
-    a_wins = authentication(
-        [condition("A")], [{"manager": "a", "fieldsV1": {"f:status": {"f:conditions": {}}}}]
-    )
-    b_wins = authentication(
-        [condition("B")], [{"manager": "b", "fieldsV1": {"f:status": {"f:conditions": {}}}}], "2"
-    )
-    first = watch.observe(key, [(shared, {"data": {"n": "1"}})], {AUTH: Write(a_wins, ("auth-A",))})
-    assert first == [], "nothing to compare with"
-    second = watch.observe(key, [(shared, {"data": {"n": "2"}})], {AUTH: Write(b_wins, ("auth-A", "auth-B"))})
-    assert second == [
+
+    def owned_by(manager: str, version: str) -> dict[str, Any]:
+        fields = {"manager": manager, "operation": "Apply", "fieldsV1": {"f:status": {"f:conditions": {}}}}
+        return authentication([condition(manager.upper())], [fields], version)
+
+    def run(n: str) -> list[str]:
+        writes = [
+            Write(AUTH, owned_by("a", f"{n}1"), "auth-A"),
+            Write(AUTH, owned_by("b", f"{n}2"), "auth-B"),
+        ]
+        return watch.observe(key, [(shared, {"data": {"n": n}})], writes)
+
+    assert run("1") == [
+        "authentications.operator.openshift.io cluster on local: .status.conditions"
+        " (field managers a, b; controllers auth-B)"
+    ], "the first write has nothing to compare with; the second flips the list"
+    assert run("2") == [
         "authentications.operator.openshift.io cluster on local: .status.conditions"
         " (field managers a, b; controllers auth-A, auth-B)",
         "input configmaps ns/shared: .data.n",
     ]
-    only_version = authentication([condition("B")], b_wins["metadata"]["managedFields"], "3")
-    assert watch.observe(key, [(shared, {"data": {"n": "2"}})], {AUTH: Write(only_version, ())}) == []
+    same = owned_by("b", "9")
+    assert watch.observe(key, [(shared, {"data": {"n": "2"}})], [Write(AUTH, same, "auth-B")]) == [], (
+        "only server-set metadata differs"
+    )
