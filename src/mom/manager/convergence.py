@@ -1,6 +1,13 @@
-"""What keeps changing when an operator does not converge: fields, field managers, controllers.
+"""Operators that never settle: fights between operators, and what keeps changing when one does
+not converge (fields, field managers, controllers).
 
-Owns: :class:`ConvergenceWatch` — per (operator, instance) pair, the last state of every object
+Owns: :class:`TroubleWatch` — after every run, the warnings it calls for. Two operators writing
+different fields of one object (server-side apply with their own field managers) cooperate;
+they fight when their changes alternate: A, then B, then A again, each changing the object. An
+operator does not converge when three runs in a row, each triggered by changed inputs or a
+resync, changed the cluster again; the warning names what :class:`ConvergenceWatch` found.
+
+:class:`ConvergenceWatch` — per (operator, instance) pair, the last state of every object
 its writes changed and the inputs its last run read. :meth:`ConvergenceWatch.observe` takes one
 run's changing writes in order and describes every field each of them changed, compared with the
 object as the write before it left it (in this run or an earlier one): so a field two
@@ -19,16 +26,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mom.api.errors import MomError
-from mom.api.resources import ObjectRef
+from mom.api.resources import ObjectRef, name_of
 from mom.apply.semantics import SERVER_SET
+from mom.apply.target import ApplyResult, Outcome
 from mom.inputs.gather import Identity, identity_of
+from mom.journal.records import PlannedMutation
 from mom.manager.changes import differing_paths
+from mom.manager.schedule import Key, Trigger
 from mom.serialization import load_json
 
 Object = dict[str, Any]
 Written = tuple[str, str, str, str, str]
 """target, group, resource, namespace, name: one object a run wrote."""
 
+CHANGING_RUNS = 3
+"""Runs in a row that changed the cluster again, on their own inputs or a resync, before a warning."""
 MAX_PATHS = 6
 """Paths named per object; more are counted, not listed."""
 _IGNORED = tuple(f".metadata.{key}" for key in SERVER_SET)
@@ -93,6 +105,61 @@ class ConvergenceWatch:
                 described.append(f"input {_place(*identity)}: {_listed(paths)}")
         memory.inputs = current_inputs
         return described
+
+
+@dataclass
+class TroubleWatch:
+    """What the manager remembers across ticks to notice fights and non-converging operators."""
+
+    writers: dict[Written, list[str]] = field(default_factory=dict)
+    changing_runs: dict[Key, int] = field(default_factory=dict)
+    convergence: ConvergenceWatch = field(default_factory=ConvergenceWatch)
+
+    def after_run(
+        self,
+        key: Key,
+        trigger: Trigger,
+        inputs: Iterable[tuple[ObjectRef, Object]],
+        stored: Sequence[PlannedMutation],
+        results: Sequence[ApplyResult],
+    ) -> list[str]:
+        """The warnings one finished run calls for; ``results`` are those of its applied mutations."""
+        operator, instance = key
+        by_id = {r.mutation_id: r for r in results}
+        warnings: list[str] = []
+        writes: list[Write] = []
+        changed = False
+        for mutation in stored:
+            result = by_id.get(mutation.mutation_id)
+            if (
+                result is None
+                or not result.ok
+                or result.outcome in (Outcome.UNCHANGED, Outcome.ALREADY_APPLIED)
+            ):
+                continue
+            changed = True
+            request = mutation.request
+            name = request.name or (name_of(result.object) if result.object else "")
+            where = (mutation.target, request.gvr.group, request.gvr.resource, request.namespace, name)
+            if result.object is not None:
+                writes.append(Write(where, result.object, request.controller_instance_name))
+            writers = self.writers.setdefault(where, [])
+            writers.append(operator)
+            del writers[:-3]
+            if len(writers) == 3 and writers[0] == writers[2] != writers[1]:
+                warnings.append(
+                    f"operators {writers[0]} and {writers[1]} fight over {_place(*where[1:])} on {where[0]}:"
+                    " each keeps changing what the other wrote"
+                )
+        own = trigger in (Trigger.INPUTS_CHANGED, Trigger.RESYNC)
+        runs = self.changing_runs[key] = self.changing_runs.get(key, 0) + 1 if changed and own else 0
+        changing = self.convergence.observe(key, inputs, writes)
+        if runs >= CHANGING_RUNS:
+            warnings.append(
+                f"operator {operator} on {instance} does not converge: {runs} runs in a row changed the cluster"
+                " again" + (f"; changing since the previous run: {'; '.join(changing)}" if changing else "")
+            )
+        return warnings
 
 
 def _fields(before: Object, after: Object) -> list[str]:

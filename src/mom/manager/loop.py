@@ -32,7 +32,7 @@ from mom.journal.journal import Journal
 from mom.journal.records import MutationState, PlannedMutation
 from mom.manager.changes import Fingerprints, fingerprints, input_changes
 from mom.manager.config import InstanceSpec, ManagerConfig
-from mom.manager.convergence import ConvergenceWatch, Write, Written
+from mom.manager.convergence import TroubleWatch
 from mom.manager.operators import OperatorRun, OperatorRunner
 from mom.manager.pins import Pin
 from mom.manager.planning import plan_mutations
@@ -153,8 +153,7 @@ class Manager:
         self.clock = clock
         self.progress = progress or (lambda _message: None)
         self.schedule = Schedule(debounce=config.debounce, max_backoff=config.max_backoff)
-        self._writers: dict[Written, list[str]] = {}
-        self._convergence = ConvergenceWatch()
+        self._trouble = TroubleWatch()
         self._gathered: dict[Key, _Gathered] = {}
         """Per pair, the snapshots its inputs were last gathered from, the inputs and their digest:
         snapshots are immutable and a target returns the same one while its tree is unchanged."""
@@ -428,7 +427,9 @@ class Manager:
         item, outcome = done.item, done.outcome
         mine = [results[m.mutation_id] for m in done.stored if m.mutation_id in results]
         settled = (Outcome.UNCHANGED, Outcome.ALREADY_APPLIED)
-        self._watch_for_trouble(item, done.stored, mine, report)
+        report.warnings += self._trouble.after_run(
+            item.key, item.trigger, item.gathered.objects, done.stored, mine
+        )
         self.schedule.ran(
             item.key, item.digest, done.started, failed=outcome.exit_code != 0 or bool(outcome.error)
         )
@@ -449,64 +450,6 @@ class Manager:
                 if r.errors
             ),
         )
-
-    def _watch_for_trouble(
-        self,
-        item: _Work,
-        stored: Sequence[PlannedMutation],
-        results: Sequence[ApplyResult],
-        report: TickReport,
-    ) -> None:
-        """Report operators that fight over one object, and operators that never converge.
-
-        Two operators writing different fields of one object (server-side apply with their own
-        field managers) cooperate; they fight when their changes alternate: A, then B, then A
-        again, each changing the object. An operator does not converge when three runs in a row,
-        each triggered by changed inputs or a resync, changed the cluster again; the warning
-        names the fields that differ from the previous run (see :mod:`mom.manager.convergence`).
-        """
-        operator, instance = item.key
-        by_id = {r.mutation_id: r for r in results}
-        changed_any = False
-        writes: list[Write] = []
-        for mutation in stored:
-            result = by_id.get(mutation.mutation_id)
-            if (
-                result is None
-                or not result.ok
-                or result.outcome in (Outcome.UNCHANGED, Outcome.ALREADY_APPLIED)
-            ):
-                continue
-            changed_any = True
-            request = mutation.request
-            where = (
-                mutation.target,
-                request.gvr.group,
-                request.gvr.resource,
-                request.namespace,
-                request.name,
-            )
-            if result.object is not None:
-                writes.append(Write(where, result.object, request.controller_instance_name))
-            writers = self._writers.setdefault(where, [])
-            writers.append(operator)
-            del writers[:-3]
-            if len(writers) == 3 and writers[0] == writers[2] != writers[1]:
-                place = f"{request.namespace}/{request.name}" if request.namespace else request.name
-                report.warnings.append(
-                    f"operators {writers[0]} and {writers[1]} fight over {request.gvr.group_resource} "
-                    f"{place} on {mutation.target}: each keeps changing what the other wrote"
-                )
-        state = self.schedule.state(item.key)
-        own_trigger = item.trigger in (Trigger.INPUTS_CHANGED, Trigger.RESYNC)
-        state.changing_runs = state.changing_runs + 1 if (changed_any and own_trigger) else 0
-        changing = self._convergence.observe(item.key, item.gathered.objects, writes)
-        if state.changing_runs >= 3:
-            report.warnings.append(
-                f"operator {operator} on {instance} does not converge: {state.changing_runs} runs in a row "
-                "changed the cluster again"
-                + (f"; changing since the previous run: {'; '.join(changing)}" if changing else "")
-            )
 
     def instance(self, name: str) -> InstanceSpec:
         return next(i for i in self.config.instances if i.name == name)

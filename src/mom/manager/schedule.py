@@ -50,8 +50,6 @@ class PairState:
     last_started: datetime | None = None
     failures: int = 0
     backoff_until: datetime | None = None
-    changing_runs: int = 0
-    """Consecutive runs whose mutations changed something although triggered by the operator's own writes."""
 
 
 @dataclass
