@@ -1,44 +1,41 @@
 """What differs between a pair's consecutive runs: input objects, and fields within objects.
 
-Owns: :func:`fingerprints` (one digest per input object, to compare runs without keeping their
-objects), :func:`input_changes` (objects added, removed or changed between two runs) and
+Owns: :func:`input_objects` (a run's inputs by identity), :func:`input_changes` (objects
+added, removed or changed between two runs) and
 :func:`differing_paths` (the JSON paths of the fields in which two versions of an object differ).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mom.api.resources import ObjectRef
 from mom.inputs.gather import Identity, identity_of
 from mom.journal.records import InputChange, InputChangeKind
-from mom.serialization import dump_json
 
-Fingerprints = dict[Identity, str]
-"""Per input object (group, resource, namespace, name), a digest of its content."""
+InputObjects = dict[Identity, Any]
+"""A run's input objects by identity (group, resource, namespace, name)."""
 
 LIST_KEYS = ("type", "name")
 """Item fields that name list items in a path (``conditions[type=Available]``) when every item
 has one and they are unique."""
 
 
-def fingerprints(objects: Iterable[tuple[ObjectRef, Any]]) -> Fingerprints:
-    return {
-        identity_of(ref): hashlib.sha256(dump_json(obj, sort_keys=True)).hexdigest() for ref, obj in objects
-    }
+def input_objects(objects: Iterable[tuple[ObjectRef, Any]]) -> InputObjects:
+    return {identity_of(ref): obj for ref, obj in objects}
 
 
-def input_changes(before: Mapping[Identity, str], after: Mapping[Identity, str]) -> tuple[InputChange, ...]:
+def input_changes(before: Mapping[Identity, Any], after: Mapping[Identity, Any]) -> tuple[InputChange, ...]:
     """Objects present only ``after`` (added), only ``before`` (removed), or in both with other
-    content (changed), sorted by kind of change and identity."""
+    content (changed), sorted by kind of change and identity. Objects are compared as values;
+    one object seen by both runs (an unchanged snapshot keeps its objects) costs nothing."""
     changes = [InputChange(InputChangeKind.ADDED, *key) for key in after.keys() - before.keys()]
     changes += [InputChange(InputChangeKind.REMOVED, *key) for key in before.keys() - after.keys()]
     changes += [
         InputChange(InputChangeKind.CHANGED, *key)
         for key in after.keys() & before.keys()
-        if after[key] != before[key]
+        if after[key] is not before[key] and after[key] != before[key]
     ]
     return tuple(sorted(changes))
 

@@ -29,9 +29,9 @@ from mom.api.errors import MomError
 from mom.api.resources import ObjectRef, name_of
 from mom.apply.semantics import SERVER_SET
 from mom.apply.target import ApplyResult, Outcome
-from mom.inputs.gather import Identity, identity_of
+from mom.inputs.gather import Identity
 from mom.journal.records import PlannedMutation
-from mom.manager.changes import differing_paths
+from mom.manager.changes import differing_paths, input_objects
 from mom.manager.schedule import Key, Trigger
 from mom.serialization import load_json
 
@@ -94,7 +94,7 @@ class ConvergenceWatch:
             if write.controller:
                 found.controllers.add(write.controller)
         described = [_describe_output(where, found) for where, found in sorted(changed.items())]
-        current_inputs = {identity_of(ref): obj for ref, obj in inputs}
+        current_inputs = input_objects(inputs)
         own = {where[1:] for where in memory.objects}
         for identity, obj in sorted(current_inputs.items()):
             previous = memory.inputs.get(identity)

@@ -30,7 +30,7 @@ from mom.inputs.writer import input_files, write_input_dir
 from mom.journal.archive import pack_files, unpack_dir
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState, PlannedMutation
-from mom.manager.changes import Fingerprints, fingerprints, input_changes
+from mom.manager.changes import InputObjects, input_changes, input_objects
 from mom.manager.config import InstanceSpec, ManagerConfig
 from mom.manager.convergence import TroubleWatch
 from mom.manager.operators import OperatorRun, OperatorRunner
@@ -160,7 +160,7 @@ class Manager:
         self._stored_inputs: dict[Key, tuple[int, str]] = {}
         """Per pair, the last run journaled by this process and its input digest: a run on the
         same digest shares those stored inputs instead of packing them again."""
-        self._ran_inputs: dict[Key, Fingerprints] = {}
+        self._ran_inputs: dict[Key, InputObjects] = {}
         """Per pair, the inputs its last run read, to tell the next run's changed inputs."""
         self._restore_schedule()
 
@@ -325,7 +325,7 @@ class Manager:
         now = self.clock()
         previous = self._stored_inputs.get(item.key)
         same = previous is not None and previous[1] == item.digest
-        read = fingerprints(item.gathered.objects)
+        read = input_objects(item.gathered.objects)
         before = self._ran_inputs.get(item.key)
         if before is None and item.trigger is not Trigger.FIRST_RUN:
             before = self._inputs_of_last_run(item.key)
@@ -345,14 +345,14 @@ class Manager:
         self._stored_inputs[item.key] = (run_id, item.digest)
         return run_id, now
 
-    def _inputs_of_last_run(self, key: Key) -> Fingerprints | None:
+    def _inputs_of_last_run(self, key: Key) -> InputObjects | None:
         """What the pair's last journaled run read (after a restart, this process has not seen it)."""
         last = self.journal.last_run(*key)
         if last is None:
             return None
         with _scratch() as scratch:
             unpack_dir(self.journal.inputs_of(last.run_id), scratch / "input")
-            return fingerprints(load_must_gather(scratch / "input").objects())
+            return input_objects(load_must_gather(scratch / "input").objects())
 
     def _run(self, item: _Work, now: datetime) -> OperatorRun:
         if item.runner.spec.in_process:
