@@ -8,14 +8,15 @@ operator does not converge when three runs in a row, each triggered by changed i
 resync, changed the cluster again; the warning names what :class:`ConvergenceWatch` found.
 
 :class:`ConvergenceWatch` — per (operator, instance) pair, the last state of every object
-its writes changed and the inputs its last run read. :meth:`ConvergenceWatch.observe` takes one
-run's changing writes in order and describes every field each of them changed, compared with the
-object as the write before it left it (in this run or an earlier one): so a field two
-controllers flip within every run is named although every run ends in the same state. Each
-object is described with the field managers owning the changed fields (from
-``metadata.managedFields`` before and after) and the controllers whose mutations changed it.
-Inputs the operator did not write itself are compared with the previous run's (what changes
-underneath it). Server-set metadata (resourceVersion, generation, managedFields, ...) is not a
+its last run's writes left and the inputs that run read. :meth:`ConvergenceWatch.observe` takes
+one run's changing writes in order and describes every field each of them changed, compared with
+the object as the write before it left it (in this run or the previous one), else as the run
+read it: so a field two controllers flip within every run is named although every run ends in
+the same state. Each object is described with the field managers owning the changed fields
+(from ``metadata.managedFields`` before and after) and the controllers whose mutations changed
+it; objects created anew are counted by kind and namespace (an operator that creates new Events
+or CertificateSigningRequests every run never converges either). Inputs the operator did not
+write itself are compared with the previous run's (what changes underneath it). Server-set metadata (resourceVersion, generation, managedFields, ...) is not a
 field that "keeps changing".
 """
 
@@ -48,11 +49,13 @@ _IGNORED = tuple(f".metadata.{key}" for key in SERVER_SET)
 
 @dataclass(frozen=True)
 class Write:
-    """One write that changed an object: the object as it left it, and the controller that sent it."""
+    """One write that changed an object: the object as it left it, the controller that sent it,
+    and whether it created the object."""
 
     where: Written
     object: Object
     controller: str
+    created: bool = False
 
 
 @dataclass
@@ -77,11 +80,21 @@ class ConvergenceWatch:
     ) -> list[str]:
         """Remember this run; describe the fields its writes changed and the inputs that changed."""
         memory = self.pairs.setdefault(key, _PairMemory())
+        current_inputs = input_objects(inputs)
         changed: dict[Written, _Changed] = {}
+        created: dict[tuple[str, str, str, str], int] = {}
+        last_run, memory.objects = memory.objects, {}
         for write in writes:
-            before = memory.objects.get(write.where)
+            before = (
+                memory.objects.get(write.where)
+                or last_run.get(write.where)
+                or current_inputs.get(write.where[1:])
+            )
             memory.objects[write.where] = write.object
             if before is None:
+                if write.created:
+                    group = write.where[:4]
+                    created[group] = created.get(group, 0) + 1
                 continue
             paths = _fields(before, write.object)
             if not paths:
@@ -94,8 +107,13 @@ class ConvergenceWatch:
             if write.controller:
                 found.controllers.add(write.controller)
         described = [_describe_output(where, found) for where, found in sorted(changed.items())]
-        current_inputs = input_objects(inputs)
-        own = {where[1:] for where in memory.objects}
+        described += [
+            f"{count} new {_kind(group, resource)}"
+            + (f" in {namespace}" if namespace else "")
+            + f" on {target}"
+            for (target, group, resource, namespace), count in sorted(created.items())
+        ]
+        own = {where[1:] for where in (*memory.objects, *last_run)}
         for identity, obj in sorted(current_inputs.items()):
             previous = memory.inputs.get(identity)
             if identity in own or previous is None:
@@ -142,7 +160,8 @@ class TroubleWatch:
             name = request.name or (name_of(result.object) if result.object else "")
             where = (mutation.target, request.gvr.group, request.gvr.resource, request.namespace, name)
             if result.object is not None:
-                writes.append(Write(where, result.object, request.controller_instance_name))
+                created = result.outcome is Outcome.CREATED
+                writes.append(Write(where, result.object, request.controller_instance_name, created))
             writers = self.writers.setdefault(where, [])
             writers.append(operator)
             del writers[:-3]
@@ -176,8 +195,12 @@ def _describe_output(where: Written, found: _Changed) -> str:
     return f"{_place(*where[1:])} on {where[0]}: {_listed(found.paths)}{suffix}"
 
 
+def _kind(group: str, resource: str) -> str:
+    return f"{resource}.{group}" if group else resource
+
+
 def _place(group: str, resource: str, namespace: str, name: str) -> str:
-    kind = f"{resource}.{group}" if group else resource
+    kind = _kind(group, resource)
     return f"{kind} {namespace}/{name}" if namespace else f"{kind} {name}"
 
 
