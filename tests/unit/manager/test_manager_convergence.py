@@ -6,7 +6,9 @@ whole); field managers owning a path from ``managedFields`` the way kube-apiserv
 them (an atomic list owned whole, list-map items by key, a leaf holding the path); server-set
 metadata never named; each write compared with the state the write before it left (so a list two
 controllers flip within every run is named although each run ends the same), with the field
-managers and the controllers; inputs the operator did not write itself described by field.
+managers and the controllers; a first write compared with the object as the run read it; objects
+created anew counted by kind and namespace; inputs the operator did not write itself described by
+field.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from mom.manager.convergence import ConvergenceWatch, Write, field_managers
 
 AUTH = ("local", "operator.openshift.io", "authentications", "", "cluster")
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
+AUTHENTICATIONS = GroupVersionResource("operator.openshift.io", "v1", "authentications")
 
 
 def condition(kind: str, status: str = "True") -> dict[str, str]:
@@ -117,3 +120,26 @@ def test_outputs_and_foreign_inputs_that_keep_changing_are_described() -> None:
     assert watch.observe(key, [(shared, {"data": {"n": "2"}})], [Write(AUTH, same, "auth-B")]) == [], (
         "only server-set metadata differs"
     )
+
+
+def test_objects_created_anew_are_counted_and_first_writes_compared_with_the_inputs() -> None:
+    watch = ConvergenceWatch()
+    key = ("auth-operator", "standalone")
+    events = GroupVersionResource("", "v1", "events")
+
+    def event(name: str) -> Write:
+        obj = {"apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": "ns"}}
+        return Write(("local", "", "events", "ns", name), obj, "auth-Events", created=True)
+
+    read = authentication([condition("Available", "False")], [])
+    written = authentication([condition("Available")], [])
+    inputs = [
+        (ObjectRef(AUTHENTICATIONS, "", "cluster"), read),
+        (ObjectRef(events, "ns", "old"), {"reason": "x"}),
+    ]
+    found = watch.observe(key, inputs, [event("a"), event("b"), Write(AUTH, written, "auth-Status")])
+    assert found == [
+        "authentications.operator.openshift.io cluster on local: .status.conditions[type=Available].status"
+        " (controllers auth-Status)",
+        "2 new events in ns on local",
+    ]
