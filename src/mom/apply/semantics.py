@@ -12,6 +12,11 @@ On resources with one, Create drops ``.status``, Update/Patch/Apply keep the sto
 the ``*Status`` actions change only ``.status``, and ``metadata.generation`` counts changes
 outside ``metadata`` and ``status``. On resources without one, ``*Status`` actions are NotFound.
 A write that would not change the stored object is ``Unchanged`` and keeps its resourceVersion.
+
+Update without ``metadata.resourceVersion``: kube-apiserver's own resources allow an
+unconditional update (their strategies' ``AllowUnconditionalUpdate``), except CRDs and
+APIServices; custom resources (every group not in :data:`UNCONDITIONAL_UPDATE_GROUPS`) do not,
+for ``Update`` and ``UpdateStatus`` alike: the server answers Invalid, whatever the body holds.
 """
 
 from __future__ import annotations
@@ -44,6 +49,23 @@ WITHOUT_STATUS: frozenset[tuple[str, str]] = frozenset(
     + [("discovery.k8s.io", "endpointslices"), ("oauth.openshift.io", "oauthclients")]
     + [("admissionregistration.k8s.io", r + "webhookconfigurations") for r in ("mutating", "validating")]
 )
+UNCONDITIONAL_UPDATE_GROUPS: frozenset[str] = frozenset(
+    [""]
+    + ["apps", "autoscaling", "batch", "policy"]
+    + [
+        f"{name}.k8s.io"
+        for name in (
+            "admissionregistration", "certificates", "coordination", "discovery", "events",
+            "flowcontrol.apiserver", "internal.apiserver", "networking", "node", "rbac.authorization",
+            "resource", "scheduling", "storage", "storagemigration",
+        )
+    ]
+)  # fmt: skip
+"""The API groups kube-apiserver serves itself: an Update without resourceVersion is accepted."""
+CONDITIONAL_UPDATE_ONLY: frozenset[tuple[str, str]] = frozenset(
+    [("apiextensions.k8s.io", "customresourcedefinitions"), ("apiregistration.k8s.io", "apiservices")]
+)
+"""Resources of kube-apiserver itself that, like custom resources, refuse an unconditional update."""
 SERVER_SET = ("creationTimestamp", "generation", "managedFields", "resourceVersion", "selfLink", "uid")
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _UID_NAMESPACE = uuid.UUID("6f1c2a52-4a49-4e0d-9d1c-6d6f6d2d6170")
@@ -51,6 +73,13 @@ _UID_NAMESPACE = uuid.UUID("6f1c2a52-4a49-4e0d-9d1c-6d6f6d2d6170")
 
 def has_status_subresource(gvr: GroupVersionResource) -> bool:
     return (gvr.group, gvr.resource) not in WITHOUT_STATUS
+
+
+def allows_unconditional_update(gvr: GroupVersionResource) -> bool:
+    """Whether the server accepts an Update (or UpdateStatus) whose body has no resourceVersion."""
+    return (
+        gvr.group in UNCONDITIONAL_UPDATE_GROUPS and (gvr.group, gvr.resource) not in CONDITIONAL_UPDATE_ONLY
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +246,15 @@ def _create(body: Object, current: Object | None, ctx: WriteContext, gvr: GroupV
 
 def _update(request: MutationRequest, body: Object, current: Object | None, ctx: WriteContext) -> Change:
     assert current is not None
+    wanted = str(body.get("metadata", {}).get("resourceVersion") or "")
+    if not wanted and not allows_unconditional_update(request.gvr):
+        raise InvalidInput(
+            "",
+            [
+                f'{request.gvr.group_resource} "{request.name}" is invalid: metadata.resourceVersion:'
+                " Invalid value: 0: must be specified for an update"
+            ],
+        )
     status_only = request.action is Action.UPDATE_STATUS
     if status_only:
         new = copy.deepcopy(current)
@@ -233,7 +271,6 @@ def _update(request: MutationRequest, body: Object, current: Object | None, ctx:
             new["metadata"]["managedFields"] = current["metadata"]["managedFields"]
     if comparable(new, without_status=False) == comparable(current, without_status=False):
         return Change(Outcome.UNCHANGED, current, "the stored object already has this content")
-    wanted = str(body.get("metadata", {}).get("resourceVersion") or "")
     stored = str((current.get("metadata") or {}).get("resourceVersion") or "")
     if wanted and wanted != stored:
         raise Conflict(_modified(request.gvr, request.name))

@@ -8,6 +8,11 @@ event, so a manager can skip re-gathering when the snapshot is identical.
 :meth:`WatchCache.expect` registers a write mom just made; the next snapshot waits (briefly)
 until the watch has delivered it, so a reader sees its own writes.
 Objects are stored without ``metadata.managedFields`` (must-gathers do not carry them).
+
+A resource type the server does not serve (its LIST answers 404: a CRD not installed yet, an
+API removed with an optional capability) has no objects: the snapshot does not wait for it,
+one warning says so, and its watcher LISTs again every :data:`UNSERVED_RETRY_SECONDS` until the
+type is served, then watches it like any other.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ RETRY_SECONDS = 1.0
 POLL_SECONDS = 2.0
 """A quiet watch stream is reopened (from the same resourceVersion) this often, so that
 :meth:`WatchCache.close` never waits longer for a watch thread to notice it should stop."""
+UNSERVED_RETRY_SECONDS = 5.0
+"""How often the LIST of a resource type the server does not serve is tried again."""
 SYNC_TIMEOUT = 30.0
 SEEN_TIMEOUT = 10.0
 _NOTHING = "\x00nothing expected"
@@ -72,11 +79,16 @@ class _Watcher(threading.Thread):
         super().__init__(name=f"mom-watch-{gvr.resource}.{gvr.group}", daemon=True)
         self.cache, self.gvr, self.kind = cache, gvr, kind
         self.synced = threading.Event()
+        self.served = True
+        """False while the server answers the LIST with 404 (the type is not served)."""
 
     def run(self) -> None:
         while not self.cache.stopping.is_set():
             try:
                 version = self._list()
+                if version is None:
+                    self.cache.stopping.wait(UNSERVED_RETRY_SECONDS)
+                    continue
                 self._watch(version)
             except Exception as exc:  # a broken stream or a closed client: list again, or stop
                 if self.cache.stopping.is_set():
@@ -84,11 +96,25 @@ class _Watcher(threading.Thread):
                 log.warning("watch of %s failed, listing again: %s", self.gvr, exc)
                 self.cache.stopping.wait(RETRY_SECONDS)
 
-    def _list(self) -> str:
+    def _list(self) -> str | None:
+        """LIST into the cache; the list's resourceVersion, or ``None`` when the type is not served."""
         path = resource_url(self.gvr)
         response = self.cache.transport._client.get(path)
+        if response.status_code == 404:
+            if self.served:
+                log.warning(
+                    "%s is not served by the cluster: inputs of that type have no objects until it is",
+                    self.gvr,
+                )
+            self.served = False
+            self.cache.replace(self.gvr, {})
+            self.synced.set()
+            return None
         if response.status_code != 200:
             raise MomError(f"LIST {path}: HTTP {response.status_code}")
+        if not self.served:
+            log.info("%s is served now", self.gvr)
+            self.served = True
         listing = load_json(response.content, f"LIST {path}")
         items = listing.get("items") or [] if isinstance(listing, dict) else []
         objects = {

@@ -3,7 +3,8 @@
 ``mom journal replay RUN --config FILE`` re-runs the run's operator on its stored inputs and
 reports how the output differs from the recorded one.
 ``mom journal list`` prints the newest runs (a table, or ``-o json``); ``mom journal show RUN``
-prints one run with its controller results, its mutations (state and reason) and the tail of
+prints one run with the declared inputs that changed since the pair's previous run (added,
+removed, changed; absent when not known), its controller results, its mutations (state and reason) and the tail of
 its stderr (``-o yaml`` or ``-o json``); ``mom journal export-test RUN --output-dir DIR
 --binary NAME`` writes the run as a test directory for ``mom test apply-configuration``.
 The journal is ``--journal``, else ``$MOM_JOURNAL``, else ``./mom-journal.sqlite``.
@@ -21,7 +22,7 @@ from typing import Any
 
 from mom.journal import Journal, PlannedMutation, RunRecord, RunSummary, export_test
 from mom.journal.export import rfc3339
-from mom.journal.records import MutationState
+from mom.journal.records import InputChange, MutationState
 from mom.manifest.equivalence import render_differences
 from mom.serialization import dump_go_yaml, dump_json
 
@@ -116,8 +117,18 @@ def _mutation_wire(mutation: PlannedMutation) -> dict[str, Any]:
     return wire
 
 
+def _change_wire(change: InputChange) -> dict[str, str]:
+    wire = {"change": change.change.value, "resource": change.group_resource}
+    if change.namespace:
+        wire["namespace"] = change.namespace
+    wire["name"] = change.name
+    return wire
+
+
 def _record_wire(record: RunRecord, mutations: list[PlannedMutation]) -> dict[str, Any]:
     wire = _summary_wire(record.summary)
+    if record.input_changes is not None:
+        wire["inputChanges"] = [_change_wire(c) for c in record.input_changes]
     wire.update(
         {
             "now": rfc3339(record.now),

@@ -99,6 +99,11 @@ def _print_summary(report: TickReport, elapsed: float, output: str) -> None:
             "failed": p.failed,
             "error": p.error,
             "problems": list(p.problems),
+            **(
+                {"deferredFor": str(p.deferred_for), "deferredUntil": p.deferred_until.isoformat()}
+                if p.deferred_for is not None and p.deferred_until is not None
+                else {}
+            ),
         }
         for p in report.pairs
     ]
@@ -119,6 +124,12 @@ def _print_summary(report: TickReport, elapsed: float, output: str) -> None:
     for row in [headers, *table]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     for pair in report.pairs:
+        if pair.deferred_for is not None and pair.deferred_until is not None:
+            print(
+                f"deferred: {pair.operator} on {pair.instance}: {pair.deferred_for}, "
+                f"runs at {pair.deferred_until.isoformat()}"
+            )
+    for pair in report.pairs:
         for problem in ([pair.error] if pair.error else []) + list(pair.problems):
             print(f"failed: {pair.operator} on {pair.instance}: {problem}")
     print(
@@ -127,8 +138,8 @@ def _print_summary(report: TickReport, elapsed: float, output: str) -> None:
 
 
 def _counts(report: TickReport) -> str:
-    waiting = f", {report.waiting} waiting" if report.waiting else ""
-    return f"{report.runs} run(s), {report.unchanged} unchanged{waiting}"
+    deferred = f", {report.deferred} deferred" if report.deferred else ""
+    return f"{report.runs} run(s), {report.unchanged} unchanged{deferred}"
 
 
 def _write_atomically(path: Path, text: str) -> None:

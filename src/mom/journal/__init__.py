@@ -12,6 +12,8 @@ from mom.journal.archive import pack_dir, unpack_dir
 from mom.journal.export import export_test
 from mom.journal.journal import Journal
 from mom.journal.records import (
+    InputChange,
+    InputChangeKind,
     MutationState,
     PlannedMutation,
     RunRecord,
@@ -20,6 +22,8 @@ from mom.journal.records import (
 )
 
 __all__ = [
+    "InputChange",
+    "InputChangeKind",
     "Journal",
     "MutationState",
     "PlannedMutation",

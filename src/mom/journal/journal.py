@@ -23,6 +23,7 @@ from mom.api.results import ControllerResults
 from mom.journal import rows
 from mom.journal.records import (
     FINAL_STATES,
+    InputChange,
     MutationState,
     PlannedMutation,
     RunRecord,
@@ -113,11 +114,14 @@ class Journal:
         now: datetime,
         seed: int | None,
         outputs_digest: str,
+        input_changes: Sequence[InputChange] | None = None,
     ) -> int:
         """Record a run about to start; returns its id.
 
         ``inputs`` is :func:`pack_dir` output, or the id of an earlier run whose stored inputs
         are this run's too (a resync on unchanged inputs: nothing to pack again).
+        ``input_changes`` are the inputs that differ from the pair's previous run (``None``:
+        not known).
         """
         values = (
             operator,
@@ -129,11 +133,12 @@ class Journal:
             rows.stamp(now, "now"),
             seed,
             RunStatus.RUNNING.value,
+            rows.changes_blob(input_changes),
         )
         with self._transaction() as db:
             cursor = db.execute(
                 "INSERT INTO runs (operator, instance, trigger, input_digest, outputs_digest, "
-                "started_at, now, seed, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "started_at, now, seed, status, input_changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 values,
             )
             run_id = cursor.lastrowid

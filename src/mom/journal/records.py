@@ -29,6 +29,29 @@ FINAL_STATES: frozenset[MutationState] = frozenset(
 """States a mutation never leaves: an applied write is never applied again."""
 
 
+class InputChangeKind(StrEnum):
+    """How one declared input differs from what the pair's previous run read."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class InputChange:
+    """One input object that is new, gone or different since the pair's previous run."""
+
+    change: InputChangeKind
+    group: str
+    resource: str
+    namespace: str
+    name: str
+
+    @property
+    def group_resource(self) -> str:
+        return f"{self.resource}.{self.group}" if self.group else self.resource
+
+
 class RunStatus(StrEnum):
     """Where one run stands: begun (``Running``), finished by exit code, or given up on."""
 
@@ -86,6 +109,9 @@ class RunRecord:
     stdout: str = ""
     stderr: str = ""
     error: str = ""
+    input_changes: tuple[InputChange, ...] | None = None
+    """The inputs that differ from the pair's previous run; ``None`` when not known (a first
+    run, or a journal written before they were recorded)."""
 
     @property
     def run_id(self) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,7 +11,15 @@ from mom.api.cluster import Action
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionKind, GroupVersionResource
 from mom.api.results import ControllerResults
-from mom.journal.records import MutationState, PlannedMutation, RunRecord, RunStatus, RunSummary
+from mom.journal.records import (
+    InputChange,
+    InputChangeKind,
+    MutationState,
+    PlannedMutation,
+    RunRecord,
+    RunStatus,
+    RunSummary,
+)
 from mom.manifest.requests import MutationRequest
 from mom.serialization import dump_json, load_json
 
@@ -42,6 +50,40 @@ def results_of(blob: bytes | None, run_id: int) -> ControllerResults | None:
     if blob is None:
         return None
     return ControllerResults.from_wire(load_json(blob, f"run {run_id} results"), f"run {run_id} results")
+
+
+def changes_blob(changes: Sequence[InputChange] | None) -> bytes | None:
+    """Input changes, compactly: ``{"changed": [[group, resource, namespace, name], ...], ...}``
+    with only the kinds that occur; ``None`` when they are not known."""
+    if changes is None:
+        return None
+    grouped: dict[str, list[list[str]]] = {}
+    for change in sorted(changes):
+        grouped.setdefault(change.change.value, []).append(
+            [change.group, change.resource, change.namespace, change.name]
+        )
+    return dump_json(grouped)
+
+
+def changes_of(blob: bytes | None, run_id: int) -> tuple[InputChange, ...] | None:
+    """What :func:`changes_blob` stored; a malformed value is reported, not guessed."""
+    if blob is None:
+        return None
+    where = f"run {run_id} input_changes"
+    document = load_json(bytes(blob), where)
+    changes: list[InputChange] = []
+    if not isinstance(document, dict):
+        raise InvalidInput(where, ["must be an object"])
+    for kind, entries in document.items():
+        try:
+            change = InputChangeKind(kind)
+        except ValueError as exc:
+            raise InvalidInput(f"{where}.{kind}", ["Unsupported value"]) from exc
+        for index, entry in enumerate(entries if isinstance(entries, list) else [None]):
+            if not (isinstance(entry, list) and len(entry) == 4 and all(isinstance(p, str) for p in entry)):
+                raise InvalidInput(f"{where}.{kind}[{index}]", ["must be [group, resource, namespace, name]"])
+            changes.append(InputChange(change, *entry))
+    return tuple(sorted(changes))
 
 
 def mutation_values(
@@ -135,4 +177,5 @@ def record_of(row: sqlite3.Row, counts: Mapping[str, int]) -> RunRecord:
         stdout=row["stdout"],
         stderr=row["stderr"],
         error=row["error"],
+        input_changes=changes_of(row["input_changes"], row["run_id"]),
     )

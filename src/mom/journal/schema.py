@@ -92,7 +92,13 @@ _V2 = (
     "INSERT INTO journal_identity (id) VALUES (lower(hex(randomblob(6))))",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+_V3 = (
+    # Which declared inputs differ from the pair's previous run (JSON, see rows.changes_blob);
+    # NULL in runs journaled before, and for runs with no previous run to compare with.
+    "ALTER TABLE runs ADD COLUMN input_changes BLOB",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 """Migration ``i`` brings the schema from version ``i`` to ``i + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,8 +4,9 @@ Owns: the configuration (operators, physical clusters, instances and their topol
 routing (cluster types to clusters; :mod:`~mom.manager.mapping`: operand namespaces into the
 hosted control plane namespace and back), pinned operator outputs, triggering (input digests,
 resync, debounce, backoff), running operators in-process or as subprocesses, validating and
-applying their mutations, and recording every run in the journal; with the same runners,
-checking that an operator declares every input it needs (:mod:`.inputcheck`:
+applying their mutations, recording every run in the journal with what changed since the pair's
+previous run, and noticing operators that never converge (:mod:`.convergence`); with the same
+runners, checking that an operator declares every input it needs (:mod:`.inputcheck`:
 :mod:`.inputcheck.traced` for Python operators, :mod:`.inputcheck.pruned` for executables,
 reported by :mod:`.inputcheck.report`, "not found" errors read by :mod:`.inputcheck.not_found`).
 Must not import: ``mom.testing``, ``mom.cli``.

@@ -30,12 +30,14 @@ from mom.inputs.writer import input_files, write_input_dir
 from mom.journal.archive import pack_files, unpack_dir
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState, PlannedMutation
+from mom.manager.changes import InputObjects, input_changes, input_objects
 from mom.manager.config import InstanceSpec, ManagerConfig
+from mom.manager.convergence import TroubleWatch
 from mom.manager.gathering import empty_world, reading_as
 from mom.manager.operators import OperatorRun, OperatorRunner
 from mom.manager.pins import Pin
 from mom.manager.planning import plan_mutations
-from mom.manager.schedule import Key, Schedule
+from mom.manager.schedule import Key, Schedule, Trigger
 from mom.manager.topology import Claims, HostedView, Topology
 from mom.manifest.loader import load_must_gather
 from mom.manifest.store import Snapshot
@@ -44,9 +46,6 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
-WAITING = "waiting"
-"""The trigger of a pair whose inputs changed but that may not run yet (debounce or backoff)."""
-
 
 @dataclass(frozen=True)
 class PairReport:
@@ -54,7 +53,7 @@ class PairReport:
 
     operator: str
     instance: str
-    trigger: str
+    trigger: Trigger
     run_id: int | None = None
     exit_code: int | None = None
     applied: int = 0
@@ -64,6 +63,9 @@ class PairReport:
     error: str = ""
     problems: tuple[str, ...] = ()
     """What failed controllers reported (``<controller> Failed: <message>``)."""
+    deferred_for: Trigger | None = None
+    """Of a deferred pair: the trigger it will run for, at ``deferred_until``."""
+    deferred_until: datetime | None = None
 
     @property
     def ran(self) -> bool:
@@ -81,13 +83,12 @@ class TickReport:
         return sum(1 for p in self.pairs if p.ran)
 
     @property
-    def waiting(self) -> int:
-        """Pairs that did not run although their inputs changed: they run at a later tick."""
-        return sum(1 for p in self.pairs if p.trigger == WAITING)
+    def deferred(self) -> int:
+        return sum(1 for p in self.pairs if p.trigger is Trigger.DEFERRED)
 
     @property
     def unchanged(self) -> int:
-        return len(self.pairs) - self.runs - self.waiting
+        return sum(1 for p in self.pairs if p.trigger is Trigger.UNCHANGED)
 
     @property
     def ok(self) -> bool:
@@ -124,7 +125,7 @@ class _Work:
     topology: Topology
     gathered: GatheredInputs
     digest: str
-    trigger: str
+    trigger: Trigger
     snapshot: Snapshot
     refusal: str = ""
     """Why the operator is not run on these inputs; the run is journaled as failed with it."""
@@ -155,13 +156,15 @@ class Manager:
         self.clock = clock
         self.progress = progress or (lambda _message: None)
         self.schedule = Schedule(debounce=config.debounce, max_backoff=config.max_backoff)
-        self._writers: dict[tuple[str, str, str, str, str], list[str]] = {}
+        self._trouble = TroubleWatch()
         self._gathered: dict[Key, _Gathered] = {}
+        """Per pair, the snapshots its inputs were last gathered from, the inputs and their digest:
+        snapshots are immutable and a target returns the same one while its tree is unchanged."""
         self._stored_inputs: dict[Key, tuple[int, str]] = {}
         """Per pair, the last run journaled by this process and its input digest: a run on the
         same digest shares those stored inputs instead of packing them again."""
-        """Per pair, the snapshots its inputs were last gathered from, the inputs and their digest:
-        snapshots are immutable and a target returns the same one while its tree is unchanged."""
+        self._ran_inputs: dict[Key, InputObjects] = {}
+        """Per pair, the inputs its last run read, to tell the next run's changed inputs."""
         self._restore_schedule()
 
     def _restore_schedule(self) -> None:
@@ -218,7 +221,7 @@ class Manager:
             Topology(instance),
             GatheredInputs(),
             summary.input_digest,
-            summary.trigger,
+            _trigger_of(summary.trigger),
             snapshot,
         )
         return _Finished(item, run_id, summary.started_at, outcome)
@@ -292,11 +295,16 @@ class Manager:
                     source = source or topology.input_source(snapshots)
                     gathered = gather_inputs(reading_as(source, topology, pin), pin.inputs)
                     known = self._gathered[key] = _Gathered(seen, gathered, input_digest(gathered))
-                trigger = self.schedule.trigger(key, known.digest, spec.resync, now, force=force)
-                if not trigger:
-                    settled = known.digest == self.schedule.state(key).last_digest
+                decision = self.schedule.decide(key, known.digest, spec.resync, now, force=force)
+                if not decision.trigger.runs:
                     report.pairs.append(
-                        PairReport(spec.name, instance.name, "unchanged" if settled else WAITING)
+                        PairReport(
+                            spec.name,
+                            instance.name,
+                            decision.trigger,
+                            deferred_for=decision.reason,
+                            deferred_until=decision.until,
+                        )
                     )
                     continue
                 if known.snapshot is None:
@@ -310,7 +318,7 @@ class Manager:
                         topology,
                         known.inputs,
                         known.digest,
-                        trigger,
+                        decision.trigger,
                         known.snapshot,
                         empty_world(spec.name, topology, pin, known.inputs),
                     )
@@ -321,6 +329,11 @@ class Manager:
         now = self.clock()
         previous = self._stored_inputs.get(item.key)
         same = previous is not None and previous[1] == item.digest
+        read = input_objects(item.gathered.objects)
+        before = self._ran_inputs.get(item.key)
+        if before is None and item.trigger is not Trigger.FIRST_RUN:
+            before = self._inputs_of_last_run(item.key)
+        self._ran_inputs[item.key] = read
         run_id = self.journal.begin_run(
             operator=item.key[0],
             instance=item.key[1],
@@ -331,9 +344,19 @@ class Manager:
             now=now,
             seed=None,
             outputs_digest=item.pin.digest,
+            input_changes=None if before is None else input_changes(before, read),
         )
         self._stored_inputs[item.key] = (run_id, item.digest)
         return run_id, now
+
+    def _inputs_of_last_run(self, key: Key) -> InputObjects | None:
+        """What the pair's last journaled run read (after a restart, this process has not seen it)."""
+        last = self.journal.last_run(*key)
+        if last is None:
+            return None
+        with _scratch() as scratch:
+            unpack_dir(self.journal.inputs_of(last.run_id), scratch / "input")
+            return input_objects(load_must_gather(scratch / "input").objects())
 
     def _run(self, item: _Work, now: datetime) -> OperatorRun:
         if item.refusal:
@@ -413,7 +436,9 @@ class Manager:
         item, outcome = done.item, done.outcome
         mine = [results[m.mutation_id] for m in done.stored if m.mutation_id in results]
         settled = (Outcome.UNCHANGED, Outcome.ALREADY_APPLIED)
-        self._watch_for_trouble(item, done.stored, mine, report)
+        report.warnings += self._trouble.after_run(
+            item.key, item.trigger, item.gathered.objects, done.stored, mine
+        )
         self.schedule.ran(
             item.key, item.digest, done.started, failed=outcome.exit_code != 0 or bool(outcome.error)
         )
@@ -435,74 +460,16 @@ class Manager:
             ),
         )
 
-    def _watch_for_trouble(
-        self,
-        item: _Work,
-        stored: Sequence[PlannedMutation],
-        results: Sequence[ApplyResult],
-        report: TickReport,
-    ) -> None:
-        """Report operators that fight over one object, and operators that never converge.
-
-        Two operators writing different fields of one object (server-side apply with their own
-        field managers) cooperate; they fight when their changes keep alternating: A, B, A, B,
-        each changing the object (A, B, A alone is how a first rollout settles: A's second write
-        follows its own progress). An operator does not converge when three runs in a row,
-        each triggered by changed inputs or a resync, changed the cluster again; the warning
-        names the controllers whose writes changed it in every one of those runs.
-        """
-        operator, instance = item.key
-        by_id = {r.mutation_id: r for r in results}
-        changed_any = False
-        changers: set[str] = set()
-        for mutation in stored:
-            result = by_id.get(mutation.mutation_id)
-            if (
-                result is None
-                or not result.ok
-                or result.outcome in (Outcome.UNCHANGED, Outcome.ALREADY_APPLIED)
-            ):
-                continue
-            changed_any = True
-            request = mutation.request
-            if request.controller_instance_name:
-                changers.add(request.controller_instance_name)
-            where = (
-                mutation.target,
-                request.gvr.group,
-                request.gvr.resource,
-                request.namespace,
-                request.name,
-            )
-            writers = self._writers.setdefault(where, [])
-            writers.append(operator)
-            del writers[:-4]
-            if len(writers) == 4 and writers[0] == writers[2] != writers[1] == writers[3]:
-                place = f"{request.namespace}/{request.name}" if request.namespace else request.name
-                report.warnings.append(
-                    f"operators {writers[0]} and {writers[1]} fight over {request.gvr.group_resource} "
-                    f"{place} on {mutation.target}: each keeps changing what the other wrote"
-                )
-        state = self.schedule.state(item.key)
-        own_trigger = item.trigger in ("inputs changed", "resync")
-        state.changing_runs = state.changing_runs + 1 if (changed_any and own_trigger) else 0
-        if state.changing_runs <= 1:
-            state.changing_controllers = frozenset(changers)
-        else:
-            state.changing_controllers &= changers
-        if state.changing_runs >= 3:
-            culprits = (
-                f" (each time through {', '.join(sorted(state.changing_controllers))})"
-                if state.changing_controllers
-                else ""
-            )
-            report.warnings.append(
-                f"operator {operator} on {instance} does not converge: {state.changing_runs} runs in a row "
-                f"changed the cluster again{culprits}"
-            )
-
     def instance(self, name: str) -> InstanceSpec:
         return next(i for i in self.config.instances if i.name == name)
+
+
+def _trigger_of(recorded: str) -> Trigger:
+    """The trigger a journaled run recorded; a journal holds nothing else, but is read defensively."""
+    try:
+        return Trigger(recorded)
+    except ValueError:
+        return Trigger.RESYNC
 
 
 def _position_of(mutation_id: str) -> tuple[int, int]:

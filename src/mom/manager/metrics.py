@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from mom.manager.loop import TickReport
+from mom.manager.schedule import Trigger
 
 
 @dataclass
@@ -13,6 +14,7 @@ class Metrics:
     runs: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     mutations: Counter[tuple[str, str]] = field(default_factory=Counter)
     skipped: Counter[tuple[str, str]] = field(default_factory=Counter)
+    deferred: Counter[tuple[str, str]] = field(default_factory=Counter)
     ticks: int = 0
     tick_seconds: float = 0.0
     warnings: int = 0
@@ -22,6 +24,9 @@ class Metrics:
         self.tick_seconds += seconds
         self.warnings += len(report.warnings)
         for pair in report.pairs:
+            if pair.trigger is Trigger.DEFERRED:
+                self.deferred[(pair.operator, pair.instance)] += 1
+                continue
             if not pair.ran:
                 self.skipped[(pair.operator, pair.instance)] += 1
                 continue
@@ -51,6 +56,15 @@ class Metrics:
         for (operator, instance), count in sorted(self.skipped.items()):
             lines.append(
                 f'mom_operator_runs_skipped_total{{operator="{operator}",instance="{instance}"}} {count}'
+            )
+        lines += [
+            "# HELP mom_operator_runs_deferred_total Ticks in which a pair had a reason to run but"
+            " waited for its debounce window or failure backoff.",
+            "# TYPE mom_operator_runs_deferred_total counter",
+        ]
+        for (operator, instance), count in sorted(self.deferred.items()):
+            lines.append(
+                f'mom_operator_runs_deferred_total{{operator="{operator}",instance="{instance}"}} {count}'
             )
         lines += [
             "# HELP mom_mutations_total Mutations by operator and what became of them.",

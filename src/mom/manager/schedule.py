@@ -1,16 +1,47 @@
 """When an (operator, instance) pair must run: input digest, resync, debounce, backoff.
 
-Pure bookkeeping over times passed in; the loop asks :meth:`Schedule.trigger` and reports back
-with :meth:`Schedule.ran`.
+Pure bookkeeping over times passed in; the loop asks :meth:`Schedule.decide` and reports back
+with :meth:`Schedule.ran`. A pair that has a reason to run (changed inputs, a resync due) while
+its debounce window or its failure backoff is still open is *deferred*, not unchanged: the
+decision says when it may run.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 Key = tuple[str, str]
 """(operator, instance)."""
+
+
+class Trigger(StrEnum):
+    """Why a pair runs (what the journal records), or why it does not run this tick."""
+
+    FIRST_RUN = "first run"
+    INPUTS_CHANGED = "inputs changed"
+    RESYNC = "resync"
+    UNCHANGED = "unchanged"
+    """Nothing to do: same inputs, no resync due."""
+    DEFERRED = "deferred"
+    """A reason to run, held back by the debounce window or the failure backoff."""
+
+    @property
+    def runs(self) -> bool:
+        return self in (Trigger.FIRST_RUN, Trigger.INPUTS_CHANGED, Trigger.RESYNC)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the schedule decided for a pair this tick.
+
+    ``reason`` is the trigger a deferred pair will run for; ``until`` when it may run.
+    """
+
+    trigger: Trigger
+    reason: Trigger | None = None
+    until: datetime | None = None
 
 
 @dataclass
@@ -19,10 +50,6 @@ class PairState:
     last_started: datetime | None = None
     failures: int = 0
     backoff_until: datetime | None = None
-    changing_runs: int = 0
-    """Consecutive runs whose mutations changed something although triggered by the operator's own writes."""
-    changing_controllers: frozenset[str] = frozenset()
-    """The controllers whose writes changed the cluster in every one of those runs."""
 
 
 @dataclass
@@ -35,21 +62,25 @@ class Schedule:
     def state(self, key: Key) -> PairState:
         return self.states.setdefault(key, PairState())
 
-    def trigger(self, key: Key, digest: str, resync: float, now: datetime, *, force: bool = False) -> str:
-        """Why the pair must run now, or ``""`` when it need not (or may not yet)."""
+    def decide(self, key: Key, digest: str, resync: float, now: datetime, *, force: bool = False) -> Decision:
+        """Whether the pair runs now, and why; or why not, and until when when it is deferred."""
         state = self.state(key)
         if state.last_started is None:
-            return "first run"
-        if not force:
-            if state.backoff_until is not None and now < state.backoff_until:
-                return ""
-            if now - state.last_started < timedelta(seconds=self.debounce):
-                return ""
+            return Decision(Trigger.FIRST_RUN)
         if digest != state.last_digest:
-            return "inputs changed"
-        if force or now - state.last_started >= timedelta(seconds=resync):
-            return "resync"
-        return ""
+            due = Trigger.INPUTS_CHANGED
+        elif force or now - state.last_started >= timedelta(seconds=resync):
+            due = Trigger.RESYNC
+        else:
+            return Decision(Trigger.UNCHANGED)
+        if not force:
+            held = [state.last_started + timedelta(seconds=self.debounce)]
+            if state.backoff_until is not None:
+                held.append(state.backoff_until)
+            until = max(held)
+            if now < until:
+                return Decision(Trigger.DEFERRED, due, until)
+        return Decision(due)
 
     def ran(self, key: Key, digest: str, started: datetime, *, failed: bool) -> None:
         state = self.state(key)

@@ -4,7 +4,8 @@ Covers: Create sets uid/resourceVersion/creationTimestamp/generation, drops stat
 status subresource exists, is AlreadyExists on a different object and Unchanged on the same
 one, names generateName objects from the mutation id; new objects go to per-object files, or
 are appended to the location's List file when it has one; Update is guarded by
-resourceVersion (stale -> Conflict, unless the content is already there), keeps status and
+resourceVersion (stale -> Conflict, unless the content is already there; none at all -> accepted
+on kube-apiserver's own resources, Invalid on custom resources, status included), keeps status and
 bumps generation on spec changes, rewrites a List item in place keeping the others;
 UpdateStatus/PatchStatus/ApplyStatus change only status (NotFound without a subresource);
 JSON patch with a failed test is Invalid and changes nothing; merge and strategic patches;
@@ -139,6 +140,43 @@ def test_update_is_guarded_by_resource_version(open_target: Opener) -> None:
     assert rerun.outcome is Outcome.UNCHANGED  # its resourceVersion is stale now, its content is there
     missing = target.apply("u4", mutation(Action.UPDATE, CONFIGMAPS, configmap("nope"), namespace="ns"))
     assert missing.outcome is Outcome.NOT_FOUND
+
+
+def test_update_without_resource_version_only_on_built_in_resources(
+    open_target: Opener, tmp_path: Path
+) -> None:
+    target = open_target()
+    cluster = {
+        "apiVersion": "operator.openshift.io/v1",
+        "kind": "Authentication",
+        "metadata": {"name": "cluster"},
+    }
+    target.apply("c1", mutation(Action.CREATE, AUTHENTICATIONS, {**cluster, "spec": {"logLevel": "Normal"}}))
+    target.apply("c2", mutation(Action.CREATE, CONFIGMAPS, configmap("a", k="1"), namespace="ns"))
+    target.apply("c3", mutation(Action.CREATE, DEPLOYMENTS, deployment(), namespace="ns"))
+    before = tree_bytes(tmp_path / "tree")
+
+    spec = target.apply(
+        "u1", mutation(Action.UPDATE, AUTHENTICATIONS, {**cluster, "spec": {"logLevel": "Debug"}})
+    )
+    status = target.apply(
+        "u2", mutation(Action.UPDATE_STATUS, AUTHENTICATIONS, {**cluster, "status": {"x": 1}})
+    )
+    same = target.apply(
+        "u3", mutation(Action.UPDATE, AUTHENTICATIONS, {**cluster, "spec": {"logLevel": "Normal"}})
+    )
+    for refused in (spec, status, same):
+        assert refused.outcome is Outcome.INVALID
+        assert refused.message == (
+            'authentications.operator.openshift.io "cluster" is invalid:'
+            " metadata.resourceVersion: Invalid value: 0: must be specified for an update"
+        )
+    assert tree_bytes(tmp_path / "tree") == before, "nothing written"
+
+    updated = target.apply("u4", mutation(Action.UPDATE, CONFIGMAPS, configmap("a", k="2"), namespace="ns"))
+    status_only = mutation(Action.UPDATE_STATUS, DEPLOYMENTS, deployment(status={"ready": 1}), namespace="ns")
+    assert (updated.outcome, target.apply("u5", status_only).outcome) == (Outcome.UPDATED, Outcome.UPDATED)
+    assert target.read().get(CONFIGMAPS, "ns", "a")["data"] == {"k": "2"}
 
 
 def test_status_and_spec_are_written_separately(open_target: Opener) -> None:

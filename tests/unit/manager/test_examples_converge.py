@@ -9,7 +9,7 @@ operator's Demo controller turned back on the operator never settles and the dae
 names that controller.
 
 The copies set ``debounce: 0``: with the default debounce, back-to-back ticks hold changed
-pairs back (reported ``waiting``), so a tick would prove nothing about convergence; with it at
+pairs back (reported ``deferred``), so a tick would prove nothing about convergence; with it at
 zero a tick runs everything whose inputs changed.
 """
 
@@ -31,7 +31,7 @@ from tests.unit.manager.conftest import with_sample_demo
 
 from mom.cli.main import main
 
-TICK = re.compile(r" tick: (\d+) run\(s\), (\d+) unchanged(?:, (\d+) waiting)?, ")
+TICK = re.compile(r" tick: (\d+) run\(s\), (\d+) unchanged(?:, (\d+) deferred)?, ")
 
 
 def without_debounce(config: Path) -> Path:
@@ -95,7 +95,7 @@ def daemon_ticks(
     config: Path, stop_when_quiet: bool, limit: int
 ) -> tuple[list[tuple[int, int, int]], str, int]:
     """Run ``mom run --interval 1``; stop it with SIGINT after its first tick that runs nothing and
-    has nothing waiting (or after ``limit`` ticks). The ticks as (runs, unchanged, waiting), stderr,
+    has nothing deferred (or after ``limit`` ticks). The ticks as (runs, unchanged, deferred), stderr,
     and the exit code."""
     command = shutil.which("mom", path=str(Path(sys.executable).parent))
     assert command, "the mom console script is installed"

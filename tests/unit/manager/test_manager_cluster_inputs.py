@@ -32,13 +32,15 @@ applyConfigurationResources:
 EOF
 ;;
 output-resources) echo '{}' ;;
-apply-configuration) touch "$(dirname "$0")/ran" ;;
+apply-configuration) grep -rq admin-kubeconfig-client-ca "$3" ;;  # $3: --input-dir; exit 0 only if gathered
 *) exit 2 ;;
 esac
 """
 
 
 WRITES_WHAT_IT_READS = OPERATOR.replace(
+    'apply-configuration) grep -rq admin-kubeconfig-client-ca "$3" ;;', "apply-configuration) exit 0 ;;"
+).replace(
     "output-resources) echo '{}' ;;",
     """output-resources) cat <<'EOF'
 userWorkloadResources:
@@ -85,7 +87,6 @@ def test_run_gathers_a_must_gather_given_at_its_top_directory(
     setup(tmp_path, "must-gather")
     monkeypatch.chdir(tmp_path)
     assert main(["run", "--config", "mom.yaml", "--once"]) == 0
-    assert (tmp_path / "ran").exists()
     journal = Journal(tmp_path / "state" / "journal.sqlite")
     (run,) = journal.runs()
     assert run.status is RunStatus.SUCCEEDED and run.input_digest
@@ -99,11 +100,11 @@ def test_no_declared_input_anywhere_is_a_failed_run_not_a_run_on_nothing(
     setup(tmp_path, "empty-cluster")
     monkeypatch.chdir(tmp_path)
     assert main(["run", "--config", str(tmp_path / "mom.yaml"), "--once"]) == 1
-    assert not (tmp_path / "ran").exists(), "the operator was started on an empty world"
     journal = Journal(tmp_path / "state" / "journal.sqlite")
     (run,) = journal.runs()
     assert run.status is RunStatus.FAILED
     record = journal.run(run.run_id)
+    assert run.exit_code == -1, "the operator was started on an empty world (it would exit 1 there)"
     assert record.error == (
         "no declared input of operator reader exists on instance cluster (cluster cluster): "
         "not run on an empty world"
@@ -120,4 +121,3 @@ def test_an_operator_reading_only_its_own_outputs_starts_from_nothing(
     setup(tmp_path, "empty-cluster", WRITES_WHAT_IT_READS)
     monkeypatch.chdir(tmp_path)
     assert main(["run", "--config", "mom.yaml", "--once"]) == 0
-    assert (tmp_path / "ran").exists()

@@ -2,26 +2,37 @@
 
 Covers: a tick on unchanged inputs runs nothing; a changed input reruns only the operators
 that read it; a restarted manager remembers the last digests from the journal instead of
-rerunning everything; resync reruns after its interval; a failing operator backs off, and a
-pair held back with changed inputs is reported waiting, not unchanged; an operator that keeps
-changing the cluster is reported as not converging, naming the controller that changes it
-each time; two operators that keep undoing each other's writes are reported as fighting.
+rerunning everything; resync reruns after its interval; a failing operator backs off; an
+operator that keeps changing the cluster is reported as not converging, naming the fields,
+field managers and controllers; two operators that keep undoing each other's writes are
+reported as fighting. A run on changed inputs journals which inputs were added, removed or
+changed since the pair's previous run (also after a restart); a pair whose inputs changed
+inside its debounce window or its backoff is reported, summarised and counted as deferred,
+not unchanged, with when it runs, and then runs.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from tests.unit.manager.conftest import FakeClock, with_sample_demo
 
 from mom.api.input_resources import ExactResource, InputResources, ResourceList
 from mom.api.output_resources import OutputResourceList, OutputResources
 from mom.api.resources import GroupVersionResource
+from mom.cli.run import _print_summary
+from mom.journal import InputChange, InputChangeKind
 from mom.manager.assembly import open_manager
 from mom.manager.config import OperatorSpec, load_config
 from mom.manager.loop import Manager
+from mom.manager.metrics import Metrics
 from mom.manager.operators import InProcessRunner
+from mom.manager.schedule import Trigger
 from mom.operator import Controller, Operator, RunContext, SyncError
 from mom.operator.oauth.operator import OAUTH_OPERATOR
 
@@ -194,10 +205,66 @@ def test_non_converging_operator_is_reported(standalone: Path, clock: FakeClock)
     for _ in range(5):
         clock.advance(60)
         warnings += manager.tick().warnings
-    assert any(
-        "counter on standalone does not converge" in w and w.endswith("(each time through counter-Only)")
-        for w in warnings
-    ), warnings
+    warning = [w for w in warnings if "counter on standalone does not converge" in w][-1]
+    assert warning.endswith(
+        "changing since the previous run: configmaps openshift-authentication/shared on standalone: .data.count"
+        " (field managers counter-Only; controllers counter-Only)"
+    ), warning
+    manager.journal.close()
+
+
+AUTHENTICATIONS = GroupVersionResource("operator.openshift.io", "v1", "authentications")
+AUTHENTICATION = ExactResource.operator("authentications")
+
+
+def test_non_convergence_names_reordered_conditions_and_their_managers(
+    standalone: Path, clock: FakeClock
+) -> None:
+    """One controller server-side applies a condition, another rewrites the conditions list in
+    the opposite order of what it reads: the warning names the list and who owns and writes it."""
+    status = {
+        "apiVersion": "operator.openshift.io/v1",
+        "kind": "Authentication",
+        "metadata": {"name": "cluster"},
+    }
+
+    def available(ctx: RunContext) -> None:
+        condition = {"type": "Available", "status": "True", "reason": "AsExpected"}
+        ctx.client.apply(
+            AUTHENTICATIONS,
+            {**status, "status": {"conditions": [condition]}},
+            field_manager="available",
+            status=True,
+        )
+
+    def reverse(ctx: RunContext) -> None:
+        current = ctx.client.get(AUTHENTICATIONS, "cluster")
+        conditions = list((current.get("status") or {}).get("conditions") or [])
+        ours = {"type": "Degraded", "status": "False", "reason": "AsExpected"}
+        if not any(c.get("type") == "Degraded" for c in conditions):
+            conditions.append(ours)
+        patch = {"status": {"conditions": conditions[::-1]}}
+        ctx.client.patch(AUTHENTICATIONS, "cluster", patch, patch_type="merge", status=True)
+
+    outputs = OutputResources(user_workload_resources=OutputResourceList(exact_resources=(AUTHENTICATION,)))
+    inputs = InputResources(apply_configuration_resources=ResourceList(exact_resources=(AUTHENTICATION,)))
+    flipper = Operator(
+        name="flipper",
+        inputs=inputs,
+        outputs=outputs,
+        controllers=(Controller("flipper-Available", available), Controller("flipper-Reverse", reverse)),
+    )
+    manager = _with_operators(standalone, clock, flipper)
+    warnings: list[str] = []
+    for _ in range(5):
+        clock.advance(60)
+        warnings += manager.tick().warnings
+    found = [w for w in warnings if "flipper on standalone does not converge" in w]
+    assert found, warnings
+    assert found[-1].endswith(
+        "changing since the previous run: authentications.operator.openshift.io cluster on standalone:"
+        " .status.conditions (field managers available; controllers flipper-Reverse)"
+    ), found[-1]
     manager.journal.close()
 
 
@@ -214,7 +281,9 @@ def test_failing_operator_backs_off(standalone: Path, clock: FakeClock) -> None:
     manager.journal.close()
 
 
-def test_changed_inputs_held_back_are_waiting_not_unchanged(standalone: Path, clock: FakeClock) -> None:
+def test_changed_inputs_held_back_by_backoff_are_deferred_not_unchanged(
+    standalone: Path, clock: FakeClock
+) -> None:
     def fail(ctx: RunContext) -> None:
         raise SyncError("broken")
 
@@ -227,8 +296,100 @@ def test_changed_inputs_held_back_are_waiting_not_unchanged(standalone: Path, cl
     )
     clock.advance(1)
     held = manager.tick()
-    assert [p.trigger for p in held.pairs] == ["waiting"], "inside the backoff: changed, not run yet"
-    assert (held.runs, held.unchanged, held.waiting) == (0, 0, 1)
+    assert [p.trigger for p in held.pairs] == [Trigger.DEFERRED], "inside the backoff: changed, not run yet"
+    assert (held.runs, held.unchanged, held.deferred) == (0, 0, 1)
     clock.advance(60)
     assert [p.trigger for p in manager.tick().pairs] == ["inputs changed"]
+
+
+OAUTH_CLUSTER = InputChange(InputChangeKind.CHANGED, "config.openshift.io", "oauths", "", "cluster")
+
+
+def _journaled_changes(manager: Manager, clock: FakeClock) -> dict[str, tuple[InputChange, ...] | None]:
+    clock.advance(60)
+    report = manager.tick()
+    return {p.operator: manager.journal.run(p.run_id).input_changes for p in report.pairs if p.run_id}
+
+
+def test_a_run_journals_which_inputs_changed(standalone: Path, clock: FakeClock) -> None:
+    def observe(ctx: RunContext) -> None:
+        ctx.client.get_or_none(CONFIGMAPS, "shared", "openshift-authentication")
+
+    manager = _with_operators(
+        standalone, clock, OAUTH_OPERATOR, _operator("watcher", observe, SHARED_OUT, READS_SHARED)
+    )
+    first = _journaled_changes(manager, clock)
+    assert first == {"oauth-operator": None, "watcher": None}, "a first run has nothing to compare with"
+    for _ in range(4):
+        ran(manager, clock)
+    cluster = standalone.parent / "cluster"
+    oauths = cluster / "cluster-scoped-resources" / "config.openshift.io" / "oauths.yaml"
+    oauths.write_text(oauths.read_text().replace("28800", "3600"))
+    assert _journaled_changes(manager, clock)["oauth-operator"] == (OAUTH_CLUSTER,)
+    for _ in range(3):
+        ran(manager, clock)
+    shared = cluster / "namespaces" / "openshift-authentication" / "core" / "configmaps" / "shared.yaml"
+    shared.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n  namespace: openshift-authentication\n"
+    )
+    added = (InputChange(InputChangeKind.ADDED, "", "configmaps", "openshift-authentication", "shared"),)
+    assert _journaled_changes(manager, clock) == {"watcher": added}
+    manager.journal.close()
+
+    restarted = _with_operators(
+        standalone, clock, OAUTH_OPERATOR, _operator("watcher", observe, SHARED_OUT, READS_SHARED)
+    )
+    shared.unlink()
+    oauths.write_text(oauths.read_text().replace("3600", "7200"))
+    removed = tuple(replace(change, change=InputChangeKind.REMOVED) for change in added)
+    assert _journaled_changes(restarted, clock) == {
+        "oauth-operator": (OAUTH_CLUSTER,),
+        "watcher": removed,
+    }, "what the previous runs read is known from the journal"
+    for _ in range(3):
+        ran(restarted, clock)  # the oauth operator settles on its own writes
+    assert "watcher:resync" in ran(restarted, clock, seconds=700)
+    last = restarted.journal.runs(operator="watcher", limit=1)[0]
+    assert restarted.journal.run(last.run_id).input_changes == (), "a resync on the same inputs"
+    restarted.journal.close()
+
+
+def test_changed_inputs_inside_the_debounce_window_are_deferred(
+    standalone: Path, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manager = _with_operators(standalone, clock, OAUTH_OPERATOR)
+    for _ in range(5):
+        ran(manager, clock)
+    last_started = manager.schedule.state(("oauth-operator", "standalone")).last_started
+    assert last_started is not None and ran(manager, clock) == []
+    oauths = (
+        standalone.parent / "cluster" / "cluster-scoped-resources" / "config.openshift.io" / "oauths.yaml"
+    )
+    oauths.write_text(oauths.read_text().replace("28800", "3600"))
+    ran(manager, clock, seconds=0)  # settles what is left, so the pair has just run
+    state = manager.schedule.state(("oauth-operator", "standalone"))
+    assert state.last_started == clock.now
+    oauths.write_text(oauths.read_text().replace("3600", "7200"))
+    clock.advance(2)  # the debounce window is 5 s
+    report = manager.tick()
+    [pair] = report.pairs
+    assert (pair.ran, pair.trigger, pair.deferred_for) == (False, Trigger.DEFERRED, Trigger.INPUTS_CHANGED)
+    assert pair.deferred_until == clock.now + timedelta(seconds=3)
+    assert (report.runs, report.unchanged, report.deferred) == (0, 0, 1)
+
+    metrics = Metrics()
+    metrics.observe(report, 0.1)
+    rendered = metrics.render()
+    assert 'mom_operator_runs_deferred_total{operator="oauth-operator",instance="standalone"} 1' in rendered
+    assert 'mom_operator_runs_skipped_total{operator="oauth-operator"' not in rendered
+    _print_summary(report, 0.1, "table")
+    out = capsys.readouterr().out
+    assert "deferred: oauth-operator on standalone: inputs changed, runs at 2025-03-01T" in out
+    assert "0 run(s), 0 unchanged, 1 deferred" in out
+    _print_summary(report, 0.1, "json")
+    row = json.loads(capsys.readouterr().out)["pairs"][0]
+    assert (row["trigger"], row["deferredFor"]) == ("deferred", "inputs changed")
+    assert row["deferredUntil"] == pair.deferred_until.isoformat()
+
+    assert ran(manager, clock, seconds=3) == ["oauth-operator:inputs changed"]
     manager.journal.close()

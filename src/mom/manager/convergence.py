@@ -1,0 +1,264 @@
+"""Operators that never settle: fights between operators, and what keeps changing when one does
+not converge (fields, field managers, controllers).
+
+Owns: :class:`TroubleWatch` — after every run, the warnings it calls for. Two operators writing
+different fields of one object (server-side apply with their own field managers) cooperate;
+they fight when their changes alternate: A, then B, then A again, each changing the object. An
+operator does not converge when three runs in a row, each triggered by changed inputs or a
+resync, changed the cluster again; the warning names what :class:`ConvergenceWatch` found.
+
+:class:`ConvergenceWatch` — per (operator, instance) pair, the last state of every object
+its last run's writes left and the inputs that run read. :meth:`ConvergenceWatch.observe` takes
+one run's changing writes in order and describes every field each of them changed, compared with
+the object as the write before it left it (in this run or the previous one), else as the run
+read it: so a field two controllers flip within every run is named although every run ends in
+the same state. Each object is described with the field managers owning the changed fields
+(from ``metadata.managedFields`` before and after) and the controllers whose mutations changed
+it; objects created anew are counted by kind and namespace (an operator that creates new Events
+or CertificateSigningRequests every run never converges either). Inputs the operator did not
+write itself are compared with the previous run's (what changes underneath it). Server-set metadata (resourceVersion, generation, managedFields, ...) is not a
+field that "keeps changing".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mom.api.errors import MomError
+from mom.api.resources import ObjectRef, name_of
+from mom.apply.semantics import SERVER_SET
+from mom.apply.target import ApplyResult, Outcome
+from mom.inputs.gather import Identity
+from mom.journal.records import PlannedMutation
+from mom.manager.changes import differing_paths, input_objects
+from mom.manager.schedule import Key, Trigger
+from mom.serialization import load_json
+
+Object = dict[str, Any]
+Written = tuple[str, str, str, str, str]
+"""target, group, resource, namespace, name: one object a run wrote."""
+
+CHANGING_RUNS = 3
+"""Runs in a row that changed the cluster again, on their own inputs or a resync, before a warning."""
+MAX_PATHS = 6
+"""Paths named per object; more are counted, not listed."""
+_IGNORED = tuple(f".metadata.{key}" for key in SERVER_SET)
+
+
+@dataclass(frozen=True)
+class Write:
+    """One write that changed an object: the object as it left it, the controller that sent it,
+    and whether it created the object."""
+
+    where: Written
+    object: Object
+    controller: str
+    created: bool = False
+
+
+@dataclass
+class _Changed:
+    paths: list[str] = field(default_factory=list)
+    managers: set[str] = field(default_factory=set)
+    controllers: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _PairMemory:
+    objects: dict[Written, Object] = field(default_factory=dict)
+    inputs: dict[Identity, Object] = field(default_factory=dict)
+
+
+@dataclass
+class ConvergenceWatch:
+    pairs: dict[tuple[str, str], _PairMemory] = field(default_factory=dict)
+
+    def observe(
+        self, key: tuple[str, str], inputs: Iterable[tuple[ObjectRef, Object]], writes: Sequence[Write]
+    ) -> list[str]:
+        """Remember this run; describe the fields its writes changed and the inputs that changed."""
+        memory = self.pairs.setdefault(key, _PairMemory())
+        current_inputs = input_objects(inputs)
+        changed: dict[Written, _Changed] = {}
+        created: dict[tuple[str, str, str, str], int] = {}
+        last_run, memory.objects = memory.objects, {}
+        for write in writes:
+            before = (
+                memory.objects.get(write.where)
+                or last_run.get(write.where)
+                or current_inputs.get(write.where[1:])
+            )
+            memory.objects[write.where] = write.object
+            if before is None:
+                if write.created:
+                    group = write.where[:4]
+                    created[group] = created.get(group, 0) + 1
+                continue
+            paths = _fields(before, write.object)
+            if not paths:
+                continue
+            found = changed.setdefault(write.where, _Changed())
+            found.paths += [p for p in paths if p not in found.paths]
+            found.managers |= {
+                m for path in paths for obj in (before, write.object) for m in field_managers(obj, path)
+            }
+            if write.controller:
+                found.controllers.add(write.controller)
+        described = [_describe_output(where, found) for where, found in sorted(changed.items())]
+        described += [
+            f"{count} new {_kind(group, resource)}"
+            + (f" in {namespace}" if namespace else "")
+            + f" on {target}"
+            for (target, group, resource, namespace), count in sorted(created.items())
+        ]
+        own = {where[1:] for where in (*memory.objects, *last_run)}
+        for identity, obj in sorted(current_inputs.items()):
+            previous = memory.inputs.get(identity)
+            if identity in own or previous is None:
+                continue
+            paths = _fields(previous, obj)
+            if paths:
+                described.append(f"input {_place(*identity)}: {_listed(paths)}")
+        memory.inputs = current_inputs
+        return described
+
+
+@dataclass
+class TroubleWatch:
+    """What the manager remembers across ticks to notice fights and non-converging operators."""
+
+    writers: dict[Written, list[str]] = field(default_factory=dict)
+    changing_runs: dict[Key, int] = field(default_factory=dict)
+    convergence: ConvergenceWatch = field(default_factory=ConvergenceWatch)
+
+    def after_run(
+        self,
+        key: Key,
+        trigger: Trigger,
+        inputs: Iterable[tuple[ObjectRef, Object]],
+        stored: Sequence[PlannedMutation],
+        results: Sequence[ApplyResult],
+    ) -> list[str]:
+        """The warnings one finished run calls for; ``results`` are those of its applied mutations."""
+        operator, instance = key
+        by_id = {r.mutation_id: r for r in results}
+        warnings: list[str] = []
+        writes: list[Write] = []
+        changed = False
+        for mutation in stored:
+            result = by_id.get(mutation.mutation_id)
+            if (
+                result is None
+                or not result.ok
+                or result.outcome in (Outcome.UNCHANGED, Outcome.ALREADY_APPLIED)
+            ):
+                continue
+            changed = True
+            request = mutation.request
+            name = request.name or (name_of(result.object) if result.object else "")
+            where = (mutation.target, request.gvr.group, request.gvr.resource, request.namespace, name)
+            if result.object is not None:
+                created = result.outcome is Outcome.CREATED
+                writes.append(Write(where, result.object, request.controller_instance_name, created))
+            writers = self.writers.setdefault(where, [])
+            writers.append(operator)
+            del writers[:-4]
+            # A, B, A alone is how a first rollout settles (A's second write follows its own
+            # progress); A, B, A, B, each changing the object, is a fight.
+            if len(writers) == 4 and writers[0] == writers[2] != writers[1] == writers[3]:
+                warnings.append(
+                    f"operators {writers[0]} and {writers[1]} fight over {_place(*where[1:])} on {where[0]}:"
+                    " each keeps changing what the other wrote"
+                )
+        own = trigger in (Trigger.INPUTS_CHANGED, Trigger.RESYNC)
+        runs = self.changing_runs[key] = self.changing_runs.get(key, 0) + 1 if changed and own else 0
+        changing = self.convergence.observe(key, inputs, writes)
+        if runs >= CHANGING_RUNS:
+            warnings.append(
+                f"operator {operator} on {instance} does not converge: {runs} runs in a row changed the cluster"
+                " again" + (f"; changing since the previous run: {'; '.join(changing)}" if changing else "")
+            )
+        return warnings
+
+
+def _fields(before: Object, after: Object) -> list[str]:
+    return [p for p in differing_paths(before, after) if not p.startswith(_IGNORED)]
+
+
+def _describe_output(where: Written, found: _Changed) -> str:
+    who = []
+    if found.managers:
+        who.append(f"field managers {', '.join(sorted(found.managers))}")
+    if found.controllers:
+        who.append(f"controllers {', '.join(sorted(found.controllers))}")
+    suffix = f" ({'; '.join(who)})" if who else ""
+    return f"{_place(*where[1:])} on {where[0]}: {_listed(found.paths)}{suffix}"
+
+
+def _kind(group: str, resource: str) -> str:
+    return f"{resource}.{group}" if group else resource
+
+
+def _place(group: str, resource: str, namespace: str, name: str) -> str:
+    kind = _kind(group, resource)
+    return f"{kind} {namespace}/{name}" if namespace else f"{kind} {name}"
+
+
+def _listed(paths: Sequence[str]) -> str:
+    shown = ", ".join(paths[:MAX_PATHS])
+    return shown if len(paths) <= MAX_PATHS else f"{shown} and {len(paths) - MAX_PATHS} more"
+
+
+def field_managers(obj: Object, path: str) -> list[str]:
+    """The managers whose ``metadata.managedFields`` own ``path`` (``.status.conditions``,
+    ``.status.conditions[type=Available].status``), a field inside it, or a field holding it."""
+    steps = _steps(path)
+    owners = []
+    for entry in (obj.get("metadata") or {}).get("managedFields") or []:
+        if isinstance(entry, dict) and _owns(entry.get("fieldsV1"), steps):
+            manager = str(entry.get("manager") or "")
+            if manager and manager not in owners:
+                owners.append(manager)
+    return owners
+
+
+def _steps(path: str) -> list[tuple[str, str, str]]:
+    """``.a.b[type=X].c`` as (field, "", "") and (field, key, value) steps."""
+    steps: list[tuple[str, str, str]] = []
+    for part in path.strip(".").split("."):
+        name, _, item = part.partition("[")
+        if item:
+            key, _, value = item.rstrip("]").partition("=")
+            steps.append((name, key, value))
+        elif name:
+            steps.append((name, "", ""))
+    return steps
+
+
+def _owns(fields: Any, steps: Sequence[tuple[str, str, str]]) -> bool:
+    node = fields
+    for name, key, value in steps:
+        if not isinstance(node, dict) or not node:
+            return node is not None  # a leaf owns everything below it
+        node = node.get(f"f:{name}")
+        if node is None:
+            return False
+        if key:
+            if not isinstance(node, dict) or not node:
+                return True  # the list is owned as a whole
+            node = next((child for element, child in node.items() if _item_is(element, key, value)), None)
+            if node is None:
+                return False
+    return True
+
+
+def _item_is(element: str, key: str, value: str) -> bool:
+    if not element.startswith("k:"):
+        return False
+    try:
+        item = load_json(element[2:].encode(), "managedFields key")
+    except MomError:  # a malformed key in a stored object names no item
+        return False
+    return isinstance(item, dict) and str(item.get(key)) == value
