@@ -29,6 +29,8 @@ from mom.apply import patches
 from mom.apply.ssa import server_side_apply
 from mom.apply.target import Outcome
 from mom.manifest.requests import MutationRequest
+from mom.validation.names import GENERATED_PREFIX_MAX
+from mom.validation.objects import identity_problems, object_problems
 
 Object = dict[str, Any]
 
@@ -63,6 +65,8 @@ class WriteContext:
     namespaced: bool
     has_status: bool
     options: Object
+    kind: str = ""
+    """The kind the resource holds, when discovery knows it: every object written must be one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +79,12 @@ class Change:
 
 
 def generated_name(prefix: str, mutation_id: str) -> str:
-    """``prefix`` plus five characters derived from the mutation id (stable across re-runs)."""
+    """``prefix`` (as much of it as the server keeps) plus five characters derived from the
+    mutation id (stable across re-runs)."""
     digest = hashlib.sha256(mutation_id.encode("utf-8")).digest()
-    return prefix + "".join(_NAME_ALPHABET[b % len(_NAME_ALPHABET)] for b in digest[:5])
+    return prefix[:GENERATED_PREFIX_MAX] + "".join(
+        _NAME_ALPHABET[b % len(_NAME_ALPHABET)] for b in digest[:5]
+    )
 
 
 def object_name(request: MutationRequest, body: Any, mutation_id: str) -> str:
@@ -170,7 +177,28 @@ def _check_identity(body: Any, request: MutationRequest, ctx: WriteContext, name
 
 
 def decide(request: MutationRequest, body: Any, current: Object | None, ctx: WriteContext) -> Change:
-    """The change ``request`` makes to ``current`` (``None`` = absent)."""
+    """The change ``request`` makes to ``current`` (``None`` = absent).
+
+    The object it would store is checked before it is returned: a valid object of the
+    request's resource (JSON-representable, a valid name), of the resource's kind, and with
+    the identity (``apiVersion``, ``kind``, name, namespace) of the object it replaces.
+    """
+    change = _decide(request, body, current, ctx)
+    if change.object is not None and change.outcome is not Outcome.UNCHANGED:
+        problems = object_problems(change.object, request.gvr, namespaced=ctx.namespaced)
+        if current is not None:
+            problems += identity_problems(current, change.object)
+        elif ctx.kind and change.object.get("kind") != ctx.kind:
+            problems.append(
+                f"kind: Invalid value: {change.object.get('kind')!r}:"
+                f" {request.gvr.group_resource} holds {ctx.kind} objects"
+            )
+        if problems:
+            raise InvalidInput(request.identity, problems)
+    return change
+
+
+def _decide(request: MutationRequest, body: Any, current: Object | None, ctx: WriteContext) -> Change:
     action, gvr = request.action, request.gvr
     if action.on_status and not ctx.has_status:
         raise NotFound(

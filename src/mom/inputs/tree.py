@@ -19,7 +19,7 @@ from mom.api.resources import GroupVersionResource, labels_of
 from mom.manifest.builtin_discovery import builtin_discovery, observed_resources
 from mom.manifest.discovery import Discovery
 from mom.manifest.documents import objects_of
-from mom.manifest.layout import TreeFile, find_resource_root, scan_tree
+from mom.manifest.layout import TreeFile, find_resource_root, object_name_of_file, scan_tree
 from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.manifest.store import Location, Snapshot
 from mom.serialization import load_document
@@ -113,7 +113,7 @@ class TreeSource:
             if tree_file.role == "list":
                 location.list_items = objects
             elif objects:
-                location.files[tree_file.name] = objects[0]
+                location.files[object_name_of_file(tree_file.name, objects[0])] = objects[0]
         self._locations[key] = location
         return location
 
