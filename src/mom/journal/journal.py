@@ -21,6 +21,7 @@ from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR
 from mom.api.errors import Conflict, InvalidInput, NotFound
 from mom.api.results import ControllerResults
 from mom.journal import rows
+from mom.journal.lock import JournalLock
 from mom.journal.records import (
     FINAL_STATES,
     MutationState,
@@ -29,7 +30,7 @@ from mom.journal.records import (
     RunStatus,
     RunSummary,
 )
-from mom.journal.schema import connect
+from mom.journal.schema import check_journal_file, connect, read_identity
 from mom.manifest.mutationdir import write_mutation_dir
 from mom.serialization import dump_go_yaml
 
@@ -43,23 +44,41 @@ _ROUTED_DIRS = frozenset(str(cluster_type) for cluster_type in CLUSTER_TYPES)
 class Journal:
     """The record of every run. Not shared between threads; open one per process or thread."""
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, lock: JournalLock | None = None) -> None:
+        """Open (or, with ``create``, start) the journal at ``path``.
+
+        A file that exists must be a journal with its identity: an empty file, another kind of
+        file, another SQLite database or a journal whose identity row is gone is refused, never
+        silently started afresh. ``lock`` (the manager's :func:`~mom.journal.lock.lock_journal`)
+        is released when the journal is closed.
+        """
         database = str(path)
         self.path = database
-        if not create and database != MEMORY and not Path(database).is_file():
-            raise NotFound(f"journal {database} does not exist")
+        self._lock = lock
+        if database != MEMORY:
+            if not create and not Path(database).is_file():
+                raise NotFound(f"journal {database} does not exist")
+            check_journal_file(Path(database))
         try:
             self._db = connect(database)
         except sqlite3.Error as exc:
             raise InvalidInput(database, [f"cannot open the journal: {exc}"]) from exc
         self._db.row_factory = sqlite3.Row
+        try:
+            self.identity: str = read_identity(self._db, database)
+            """Random, fixed when the journal was created; the suffix of its mutation ids."""
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise InvalidInput(database, [f"cannot open the journal: {exc}"]) from exc
+        except BaseException:
+            self._db.close()
+            raise
         self._batch_depth = 0
-        row = self._db.execute("SELECT id FROM journal_identity").fetchone()
-        self.identity: str = row["id"]
-        """Random, fixed when the journal was created; the suffix of its mutation ids."""
 
     def close(self) -> None:
         self._db.close()
+        if self._lock is not None:
+            self._lock.release()
 
     def __enter__(self) -> Journal:
         return self
