@@ -140,6 +140,10 @@ def connect(database: str) -> sqlite3.Connection:
     """
     connection = sqlite3.connect(database, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
+        if current_version(connection) == 0 and _foreign_tables(connection):  # before WAL mode rewrites it
+            raise InvalidInput(
+                database, [f"cannot open the journal: an SQLite database, but not a journal; {_RESTORE}"]
+            )
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=FULL")
         connection.execute("PRAGMA foreign_keys=ON")
@@ -176,10 +180,6 @@ def migrate(connection: sqlite3.Connection, source: str) -> None:
     try:
         connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         version = current_version(connection)
-        if version == 0 and _foreign_tables(connection):
-            raise InvalidInput(
-                source, [f"cannot open the journal: an SQLite database, but not a journal; {_RESTORE}"]
-            )
         if version > SCHEMA_VERSION:
             raise InvalidInput(
                 source,

@@ -61,7 +61,9 @@ def mutation_files(requests: Iterable[MutationRequest], cluster_type: str = "Use
         try:
             body, metadata, _ = request_paths(request)
         except InvalidInput:  # a name mom would not write; an operator can, under any file name
-            body, metadata = (f"{request.action.value}/{index:04}-{part}-x.yaml" for part in ("body", "metadata"))
+            body, metadata = (
+                f"{request.action.value}/{index:04}-{part}-x.yaml" for part in ("body", "metadata")
+            )
         files[f"{cluster_type}/{body}"] = request.body.decode()
         files[f"{cluster_type}/{metadata}"] = metadata_bytes(request).decode()
     return files

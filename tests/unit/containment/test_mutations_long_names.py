@@ -79,7 +79,9 @@ def test_mutation_directories_hold_any_valid_name_and_keep_the_go_names_that_fit
     fits = "f" * (MAX_FILE_NAME_BYTES - len("0000-metadata-.yaml"))
     requests = [_create(LONGEST), _create(fits), role]
     write_mutation_dir(tmp_path, requests)
-    assert [r.name for r in read_mutation_dir(tmp_path)] == sorted([LONGEST, fits, rbac], key=lambda n: n != rbac)
+    assert [r.name for r in read_mutation_dir(tmp_path)] == sorted(
+        [LONGEST, fits, rbac], key=lambda n: n != rbac
+    )
     assert all(len(p.name.encode()) <= MAX_FILE_NAME_BYTES for p in tmp_path.rglob("*"))
     body, metadata, _ = request_paths(_create(fits))
     prefix = body.rsplit("/", 1)[1][:4]
@@ -146,7 +148,9 @@ def test_an_intent_logged_with_a_file_name_too_long_is_dropped_and_the_write_red
     assert mom_run(config).returncode == 0
 
 
-def test_an_intent_that_can_never_be_written_is_marked_failed_and_the_manager_moves_on(tmp_path: Path) -> None:
+def test_an_intent_that_can_never_be_written_is_marked_failed_and_the_manager_moves_on(
+    tmp_path: Path,
+) -> None:
     config = hostile_manager(tmp_path, declares("blocked"), mutation_files([_create("blocked")]))
     _crash_after_logging(tmp_path, config)
     configmaps = config.parent / "cluster" / "namespaces" / NAMESPACE / "core"
@@ -156,7 +160,7 @@ def test_an_intent_that_can_never_be_written_is_marked_failed_and_the_manager_mo
     done = mom_run(config)
     assert "Traceback" not in done.stderr, done.stderr
     with Journal(config.parent / "state" / "journal.sqlite", create=False) as journal:
-        (first, *later) = [m for run in reversed(journal.runs()) for m in journal.mutations_of(run.run_id)]
+        (first, *_later) = [m for run in reversed(journal.runs()) for m in journal.mutations_of(run.run_id)]
     assert first.state is MutationState.FAILED
     assert "is a file, not a directory" in first.reason
     assert (configmaps / "configmaps").read_text() == "not a directory\n"

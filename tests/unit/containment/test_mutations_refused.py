@@ -119,9 +119,7 @@ UNREPRESENTABLE = {
 @pytest.mark.parametrize("case", sorted(UNREPRESENTABLE))
 def test_an_update_body_json_cannot_carry_is_refused(tmp_path: Path, case: str) -> None:
     value, why = UNREPRESENTABLE[case]
-    body = (
-        f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n  namespace: {NAMESPACE}\ndata:\n{value}"
-    )
+    body = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n  namespace: {NAMESPACE}\ndata:\n{value}"
     config, before = _attack(tmp_path, mutation_files([request(Action.UPDATE, "shared", body)]))
     report = _ran_clean(config)
     assert report["pairs"][0]["refused"] == 1  # type: ignore[index]
