@@ -63,11 +63,10 @@ def _refused_writes(root: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        where = exc.filename or root
+        where = os.path.relpath(exc.filename, root) if isinstance(exc.filename, str) else "."
         reason = exc.strerror or errno.errorcode.get(exc.errno or 0, str(exc))
         raise WriteFailed(
-            f"cannot write to {root}: {where}: {reason}; nothing past the last finished write changed,"
-            " and the next run finishes what was logged"
+            f"cannot write to {root} ({where}): {reason}; the next run finishes or retries what was started"
         ) from exc
 
 
