@@ -30,6 +30,7 @@ from mom.journal.records import (
     RunStatus,
     RunSummary,
 )
+from mom.journal.retention import RetentionPolicy, expired_runs
 from mom.journal.schema import check_journal_file, connect, read_identity
 from mom.manifest.mutationdir import write_mutation_dir
 from mom.serialization import dump_go_yaml
@@ -38,6 +39,8 @@ MEMORY = ":memory:"
 RESULTS_FILE = "controller-results.yaml"
 NULL_RESULTS = "null\n"
 """What the results file holds when an operator reported no results (as the Go code writes it)."""
+_DELETE_CHUNK = 500
+"""Run ids per DELETE statement (SQLite caps the number of bound parameters)."""
 _ROUTED_DIRS = frozenset(str(cluster_type) for cluster_type in CLUSTER_TYPES)
 
 
@@ -243,6 +246,16 @@ class Journal:
                 "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE run_id = ?",
                 (RunStatus.ABANDONED.value, rows.stamp(at, "at"), reason, run_id),
             )
+
+    def compact(self, policy: RetentionPolicy, now: datetime) -> int:
+        """Drop the runs ``policy`` lets go of at ``now`` (:mod:`mom.journal.retention`), with
+        their inputs and mutations, in one transaction; returns how many runs went."""
+        with self._transaction() as db:
+            expired = expired_runs(db, policy, now)
+            for start in range(0, len(expired), _DELETE_CHUNK):
+                chunk = expired[start : start + _DELETE_CHUNK]
+                db.execute(f"DELETE FROM runs WHERE run_id IN ({', '.join('?' * len(chunk))})", chunk)
+        return len(expired)
 
     @staticmethod
     def _require_status(db: sqlite3.Connection, run_id: int, wanted: RunStatus, verb: str) -> None:

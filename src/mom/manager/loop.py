@@ -172,6 +172,8 @@ class Manager:
         remember applied mutation ids, so one applied just before the crash is not applied twice.
         Every pending mutation is first checked again against the pinned outputs
         (:func:`~mom.manager.planning.pinned_refusal`); one that fails is refused, not applied.
+        Last, the journal lets go of the runs its retention policy no longer keeps (never one
+        still pending or unfinished).
         """
         report = report if report is not None else TickReport()
         finished: list[_Finished] = []
@@ -185,6 +187,7 @@ class Manager:
         allowed = self._recheck(pending, report)
         results = self._apply_all(allowed)
         report.pairs += [self._conclude(done, results, report) for done in finished]
+        self.journal.compact(self.config.retention, self.clock())
         return len(finished) + len(pending)
 
     def _recheck(self, pending: Sequence[PlannedMutation], report: TickReport) -> list[PlannedMutation]:
