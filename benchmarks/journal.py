@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.quick:
         args.pairs, args.days = 5, 10
     policy = RetentionPolicy()
-    shape = dict(
+    shape: dict[str, int] = dict(
         pairs=args.pairs, days=args.days, runs_per_day=args.runs_per_day, inputs_bytes=args.inputs_kib * 1024
     )
     print(
@@ -156,8 +156,8 @@ def main(argv: list[str] | None = None) -> None:
         f"{policy.runs_per_pair} runs per pair + failed/refused runs of the last {policy.problems_for.days} days"
     )
     with tempfile.TemporaryDirectory(prefix="mom-bench-journal-") as scratch:
-        kept_all = live_a_month(Path(scratch) / "everything.sqlite", policy=None, **shape)  # type: ignore[arg-type]
-        bounded = live_a_month(Path(scratch) / "retention.sqlite", policy=policy, **shape)  # type: ignore[arg-type]
+        kept_all = live_a_month(Path(scratch) / "everything.sqlite", policy=None, **shape)
+        bounded = live_a_month(Path(scratch) / "retention.sqlite", policy=policy, **shape)
     total = args.pairs * args.days * args.runs_per_day
     print(f"{'':24}{'keep everything':>18}{'retention':>18}{'ratio':>10}")
     print(f"{'runs written':24}{total:>18,}{total:>18,}")
