@@ -30,6 +30,7 @@ from tests.unit.containment.containment_support import (
 
 from mom.api.cluster import Action
 from mom.api.resources import GroupVersionResource
+from mom.inputs.tree import TreeSource
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState
 from mom.manifest.layout import MAX_FILE_NAME_BYTES
@@ -55,6 +56,7 @@ def test_a_253_character_name_is_created_read_back_and_read_again(tmp_path: Path
     cluster = config.parent / "cluster"
     stored = load_must_gather(cluster).get(CONFIGMAPS, NAMESPACE, LONGEST)
     assert stored["data"] == {"a": "b"}
+    assert TreeSource(cluster).get(CONFIGMAPS, NAMESPACE, LONGEST) == stored, "what gathering inputs reads"
     assert all(len(p.name.encode()) <= MAX_FILE_NAME_BYTES for p in cluster.rglob("*"))
     again = mom_run(config)
     assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr
