@@ -80,16 +80,15 @@ def storable_problems(root: Path, relatives: Iterable[str]) -> list[str]:
             problems.append(f"{relative}: file name longer than {MAX_FILE_NAME_BYTES} bytes")
         elif len(os.fsencode(root / relative)) > MAX_PATH_BYTES:
             problems.append(f"{relative}: path longer than {MAX_PATH_BYTES} bytes")
-        else:
+        elif (root / relative).is_dir():
+            problems.append(f"{relative}: is a directory")
+        elif not (root / relative).parent.is_dir():  # one stat in the usual case
             node = root
-            for index, part in enumerate(parts):
+            for index, part in enumerate(parts[:-1]):
                 node = node / part
-                last = index == len(parts) - 1
-                if not last and node.exists() and not node.is_dir():
+                if node.exists() and not node.is_dir():
                     problems.append(f"{relative}: {'/'.join(parts[: index + 1])} is a file, not a directory")
                     break
-                if last and node.is_dir():
-                    problems.append(f"{relative}: is a directory")
     return problems
 
 
