@@ -14,8 +14,8 @@ An intent that can never be finished must not stop every later start: before an 
 logged, and again before one is redone, every path in it is checked to be storable
 (:func:`storable_problems`: no file name over the file system's limit, no file where a
 directory must be). A logged intent that fails the check gets ``{"id", "failed": reason}``
-instead of a done record: nothing of it was written, its ids stay unapplied, and
-:attr:`WriteAheadLog.failed` tells the owner why. A write the file system refuses for now
+instead of a done record: nothing of it was written and its ids stay unapplied, so whoever
+applies them again gets the reason as the mutation's failure. A write the file system refuses for now
 (disk full, read-only) raises :class:`WriteFailed` with one line; the intent stays logged
 and the next open finishes it.
 
@@ -128,8 +128,6 @@ class WriteAheadLog:
         self._applied: dict[str, dict[str, Any]] = {}
         self._records = 0
         self._bytes = 0
-        self.failed: dict[str, str] = {}
-        """Mutation ids of logged intents that could never be finished, and why (this open)."""
         with _refused_writes(root):
             state_dir.mkdir(parents=True, exist_ok=True)
         self._path = state_dir / WAL_FILE
@@ -179,7 +177,6 @@ class WriteAheadLog:
                 reason = "; ".join(problems)
                 log.warning("dropping a logged write that can never be finished (%s): %s", intent_id, reason)
                 self._append({"id": intent_id, "failed": reason})
-                self.failed.update((mutation_id, reason) for mutation_id in ids)
                 continue
             self._write_files(intent_id, record["files"], None)
             self._append({"id": intent_id, "done": True})
