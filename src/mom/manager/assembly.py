@@ -47,8 +47,8 @@ def pin_operators(
     notices: list[str] = []
     for name, runner in runners.items():
         inputs, outputs = runner.declared_inputs(), runner.declared_outputs()
-        pinned = store.get(name)
-        if pinned is None or repin:
+        pinned = None if repin else store.get(name)
+        if pinned is None:
             pins[name] = store.pin(name, inputs, outputs)
             continue
         if document_digest(inputs, outputs) != pinned.digest:

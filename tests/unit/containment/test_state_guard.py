@@ -4,7 +4,8 @@ Covers: a second ``mom run`` on a journal a running manager holds is refused wit
 and changes nothing, and runs once the first has stopped; a journal truncated to 0 bytes, one
 overwritten with other bytes, another SQLite database in its place, or a journal whose identity
 row was deleted is refused by ``mom run`` and ``mom journal list`` with one line, and left as
-it was; a Pending mutation someone wrote into the journal for a finished run is checked against
+it was; so is a pin file that was emptied, or whose pin was replaced or widened by hand (pinning
+again would trust what the operator declares now), until ``--repin`` on purpose; a Pending mutation someone wrote into the journal for a finished run is checked against
 the pinned outputs at roll-forward, refused with the reason, and never applied.
 """
 
@@ -168,3 +169,46 @@ def test_a_pending_mutation_written_into_the_journal_is_refused_at_roll_forward(
     assert mutation.state is MutationState.REFUSED
     assert "not declared in the pinned output-resources" in mutation.reason
     assert json.loads(done.stdout)["rolledForward"] >= 1
+
+
+def _replace_pin(pins: dict[str, object]) -> None:
+    pins["oauth-operator"] = "trust me"
+
+
+def _widen_pin(pins: dict[str, object]) -> None:
+    pin = pins["oauth-operator"]
+    assert isinstance(pin, dict)
+    pin["outputs"]["userWorkloadResources"] = {
+        "exactResources": [
+            {
+                "group": "rbac.authorization.k8s.io",
+                "version": "v1",
+                "resource": "clusterroles",
+                "name": "escalate",
+            }
+        ]
+    }
+
+
+@pytest.mark.parametrize("tamper", ["emptied", "replaced", "widened"])
+def test_a_tampered_pin_file_is_an_error_not_a_new_registration(standalone: Path, tamper: str) -> None:
+    assert mom_run(standalone).returncode == 0
+    pins_file = standalone.parent / "state" / "journal.pins.json"
+    if tamper == "emptied":
+        pins_file.write_bytes(b"")
+        why = "malformed JSON"
+    else:
+        pins = json.loads(pins_file.read_text())
+        (_replace_pin if tamper == "replaced" else _widen_pin)(pins)
+        pins_file.write_text(json.dumps(pins))
+        why = "not a pin" if tamper == "replaced" else "do not match their digest"
+    cluster = standalone.parent / "cluster"
+    before, pins_before = tree(cluster), pins_file.read_bytes()
+
+    _one_line_failure(mom_run(standalone), str(pins_file), why)
+    assert pins_file.read_bytes() == pins_before
+    assert tree(cluster) == before
+    if tamper != "emptied":
+        repinned = mom_run(standalone, "--repin")
+        assert repinned.returncode == 0, repinned.stderr
+        assert "escalate" not in pins_file.read_text(), "registered again from what the operator declares"
