@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 
 from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR
-from mom.api.errors import Conflict, InvalidInput, NotFound
+from mom.api.errors import Conflict, InvalidInput, MomError, NotFound
 from mom.api.results import ControllerResults
 from mom.journal import rows
 from mom.journal.lock import JournalLock
@@ -42,6 +42,11 @@ NULL_RESULTS = "null\n"
 _DELETE_CHUNK = 500
 """Run ids per DELETE statement (SQLite caps the number of bound parameters)."""
 _ROUTED_DIRS = frozenset(str(cluster_type) for cluster_type in CLUSTER_TYPES)
+
+
+class JournalWriteFailed(MomError):
+    """SQLite refused a write (disk full, read-only, locked past the busy timeout); the
+    transaction was rolled back whole."""
 
 
 class Journal:
@@ -97,13 +102,19 @@ class Journal:
         if self._batch_depth:  # inside batch(): the outer transaction commits
             yield self._db
             return
-        self._db.execute("BEGIN IMMEDIATE")
         try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:  # SQLite may have rolled back already (disk full)
+                    self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise JournalWriteFailed(
+                f"cannot write the journal {self.path}: {exc}; nothing of this write was kept"
+            ) from exc
 
     @contextmanager
     def batch(self) -> Iterator[None]:

@@ -187,7 +187,8 @@ def migrate(connection: sqlite3.Connection, source: str) -> None:
             )
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        if connection.in_transaction:  # SQLite may have rolled back already (disk full)
+            connection.execute("ROLLBACK")
         raise
     for target in range(version + 1, SCHEMA_VERSION + 1):
         connection.execute("BEGIN IMMEDIATE")
@@ -201,5 +202,6 @@ def migrate(connection: sqlite3.Connection, source: str) -> None:
             connection.execute("INSERT INTO schema_version (version) VALUES (?)", (target,))
             connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
             raise

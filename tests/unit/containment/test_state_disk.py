@@ -7,7 +7,9 @@ root. The namespace ends with the process, so the next run sees the ordinary dir
 
 Covers: ``mom run`` against such a tree prints one line naming the directory and the reason,
 exits 1, and leaves the journal's mutations pending; the next run rolls them forward and the
-tree is byte-for-byte what an uninterrupted run writes, with every mutation applied once.
+tree is byte-for-byte what an uninterrupted run writes, with every mutation applied once; a
+journal on a full disk is one line too, keeps nothing of the refused write, changes no cluster,
+and the next run with room works.
 """
 
 from __future__ import annotations
@@ -151,3 +153,26 @@ def test_after_a_refused_write_the_tree_is_exactly_what_an_uninterrupted_run_wri
     restarted.journal.close()
     assert all(m.state is MutationState.APPLIED for m in mutations if m.target)
     assert tree(refused / "cluster") == tree(reference / "cluster")
+
+
+def test_a_journal_on_a_full_disk_is_one_line_and_changes_no_cluster(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLES / "standalone", tmp_path / "standalone")
+    config = tmp_path / "standalone" / "mom.yaml"
+    state = config.parent / "state"
+    state.mkdir()
+    before = tree(config.parent / "cluster")
+    script = f'mount -t tmpfs -o size=128k tmpfs "{state}" && exec "$@"'
+    done = subprocess.run(
+        ["unshare", "--mount", "sh", "-c", script, "sh", str(MOM), "run", "--config", str(config), "--once"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPOSITORY)},
+    )
+    _one_line(done, "cannot write the journal", "database or disk is full", "nothing of this write was kept")
+    assert tree(config.parent / "cluster") == before, "nothing is applied that the journal could not record"
+    again = subprocess.run(
+        [str(MOM), "run", "--config", str(config), "--once"], capture_output=True, text=True, check=False
+    )
+    assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr
