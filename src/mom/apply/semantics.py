@@ -30,7 +30,7 @@ from mom.apply.ssa import server_side_apply
 from mom.apply.target import Outcome
 from mom.manifest.requests import MutationRequest
 from mom.validation.names import GENERATED_PREFIX_MAX
-from mom.validation.objects import identity_problems, object_problems
+from mom.validation.objects import Identity, identity_problems, object_problems
 
 Object = dict[str, Any]
 
@@ -180,22 +180,34 @@ def decide(request: MutationRequest, body: Any, current: Object | None, ctx: Wri
     """The change ``request`` makes to ``current`` (``None`` = absent).
 
     The object it would store is checked before it is returned: a valid object of the
-    request's resource (JSON-representable, a valid name), of the resource's kind, and with
-    the identity (``apiVersion``, ``kind``, name, namespace) of the object it replaces.
+    request's resource (JSON-representable, a valid name), landing where the request says —
+    the request's (or the stored object's) ``apiVersion``, the stored object's kind (or the
+    resource's), the request's name and namespace — whatever the patch or body said.
     """
     change = _decide(request, body, current, ctx)
     if change.object is not None and change.outcome is not Outcome.UNCHANGED:
+        stored = current or {}
+        expected = Identity(
+            api_versions=frozenset({request.gvr.api_version, str(stored.get("apiVersion") or "")} - {""}),
+            kind=str(stored.get("kind") or ctx.kind) or None,
+            name=object_name(request, body, ctx.mutation_id) if current is None else request.name,
+            # The request's namespace, or (a must-gather's quirk) whatever the stored copy says.
+            namespaces=frozenset(
+                {request.namespace if ctx.namespaced else None}
+                | ({_field_or_none(stored, "namespace")} if current is not None else set())
+            ),
+        )
         problems = object_problems(change.object, request.gvr, namespaced=ctx.namespaced)
-        if current is not None:
-            problems += identity_problems(current, change.object)
-        elif ctx.kind and change.object.get("kind") != ctx.kind:
-            problems.append(
-                f"kind: Invalid value: {change.object.get('kind')!r}:"
-                f" {request.gvr.group_resource} holds {ctx.kind} objects"
-            )
+        problems += identity_problems(change.object, expected)
         if problems:
             raise InvalidInput(request.identity, problems)
     return change
+
+
+def _field_or_none(obj: Object, key: str) -> str | None:
+    metadata = obj.get("metadata")
+    value = metadata.get(key) if isinstance(metadata, dict) else None
+    return str(value) if value else None
 
 
 def _decide(request: MutationRequest, body: Any, current: Object | None, ctx: WriteContext) -> Change:

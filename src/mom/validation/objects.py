@@ -5,14 +5,16 @@ Owns: :func:`json_problems` (only ``null``, booleans, strings, integers within i
 floats, lists, and maps with string keys: YAML's ``!!binary``, ``!!set``, non-string keys,
 ``.nan``/``.inf`` and integers past 64 bits have no JSON form and would break every later
 read of the object), :func:`object_problems` (a whole object about to be written to a
-resource), and :func:`identity_problems` (a patched object against the stored one: a patch
-may not change ``apiVersion``, ``kind``, ``metadata.name`` or ``metadata.namespace``).
+resource), and :func:`identity_problems` (an object about to be stored against where the
+write must land: a patch may not change ``apiVersion``, ``kind``, ``metadata.name`` or
+``metadata.namespace``).
 Every function returns problems (field path first) and never raises.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from mom.api.resources import GroupVersionResource
@@ -22,8 +24,6 @@ INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 MAX_PROBLEMS = 5
 """A hostile body can hold thousands of bad values: report this many, then stop looking."""
-
-IDENTITY_FIELDS = (("apiVersion",), ("kind",), ("metadata", "name"), ("metadata", "namespace"))
 
 
 def json_problems(value: Any, path: str = "") -> list[str]:
@@ -101,14 +101,38 @@ def object_problems(obj: Any, gvr: GroupVersionResource, *, namespaced: bool | N
     return problems
 
 
-def identity_problems(stored: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """The identity fields a change to ``stored`` would rewrite in ``new``."""
+@dataclass(frozen=True)
+class Identity:
+    """Where a write must land: one of ``api_versions``, of ``kind`` (when known), named
+    ``name``, in one of ``namespaces`` (``None``: no namespace field)."""
+
+    api_versions: frozenset[str]
+    kind: str | None
+    name: str
+    namespaces: frozenset[str | None]
+
+
+def identity_problems(new: dict[str, Any], expected: Identity) -> list[str]:
+    """The identity fields of ``new`` that are not where the write must land."""
+    found = {
+        "apiVersion": _field(new, ("apiVersion",)),
+        "kind": _field(new, ("kind",)),
+        "metadata.name": _field(new, ("metadata", "name")),
+        "metadata.namespace": _field(new, ("metadata", "namespace")),
+    }
+    wanted: dict[str, tuple[object, ...]] = {
+        "apiVersion": tuple(sorted(expected.api_versions)),
+        "kind": (expected.kind,),
+        "metadata.name": (expected.name,),
+        "metadata.namespace": tuple(sorted(expected.namespaces, key=str)),
+    }
     problems = []
-    for path in IDENTITY_FIELDS:
-        before, after = _field(stored, path), _field(new, path)
-        if before != after:
-            dotted = ".".join(path)
-            problems.append(f"{dotted}: Invalid value: {after!r}: a change may not alter it (was {before!r})")
+    for field, value in found.items():
+        if field == "kind" and expected.kind is None:
+            continue
+        if value not in wanted[field]:
+            allowed = " or ".join(repr(w) for w in wanted[field])
+            problems.append(f"{field}: Invalid value: {value!r}: the write is for {allowed}")
     return problems
 
 

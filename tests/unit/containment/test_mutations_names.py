@@ -5,7 +5,9 @@ Covers: namespaces as DNS-1123 labels, Services as DNS-1035 labels, RBAC and OAu
 path segments (colons allowed, ``%`` and ``/`` not), everything else (built-in or custom) as
 DNS-1123 subdomains up to 253 characters; ``generateName`` prefixes may end in ``-``; a
 manifest-directory create with a 250-character ``generateName`` stores a 63-character name;
-a Create whose body names another namespace than its request is refused as it is applied.
+a Create whose body names another namespace than its request is refused as it is applied;
+the checks let through what the apiserver allows: patching an object a must-gather stores
+without its namespace, and updating one stored under an older apiVersion.
 """
 
 from __future__ import annotations
@@ -102,3 +104,46 @@ def test_a_body_in_another_namespace_is_refused_as_it_is_applied(tmp_path: Path)
     assert result.outcome is Outcome.INVALID
     assert "metadata.namespace: Invalid value: 'Kube_System'" in result.message
     assert not any(tmp_path.glob("namespaces/**/*.yaml"))
+
+
+def _tree_with(tmp_path: Path, relative: str, text: str) -> ManifestTarget:
+    path = tmp_path / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return ManifestTarget(tmp_path, clock=lambda: datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def test_a_patch_of_an_object_stored_without_its_namespace_is_applied(tmp_path: Path) -> None:
+    target = _tree_with(
+        tmp_path,
+        "namespaces/ns/core/configmaps.yaml",
+        "apiVersion: v1\nkind: ConfigMapList\nitems:\n- metadata:\n    name: plain\n  data:\n    a: b\n",
+    )
+    patch = MutationRequest(
+        Action.PATCH,
+        CORE["configmaps"],
+        "ns",
+        "plain",
+        "",
+        None,
+        b'{"data":{"a":"c"}}',
+        patch_type="application/merge-patch+json",
+    )
+    result = target.apply("1-0@x", patch)
+    assert result.outcome is Outcome.PATCHED, result.message
+    assert target.read().get(CORE["configmaps"], "ns", "plain")["data"] == {"a": "c"}
+
+
+def test_an_update_of_an_object_stored_under_an_older_version_is_applied(tmp_path: Path) -> None:
+    deployments = GroupVersionResource("apps", "v1", "deployments")
+    target = _tree_with(
+        tmp_path,
+        "namespaces/ns/apps/deployments/web.yaml",
+        "apiVersion: apps/v1beta1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: ns\nspec:\n  replicas: 1\n",
+    )
+    body = b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: ns\nspec:\n  replicas: 2\n"
+    update = MutationRequest(
+        Action.UPDATE, deployments, "ns", "web", "", GroupVersionKind("apps", "v1", "Deployment"), body
+    )
+    result = target.apply("1-0@x", update)
+    assert result.outcome is Outcome.UPDATED, result.message

@@ -100,8 +100,8 @@ def test_a_patch_producing_an_object_without_identity_is_stopped_when_applied(tm
     assert "Traceback" not in done.stderr and done.returncode == 1, done.stderr
     ((_, state, reason),) = _journaled(config)
     assert state is MutationState.FAILED
-    assert "apiVersion: Invalid value: None: a change may not alter it (was 'v1')" in reason
-    assert "kind: Invalid value: None" in reason
+    assert "apiVersion: Invalid value: None: the write is for 'v1'" in reason
+    assert "kind: Invalid value: None: the write is for 'ConfigMap'" in reason
     assert tree(config.parent / "cluster") == before
     assert mom_run(config).returncode in (0, 1)
     assert tree(config.parent / "cluster") == before
