@@ -3,10 +3,11 @@
 Owns: the three name rules Kubernetes uses for stored objects and which resource uses which:
 
 - a *DNS-1123 label* (at most 63 characters of ``a-z``, ``0-9`` and ``-``, starting and
-  ending alphanumeric): namespaces;
+  ending alphanumeric): namespaces and OpenShift projects;
 - a *DNS-1035 label* (the same, but starting with a letter): services;
 - a *path segment name* (anything but ``.``, ``..``, or a name holding ``/`` or ``%``):
-  the RBAC kinds and OAuth clients, whose names are often ``system:...``;
+  the RBAC kinds, certificate signing requests, and OpenShift's OAuth, user and image kinds,
+  whose names hold ``:``, ``~`` or ``@`` (:data:`_PATH_SEGMENT_NAMED`);
 - a *DNS-1123 subdomain* (at most 253 characters, dot-separated labels) for everything else,
   which is what the apiserver applies to every built-in kind not named above and to every
   custom resource.
@@ -80,18 +81,28 @@ def path_segment(name: str) -> str:
     return ""
 
 
+_PATH_SEGMENT_NAMED = {
+    "rbac.authorization.k8s.io": ("roles", "rolebindings", "clusterroles", "clusterrolebindings"),
+    "authorization.openshift.io": ("roles", "rolebindings", "clusterroles", "clusterrolebindings"),
+    "certificates.k8s.io": ("certificatesigningrequests",),
+    "oauth.openshift.io": (
+        "oauthclients",
+        "oauthaccesstokens",
+        "oauthauthorizetokens",
+        "oauthclientauthorizations",
+        "useroauthaccesstokens",
+    ),
+    "user.openshift.io": ("users", "identities", "groups", "useridentitymappings"),
+    "image.openshift.io": ("images", "imagestreamtags", "imagestreamimages", "imagetags"),
+}
+"""Resources whose names may hold ``:``, ``~``, ``@`` or capitals (``system:...`` roles,
+``sha256~...`` tokens, ``provider:user`` identities, ``stream:tag`` tags)."""
+
 _RULES: dict[tuple[str, str], NameRule] = {
     ("", "namespaces"): dns1123_label,
+    ("project.openshift.io", "projects"): dns1123_label,
     ("", "services"): dns1035_label,
-    **{
-        ("rbac.authorization.k8s.io", resource): path_segment
-        for resource in ("roles", "rolebindings", "clusterroles", "clusterrolebindings")
-    },
-    **{
-        ("authorization.openshift.io", resource): path_segment
-        for resource in ("roles", "rolebindings", "clusterroles", "clusterrolebindings")
-    },
-    ("oauth.openshift.io", "oauthclients"): path_segment,
+    **{(group, resource): path_segment for group, names in _PATH_SEGMENT_NAMED.items() for resource in names},
 }
 
 

@@ -1,8 +1,8 @@
 """Names are judged by the rule the kube-apiserver applies to their resource, and a generated
 name is one the apiserver would hand out.
 
-Covers: namespaces as DNS-1123 labels, Services as DNS-1035 labels, RBAC and OAuth clients as
-path segments (colons allowed, ``%`` and ``/`` not), everything else (built-in or custom) as
+Covers: namespaces as DNS-1123 labels, Services as DNS-1035 labels, RBAC, CSRs and OpenShift's
+OAuth, user and image kinds as path segments (colons, ``~`` allowed, ``%`` and ``/`` not), everything else (built-in or custom) as
 DNS-1123 subdomains up to 253 characters; ``generateName`` prefixes may end in ``-``; a
 manifest-directory create with a 250-character ``generateName`` stores a 63-character name;
 a Create whose body names another namespace than its request is refused as it is applied;
@@ -37,6 +37,10 @@ VALID = [
     (CLUSTERROLES, "system:controller:namespace-controller"),
     (CLUSTERROLES, "Upper_Case~ok"),
     (OAUTHCLIENTS, "openshift-browser-client"),
+    (GroupVersionResource("oauth.openshift.io", "v1", "oauthaccesstokens"), "sha256~Zm9vYmFy"),
+    (GroupVersionResource("user.openshift.io", "v1", "identities"), "htpasswd:alice"),
+    (GroupVersionResource("image.openshift.io", "v1", "imagestreamtags"), "ruby:2.7"),
+    (GroupVersionResource("certificates.k8s.io", "v1", "certificatesigningrequests"), "csr-X:1"),
     (CUSTOM, "cluster"),
 ]
 INVALID = [
