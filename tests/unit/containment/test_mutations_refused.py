@@ -103,10 +103,7 @@ def test_a_patch_producing_an_object_without_identity_is_stopped_when_applied(tm
     assert "apiVersion: Invalid value: None: the write is for 'v1'" in reason
     assert "kind: Invalid value: None: the write is for 'ConfigMap'" in reason
     assert tree(config.parent / "cluster") == before
-    again = mom_run(config)  # the tree still reads; the operator's same patch fails the same way
-    assert "Traceback" not in again.stderr and again.returncode == 1, again.stderr
-    (pair,) = json.loads(again.stdout)["pairs"]
-    assert (pair["failed"], pair["applied"], pair["error"]) == (1, 0, "")
+    _ran_clean(config)  # the tree still reads: the next tick works
     assert tree(config.parent / "cluster") == before
 
 
