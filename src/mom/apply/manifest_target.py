@@ -23,7 +23,7 @@ from mom.api.errors import Conflict, InvalidInput, MomError, NotFound
 from mom.apply.placement import DocumentChanges, Object, locate, read_document
 from mom.apply.semantics import Change, WriteContext, decide, has_status_subresource, object_name
 from mom.apply.target import ApplyResult, Outcome
-from mom.apply.wal import Checkpoint, WriteAheadLog
+from mom.apply.wal import Checkpoint, WriteAheadLog, storable_problems
 from mom.manifest.builtin_discovery import builtin_discovery
 from mom.manifest.discovery import Discovery
 from mom.manifest.layout import CLUSTER_SCOPED_DIR, DISCOVERY_FILES, NAMESPACES_DIR
@@ -186,11 +186,15 @@ class ManifestTarget:
             namespaced=namespaced,
             has_status=has_status_subresource(gvr),
             options=options,
+            kind=info.kind if info is not None else "",
         )
         change = decide(request, body, located.object, context)
         if change.outcome is Outcome.UNCHANGED:
             return change, {}, last
         documents = located.removed() if change.object is None else located.written(change.object)
+        problems = storable_problems(self.root, documents)
+        if problems:
+            raise InvalidInput(request.identity, problems)
         return change, documents, version
 
     def _read(self, overlay: Mapping[str, Object | None], relative: str) -> Object | None:

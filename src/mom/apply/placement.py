@@ -6,7 +6,8 @@ Owns: finding the stored copy of one object exactly as a GET on the tree would (
 version of it into whole-file contents: an object is rewritten in the file it came from
 (a List file keeps its other items, their order and its list-level fields); a new object is
 appended to the location's List file when there is one (a LIST of that location reads only
-the List file) and becomes ``<scope>/<group>/<resource>/<name>.yaml`` otherwise.
+the List file) and becomes ``<scope>/<group>/<resource>/<name>.yaml`` otherwise (a name too
+long for a file name takes the long-name form of :func:`mom.manifest.layout.object_file_name`).
 Removing an object removes its object file and every item of that name in the List file;
 removing a Namespace removes ``namespaces/<ns>/<ns>.yaml`` only, not what is inside.
 Changes are whole documents per file; the target serializes them.
@@ -21,7 +22,7 @@ from typing import Any
 
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource, name_of
-from mom.manifest.layout import CLUSTER_SCOPED_DIR, NAMESPACES_DIR
+from mom.manifest.layout import CLUSTER_SCOPED_DIR, NAMESPACES_DIR, object_file_name
 from mom.serialization import load_document
 
 Object = dict[str, Any]
@@ -88,7 +89,7 @@ def locate(
     scope = f"{NAMESPACES_DIR}/{namespace}" if namespace else CLUSTER_SCOPED_DIR
     check_segment(gvr.group_dir, "group")
     check_segment(gvr.resource, "resource")
-    object_path = f"{scope}/{gvr.group_dir}/{gvr.resource}/{name}.yaml"
+    object_path = f"{scope}/{gvr.group_dir}/{gvr.resource}/{object_file_name(name)}"
     list_path = f"{scope}/{gvr.group_dir}/{gvr.resource}.yaml"
     object_file = read(object_path)
     list_document = read(list_path)

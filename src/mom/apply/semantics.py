@@ -34,6 +34,8 @@ from mom.apply import patches
 from mom.apply.ssa import server_side_apply
 from mom.apply.target import Outcome
 from mom.manifest.requests import MutationRequest
+from mom.validation.names import GENERATED_PREFIX_MAX
+from mom.validation.objects import Identity, identity_problems, object_problems
 
 Object = dict[str, Any]
 
@@ -92,6 +94,8 @@ class WriteContext:
     namespaced: bool
     has_status: bool
     options: Object
+    kind: str = ""
+    """The kind the resource holds, when discovery knows it: every object written must be one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +108,12 @@ class Change:
 
 
 def generated_name(prefix: str, mutation_id: str) -> str:
-    """``prefix`` plus five characters derived from the mutation id (stable across re-runs)."""
+    """``prefix`` (as much of it as the server keeps) plus five characters derived from the
+    mutation id (stable across re-runs)."""
     digest = hashlib.sha256(mutation_id.encode("utf-8")).digest()
-    return prefix + "".join(_NAME_ALPHABET[b % len(_NAME_ALPHABET)] for b in digest[:5])
+    return prefix[:GENERATED_PREFIX_MAX] + "".join(
+        _NAME_ALPHABET[b % len(_NAME_ALPHABET)] for b in digest[:5]
+    )
 
 
 def object_name(request: MutationRequest, body: Any, mutation_id: str) -> str:
@@ -199,7 +206,40 @@ def _check_identity(body: Any, request: MutationRequest, ctx: WriteContext, name
 
 
 def decide(request: MutationRequest, body: Any, current: Object | None, ctx: WriteContext) -> Change:
-    """The change ``request`` makes to ``current`` (``None`` = absent)."""
+    """The change ``request`` makes to ``current`` (``None`` = absent).
+
+    The object it would store is checked before it is returned: a valid object of the
+    request's resource (JSON-representable, a valid name), landing where the request says —
+    the request's (or the stored object's) ``apiVersion``, the stored object's kind (or the
+    resource's), the request's name and namespace — whatever the patch or body said.
+    """
+    change = _decide(request, body, current, ctx)
+    if change.object is not None and change.outcome is not Outcome.UNCHANGED:
+        stored = current or {}
+        expected = Identity(
+            api_versions=frozenset({request.gvr.api_version, str(stored.get("apiVersion") or "")} - {""}),
+            kind=str(stored.get("kind") or ctx.kind) or None,
+            name=object_name(request, body, ctx.mutation_id) if current is None else request.name,
+            # The request's namespace, or (a must-gather's quirk) whatever the stored copy says.
+            namespaces=frozenset(
+                {request.namespace if ctx.namespaced else None}
+                | ({_field_or_none(stored, "namespace")} if current is not None else set())
+            ),
+        )
+        problems = object_problems(change.object, request.gvr, namespaced=ctx.namespaced)
+        problems += identity_problems(change.object, expected)
+        if problems:
+            raise InvalidInput(request.identity, problems)
+    return change
+
+
+def _field_or_none(obj: Object, key: str) -> str | None:
+    metadata = obj.get("metadata")
+    value = metadata.get(key) if isinstance(metadata, dict) else None
+    return str(value) if value else None
+
+
+def _decide(request: MutationRequest, body: Any, current: Object | None, ctx: WriteContext) -> Change:
     action, gvr = request.action, request.gvr
     if action.on_status and not ctx.has_status:
         raise NotFound(

@@ -10,18 +10,33 @@ Once the log holds more than ``compact_after`` records or :data:`COMPACT_BYTES` 
 ids of done intents and their results move to ``applied.json`` (written atomically first)
 and the log starts empty.
 
+An intent that can never be finished must not stop every later start: before an intent is
+logged, and again before one is redone, every path in it is checked to be storable
+(:func:`storable_problems`: no file name over the file system's limit, no file where a
+directory must be). A logged intent that fails the check gets ``{"id", "failed": reason}``
+instead of a done record: nothing of it was written and its ids stay unapplied, so whoever
+applies them again gets the reason as the mutation's failure. A write the file system refuses for now
+(disk full, read-only) raises :class:`WriteFailed` with one line; the intent stays logged
+and the next open finishes it.
+
 One writer per directory at a time: the log is not shared between processes.
 """
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from mom.api.errors import InvalidInput
+from mom.api.errors import InvalidInput, MomError
+from mom.manifest.layout import MAX_FILE_NAME_BYTES, temporary_file_name
 from mom.serialization import dump_json, load_json
+
+log = logging.getLogger(__name__)
 
 WAL_FILE = "wal.jsonl"
 APPLIED_FILE = "applied.json"
@@ -34,6 +49,48 @@ Checkpoint = Callable[[str, str], None]
 
 FileChanges = Mapping[str, str | None]
 
+MAX_PATH_BYTES = 4095
+"""The longest path the kernel takes in one call (``PATH_MAX`` less the terminating byte)."""
+
+
+class WriteFailed(MomError):
+    """The file system refused a write (full, read-only, no permission); retrying later may work."""
+
+
+@contextmanager
+def _refused_writes(root: Path) -> Iterator[None]:
+    """Turn the file system's refusal into one line naming the directory and the reason."""
+    try:
+        yield
+    except OSError as exc:
+        where = os.path.relpath(exc.filename, root) if isinstance(exc.filename, str) else "."
+        reason = exc.strerror or errno.errorcode.get(exc.errno or 0, str(exc))
+        raise WriteFailed(
+            f"cannot write to {root} ({where}): {reason}; the next run finishes or retries what was started"
+        ) from exc
+
+
+def storable_problems(root: Path, relatives: Iterable[str]) -> list[str]:
+    """Why some of ``relatives`` could never be written below ``root`` (empty when all can)."""
+    problems = []
+    for relative in sorted(relatives):
+        parts = relative.split("/")
+        long = [part for part in parts if len(part.encode("utf-8")) > MAX_FILE_NAME_BYTES]
+        if long:
+            problems.append(f"{relative}: file name longer than {MAX_FILE_NAME_BYTES} bytes")
+        elif len(os.fsencode(root / relative)) > MAX_PATH_BYTES:
+            problems.append(f"{relative}: path longer than {MAX_PATH_BYTES} bytes")
+        elif (root / relative).is_dir():
+            problems.append(f"{relative}: is a directory")
+        elif not (root / relative).parent.is_dir():  # one stat in the usual case
+            node = root
+            for index, part in enumerate(parts[:-1]):
+                node = node / part
+                if node.exists() and not node.is_dir():
+                    problems.append(f"{relative}: {'/'.join(parts[: index + 1])} is a file, not a directory")
+                    break
+    return problems
+
 
 def write_atomically(path: Path, content: bytes, *, durable: bool = True) -> None:
     """Replace ``path`` with ``content``: readers see the old file or the new one, never a mix.
@@ -41,7 +98,7 @@ def write_atomically(path: Path, content: bytes, *, durable: bool = True) -> Non
     ``durable=False`` skips the fsync, for callers that make a whole batch durable at once.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}{TEMP_SUFFIX}")
+    temporary = path.with_name(temporary_file_name(path.name, TEMP_SUFFIX))
     with open(temporary, "wb") as stream:
         stream.write(content)
         if durable:
@@ -71,10 +128,12 @@ class WriteAheadLog:
         self._applied: dict[str, dict[str, Any]] = {}
         self._records = 0
         self._bytes = 0
-        state_dir.mkdir(parents=True, exist_ok=True)
+        with _refused_writes(root):
+            state_dir.mkdir(parents=True, exist_ok=True)
         self._path = state_dir / WAL_FILE
         self._load_applied()
-        self.recover()
+        with _refused_writes(root):
+            self.recover()
 
     def _load_applied(self) -> None:
         path = self.state_dir / APPLIED_FILE
@@ -104,16 +163,27 @@ class WriteAheadLog:
             if record.get("done"):
                 intent = pending.pop(record["id"], None)
                 self._settle(record["id"], intent)
+            elif "failed" in record:
+                pending.pop(record["id"], None)
             else:
                 pending[record["id"]] = record
         self._records = len(records)
         self._bytes = sum(len(line) + 1 for line in complete)
+        redone = []
         for intent_id, record in pending.items():
+            ids = record.get("ids", [record["id"]])
+            problems = storable_problems(self.root, record["files"])
+            if problems:
+                reason = "; ".join(problems)
+                log.warning("dropping a logged write that can never be finished (%s): %s", intent_id, reason)
+                self._append({"id": intent_id, "failed": reason})
+                continue
             self._write_files(intent_id, record["files"], None)
             self._append({"id": intent_id, "done": True})
             self._settle(intent_id, record)
+            redone += ids
         self._compact_if_needed()
-        return [i for record in pending.values() for i in record.get("ids", [record["id"]])]
+        return redone
 
     def _settle(self, intent_id: str, intent: dict[str, Any] | None) -> None:
         """Remember the ids a done intent applied (one mutation, or a batch of them)."""
@@ -133,6 +203,13 @@ class WriteAheadLog:
         self, mutation_id: str, files: FileChanges, result: dict[str, Any], checkpoint: Checkpoint | None
     ) -> None:
         """Log, write and mark done one mutation's file changes (the three steps above)."""
+        self._check_storable(files)
+        with _refused_writes(self.root):
+            self._commit(mutation_id, files, result, checkpoint)
+
+    def _commit(
+        self, mutation_id: str, files: FileChanges, result: dict[str, Any], checkpoint: Checkpoint | None
+    ) -> None:
         self._append({"id": mutation_id, "files": dict(files), "result": result})
         if checkpoint is not None:
             checkpoint(mutation_id, "logged")
@@ -158,6 +235,22 @@ class WriteAheadLog:
         ids = list(results)
         if not ids:
             return
+        self._check_storable(files)
+        with _refused_writes(self.root):
+            self._commit_batch(ids, results, files, checkpoint)
+
+    def _check_storable(self, files: FileChanges) -> None:
+        problems = storable_problems(self.root, files)
+        if problems:
+            raise InvalidInput(str(self.root), problems)
+
+    def _commit_batch(
+        self,
+        ids: list[str],
+        results: Mapping[str, dict[str, Any]],
+        files: FileChanges,
+        checkpoint: Checkpoint | None,
+    ) -> None:
         batch_id = f"batch:{ids[0]}"
         self._append({"id": batch_id, "ids": ids, "files": dict(files), "results": dict(results)})
         if checkpoint is not None:

@@ -23,7 +23,14 @@ from mom.api.resources import GroupVersionResource, labels_of
 from mom.manifest.builtin_discovery import builtin_discovery, observed_resources
 from mom.manifest.discovery import Discovery
 from mom.manifest.documents import objects_of
-from mom.manifest.layout import TreeFile, find_resource_root, scan_tree
+from mom.manifest.layout import (
+    TreeFile,
+    find_resource_root,
+    object_file_name,
+    object_name_of_file,
+    scan_tree,
+    strip_suffix,
+)
 from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.manifest.store import Location, Snapshot
 from mom.serialization import load_document
@@ -124,7 +131,8 @@ class TreeSource:
         if not files:
             return None
         if name is not None:
-            own = [f for f in files if f.role != "list" and f.name == name]
+            stem = strip_suffix(object_file_name(name))  # the name itself, or its long-name form
+            own = [f for f in files if f.role != "list" and f.name == stem]
             files = own or [f for f in files if f.role == "list"]
         location = Location(*key)
         for tree_file in files:
@@ -132,7 +140,7 @@ class TreeSource:
             if tree_file.role == "list":
                 location.list_items = objects
             elif objects:
-                location.files[tree_file.name] = objects[0]
+                location.files[object_name_of_file(tree_file.name, objects[0])] = objects[0]
         return location
 
     def _namespace(self, name: str) -> Object | None:

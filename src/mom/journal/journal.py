@@ -18,9 +18,10 @@ from pathlib import Path
 from types import TracebackType
 
 from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR
-from mom.api.errors import Conflict, InvalidInput, NotFound
+from mom.api.errors import Conflict, InvalidInput, MomError, NotFound
 from mom.api.results import ControllerResults
 from mom.journal import rows
+from mom.journal.lock import JournalLock
 from mom.journal.records import (
     FINAL_STATES,
     InputChange,
@@ -30,7 +31,8 @@ from mom.journal.records import (
     RunStatus,
     RunSummary,
 )
-from mom.journal.schema import connect
+from mom.journal.retention import RetentionPolicy, expired_runs
+from mom.journal.schema import check_journal_file, connect, read_identity
 from mom.manifest.mutationdir import write_mutation_dir
 from mom.serialization import dump_go_yaml
 
@@ -38,29 +40,55 @@ MEMORY = ":memory:"
 RESULTS_FILE = "controller-results.yaml"
 NULL_RESULTS = "null\n"
 """What the results file holds when an operator reported no results (as the Go code writes it)."""
+_DELETE_CHUNK = 500
+"""Run ids per DELETE statement (SQLite caps the number of bound parameters)."""
 _ROUTED_DIRS = frozenset(str(cluster_type) for cluster_type in CLUSTER_TYPES)
+
+
+class JournalWriteFailed(MomError):
+    """SQLite refused a write (disk full, read-only, locked past the busy timeout); the
+    transaction was rolled back whole."""
 
 
 class Journal:
     """The record of every run. Not shared between threads; open one per process or thread."""
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, lock: JournalLock | None = None) -> None:
+        """Open (or, with ``create``, start) the journal at ``path``.
+
+        A file that exists must be a journal with its identity: an empty file, another kind of
+        file, another SQLite database or a journal whose identity row is gone is refused, never
+        silently started afresh. ``lock`` (the manager's :func:`~mom.journal.lock.lock_journal`)
+        is released when the journal is closed.
+        """
         database = str(path)
         self.path = database
-        if not create and database != MEMORY and not Path(database).is_file():
-            raise NotFound(f"journal {database} does not exist")
+        self._lock = lock
+        if database != MEMORY:
+            if not create and not Path(database).is_file():
+                raise NotFound(f"journal {database} does not exist")
+            check_journal_file(Path(database))
         try:
             self._db = connect(database)
         except sqlite3.Error as exc:
             raise InvalidInput(database, [f"cannot open the journal: {exc}"]) from exc
         self._db.row_factory = sqlite3.Row
+        try:
+            self.identity: str = read_identity(self._db, database)
+            """Random, fixed when the journal was created; the suffix of its mutation ids."""
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise InvalidInput(database, [f"cannot open the journal: {exc}"]) from exc
+        except BaseException:
+            self._db.close()
+            raise
         self._batch_depth = 0
-        row = self._db.execute("SELECT id FROM journal_identity").fetchone()
-        self.identity: str = row["id"]
-        """Random, fixed when the journal was created; the suffix of its mutation ids."""
+        self._compacted_through: int | None = None
 
     def close(self) -> None:
         self._db.close()
+        if self._lock is not None:
+            self._lock.release()
 
     def __enter__(self) -> Journal:
         return self
@@ -75,13 +103,19 @@ class Journal:
         if self._batch_depth:  # inside batch(): the outer transaction commits
             yield self._db
             return
-        self._db.execute("BEGIN IMMEDIATE")
         try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:  # SQLite may have rolled back already (disk full)
+                    self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise JournalWriteFailed(
+                f"cannot write the journal {self.path}: {exc}; nothing of this write was kept"
+            ) from exc
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -229,6 +263,25 @@ class Journal:
                 "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE run_id = ?",
                 (RunStatus.ABANDONED.value, rows.stamp(at, "at"), reason, run_id),
             )
+
+    def compact(self, policy: RetentionPolicy, now: datetime) -> int:
+        """Drop the runs ``policy`` lets go of at ``now`` (:mod:`mom.journal.retention`), with
+        their inputs and mutations, in one transaction; returns how many runs went.
+
+        Nothing is looked at when no run was begun since this journal object last compacted
+        (a tick with no runs costs one indexed lookup); runs that leave the window of kept
+        problems meanwhile go at the next compaction after a run.
+        """
+        newest = self._db.execute("SELECT MAX(run_id) FROM runs").fetchone()[0]
+        if newest is None or newest == self._compacted_through:
+            return 0
+        with self._transaction() as db:
+            expired = expired_runs(db, policy, now)
+            for start in range(0, len(expired), _DELETE_CHUNK):
+                chunk = expired[start : start + _DELETE_CHUNK]
+                db.execute(f"DELETE FROM runs WHERE run_id IN ({', '.join('?' * len(chunk))})", chunk)
+        self._compacted_through = newest
+        return len(expired)
 
     @staticmethod
     def _require_status(db: sqlite3.Connection, run_id: int, wanted: RunStatus, verb: str) -> None:

@@ -18,6 +18,7 @@ mom (a higher version than :data:`SCHEMA_VERSION`) is refused instead of being m
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from mom.api.errors import InvalidInput
 
@@ -104,6 +105,40 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+_RESTORE = "restore it from a backup, or move it away to start a new journal"
+
+
+def check_journal_file(path: Path) -> None:
+    """Refuse an existing file that cannot be a journal (empty, or not SQLite) before SQLite
+    would turn it into a new, empty one."""
+    try:
+        with open(path, "rb") as stream:
+            header = stream.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise InvalidInput(str(path), [f"cannot read the journal: {exc.strerror}"]) from exc
+    if not header:
+        raise InvalidInput(
+            str(path), [f"cannot open the journal: it is empty (0 bytes), its history is lost; {_RESTORE}"]
+        )
+    if header != SQLITE_HEADER:
+        raise InvalidInput(str(path), [f"cannot open the journal: not an SQLite database; {_RESTORE}"])
+
+
+def read_identity(connection: sqlite3.Connection, source: str) -> str:
+    """The journal's identity; a journal that has lost it is refused (its mutation ids would
+    no longer be its own)."""
+    rows = connection.execute("SELECT id FROM journal_identity").fetchall()
+    if len(rows) != 1 or not isinstance(rows[0][0], str) or not rows[0][0]:
+        raise InvalidInput(
+            source,
+            [f"cannot open the journal: it has lost its identity ({len(rows)} identity rows); {_RESTORE}"],
+        )
+    return str(rows[0][0])
+
+
 def connect(database: str) -> sqlite3.Connection:
     """Open ``database`` with the journal's settings and bring its schema up to date.
 
@@ -111,6 +146,10 @@ def connect(database: str) -> sqlite3.Connection:
     """
     connection = sqlite3.connect(database, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
+        if current_version(connection) == 0 and _foreign_tables(connection):  # before WAL mode rewrites it
+            raise InvalidInput(
+                database, [f"cannot open the journal: an SQLite database, but not a journal; {_RESTORE}"]
+            )
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=FULL")
         connection.execute("PRAGMA foreign_keys=ON")
@@ -133,6 +172,14 @@ def current_version(connection: sqlite3.Connection) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
+def _foreign_tables(connection: sqlite3.Connection) -> bool:
+    """Whether the database holds tables other than the journal's version table."""
+    found = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT IN ('schema_version', 'sqlite_sequence')"
+    ).fetchone()
+    return found is not None
+
+
 def migrate(connection: sqlite3.Connection, source: str) -> None:
     """Apply the missing migrations, each in its own transaction."""
     connection.execute("BEGIN IMMEDIATE")
@@ -146,7 +193,8 @@ def migrate(connection: sqlite3.Connection, source: str) -> None:
             )
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        if connection.in_transaction:  # SQLite may have rolled back already (disk full)
+            connection.execute("ROLLBACK")
         raise
     for target in range(version + 1, SCHEMA_VERSION + 1):
         connection.execute("BEGIN IMMEDIATE")
@@ -160,5 +208,6 @@ def migrate(connection: sqlite3.Connection, source: str) -> None:
             connection.execute("INSERT INTO schema_version (version) VALUES (?)", (target,))
             connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
             raise

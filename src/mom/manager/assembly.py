@@ -16,6 +16,7 @@ from mom.api.resources import NAMESPACES, GroupVersionResource
 from mom.apply.manifest_target import ManifestTarget
 from mom.apply.target import Target
 from mom.journal.journal import Journal
+from mom.journal.lock import lock_journal
 from mom.manager.config import ClusterSpec, ManagerConfig
 from mom.manager.loop import Manager, Progress
 from mom.manager.operators import InProcessRunner, OperatorRunner, SubprocessRunner
@@ -64,8 +65,8 @@ def pin_operators(
     notices: list[str] = []
     for name, runner in runners.items():
         inputs, outputs = runner.declared_inputs(), runner.declared_outputs()
-        pinned = store.get(name)
-        if pinned is None or repin:
+        pinned = None if repin else store.get(name)
+        if pinned is None:
             pins[name] = store.pin(name, inputs, outputs)
             continue
         if document_digest(inputs, outputs) != pinned.digest:
@@ -84,16 +85,32 @@ def open_manager(
     repin: bool = False,
     progress: Progress | None = None,
 ) -> tuple[Manager, list[str]]:
-    """A ready manager (journal open, pending work not yet rolled forward) and start-up notices."""
-    runners = build_runners(config)
-    pins, notices = pin_operators(config, runners, repin=repin)
-    resources = watched_resources(pins.values())
-    targets = {cluster.name: build_target(cluster, clock, resources) for cluster in config.clusters}
+    """A ready manager (journal open and locked for this process, pending work not yet rolled
+    forward) and start-up notices. A second manager on the same journal gets :class:`Conflict`."""
     config.journal.parent.mkdir(parents=True, exist_ok=True)
-    journal = Journal(config.journal)
-    manager = Manager(
-        config, journal=journal, targets=targets, runners=runners, pins=pins, clock=clock, progress=progress
-    )
+    lock = lock_journal(config.journal)  # before anything else touches the journal or a target
+    try:
+        journal = Journal(config.journal, lock=lock)
+    except BaseException:
+        lock.release()
+        raise
+    try:
+        runners = build_runners(config)
+        pins, notices = pin_operators(config, runners, repin=repin)
+        resources = watched_resources(pins.values())
+        targets = {cluster.name: build_target(cluster, clock, resources) for cluster in config.clusters}
+        manager = Manager(
+            config,
+            journal=journal,
+            targets=targets,
+            runners=runners,
+            pins=pins,
+            clock=clock,
+            progress=progress,
+        )
+    except BaseException:
+        journal.close()
+        raise
     return manager, notices
 
 

@@ -3,6 +3,9 @@
 A YAML (or JSON) document; relative paths are relative to the file. Example::
 
     journal: state/journal.sqlite
+    retention:             # optional; what the journal keeps (mom.journal.retention)
+      runsPerPair: 100     # the newest runs of each operator on each instance (0: keep all)
+      keepProblemsFor: 604800  # seconds failed, abandoned or refusing runs stay regardless
     concurrency: 4         # subprocess runs at once (in-process runs take turns)
     operators:
     - name: sample-operator
@@ -44,6 +47,7 @@ Every problem in the file is reported at once, with its field path.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -51,6 +55,7 @@ from typing import Any
 from mom.api.errors import InvalidInput
 from mom.api.wire_reader import WireReader, field_path, quote
 from mom.apply.rbac import DEFAULT_SERVICE_ACCOUNT_NAMESPACE, ServiceAccountRef
+from mom.journal.retention import DEFAULT_PROBLEMS_FOR, DEFAULT_RUNS_PER_PAIR, RetentionPolicy
 from mom.manifest.layout import find_resource_root
 from mom.manifest.untrusted import ReadLimits
 from mom.serialization import load_document
@@ -155,6 +160,7 @@ class ManagerConfig:
     concurrency: int = 4
     debounce: float = 5.0
     max_backoff: float = 300.0
+    retention: RetentionPolicy = field(default_factory=RetentionPolicy)
 
     def cluster(self, name: str) -> ClusterSpec:
         return next(c for c in self.clusters if c.name == name)
@@ -165,7 +171,7 @@ class ManagerConfig:
         return tuple(o for o in self.operators if o.name in instance.operators)
 
 
-_TOP = ("journal", "concurrency", "debounce", "maxBackoff", "operators", "clusters", "instances")
+_TOP = ("journal", "retention", "concurrency", "debounce", "maxBackoff", "operators", "clusters", "instances")
 _OPERATOR = ("name", "command", "python", "resync", "timeout", "controllers", "network", "outputLimits")
 _OUTPUT_LIMITS = {"fileBytes": "file_bytes", "entries": "entries", "totalBytes": "total_bytes"}
 _CLUSTER = (
@@ -218,6 +224,7 @@ def parse_config(document: Any, source: Path) -> ManagerConfig:
         concurrency=int(_number(reader, top, "concurrency", "", 4, minimum=1)),
         debounce=_number(reader, top, "debounce", "", 5.0),
         max_backoff=_number(reader, top, "maxBackoff", "", 300.0),
+        retention=_retention(reader, top.get("retention")),
     )
     if not operators:
         reader.add("operators", "Required value: at least one operator")
@@ -226,6 +233,17 @@ def parse_config(document: Any, source: Path) -> ManagerConfig:
     if reader.problems:
         raise InvalidInput(str(source), reader.problems)
     return config
+
+
+def _retention(reader: WireReader, value: Any) -> RetentionPolicy:
+    if value is None:
+        return RetentionPolicy()
+    item = reader.mapping(value, "retention", ("runsPerPair", "keepProblemsFor")) or {}
+    runs = _number(reader, item, "runsPerPair", "retention", DEFAULT_RUNS_PER_PAIR)
+    if runs != int(runs):
+        reader.add("retention.runsPerPair", f"Invalid value: {quote(runs)}: must be a whole number")
+    seconds = _number(reader, item, "keepProblemsFor", "retention", DEFAULT_PROBLEMS_FOR.total_seconds())
+    return RetentionPolicy(int(runs), timedelta(seconds=seconds))
 
 
 def _operator(reader: WireReader, value: Any, path: str) -> OperatorSpec:

@@ -36,9 +36,10 @@ from mom.manager.convergence import TroubleWatch
 from mom.manager.gathering import empty_world, reading_as
 from mom.manager.operators import OperatorRun, OperatorRunner
 from mom.manager.pins import Pin
-from mom.manager.planning import plan_mutations
+from mom.manager.planning import pinned_refusal, plan_mutations
 from mom.manager.schedule import Key, Schedule, Trigger
 from mom.manager.topology import Claims, HostedView, Topology
+from mom.manifest.discovery import Discovery
 from mom.manifest.loader import load_must_gather
 from mom.manifest.store import Snapshot
 
@@ -187,6 +188,10 @@ class Manager:
         of an operator or instance no longer configured is abandoned. Then every pending
         mutation is applied, in the order the lost tick would have applied them; targets
         remember applied mutation ids, so one applied just before the crash is not applied twice.
+        Every pending mutation is first checked again against the pinned outputs
+        (:func:`~mom.manager.planning.pinned_refusal`); one that fails is refused, not applied.
+        Last, the journal lets go of the runs its retention policy no longer keeps (never one
+        still pending or unfinished).
         """
         report = report if report is not None else TickReport()
         finished: list[_Finished] = []
@@ -197,9 +202,47 @@ class Manager:
         if finished:
             self._finish_all(finished, Claims(self.config.instances, {}))
         pending = sorted(self.journal.pending_mutations(), key=lambda m: _position_of(m.mutation_id))
-        results = self._apply_all(pending)
+        allowed = self._recheck(pending, report)
+        results = self._apply_all(allowed)
         report.pairs += [self._conclude(done, results, report) for done in finished]
+        self.journal.compact(self.config.retention, self.clock())
         return len(finished) + len(pending)
+
+    def _recheck(self, pending: Sequence[PlannedMutation], report: TickReport) -> list[PlannedMutation]:
+        """The pending mutations planning could have produced from today's pins; the others are
+        refused in the journal, with why, and never applied."""
+        allowed: list[PlannedMutation] = []
+        refused: list[tuple[PlannedMutation, str]] = []
+        summaries: dict[int, tuple[str, str]] = {}
+        discoveries: dict[str, Discovery] = {}
+        for mutation in pending:
+            run_id = _position_of(mutation.mutation_id)[0]
+            if run_id not in summaries:
+                summary = self.journal.run(run_id).summary
+                summaries[run_id] = (summary.operator, summary.instance)
+            operator, instance_name = summaries[run_id]
+            pin = self.pins.get(operator)
+            instance = next((i for i in self.config.instances if i.name == instance_name), None)
+            target = self.targets.get(mutation.target)
+            if pin is None or instance is None or target is None:
+                reason = f"operator {operator}, instance {instance_name} or cluster {mutation.target} is no longer configured"
+            else:
+                if mutation.target not in discoveries:
+                    discoveries[mutation.target] = target.read().discovery
+                reason = pinned_refusal(mutation, pin, Topology(instance), discoveries[mutation.target])
+            if reason:
+                refused.append((mutation, reason))
+            else:
+                allowed.append(mutation)
+        if refused:
+            with self.journal.batch():
+                for mutation, reason in refused:
+                    self.journal.mark_mutation(mutation.mutation_id, MutationState.REFUSED, reason)
+            report.warnings += [
+                f"journaled mutation {m.mutation_id} refused at roll-forward: {reason}"
+                for m, reason in refused
+            ]
+        return allowed
 
     def _rerun(self, run_id: int) -> _Finished | None:
         record = self.journal.run(run_id)

@@ -5,6 +5,10 @@ it sees an operator it records the declared documents and their digest in a pin 
 the journal; later runs are validated against the pin. If the operator later declares
 something else, the pin is kept and the change reported, until the operator is registered
 again on purpose (``mom run --repin``).
+
+A pin file that is not one — not a JSON object, an entry that is not a pin, or a pin whose
+documents no longer match its digest — is an error, never a reason to pin again: pinning
+again would trust whatever the operator declares now.
 """
 
 from __future__ import annotations
@@ -15,9 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mom.api.errors import InvalidInput
 from mom.api.input_resources import InputResources
 from mom.api.output_resources import OutputResources
 from mom.serialization import dump_json, load_json
+
+_RESTORE = "restore the file, or remove it and register every operator again with --repin"
 
 
 @dataclass(frozen=True)
@@ -39,21 +46,29 @@ class PinStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._wire: dict[str, Any] = {}
-        if path.is_file():
+        if path.exists():
             loaded = load_json(path.read_bytes(), str(path))
-            self._wire = loaded if isinstance(loaded, dict) else {}
+            if not isinstance(loaded, dict):
+                raise InvalidInput(str(path), [f"not a file of pins (a JSON object by operator); {_RESTORE}"])
+            self._wire = loaded
 
     def get(self, operator: str) -> Pin | None:
-        entry = self._wire.get(operator)
-        if not isinstance(entry, dict):
+        """The pin of ``operator``; ``None`` when it was never registered."""
+        if operator not in self._wire:
             return None
+        entry = self._wire[operator]
         source = f"{self.path}:{operator}"
-        return Pin(
+        if not isinstance(entry, dict):
+            raise InvalidInput(source, [f"not a pin; {_RESTORE}"])
+        pin = Pin(
             operator,
             InputResources.from_wire(entry.get("inputs"), source),
             OutputResources.from_wire(entry.get("outputs"), source),
             str(entry.get("digest", "")),
         )
+        if document_digest(pin.inputs, pin.outputs) != pin.digest:
+            raise InvalidInput(source, [f"the pinned documents do not match their digest; {_RESTORE}"])
+        return pin
 
     def pin(self, operator: str, inputs: InputResources, outputs: OutputResources) -> Pin:
         digest = document_digest(inputs, outputs)

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from mom.api.cluster import UNSPECIFIED_DIR
+from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR
+from mom.api.output_resources import output_matches
 from mom.journal.records import MutationState, PlannedMutation
 from mom.manager.pins import Pin
 from mom.manager.topology import Claims, RoutedMutation, Topology, find_collisions
 from mom.manifest.discovery import Discovery
 from mom.manifest.mutationdir import write_mutation_dir
 from mom.manifest.requests import MutationRequest
-from mom.validation.outputs import route_mutations
+from mom.validation.mutations import mutation_problems
+from mom.validation.outputs import body_mismatch, route_mutations
 
 
 def plan_mutations(
@@ -63,3 +65,42 @@ def write_planned(directory: Path, planned: Sequence[PlannedMutation]) -> None:
         groups.setdefault(mutation.cluster_type or UNSPECIFIED_DIR, []).append(mutation.request)
     for cluster_type, requests in groups.items():
         write_mutation_dir(directory / cluster_type, requests)
+
+
+def pinned_refusal(
+    mutation: PlannedMutation, pin: Pin, topology: Topology, discovery: Discovery | None
+) -> str:
+    """Why a journaled, not yet applied mutation is not one planning could have produced from
+    ``pin`` on ``topology`` (``""`` when it is): checked again before it is applied, because the
+    journal is a file someone else could have written into.
+
+    The stored request is already mapped; under HyperShift, a Management write into the hosted
+    control plane's namespace stands for a write into one of the operand namespaces.
+    """
+    request = mutation.request
+    cluster_type = next((ct for ct in CLUSTER_TYPES if str(ct) == mutation.cluster_type), None)
+    if cluster_type is None:
+        return f"cluster type {mutation.cluster_type!r} is not one an operator can route to"
+    problems = mutation_problems(request, discovery)
+    mismatch = "; ".join(problems) or body_mismatch(request)
+    if mismatch:
+        return mismatch
+    origins = [request.namespace]
+    if topology.hypershift and request.namespace == topology.instance.hosted_control_plane_namespace:
+        origins = [ns for ns in topology.instance.operand_namespaces if topology.maps(cluster_type, ns)]
+    declared = pin.outputs.for_cluster_type(cluster_type)
+    for origin in origins:
+        allowed = output_matches(
+            declared,
+            gvr_group=request.gvr.group,
+            resource=request.gvr.resource,
+            namespace=origin,
+            name=request.name,
+            generate_name=request.generate_name,
+        )
+        if allowed and topology.cluster_for(cluster_type, origin) == mutation.target:
+            return ""
+    return (
+        f"not declared in the pinned output-resources of {pin.operator} for {cluster_type}"
+        f" on cluster {mutation.target}"
+    )

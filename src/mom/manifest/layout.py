@@ -7,10 +7,18 @@ objects, the same below ``namespaces/<ns>/``, and the ``aggregated-discovery-*.y
 Everything else — logs, ``event-filter.html``, ``timestamp``, the per-pod log directories
 ``namespaces/<ns>/pods/`` — is not a resource and is skipped. The walk refuses symlinks that
 lead out of the tree and files far larger than any real object, before reading them.
+
+Long names: Kubernetes names reach 253 characters (and RBAC names have no limit), but a file
+name may not pass :data:`MAX_FILE_NAME_BYTES` bytes. A file whose name would is named
+``<start of the object name>~<16 hex digits of the SHA-256 of the whole name><suffix>``, cut
+to fit (:func:`fitted_file_name`); every name that fits keeps the exact form Go writes. An
+object file named that way is read as the object it holds when the object's own name fits to
+that same file name (:func:`object_name_of_file`), so nothing else can claim the name.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +36,11 @@ POD_LOGS_DIR = "pods"
 RESOURCE_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Resource files above this size are refused unread; real List files are a few MB."""
+
+MAX_FILE_NAME_BYTES = 255
+"""The longest file name (in bytes) the common Linux file systems store."""
+LONG_NAME_MARKER = "~"
+LONG_NAME_DIGEST = 16
 
 FileRole = Literal["namespace", "list", "object", "discovery"]
 
@@ -97,6 +110,40 @@ def strip_suffix(filename: str) -> str | None:
         if filename.endswith(suffix) and len(filename) > len(suffix):
             return filename[: -len(suffix)]
     return None
+
+
+def fitted_file_name(head: str, name: str, tail: str, *, limit: int = MAX_FILE_NAME_BYTES) -> str:
+    """``head + name + tail``, or when that passes ``limit`` bytes, the same with ``name``
+    replaced by its start, :data:`LONG_NAME_MARKER` and a digest of all of it."""
+    whole = f"{head}{name}{tail}"
+    if len(whole.encode("utf-8")) <= limit:
+        return whole
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:LONG_NAME_DIGEST]
+    room = limit - len(f"{head}{LONG_NAME_MARKER}{digest}{tail}".encode())
+    kept = name.encode("utf-8")[: max(room, 0)].decode("utf-8", errors="ignore")
+    return f"{head}{kept}{LONG_NAME_MARKER}{digest}{tail}"
+
+
+def object_file_name(name: str) -> str:
+    """The file ``<group>/<resource>/`` holds the object ``name`` in (``<name>.yaml`` when it fits)."""
+    return fitted_file_name("", name, ".yaml")
+
+
+def temporary_file_name(final: str, suffix: str) -> str:
+    """A hidden sibling of the file ``final`` to write before renaming: ``.<final><suffix>``,
+    in the long-name form when that would not fit."""
+    return fitted_file_name(".", final, suffix)
+
+
+def object_name_of_file(file_stem: str, obj: object) -> str:
+    """The name an object file serves: the object's own name when the file carries the long-name
+    form of it, else the file's name without its suffix (how Go's reader finds it)."""
+    if LONG_NAME_MARKER in file_stem and isinstance(obj, dict):
+        metadata = obj.get("metadata")
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        if isinstance(name, str) and strip_suffix(object_file_name(name)) == file_stem:
+            return name
+    return file_stem
 
 
 class _Walker:

@@ -30,6 +30,7 @@ from mom.manifest.layout import (
     NAMESPACES_DIR,
     TreeFile,
     find_resource_root,
+    object_name_of_file,
     scan_tree,
 )
 from mom.manifest.notify import TreeWatch, watch_tree
@@ -233,7 +234,7 @@ def _build_snapshot(
             if tree_file.role == "list":
                 location.list_items = objects
             elif objects:
-                location.files[tree_file.name] = objects[0]
+                location.files[object_name_of_file(tree_file.name, objects[0])] = objects[0]
         problems.extend((str(tree_file.path), problem) for problem in file_problems)
     if problems:
         _raise_problems(root, problems)

@@ -6,7 +6,10 @@ options, ``<hhhh>-options-<name>.yaml``; ``hhhh`` is the last two bytes of the S
 
 Differences from the Go code, all readable by it: two *different* requests that map to the same
 file names get a de-conflicting prefix (``<hhhh>-2-body-...``) instead of overwriting each other;
-files are replaced atomically; ``.json`` bodies are read and their kind is taken from them.
+files are replaced atomically; ``.json`` bodies are read and their kind is taken from them;
+a name too long for a file name (a 253-character name makes ``<hhhh>-metadata-<name>.yaml``
+272 bytes) is written in the long-name form of :func:`mom.manifest.layout.fitted_file_name`,
+the same for the three files of one request (the reader takes names from the metadata file).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 from mom.api.cluster import ALL_ACTIONS, Action
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionKind, GroupVersionResource, gvk_of
+from mom.manifest.layout import MAX_FILE_NAME_BYTES, fitted_file_name
 from mom.manifest.requests import MutationRequest
 from mom.manifest.untrusted import ReadBudget, open_directory, read_regular_file, walk_tree
 from mom.serialization import dump_go_yaml, load_document
@@ -31,6 +35,9 @@ COLON_REPLACEMENT = "-COLON-"
 
 FILE_MODE = 0o644
 """Mode of written files (a temporary file starts private; the result is not)."""
+
+_MKSTEMP_ADDS = len("12345678.tmp")
+"""What ``mkstemp`` adds to a temporary file's prefix: eight random characters and the suffix."""
 
 BODY_MARKER = "-body-"
 BODY_SUFFIXES = (".yaml", ".json")
@@ -63,11 +70,13 @@ def _directory(request: MutationRequest) -> str:
 
 
 def _paths_with_prefix(request: MutationRequest, prefix: str) -> tuple[str, str, str | None]:
-    directory = _directory(request)
-    object_name = request.name + request.generate_name
+    directory = _directory(request).replace(":", COLON_REPLACEMENT)
+    object_name = (request.name + request.generate_name).replace(":", COLON_REPLACEMENT)
+    longest = fitted_file_name(f"{prefix}-metadata-", object_name, ".yaml")
+    object_name = longest.removeprefix(f"{prefix}-metadata-").removesuffix(".yaml")
 
     def path(part: str) -> str:
-        return f"{directory}/{prefix}-{part}-{object_name}.yaml".replace(":", COLON_REPLACEMENT)
+        return f"{directory}/{prefix}-{part}-{object_name}.yaml"
 
     return path("body"), path("metadata"), path("options") if request.options else None
 
@@ -87,7 +96,8 @@ def _write_atomically(path: Path, content: bytes, made: set[Path]) -> None:
     if path.parent not in made:
         path.parent.mkdir(parents=True, exist_ok=True)
         made.add(path.parent)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    prefix = fitted_file_name(".", path.name, ".", limit=MAX_FILE_NAME_BYTES - _MKSTEMP_ADDS)
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)

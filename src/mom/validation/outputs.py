@@ -10,6 +10,7 @@ from mom.api.output_resources import OutputResources, output_matches
 from mom.api.resources import GroupVersionKind
 from mom.manifest.discovery import Discovery
 from mom.manifest.requests import MutationRequest
+from mom.validation.mutations import mutation_problems
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,17 @@ def route_mutations(
 ) -> RoutedMutations:
     """Offer every request to each cluster type's declared outputs (FORMATS.md §3.4-3.5).
 
-    A request matching no cluster type is refused as undeclared. With ``discovery``, a request
-    whose body kind is not the kind of the resource its path names is refused too, even when
-    the path is declared (a Secret smuggled under a ConfigMap path).
+    A request matching no cluster type is refused as undeclared. So is one whose content could
+    not be stored (:func:`~mom.validation.mutations.mutation_problems`) and, with ``discovery``,
+    one whose body kind is not the kind of the resource its path names, even when the path is
+    declared (a Secret smuggled under a ConfigMap path).
     """
     allowed: dict[ClusterType, list[MutationRequest]] = {ct: [] for ct in CLUSTER_TYPES}
     refused: list[Refusal] = []
     for request in requests:
-        mismatch = body_mismatch(request) or (_kind_mismatch(request, discovery) if discovery else "")
+        problems = mutation_problems(request, discovery)
+        mismatch = "; ".join(problems) or body_mismatch(request)
+        mismatch = mismatch or (_kind_mismatch(request, discovery) if discovery else "")
         if mismatch:
             refused.append(Refusal(request, mismatch))
             continue
