@@ -11,8 +11,10 @@ Problems are returned as messages; the loader decides how to report them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionKind
 from mom.manifest.discovery import Discovery
 from mom.manifest.layout import TreeFile
@@ -113,6 +115,25 @@ def kinds_by_resource(discovery: Discovery) -> dict[tuple[str, str], set[str]]:
         if not info.is_subresource:
             kinds.setdefault((info.gvr.group, info.gvr.resource), set()).add(info.kind)
     return kinds
+
+
+def check_placement(
+    objects: list[Object], tree_file: TreeFile, known: Mapping[tuple[str, str], set[str]], problems: list[str]
+) -> None:
+    """Report objects that do not belong in the file they were found in: a Namespace file holds
+    its Namespace, a resource directory the kinds discovery serves under it."""
+    if tree_file.role != "namespace":
+        misplaced(objects, tree_file, known, problems)
+    elif objects and objects[0]["kind"] != "Namespace":
+        problems.append(f"kind: expected Namespace in {tree_file.relative}, found {objects[0]['kind']!r}")
+
+
+def raise_problems(root: Path, problems: list[tuple[str, str]]) -> None:
+    """Raise one :class:`InvalidInput` for ``(file, problem)`` pairs: named after the file when
+    there is one, else after the tree with each problem prefixed by its file."""
+    if len({path for path, _ in problems}) == 1:
+        raise InvalidInput(problems[0][0], [problem for _, problem in problems])
+    raise InvalidInput(str(root), [f"{path}: {problem}" for path, problem in problems])
 
 
 def misplaced(

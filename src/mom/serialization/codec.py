@@ -21,6 +21,7 @@ MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 MAX_ALIAS_EXPANSION = 10_000
 """How many aliased nodes one document may reference before it is treated as a bomb."""
 
+
 def _alias_count(text: str) -> int:
     """Upper bound of alias uses: ``*name`` tokens outside quoted scalars are aliases."""
     return text.count("*")
