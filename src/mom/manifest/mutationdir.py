@@ -6,7 +6,8 @@ options, ``<hhhh>-options-<name>.yaml``; ``hhhh`` is the last two bytes of the S
 
 Differences from the Go code, all readable by it: two *different* requests that map to the same
 file names get a de-conflicting prefix (``<hhhh>-2-body-...``) instead of overwriting each other;
-files are replaced atomically; ``.json`` bodies are read and their kind is taken from them.
+files are replaced atomically; a name too long for a file name is cut and suffixed with its
+hash in the file name (the metadata file holds it whole); ``.json`` bodies are read and their kind is taken from them.
 """
 
 from __future__ import annotations
@@ -60,12 +61,27 @@ def _directory(request: MutationRequest) -> str:
     return f"{request.action.value}/{scope}/{request.gvr.group_dir}/{request.gvr.resource}"
 
 
+MAX_NAME_IN_FILE = 160
+"""Longest object name (after ``:`` is replaced) that goes into a file name whole: with the prefix
+and suffix a file name stays under the 255 bytes file systems allow."""
+
+
+def _name_in_file(object_name: str) -> str:
+    """``object_name`` as file names hold it; a long one is cut and told apart by its hash (the
+    metadata file keeps the whole name, and readers take it from there)."""
+    shown = object_name.replace(":", COLON_REPLACEMENT)
+    if len(shown.encode("utf-8")) <= MAX_NAME_IN_FILE:
+        return shown
+    digest = hashlib.sha256(object_name.encode("utf-8")).hexdigest()[:16]
+    return shown.encode("utf-8")[: MAX_NAME_IN_FILE - 17].decode("utf-8", "ignore") + "-" + digest
+
+
 def _paths_with_prefix(request: MutationRequest, prefix: str) -> tuple[str, str, str | None]:
-    directory = _directory(request)
-    object_name = request.name + request.generate_name
+    directory = _directory(request).replace(":", COLON_REPLACEMENT)
+    object_name = _name_in_file(request.name + request.generate_name)
 
     def path(part: str) -> str:
-        return f"{directory}/{prefix}-{part}-{object_name}.yaml".replace(":", COLON_REPLACEMENT)
+        return f"{directory}/{prefix}-{part}-{object_name}.yaml"
 
     return path("body"), path("metadata"), path("options") if request.options else None
 
