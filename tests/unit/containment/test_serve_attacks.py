@@ -38,7 +38,12 @@ TIMEOUT = 1.0
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[RunningServer]:
     snapshot = Snapshot.from_objects(
-        [(ObjectRef(NAMESPACES, "", "ns"), {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ns"}})]
+        [
+            (
+                ObjectRef(NAMESPACES, "", "ns"),
+                {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ns"}},
+            )
+        ]
     )
     app = build_app(snapshot, lambda: NOW, tmp_path / "out", False, Limits(CAP, TIMEOUT))
     running = start_in_thread(app)
@@ -185,7 +190,7 @@ def test_a_body_that_stops_coming_is_answered_408(server: RunningServer) -> None
     with socket.create_connection(_address(server), timeout=10) as sock:
         sock.sendall(
             b"POST /api/v1/namespaces/ns/configmaps HTTP/1.1\r\nHost: x\r\n"
-            b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"apiVersion\""
+            b'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"apiVersion"'
         )
         reply = _read_until_closed(sock)
     assert reply.startswith(b"HTTP/1.1 408 "), reply[:200]
