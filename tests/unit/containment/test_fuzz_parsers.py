@@ -170,22 +170,38 @@ def test_fuzz_tree_files(scratch: Path, relative: str, data: bytes) -> None:
         pass
 
 
+CONFIG = {
+    "operators": [{"name": "o", "python": "m:o"}],
+    "clusters": [{"name": "c", "manifestDir": "."}],
+    "instances": [{"name": "i", "topology": "Standalone", "cluster": "c"}],
+}
+PATHS = (
+    st.text(max_size=40)
+    | st.integers(min_value=200, max_value=5000).map(lambda n: "d" * n)
+    | st.integers(min_value=1, max_value=2000).map(lambda n: "d/" * n)
+    | st.sampled_from(["\x00", "a\x00b", ".", "..", "/", "~", "\udcff"])
+)
+
+
+def _overridden(changes: dict[str, Any], cluster: dict[str, Any]) -> dict[str, Any]:
+    return CONFIG | changes | {"clusters": [CONFIG["clusters"][0] | cluster]}
+
+
 @FUZZ
-@given(JSON_VALUES | st.dictionaries(st.sampled_from(VOCABULARY), JSON_VALUES, max_size=8))
+@given(
+    JSON_VALUES
+    | st.dictionaries(st.sampled_from(VOCABULARY), JSON_VALUES, max_size=8)
+    | st.builds(
+        _overridden,
+        st.dictionaries(
+            st.sampled_from(["concurrency", "debounce", "maxBackoff", "journal"]), _scalars | PATHS
+        ),
+        st.dictionaries(
+            st.sampled_from(["manifestDir", "kubeconfig", "format", "impersonate"]), _scalars | PATHS
+        ),
+    )
+)
 def test_fuzz_config(scratch: Path, document: Any) -> None:
-    with contextlib.suppress(MomError):
-        manager_config.parse_config(document, scratch / "mom.yaml")
-
-
-@FUZZ
-@given(st.text(max_size=300))
-def test_fuzz_config_paths(scratch: Path, directory: str) -> None:
-    document = {
-        "journal": directory,
-        "operators": [{"name": "o", "python": "m:o"}],
-        "clusters": [{"name": "c", "manifestDir": directory}, {"name": "k", "kubeconfig": directory}],
-        "instances": [{"name": "i", "topology": "Standalone", "cluster": "c"}],
-    }
     with contextlib.suppress(MomError):
         manager_config.parse_config(document, scratch / "mom.yaml")
 
