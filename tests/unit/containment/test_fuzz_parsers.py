@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mom.api.errors import MomError
@@ -34,6 +34,7 @@ from mom.api.input_resources import InputResources
 from mom.api.output_resources import OutputResources
 from mom.api.resources import GroupVersionResource, ObjectRef
 from mom.api.results import ControllerResults
+from mom.cli.main import main
 from mom.client.paths import parse_path
 from mom.inputs.gather import gather_inputs
 from mom.inputs.tree import TreeSource
@@ -201,9 +202,41 @@ def _overridden(changes: dict[str, Any], cluster: dict[str, Any]) -> dict[str, A
         ),
     )
 )
+@example(_overridden({"concurrency": float("nan")}, {}))
+@example(_overridden({"maxBackoff": float("inf"), "concurrency": 10**30}, {}))
+@example(_overridden({}, {"manifestDir": "d" * 300}))
+@example(_overridden({"journal": "a\x00b"}, {"manifestDir": "x/" * 3000}))
 def test_fuzz_config(scratch: Path, document: Any) -> None:
     with contextlib.suppress(MomError):
         manager_config.parse_config(document, scratch / "mom.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("concurrency: .nan\n", "not representable as JSON: '.nan' is not a finite number"),
+        ('{"concurrency": NaN}', "NaN is not a JSON number"),
+        ("concurrency: 1e999999\n", "concurrency: Invalid value"),
+        (
+            "concurrency: 100000000000\n",
+            "concurrency: Invalid value: 100000000000: must be a number from 1 to 1024",
+        ),
+        (
+            "clusters:\n- {name: c, manifestDir: " + "d" * 300 + "}\n",
+            "clusters[0].manifestDir: Invalid value",
+        ),
+    ],
+)
+def test_fuzz_findings_in_configs_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, expected: str
+) -> None:
+    config = tmp_path / "mom.yaml"
+    config.write_text(text)
+    assert main(["run", "--config", str(config), "--once"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"mom: error: {config}: "), err
+    assert expected in err[0]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mom.yaml"]
 
 
 @FUZZ
