@@ -13,10 +13,21 @@ import orjson
 import yaml
 
 from mom.api.errors import InvalidInput
-from mom.serialization.jsonshape import JsonShapedLoader, NotJsonShaped, check_yaml_nesting, loads_json
+from mom.serialization.jsonshape import (
+    MAX_NESTING,
+    JsonShapedLoader,
+    NotJsonShaped,
+    check_decoded,
+    check_yaml_events,
+    loads_json,
+    yaml_may_nest_deeper,
+)
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 """Largest file mom decodes; real must-gather files stay far below (the largest List is a few MB)."""
+
+LIBYAML_SAFE_NESTING = 1000
+"""Texts that may nest deeper than this are parsed for depth before libyaml composes them."""
 
 MAX_ALIAS_EXPANSION = 10_000
 """How many aliased nodes one document may reference before it is treated as a bomb."""
@@ -32,8 +43,12 @@ def load_yaml_text(text: str, source: str) -> Any:
     if "&" in text and _alias_count(text) > 0:
         _check_alias_expansion(text, source)
     try:
-        check_yaml_nesting(text)
+        deep = yaml_may_nest_deeper(text, MAX_NESTING)
+        if deep and yaml_may_nest_deeper(text, LIBYAML_SAFE_NESTING):
+            check_yaml_events(text)
         documents = [doc for doc in yaml.load_all(text, Loader=JsonShapedLoader) if doc is not None]
+        for document in documents:
+            check_decoded(document, text, deep)
     except NotJsonShaped as exc:
         raise InvalidInput(source, [f"not representable as JSON: {exc}"]) from exc
     except yaml.YAMLError as exc:

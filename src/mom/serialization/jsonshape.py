@@ -11,6 +11,7 @@ line it is on: duplicate mapping keys, keys that are not strings, ``!!binary``, 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -31,6 +32,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
+_STR_TAGS = frozenset({_STR_TAG})
 _NOT_JSON_TAGS = ("binary", "set", "omap", "pairs")
 
 
@@ -42,8 +44,12 @@ class JsonShapedLoader(_BaseLoader):  # type: ignore[valid-type,misc,unused-igno
     """Safe loader that keeps timestamps as the strings Kubernetes sends and refuses non-JSON values."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        pairs = node.value
+        if {key.tag for key, _ in pairs} <= _STR_TAGS and len({key.value for key, _ in pairs}) == len(pairs):
+            plain: dict[Any, Any] = super().construct_mapping(node, deep=deep)  # the common case
+            return plain
         seen: set[str] = set()
-        for key_node, _ in node.value:
+        for key_node, _ in pairs:
             if key_node.tag == _MERGE_TAG:
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
@@ -64,12 +70,6 @@ class JsonShapedLoader(_BaseLoader):  # type: ignore[valid-type,misc,unused-igno
         value: int = super().construct_yaml_int(node)
         return _checked_int(value, node)
 
-    def construct_yaml_str(self, node: yaml.ScalarNode) -> str:
-        value: str = super().construct_yaml_str(node)
-        if node.style == '"':  # only escapes make lone surrogates
-            _check_text(value, node)
-        return value
-
 
 def _refuse_tag(loader: JsonShapedLoader, node: yaml.Node) -> Any:
     raise NotJsonShaped(f"a !!{node.tag.rsplit(':', 1)[-1]} value{_at(node)}")
@@ -77,7 +77,6 @@ def _refuse_tag(loader: JsonShapedLoader, node: yaml.Node) -> Any:
 
 JsonShapedLoader.add_constructor("tag:yaml.org,2002:float", JsonShapedLoader.construct_yaml_float)
 JsonShapedLoader.add_constructor("tag:yaml.org,2002:int", JsonShapedLoader.construct_yaml_int)
-JsonShapedLoader.add_constructor(_STR_TAG, JsonShapedLoader.construct_yaml_str)
 for _tag in _NOT_JSON_TAGS:
     JsonShapedLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
 JsonShapedLoader.yaml_implicit_resolvers = {
@@ -86,17 +85,28 @@ JsonShapedLoader.yaml_implicit_resolvers = {
 }
 
 
-def check_yaml_nesting(text: str) -> None:
-    """Refuse YAML text nested deeper than :data:`MAX_NESTING` before composing it.
+def yaml_may_nest_deeper(text: str, limit: int) -> bool:
+    """Whether YAML ``text`` may nest deeper than ``limit``, judged from the text alone.
 
-    libyaml's composer recurses once per level and crashes the process some ten thousand levels
-    down, so depth is bounded from the text first: block nesting is at most the longest run of
-    indentation and ``-``/``?`` indicators that starts a line, flow nesting at most the number of
-    non-empty ``[`` and ``{``. Only text whose bound is too high is parsed for its true depth.
+    Block nesting is at most the longest run of indentation and ``-``/``?`` indicators that
+    starts a line, flow nesting at most the number of non-empty ``[`` and ``{``.
     """
     flow = text.count("[") - text.count("[]") + text.count("{") - text.count("{}")
-    if flow + max(map(len, _LINE_START.findall(text)), default=0) <= MAX_NESTING:
-        return
+    if flow > limit:
+        return True
+    pattern = _line_start_longer_than(limit - flow)
+    return pattern.match("\n" + text[: limit + 1]) is not None or pattern.search(text) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _line_start_longer_than(length: int) -> re.Pattern[str]:
+    """A newline followed by more than ``length`` spaces and indicators."""
+    return re.compile(rf"\n[ ?-]{{{length + 1}}}")
+
+
+def check_yaml_events(text: str) -> None:
+    """Refuse YAML ``text`` nested deeper than :data:`MAX_NESTING` by parsing it, not composing
+    it: a libyaml without its own depth limit crashes the process composing deep documents."""
     depth = 0
     for event in yaml.parse(text, Loader=_BaseLoader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -107,7 +117,17 @@ def check_yaml_nesting(text: str) -> None:
             depth -= 1
 
 
-_LINE_START = re.compile(r"^[ ?-]*", re.MULTILINE)
+def check_decoded(value: Any, text: str, may_nest_deeper: bool) -> None:
+    """Refuse a decoded value nested deeper than :data:`MAX_NESTING`, or holding a string with a
+    lone surrogate; each walk only when the text says it may be needed."""
+    if may_nest_deeper and deeper_than(value, MAX_NESTING):
+        raise NotJsonShaped(f"nested deeper than {MAX_NESTING} levels")
+    if _SURROGATE_ESCAPE.search(text):
+        _check_strings(value)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
+"""A ``\\uD800``-``\\uDFFF`` escape (YAML double-quoted scalars and JSON): the only way to a lone surrogate."""
 
 
 def loads_json(text: str) -> Any:
@@ -122,14 +142,11 @@ def loads_json(text: str) -> Any:
         )
     except RecursionError as exc:
         raise NotJsonShaped(f"nested deeper than {MAX_NESTING} levels") from exc
-    if text.count("[") + text.count("{") > MAX_NESTING and _deeper_than(value, MAX_NESTING):
-        raise NotJsonShaped(f"nested deeper than {MAX_NESTING} levels")
-    if "\\u" in text:
-        _check_strings(value)
+    check_decoded(value, text, text.count("[") + text.count("{") > MAX_NESTING)
     return value
 
 
-def _deeper_than(value: Any, limit: int) -> bool:
+def deeper_than(value: Any, limit: int) -> bool:
     pending: list[tuple[Any, int]] = [(value, 0)]
     while pending:
         item, depth = pending.pop()
