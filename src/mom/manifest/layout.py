@@ -66,9 +66,13 @@ def find_resource_root(path: Path) -> Path:
     """The directory holding ``cluster-scoped-resources/`` or ``namespaces/``: ``path`` or a child."""
     if not path.is_dir():
         raise InvalidInput(str(path), ["not a directory"])
-    if _is_resource_root(path) or not any(path.iterdir()):
+    try:
+        children = sorted(path.iterdir())
+    except OSError as exc:
+        raise InvalidInput(str(path), [f"cannot read directory: {exc.strerror}"]) from exc
+    if _is_resource_root(path) or not children:
         return path
-    candidates = sorted(child for child in path.iterdir() if child.is_dir() and _is_resource_root(child))
+    candidates = [child for child in children if child.is_dir() and _is_resource_root(child)]
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
