@@ -1,7 +1,8 @@
 """The only place that imports codecs (PyYAML, orjson).
 
 Owns: Go-compatible YAML dumping (byte-identical to ``sigs.k8s.io/yaml``), safe decoding of
-untrusted YAML/JSON with limits, and fast JSON for caches.
+untrusted YAML/JSON with limits into JSON-shaped values only (:mod:`~mom.serialization.jsonshape`),
+and fast JSON for caches.
 Must not import: anything from mom but ``mom.api``.
 Entry points: :func:`dump_go_yaml`, :func:`load_document`, :func:`dump_json`, :func:`load_json`.
 """
