@@ -3,7 +3,8 @@
 Covers: a POST whose name holds ``/`` (422 Status) and a valid 253-character name (201,
 recorded whole), each followed by a write that is still answered and recorded; a body
 declared larger than the cap (413 before it is read) and a chunked body that grows past it
-(413 once the cap is passed, the connection closed long before the client has sent it all);
+(413 once the cap is passed, the connection closed long before the client has sent it all,
+and the server's memory peak stays within a few times the cap);
 request paths holding NUL, ``..``, an encoded ``/`` (400 Status); a client that trickles its
 request line, one that connects and says nothing, and one that stops sending its body (each
 disconnected, or answered 408, within a bounded time); the CLI refusing absurd limits.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 import socket
 import time
+import tracemalloc
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,6 +105,7 @@ def test_streamed_body_is_cut_off_at_the_cap(server: RunningServer) -> None:
     chunk = b"x" * 65536
     framed = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
     sent = 0
+    tracemalloc.start()  # the server runs in this process: its allocations are traced too
     with socket.create_connection(_address(server), timeout=10) as sock:
         sock.sendall(
             b"POST /api/v1/namespaces/ns/configmaps HTTP/1.1\r\nHost: x\r\n"
@@ -115,7 +118,10 @@ def test_streamed_body_is_cut_off_at_the_cap(server: RunningServer) -> None:
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
             pass
         reply = _read_until_closed(sock)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
     assert sent < 64 * 1024 * 1024, f"the server kept reading: {sent} bytes sent"
+    assert peak < 8 * 1024 * 1024, f"{peak} bytes held at the peak for a {CAP}-byte cap"
     assert reply.startswith(b"HTTP/1.1 413 "), reply[:200]
     assert b'"reason":"RequestEntityTooLarge"' in reply
 
