@@ -7,7 +7,7 @@ files in a tree (``load_must_gather`` and the pruning reader), the manager confi
 (never a 500, every error a ``Status``), mutation directories, ``controller-results.yaml``,
 and input/output resource declarations.
 
-Runs ``MOM_FUZZ_EXAMPLES`` examples per parser (default 60, a few seconds each in CI); raise it
+Runs ``MOM_FUZZ_EXAMPLES`` examples per parser (default 300, the same ones each run, some 15 s in all); raise it
 for a longer hunt: ``MOM_FUZZ_EXAMPLES=20000 pytest tests/unit/containment -k fuzz``.
 """
 
@@ -48,11 +48,12 @@ from mom.server.intake import Limits
 from mom.server.runner import build_app
 from mom.testing.cases import parse_case_description
 
-EXAMPLES = int(os.environ.get("MOM_FUZZ_EXAMPLES", "60"))
+CI_EXAMPLES = 300
+EXAMPLES = int(os.environ.get("MOM_FUZZ_EXAMPLES", str(CI_EXAMPLES)))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
-    derandomize=EXAMPLES <= 60,  # CI runs the same examples every time
+    derandomize=EXAMPLES <= CI_EXAMPLES,  # CI runs the same examples every time
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     database=None,
 )
