@@ -4,7 +4,9 @@ Owns: finding the stored copy of one object exactly as a GET on the tree would (
 ``<resource>/<name>.yaml`` object file first, else the first item of that name in the
 ``<resource>.yaml`` List file; a Namespace at ``namespaces/<ns>/<ns>.yaml``), and turning a new
 version of it into whole-file contents: an object is rewritten in the file it came from
-(a List file keeps its other items, their order and its list-level fields); a new object is
+(a List file keeps its other items, their order and its list-level fields), except that an item
+of a List longer than :data:`SPLIT_LIST_ITEMS` moves to its own object file, which replaces it
+for GET and LIST; a new object is
 appended to the location's List file when there is one (a LIST of that location reads only
 the List file) and becomes ``<scope>/<group>/<resource>/<name>.yaml`` otherwise (a name too
 long for a file name takes the long-name form of :func:`mom.manifest.layout.object_file_name`).
@@ -24,6 +26,10 @@ from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource, name_of
 from mom.manifest.layout import CLUSTER_SCOPED_DIR, NAMESPACES_DIR, object_file_name
 from mom.serialization import load_document
+
+SPLIT_LIST_ITEMS = 500
+"""An update to an item of a List longer than this goes to the item's own object file instead,
+so the cost of a write does not grow with the List it lands in."""
 
 Object = dict[str, Any]
 DocumentChanges = dict[str, Object | None]
@@ -51,6 +57,10 @@ class Located:
     def written(self, obj: Object) -> DocumentChanges:
         """The file change that stores ``obj`` as the new version of this object."""
         if self.in_object_file or self.list_document is None or self.list_path is None:
+            return {self.object_path: obj}
+        if self.index is not None and len(self.list_document.get("items") or []) > SPLIT_LIST_ITEMS:
+            # Rewriting a big List costs its whole size; an object file replaces the item for
+            # GET and LIST alike (mom.manifest.store), so the List stays as it is.
             return {self.object_path: obj}
         items = list(self.list_document.get("items") or [])
         if self.index is None:

@@ -1,7 +1,7 @@
 """`mom serve`: a must-gather as a kube-API endpoint for kubectl, client-go and any client.
 
 ``mom serve --must-gather-dir DIR [--output-dir DIR] [--address 127.0.0.1] [--port N]
-[--mutable] [--tls] [--kubeconfig-out FILE]`` prints one line with the URL and a command to try,
+[--mutable] [--tls] [--kubeconfig-out FILE] [--max-body-bytes N] [--request-timeout SECONDS]`` prints one line with the URL and a command to try,
 then serves until SIGINT/SIGTERM. Writes are recorded as a mutation directory in ``--output-dir``,
 rewritten after every write (nothing is lost if the server is killed). Without ``--mutable``
 reads never see the writes; with it, writes change an in-memory overlay that reads and watches see.
@@ -41,6 +41,20 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--kubeconfig-out", type=Path, metavar="FILE", help="write a kubeconfig for the server"
     )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=3 * 1024 * 1024,
+        metavar="N",
+        help="refuse request bodies larger than this with 413, unread (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--request-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="disconnect clients whose headers, or answer 408 to those whose body, take longer (default: %(default)s)",
+    )
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the parsed-tree cache")
     parser.set_defaults(handler=run_serve)
 
@@ -52,17 +66,30 @@ def _check_output_dir(path: Path | None) -> None:
         raise InvalidInput(str(path), ["--output-dir: must be a new or empty directory"])
 
 
+def _check_limits(args: argparse.Namespace) -> None:
+    problems = []
+    if args.max_body_bytes < 1:
+        problems.append(f"--max-body-bytes: must be at least 1, not {args.max_body_bytes}")
+    if not 0 < args.request_timeout <= 24 * 3600:  # NaN fails both comparisons
+        problems.append(f"--request-timeout: must be between 0 and 86400 seconds, not {args.request_timeout}")
+    if problems:
+        raise InvalidInput("", problems)
+
+
 def run_serve(args: argparse.Namespace) -> int:
     # Imported here so other commands never pay for uvicorn and cryptography.
     from mom.manifest.loader import default_cache_dir, load_must_gather
+    from mom.server.intake import Limits
     from mom.server.runner import bind, build_app, serve, url_of
     from mom.server.tls import generate_certificate, kubeconfig
 
     _check_output_dir(args.output_dir)
+    _check_limits(args)
+    limits = Limits(max_body_bytes=args.max_body_bytes, request_timeout=args.request_timeout)
     snapshot = load_must_gather(
         args.must_gather_dir, cache_dir=None if args.no_cache else default_cache_dir()
     )
-    app = build_app(snapshot, lambda: datetime.now(UTC), args.output_dir, args.mutable)
+    app = build_app(snapshot, lambda: datetime.now(UTC), args.output_dir, args.mutable, limits)
     sock = bind(args.address, args.port)
     with tempfile.TemporaryDirectory(prefix="mom-serve-") as scratch:
         certificate = (

@@ -20,7 +20,8 @@ Semantics (only ``applyConfigurationResources`` are gathered; operand resources 
 Only what is declared is gathered: a Namespace object is an input when it is declared, never
 because an object of its namespace was gathered.
 
-Nothing missing is an error: declared objects that are not there, unknown resources, objects
+A source that cannot be read (a tree file mom refuses: :class:`InvalidInput`) fails the whole
+gathering. Nothing missing is an error: declared objects that are not there, unknown resources, objects
 stored in another version, and references whose JSONPath finds nothing usable are described in
 :attr:`GatheredInputs.missing`. A JSONPath that selects null or ``""`` names nothing and is not
 reported. Objects are de-duplicated by group, resource, namespace and name (first one wins) and
@@ -35,7 +36,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from mom.api.errors import MomError, NotFound
+from mom.api.errors import InvalidInput, MomError, NotFound
 from mom.api.input_resources import (
     ClusterScopedReference,
     ExplicitNamespacedReference,
@@ -112,6 +113,8 @@ class _Gatherer:
         except NotFound:
             self.missing.append(f"{_describe(ref)} ({origin}): not found")
             return None
+        except InvalidInput:
+            raise  # the source itself is bad (a file of the tree): nothing gathered from it is trusted
         except MomError as exc:
             self.missing.append(f"{_describe(ref)} ({origin}): {exc}")
             return None
@@ -128,6 +131,8 @@ class _Gatherer:
     ) -> None:
         try:
             found = self.source.list(gvr, namespace, label_selector=selector)
+        except InvalidInput:
+            raise
         except MomError as exc:
             self.missing.append(f"{gvr} ({origin}): {exc}")
             return

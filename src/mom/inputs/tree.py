@@ -8,6 +8,9 @@ namespace, never the other objects of the resource; a LIST reads every file of t
 the namespace (every namespace when it has none). Each file is decoded at most once. Answers
 follow the same rules as :class:`~mom.manifest.store.Snapshot` (which answers each request over
 the locations loaded).
+The walk's refusals (non-regular files, symlinks out of the tree, oversized files) fail it at
+once, and every file it decodes is held to the loader's rules (:mod:`mom.manifest.documents`):
+a tree mom refuses to load is refused here too, naming the file.
 Discovery is the tree's own ``aggregated-discovery-*.yaml`` over mom's built-in table; a resource
 neither knows is learned from its objects when it is first listed.
 """
@@ -21,8 +24,9 @@ from typing import Any
 from mom.api.errors import InvalidInput, NotFound
 from mom.api.resources import GroupVersionResource, labels_of
 from mom.manifest.builtin_discovery import builtin_discovery, observed_resources
+from mom.manifest.decoding import decode_file
 from mom.manifest.discovery import Discovery
-from mom.manifest.documents import objects_of
+from mom.manifest.documents import check_placement, kinds_by_resource, objects_of, raise_problems
 from mom.manifest.layout import (
     TreeFile,
     find_resource_root,
@@ -33,7 +37,6 @@ from mom.manifest.layout import (
 )
 from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.manifest.store import Location, Snapshot
-from mom.serialization import load_document
 
 Object = dict[str, Any]
 Key = tuple[str, str, str]
@@ -46,6 +49,8 @@ class TreeSource:
     def __init__(self, path: Path) -> None:
         self.root = find_resource_root(path)
         scan = scan_tree(self.root)
+        if scan.problems:
+            raise_problems(self.root, scan.problems)
         self._files: dict[Key, list[TreeFile]] = {}
         self._namespace_files: dict[str, TreeFile] = {}
         discovery_files: list[TreeFile] = []
@@ -61,6 +66,7 @@ class TreeSource:
         self._decoded: dict[str, builtins.list[Object]] = {}
         self._namespaces: dict[str, Object | None] = {}
         self._discovery = builtin_discovery()
+        self._kinds_of: tuple[Discovery, dict[tuple[str, str], set[str]]] | None = None
         if discovery_files:
             documents = [(str(f.path), self._decode(f)) for f in discovery_files]
             self._discovery = Discovery.from_aggregated(documents).merged_over(self._discovery)
@@ -155,18 +161,23 @@ class TreeSource:
             return self._decoded[tree_file.relative]
         problems: builtins.list[str] = []
         objects = objects_of(self._decode(tree_file), tree_file, problems)
+        check_placement(objects, tree_file, self._kinds(), problems)
         if problems:
             raise InvalidInput(str(tree_file.path), problems)
         self._decoded[tree_file.relative] = objects
         return objects
 
+    def _kinds(self) -> dict[tuple[str, str], set[str]]:
+        if self._kinds_of is None or self._kinds_of[0] is not self._discovery:
+            self._kinds_of = (self._discovery, kinds_by_resource(self._discovery))
+        return self._kinds_of[1]
+
     @staticmethod
     def _decode(tree_file: TreeFile) -> Any:
-        try:
-            data = tree_file.path.read_bytes()
-        except OSError as exc:
-            raise InvalidInput(str(tree_file.path), [f"cannot read: {exc.strerror}"]) from exc
-        return load_document(data, str(tree_file.path))
+        document, problems = decode_file(str(tree_file.path))
+        if problems:
+            raise InvalidInput(str(tree_file.path), problems)
+        return document
 
 
 __all__ = ["TreeSource"]

@@ -214,14 +214,14 @@ def parse_config(document: Any, source: Path) -> ManagerConfig:
     clusters = tuple(_cluster(reader, item, here, base) for here, item in reader.items(top, "clusters", ""))
     instances = tuple(_instance(reader, item, here) for here, item in reader.items(top, "instances", ""))
     _check_references(reader, operators, clusters, instances)
-    journal = reader.string(top, "journal", "") or "mom-journal.sqlite"
+    journal = _path(reader, reader.string(top, "journal", ""), "journal") or "mom-journal.sqlite"
     config = ManagerConfig(
         source=source,
         journal=base / journal,
         operators=operators,
         clusters=clusters,
         instances=instances,
-        concurrency=int(_number(reader, top, "concurrency", "", 4, minimum=1)),
+        concurrency=int(_number(reader, top, "concurrency", "", 4, minimum=1, maximum=MAX_CONCURRENCY)),
         debounce=_number(reader, top, "debounce", "", 5.0),
         max_backoff=_number(reader, top, "maxBackoff", "", 300.0),
         retention=_retention(reader, top.get("retention")),
@@ -299,9 +299,10 @@ def _output_limits(reader: WireReader, value: Any, path: str) -> ReadLimits:
 def _cluster(reader: WireReader, value: Any, path: str, base: Path) -> ClusterSpec:
     item = reader.mapping(value, path, _CLUSTER) or {}
     name = reader.string(item, "name", path, required=True)
-    kubeconfig = reader.string(item, "kubeconfig", path)
+    kubeconfig = _path(reader, reader.string(item, "kubeconfig", path), field_path(path, "kubeconfig"))
     context = reader.string(item, "context", path)
     manifest_dir = reader.string(item, "manifestDir", path, required=not kubeconfig)
+    manifest_dir = _path(reader, manifest_dir, field_path(path, "manifestDir"))
     if kubeconfig and manifest_dir:
         reader.add(
             path, "Invalid value: exactly one of 'manifestDir' (a directory) or 'kubeconfig' (a live cluster)"
@@ -459,11 +460,46 @@ def _check_references(
                 reader.add(field_path(path, "operandNamespaces"), "Required value: namespaces to map")
 
 
+MAX_CONCURRENCY = 1024
+"""More operator runs at once than any machine can hold is a typo, not a setting."""
+MAX_SECONDS = 7 * 24 * 3600.0
+"""The longest debounce or backoff accepted: a week."""
+MAX_PATH_BYTES = 4096
+"""Longest path a configuration may name (Linux's PATH_MAX); a component is at most 255 bytes."""
+
+
 def _number(
-    reader: WireReader, item: dict[str, Any], key: str, path: str, default: float, *, minimum: float = 0.0
+    reader: WireReader,
+    item: dict[str, Any],
+    key: str,
+    path: str,
+    default: float,
+    *,
+    minimum: float = 0.0,
+    maximum: float = MAX_SECONDS,
 ) -> float:
     value = item.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-        reader.add(field_path(path, key), f"Invalid value: {quote(value)}: must be a number >= {minimum:g}")
+    # NaN compares false both ways; infinities and huge integers fail the maximum.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not minimum <= value <= maximum:
+        reader.add(
+            field_path(path, key),
+            f"Invalid value: {quote(value)}: must be a number from {minimum:g} to {maximum:g}",
+        )
         return default
     return float(value)
+
+
+def _path(reader: WireReader, value: str, field: str) -> str:
+    """``value`` when it can name a file at all, else ``""`` with the problem reported."""
+    encoded = value.encode("utf-8", "surrogatepass")
+    if "\x00" in value:
+        reader.add(field, f"Invalid value: {quote(value)}: a path cannot hold a NUL character")
+    elif len(encoded) > MAX_PATH_BYTES or any(len(part) > 255 for part in encoded.split(b"/")):
+        reader.add(
+            field,
+            f"Invalid value: a path of {len(encoded)} bytes: paths are at most {MAX_PATH_BYTES} bytes,"
+            " each name in them at most 255",
+        )
+    else:
+        return value
+    return ""

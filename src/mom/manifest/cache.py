@@ -26,7 +26,7 @@ from mom.serialization import dump_json, load_json
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = f"mom-snapshot/1 mom/{__version__}"
+CACHE_FORMAT = f"mom-snapshot/2 mom/{__version__}"
 """Changes whenever the cached shape or the loading rules change, invalidating older caches."""
 
 

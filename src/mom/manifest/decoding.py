@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput
-from mom.serialization import dump_json, load_document, load_json, looks_like_json
+from mom.serialization import MAX_DOCUMENT_BYTES, dump_json, load_document, load_json, looks_like_json
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +35,28 @@ Decoded = tuple[Any, list[str]]
 
 def decode_file(path: str) -> Decoded:
     try:
-        with open(path, "rb") as stream:
-            return (load_document(stream.read(), path), [])
+        return (load_document(read_regular_file(path), path), [])
     except InvalidInput as exc:
         return (None, list(exc.problems))
+
+
+def read_regular_file(path: str) -> bytes:
+    """The bytes of the regular file at ``path``, read whatever it was replaced by since the walk
+    saw it: a FIFO or device is refused without blocking on it, and no more than
+    :data:`~mom.serialization.MAX_DOCUMENT_BYTES` plus one are ever read."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        return (None, [f"cannot read file: {exc.strerror}"])
+        raise InvalidInput(path, [f"cannot read file: {exc.strerror}"]) from exc
+    with os.fdopen(descriptor, "rb") as stream:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise InvalidInput(path, ["not a regular file; refused unread"])
+        try:
+            data = stream.read(MAX_DOCUMENT_BYTES + 1)
+        except OSError as exc:
+            raise InvalidInput(path, [f"cannot read file: {exc.strerror}"]) from exc
+    return data
 
 
 def _cpu_count() -> int:
@@ -75,10 +92,11 @@ def decode_files(paths: list[Path], sizes: list[int]) -> list[Decoded]:
 def _file_looks_like_json(path: Path) -> bool:
     """Whether the file starts as JSON does (as :func:`~mom.serialization.load_document` decides)."""
     try:
-        with open(path, "rb") as stream:
-            return looks_like_json(stream.read(256))
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return False
+    with os.fdopen(descriptor, "rb") as stream:
+        return stat.S_ISREG(os.fstat(descriptor).st_mode) and looks_like_json(stream.read(256))
 
 
 def _start_helper(paths: list[str]) -> subprocess.Popen[bytes] | None:

@@ -5,8 +5,10 @@ Owns: finding the resource root, and walking it into :class:`TreeFile` entries
 ``<group>/<resource>/<name>.yaml`` object files, ``namespaces/<ns>/<ns>.yaml`` Namespace
 objects, the same below ``namespaces/<ns>/``, and the ``aggregated-discovery-*.yaml`` files).
 Everything else — logs, ``event-filter.html``, ``timestamp``, the per-pod log directories
-``namespaces/<ns>/pods/`` — is not a resource and is skipped. The walk refuses symlinks that
-lead out of the tree and files far larger than any real object, before reading them.
+``namespaces/<ns>/pods/`` — is not a resource and is skipped. The walk refuses, before
+reading them, resource files that are not regular files (FIFOs, devices, sockets,
+directories), symlinks that lead out of the tree or cannot be followed (loops, dangling), and
+files far larger than any real object. Symlinks that stay inside the tree are followed.
 
 Long names: Kubernetes names reach 253 characters (and RBAC names have no limit), but a file
 name may not pass :data:`MAX_FILE_NAME_BYTES` bytes. A file whose name would is named
@@ -22,6 +24,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 from typing import Literal
 
 from mom.api.errors import InvalidInput
@@ -82,12 +85,13 @@ def find_resource_root(path: Path) -> Path:
     ``create-input-resources``, ``mom test`` and the manager's clusters."""
     if not path.is_dir():
         raise InvalidInput(str(path), ["not a directory"])
-    if _is_resource_root(path):
+    try:
+        children = sorted(child for child in path.iterdir() if not child.name.startswith("."))
+    except OSError as exc:
+        raise InvalidInput(str(path), [f"cannot read directory: {exc.strerror}"]) from exc
+    if _is_resource_root(path) or not children:
         return path
-    children = [child for child in path.iterdir() if not child.name.startswith(".")]
-    if not children:
-        return path
-    candidates = sorted(child for child in children if child.is_dir() and _is_resource_root(child))
+    candidates = [child for child in children if child.is_dir() and _is_resource_root(child)]
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
@@ -165,7 +169,12 @@ class _Walker:
         kept = []
         for entry in found:
             if entry.is_symlink():
-                target = os.path.realpath(entry.path)
+                try:
+                    target = os.path.realpath(entry.path, strict=True)
+                except OSError as exc:
+                    if strip_suffix(entry.name) is not None:
+                        self.problem(entry.path, f"symlink cannot be followed: {exc.strerror}")
+                    continue
                 if os.path.commonpath([self.real_root, target]) != self.real_root:
                     self.problem(entry.path, f"symlink leads outside the must-gather tree (to {target!r})")
                     continue
@@ -180,6 +189,9 @@ class _Walker:
             stat = entry.stat()
         except OSError as exc:
             self.problem(entry.path, f"cannot read file: {exc.strerror}")
+            return
+        if not S_ISREG(stat.st_mode):
+            self.problem(entry.path, f"not a regular file (a {_file_type(stat.st_mode)}); refused unread")
             return
         if stat.st_size > MAX_FILE_BYTES:
             self.problem(
@@ -202,17 +214,17 @@ class _Walker:
                 if resource_entry.is_dir():
                     for object_entry in self.entries(resource_entry.path):
                         name = strip_suffix(object_entry.name)
-                        if name is not None and object_entry.is_file():
+                        if name is not None:
                             where = {"namespace": namespace, "group": group, "resource": resource_entry.name}
                             self.add(object_entry, "object", name=name, **where)
                     continue
                 resource = strip_suffix(resource_entry.name)
-                if resource is not None and resource_entry.is_file():
+                if resource is not None:
                     self.add(resource_entry, "list", namespace=namespace, group=group, resource=resource)
 
     def walk(self) -> TreeScan:
         for entry in self.entries(str(self.root)):
-            if entry.name in DISCOVERY_FILES and entry.is_file():
+            if entry.name in DISCOVERY_FILES:
                 self.add(entry, "discovery", name=entry.name)
             elif entry.name == CLUSTER_SCOPED_DIR and entry.is_dir():
                 self.walk_groups(entry.path, "")
@@ -225,9 +237,14 @@ class _Walker:
     def walk_namespace(self, namespace_entry: os.DirEntry[str]) -> None:
         namespace = namespace_entry.name
         for entry in self.entries(namespace_entry.path):
-            if entry.is_file() and strip_suffix(entry.name) == namespace:
+            if strip_suffix(entry.name) == namespace:
                 self.add(entry, "namespace", namespace=namespace, name=namespace)
         self.walk_groups(namespace_entry.path, namespace)
+
+
+def _file_type(mode: int) -> str:
+    kinds = ((S_ISDIR, "directory"), (S_ISFIFO, "FIFO"), (S_ISSOCK, "socket"), (S_ISCHR, "character device"))
+    return next((name for test, name in kinds if test(mode)), "block device")
 
 
 def scan_tree(root: Path) -> TreeScan:

@@ -17,13 +17,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource, ObjectRef
 from mom.manifest import cache
 from mom.manifest.builtin_discovery import builtin_discovery, discovery_for_objects
 from mom.manifest.decoding import decode_files
 from mom.manifest.discovery import Discovery
-from mom.manifest.documents import kinds_by_resource, misplaced, objects_of
+from mom.manifest.documents import check_placement, kinds_by_resource, objects_of, raise_problems
 from mom.manifest.layout import (
     CLUSTER_SCOPED_DIR,
     DISCOVERY_FILES,
@@ -220,15 +219,11 @@ def _build_snapshot(
             continue
         file_problems: list[str] = []
         objects = objects_of(document, tree_file, file_problems)
+        check_placement(objects, tree_file, known, file_problems)
         if tree_file.role == "namespace":
-            if objects and objects[0]["kind"] != "Namespace":
-                file_problems.append(
-                    f"kind: expected Namespace in {tree_file.relative}, found {objects[0]['kind']!r}"
-                )
-            elif objects:
+            if objects and not file_problems:
                 namespaces[tree_file.namespace] = objects[0]
         else:
-            misplaced(objects, tree_file, known, file_problems)
             key = (tree_file.namespace, tree_file.group, tree_file.resource)
             location = locations.setdefault(key, Location(*key))
             if tree_file.role == "list":
@@ -237,7 +232,7 @@ def _build_snapshot(
                 location.files[object_name_of_file(tree_file.name, objects[0])] = objects[0]
         problems.extend((str(tree_file.path), problem) for problem in file_problems)
     if problems:
-        _raise_problems(root, problems)
+        raise_problems(root, problems)
     discovery = _choose_discovery(own_discovery, decoded, locations.values(), namespaces)
     return Snapshot(locations.values(), namespaces, discovery, root=root)
 
@@ -268,9 +263,3 @@ def _choose_discovery(
     present = {DISCOVERY_FILES[f.name] for f, _ in decoded if f.role == "discovery"}
     missing = [info for info in derived.resources() if (info.gvr.group == "") not in present]
     return Discovery([*own.resources(), *missing])
-
-
-def _raise_problems(root: Path, problems: list[tuple[str, str]]) -> None:
-    if len({path for path, _ in problems}) == 1:
-        raise InvalidInput(problems[0][0], [problem for _, problem in problems])
-    raise InvalidInput(str(root), [f"{path}: {problem}" for path, problem in problems])

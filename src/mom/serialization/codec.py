@@ -13,27 +13,24 @@ import orjson
 import yaml
 
 from mom.api.errors import InvalidInput
+from mom.serialization.jsonshape import (
+    MAX_NESTING,
+    JsonShapedLoader,
+    NotJsonShaped,
+    check_decoded,
+    check_yaml_events,
+    loads_json,
+    yaml_may_nest_deeper,
+)
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 """Largest file mom decodes; real must-gather files stay far below (the largest List is a few MB)."""
 
+LIBYAML_SAFE_NESTING = 1000
+"""Texts that may nest deeper than this are parsed for depth before libyaml composes them."""
+
 MAX_ALIAS_EXPANSION = 10_000
 """How many aliased nodes one document may reference before it is treated as a bomb."""
-
-try:  # The C loader is 10x faster; fall back to the pure-Python one where libyaml is absent.
-    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment,unused-ignore]
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseLoader = yaml.SafeLoader
-
-
-class _TextLoader(_BaseLoader):  # type: ignore[valid-type,misc,unused-ignore]
-    """Safe loader that keeps timestamps as the strings Kubernetes sends."""
-
-
-_TextLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def _alias_count(text: str) -> int:
@@ -46,7 +43,14 @@ def load_yaml_text(text: str, source: str) -> Any:
     if "&" in text and _alias_count(text) > 0:
         _check_alias_expansion(text, source)
     try:
-        documents = [doc for doc in yaml.load_all(text, Loader=_TextLoader) if doc is not None]
+        deep = yaml_may_nest_deeper(text, MAX_NESTING)
+        if deep and yaml_may_nest_deeper(text, LIBYAML_SAFE_NESTING):
+            check_yaml_events(text)
+        documents = [doc for doc in yaml.load_all(text, Loader=JsonShapedLoader) if doc is not None]
+        for document in documents:
+            check_decoded(document, text, deep)
+    except NotJsonShaped as exc:
+        raise InvalidInput(source, [f"not representable as JSON: {exc}"]) from exc
     except yaml.YAMLError as exc:
         raise InvalidInput(source, [f"malformed YAML: {_one_line(exc)}"]) from exc
     if not documents:
@@ -57,7 +61,7 @@ def load_yaml_text(text: str, source: str) -> Any:
 def _check_alias_expansion(text: str, source: str) -> None:
     """Refuse documents whose anchors would expand past ``MAX_ALIAS_EXPANSION`` nodes."""
     try:
-        events = yaml.parse(text, Loader=_BaseLoader)
+        events = yaml.parse(text, Loader=JsonShapedLoader)
         sizes: dict[str, int] = {}
         stack: list[tuple[str | None, int]] = []
         total = 0
@@ -99,15 +103,17 @@ def load_document(data: bytes, source: str) -> Any:
         raise InvalidInput(
             source, [f"file is {len(data)} bytes, larger than the {MAX_DOCUMENT_BYTES} bytes mom accepts"]
         )
-    if looks_like_json(data):
-        try:
-            return orjson.loads(data)
-        except orjson.JSONDecodeError:
-            pass  # YAML flow style also starts with a brace; let the YAML parser judge it.
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInput(source, [f"not UTF-8 text: {exc.reason} at byte {exc.start}"]) from exc
+    if looks_like_json(data):
+        try:
+            return loads_json(text)
+        except NotJsonShaped as exc:
+            raise InvalidInput(source, [f"not representable as JSON: {exc}"]) from exc
+        except ValueError:
+            pass  # YAML flow style also starts with a brace; let the YAML parser judge it.
     return load_yaml_text(text, source)
 
 

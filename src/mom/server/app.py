@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from mom.api.errors import InvalidInput, MomError, NotFound
 from mom.client.messages import ApiRequest, ApiResponse, object_response
@@ -23,6 +24,7 @@ from mom.client.transport import SnapshotTransport
 from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.server.cluster import ServedCluster
 from mom.server.discovery import discovery_response
+from mom.server.intake import Limits, Refused, check_path, check_write_names, read_body
 from mom.server.mutations import WriteHandler
 from mom.server.openapi import PREFIX as OPENAPI_PREFIX
 from mom.server.openapi import openapi_response
@@ -34,6 +36,8 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+
+log = logging.getLogger(__name__)
 
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _HEALTH = frozenset({"/healthz", "/readyz", "/livez"})
@@ -47,6 +51,7 @@ class ServeApp:
     transport: SnapshotTransport
     writes: WriteHandler
     clock: Callable[[], datetime]
+    limits: Limits = field(default_factory=Limits)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -54,8 +59,24 @@ class ServeApp:
             return
         if scope["type"] != "http":
             return
-        request = await _request_of(scope, receive)
+        try:
+            await self._answer(scope, receive, send)
+        except Refused as refused:
+            await _send_response(send, refused.response, close=True)
+        except Exception:  # whatever went wrong, the client gets a Status and the server goes on
+            log.exception("%s %s failed", scope.get("method"), scope.get("path"))
+            await _send_response(
+                send, status(500, "InternalError", "the server failed to answer"), close=True
+            )
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = await _request_of(scope, receive, self.limits)
         target = parse_path(request.path)
+        if isinstance(target, ResourcePath):
+            refusal = check_path(target)
+            if refusal is not None:
+                await _send_response(send, refusal)
+                return
         if request.method == "GET" and isinstance(target, ResourcePath) and _is_watch(request, target):
             stream = self._watch(request, target)
             if isinstance(stream, ApiResponse):
@@ -68,7 +89,7 @@ class ServeApp:
     def respond(self, request: ApiRequest, target: ResourcePath | DiscoveryPath | None) -> ApiResponse:
         """The answer to any request but a watch."""
         if isinstance(target, ResourcePath) and request.method in _WRITES:
-            return self.writes.handle(request, target)
+            return check_write_names(request, target) or self.writes.handle(request, target)
         if request.method not in ("GET", "HEAD"):
             return status(405, "MethodNotAllowed", f"{request.method} {request.path} is not supported")
         if isinstance(target, DiscoveryPath):
@@ -149,24 +170,24 @@ def _is_watch(request: ApiRequest, target: ResourcePath) -> bool:
     return request.param("watch") in ("true", "1") and not target.subresource
 
 
-async def _request_of(scope: Scope, receive: Receive) -> ApiRequest:
-    chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            break
+async def _request_of(scope: Scope, receive: Receive, limits: Limits) -> ApiRequest:
     headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
+    body = await read_body(receive, headers, limits)
     query = tuple(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
-    return ApiRequest(scope["method"], scope["path"], query, headers, b"".join(chunks))
+    # The raw path keeps an encoded "/" inside a segment apart from the separators.
+    raw = scope.get("raw_path")
+    path = raw.decode("latin-1").split("?", 1)[0] if raw else quote(scope["path"])
+    return ApiRequest(scope["method"], path, query, headers, body)
 
 
 def _headers(content_type: str) -> list[tuple[bytes, bytes]]:
     return [(b"content-type", content_type.encode("latin-1")), (b"cache-control", b"no-cache, private")]
 
 
-async def _send_response(send: Send, response: ApiResponse) -> None:
+async def _send_response(send: Send, response: ApiResponse, *, close: bool = False) -> None:
     headers = [*_headers(response.content_type), (b"content-length", str(len(response.body)).encode())]
+    if close:  # the rest of the request is not read: the connection cannot carry another
+        headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": response.body})
 

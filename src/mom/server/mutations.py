@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mom.api.errors import InvalidInput, NotFound
+from mom.api.errors import InvalidInput, MomError, NotFound
 from mom.apply.patches import PatchFailed, json_patch, merge_patch, strategic_merge_patch
 from mom.client.messages import ApiRequest, ApiResponse, object_response
 from mom.client.paths import ResourcePath
@@ -42,18 +42,32 @@ Clock = Callable[[], datetime]
 
 
 class MutationLog:
-    """The recorded writes, written to ``output_dir`` (when set) each time one is added."""
+    """The recorded writes, written to ``output_dir`` (when set) each time one is added.
+
+    A write that cannot be written out is dropped from the log and reported: the writes
+    recorded before it and after it are written as if it had never been made.
+    """
 
     def __init__(self, recorder: MutationRecorder, output_dir: Path | None) -> None:
         self.recorder = recorder
         self.output_dir = output_dir
         self._written = 0
+        self._dropped: set[int] = set()
+        """Positions in the recorder of writes that could not be written out."""
 
     def flush(self) -> None:
+        """Write the log out; :class:`MomError` when the newest writes cannot be (they are dropped)."""
         requests = self.recorder.requests
         if self.output_dir is None or len(requests) == self._written:
             return
-        write_mutation_dir(self.output_dir, requests)
+        kept = [request for index, request in enumerate(requests) if index not in self._dropped]
+        try:
+            write_mutation_dir(self.output_dir, kept)
+        except (MomError, OSError) as exc:
+            self._dropped.update(range(self._written, len(requests)))
+            self._written = len(requests)
+            reason = exc if isinstance(exc, MomError) else exc.strerror
+            raise MomError(f"the write cannot be recorded in {self.output_dir}: {reason}") from exc
         self._written = len(requests)
 
 
@@ -74,7 +88,7 @@ class WriteHandler:
             return status(415, "UnsupportedMediaType", message, target)
         request = self._defaulted(request, target)
         if not self.mutable:
-            return self._record(request)
+            return self._record(request, target)
         try:
             return self._apply(request, target)
         except NotFound as exc:
@@ -82,10 +96,13 @@ class WriteHandler:
         except InvalidInput as exc:
             return status(422, "Invalid", str(exc), target)
 
-    def _record(self, request: ApiRequest) -> ApiResponse:
+    def _record(self, request: ApiRequest, target: ResourcePath) -> ApiResponse:
         response = self.transport.handle(request)
         if response.status < 300:
-            self.log.flush()
+            try:
+                self.log.flush()
+            except MomError as exc:
+                return status(500, "InternalError", str(exc), target)
         return response
 
     def _defaulted(self, request: ApiRequest, target: ResourcePath) -> ApiRequest:
@@ -122,7 +139,7 @@ class WriteHandler:
         if target.subresource not in ("", "status") or not self.cluster.snapshot.discovery.resource_info(
             target.gvr
         ):
-            return self._record(request)  # the transport answers what cannot be applied
+            return self._record(request, target)  # the transport answers what cannot be applied
         method = request.method
         if method == "POST":
             created = self._created(request, target)
@@ -196,7 +213,7 @@ class WriteHandler:
         code: int,
         shown: Object | None = None,
     ) -> ApiResponse:
-        recorded = self._record(request)
+        recorded = self._record(request, target)
         if recorded.status >= 300:
             return recorded
         if new is not None:

@@ -24,9 +24,15 @@ from mom.client.transport import SnapshotTransport
 from mom.manifest.store import Snapshot
 from mom.server.app import ServeApp
 from mom.server.cluster import ServedCluster
+from mom.server.intake import Limits
 from mom.server.mutations import MutationLog, WriteHandler
+from mom.server.protocol import protocol_with_deadline
 
 GRACEFUL_SHUTDOWN_SECONDS = 1
+KEEP_ALIVE_SECONDS = 5
+"""An idle connection is closed this long after its last response."""
+MAX_HEADER_BYTES = 64 * 1024
+"""Request line and headers larger than this are answered 400 and the connection closed."""
 
 
 def build_app(
@@ -34,13 +40,14 @@ def build_app(
     clock: Callable[[], datetime],
     output_dir: Path | None = None,
     mutable: bool = False,
+    limits: Limits | None = None,
 ) -> ServeApp:
     """The app serving ``snapshot``; recorded writes go to ``output_dir`` when set."""
     cluster = ServedCluster.over(snapshot) if mutable else ServedCluster(snapshot)
     recorder = MutationRecorder()
     transport = SnapshotTransport(snapshot, recorder)
     writes = WriteHandler(cluster, transport, MutationLog(recorder, output_dir), clock, mutable)
-    return ServeApp(cluster, transport, writes, clock)
+    return ServeApp(cluster, transport, writes, clock, limits or Limits())
 
 
 def bind(address: str, port: int) -> socket.socket:
@@ -68,6 +75,9 @@ def url_of(sock: socket.socket, tls: bool) -> str:
 def _config(app: ServeApp, certfile: Path | None, keyfile: Path | None) -> uvicorn.Config:
     return uvicorn.Config(
         app,
+        http=protocol_with_deadline(app.limits.request_timeout),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         lifespan="on",
         log_level="warning",
         access_log=False,
