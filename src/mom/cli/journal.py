@@ -117,11 +117,15 @@ def _mutation_wire(mutation: PlannedMutation) -> dict[str, Any]:
     return wire
 
 
-def _change_wire(change: InputChange) -> dict[str, str]:
-    wire = {"change": change.change.value, "resource": change.group_resource}
+def _change_wire(change: InputChange) -> dict[str, Any]:
+    wire: dict[str, Any] = {"change": change.change.value, "resource": change.group_resource}
     if change.namespace:
         wire["namespace"] = change.namespace
     wire["name"] = change.name
+    if change.fields:
+        wire["fields"] = list(change.fields)
+    if change.managers:
+        wire["fieldManagers"] = list(change.managers)
     return wire
 
 

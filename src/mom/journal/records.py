@@ -46,6 +46,10 @@ class InputChange:
     resource: str
     namespace: str
     name: str
+    fields: tuple[str, ...] = field(default=(), compare=False)
+    """For a changed object: the JSON paths of the fields that changed (``.status.conditions``)."""
+    managers: tuple[str, ...] = field(default=(), compare=False)
+    """For a changed object: the field managers owning those fields (``metadata.managedFields``)."""
 
     @property
     def group_resource(self) -> str:

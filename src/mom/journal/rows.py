@@ -54,14 +54,16 @@ def results_of(blob: bytes | None, run_id: int) -> ControllerResults | None:
 
 def changes_blob(changes: Sequence[InputChange] | None) -> bytes | None:
     """Input changes, compactly: ``{"changed": [[group, resource, namespace, name], ...], ...}``
-    with only the kinds that occur; ``None`` when they are not known."""
+    with only the kinds that occur, a changed object followed by
+    ``{"fields": [...], "managers": [...]}`` when they are known; ``None`` when nothing is known."""
     if changes is None:
         return None
-    grouped: dict[str, list[list[str]]] = {}
+    grouped: dict[str, list[list[Any]]] = {}
     for change in sorted(changes):
-        grouped.setdefault(change.change.value, []).append(
-            [change.group, change.resource, change.namespace, change.name]
-        )
+        entry: list[Any] = [change.group, change.resource, change.namespace, change.name]
+        if change.fields or change.managers:
+            entry.append({"fields": list(change.fields), "managers": list(change.managers)})
+        grouped.setdefault(change.change.value, []).append(entry)
     return dump_json(grouped)
 
 
@@ -80,10 +82,27 @@ def changes_of(blob: bytes | None, run_id: int) -> tuple[InputChange, ...] | Non
         except ValueError as exc:
             raise InvalidInput(f"{where}.{kind}", ["Unsupported value"]) from exc
         for index, entry in enumerate(entries if isinstance(entries, list) else [None]):
-            if not (isinstance(entry, list) and len(entry) == 4 and all(isinstance(p, str) for p in entry)):
-                raise InvalidInput(f"{where}.{kind}[{index}]", ["must be [group, resource, namespace, name]"])
-            changes.append(InputChange(change, *entry))
+            at = f"{where}.{kind}[{index}]"
+            if not (
+                isinstance(entry, list)
+                and len(entry) in (4, 5)
+                and all(isinstance(p, str) for p in entry[:4])
+            ):
+                raise InvalidInput(at, ["must be [group, resource, namespace, name] and optional details"])
+            details = entry[4] if len(entry) == 5 else {}
+            fields, managers = _strings(details, "fields", at), _strings(details, "managers", at)
+            group, resource, namespace, name = entry[:4]
+            changes.append(
+                InputChange(change, group, resource, namespace, name, fields=fields, managers=managers)
+            )
     return tuple(sorted(changes))
+
+
+def _strings(details: Any, key: str, where: str) -> tuple[str, ...]:
+    value = details.get(key, []) if isinstance(details, dict) else None
+    if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        raise InvalidInput(f"{where}.{key}", ["must be a list of strings"])
+    return tuple(value)
 
 
 def mutation_values(

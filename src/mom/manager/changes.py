@@ -1,21 +1,33 @@
 """What differs between a pair's consecutive runs: input objects, and fields within objects.
 
 Owns: :func:`input_objects` (a run's inputs by identity), :func:`input_changes` (objects
-added, removed or changed between two runs) and
-:func:`differing_paths` (the JSON paths of the fields in which two versions of an object differ).
+added, removed or changed between two runs, with the fields that changed and the field managers
+owning them), :func:`differing_paths` (the JSON paths of the fields in which two versions of an
+object differ), :func:`changed_fields` (the same less server-set metadata) and
+:func:`field_managers` (who owns a field, from ``metadata.managedFields``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from mom.api.errors import MomError
 from mom.api.resources import ObjectRef
+from mom.apply.semantics import SERVER_SET
 from mom.inputs.gather import Identity, identity_of
 from mom.journal.records import InputChange, InputChangeKind
+from mom.serialization import load_json
+
+Object = dict[str, Any]
 
 InputObjects = dict[Identity, Any]
 """A run's input objects by identity (group, resource, namespace, name)."""
+
+MAX_CHANGED_FIELDS = 6
+"""Fields named per changed input in the journal; more are counted, not listed."""
+
+_SERVER_SET_PATHS = tuple(f".metadata.{key}" for key in SERVER_SET)
 
 LIST_KEYS = ("type", "name")
 """Item fields that name list items in a path (``conditions[type=Available]``) when every item
@@ -29,15 +41,32 @@ def input_objects(objects: Iterable[tuple[ObjectRef, Any]]) -> InputObjects:
 def input_changes(before: Mapping[Identity, Any], after: Mapping[Identity, Any]) -> tuple[InputChange, ...]:
     """Objects present only ``after`` (added), only ``before`` (removed), or in both with other
     content (changed), sorted by kind of change and identity. Objects are compared as values;
-    one object seen by both runs (an unchanged snapshot keeps its objects) costs nothing."""
+    one object seen by both runs (an unchanged snapshot keeps its objects) costs nothing. A
+    changed object carries the fields that changed (at most :data:`MAX_CHANGED_FIELDS`, then a
+    count) and the field managers owning them before or after, so a journal reader sees why the
+    pair ran again and who wrote what it read."""
     changes = [InputChange(InputChangeKind.ADDED, *key) for key in after.keys() - before.keys()]
     changes += [InputChange(InputChangeKind.REMOVED, *key) for key in before.keys() - after.keys()]
     changes += [
-        InputChange(InputChangeKind.CHANGED, *key)
+        _changed(key, before[key], after[key])
         for key in after.keys() & before.keys()
         if after[key] is not before[key] and after[key] != before[key]
     ]
     return tuple(sorted(changes))
+
+
+def _changed(key: Identity, before: Any, after: Any) -> InputChange:
+    if not (isinstance(before, dict) and isinstance(after, dict)):
+        return InputChange(InputChangeKind.CHANGED, *key)
+    paths = changed_fields(before, after)
+    shown = paths[:MAX_CHANGED_FIELDS]
+    if len(paths) > len(shown):
+        shown.append(f"({len(paths) - len(shown)} more)")
+    managers: list[str] = []
+    for path in paths:
+        for obj in (before, after):
+            managers += [m for m in field_managers(obj, path) if m not in managers]
+    return InputChange(InputChangeKind.CHANGED, *key, fields=tuple(shown), managers=tuple(sorted(managers)))
 
 
 def differing_paths(before: Any, after: Any, path: str = "") -> list[str]:
@@ -77,3 +106,62 @@ def _list_key(*lists: list[Any]) -> str | None:
 def _keyed(items: list[Any], key: str) -> bool:
     names = [item.get(key) if isinstance(item, dict) else None for item in items]
     return all(isinstance(n, str) for n in names) and len(set(names)) == len(names)
+
+
+def changed_fields(before: Object, after: Object) -> list[str]:
+    """:func:`differing_paths` less the metadata the server sets (resourceVersion, managedFields, ...):
+    the fields somebody changed."""
+    return [p for p in differing_paths(before, after) if not p.startswith(_SERVER_SET_PATHS)]
+
+
+def field_managers(obj: Object, path: str) -> list[str]:
+    """The managers whose ``metadata.managedFields`` own ``path`` (``.status.conditions``,
+    ``.status.conditions[type=Available].status``), a field inside it, or a field holding it."""
+    steps = _steps(path)
+    owners = []
+    for entry in (obj.get("metadata") or {}).get("managedFields") or []:
+        if isinstance(entry, dict) and _owns(entry.get("fieldsV1"), steps):
+            manager = str(entry.get("manager") or "")
+            if manager and manager not in owners:
+                owners.append(manager)
+    return owners
+
+
+def _steps(path: str) -> list[tuple[str, str, str]]:
+    """``.a.b[type=X].c`` as (field, "", "") and (field, key, value) steps."""
+    steps: list[tuple[str, str, str]] = []
+    for part in path.strip(".").split("."):
+        name, _, item = part.partition("[")
+        if item:
+            key, _, value = item.rstrip("]").partition("=")
+            steps.append((name, key, value))
+        elif name:
+            steps.append((name, "", ""))
+    return steps
+
+
+def _owns(fields: Any, steps: Sequence[tuple[str, str, str]]) -> bool:
+    node = fields
+    for name, key, value in steps:
+        if not isinstance(node, dict) or not node:
+            return node is not None  # a leaf owns everything below it
+        node = node.get(f"f:{name}")
+        if node is None:
+            return False
+        if key:
+            if not isinstance(node, dict) or not node:
+                return True  # the list is owned as a whole
+            node = next((child for element, child in node.items() if _item_is(element, key, value)), None)
+            if node is None:
+                return False
+    return True
+
+
+def _item_is(element: str, key: str, value: str) -> bool:
+    if not element.startswith("k:"):
+        return False
+    try:
+        item = load_json(element[2:].encode(), "managedFields key")
+    except MomError:  # a malformed key in a stored object names no item
+        return False
+    return isinstance(item, dict) and str(item.get(key)) == value

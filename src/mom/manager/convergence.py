@@ -26,15 +26,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mom.api.errors import MomError
 from mom.api.resources import ObjectRef, name_of
-from mom.apply.semantics import SERVER_SET
 from mom.apply.target import ApplyResult, Outcome
 from mom.inputs.gather import Identity
 from mom.journal.records import PlannedMutation
-from mom.manager.changes import differing_paths, input_objects
+from mom.manager.changes import changed_fields, field_managers, input_objects
 from mom.manager.schedule import Key, Trigger
-from mom.serialization import load_json
 
 Object = dict[str, Any]
 Written = tuple[str, str, str, str, str]
@@ -44,7 +41,6 @@ CHANGING_RUNS = 3
 """Runs in a row that changed the cluster again, on their own inputs or a resync, before a warning."""
 MAX_PATHS = 6
 """Paths named per object; more are counted, not listed."""
-_IGNORED = tuple(f".metadata.{key}" for key in SERVER_SET)
 
 
 @dataclass(frozen=True)
@@ -96,7 +92,7 @@ class ConvergenceWatch:
                     group = write.where[:4]
                     created[group] = created.get(group, 0) + 1
                 continue
-            paths = _fields(before, write.object)
+            paths = changed_fields(before, write.object)
             if not paths:
                 continue
             found = changed.setdefault(write.where, _Changed())
@@ -118,7 +114,7 @@ class ConvergenceWatch:
             previous = memory.inputs.get(identity)
             if identity in own or previous is None:
                 continue
-            paths = _fields(previous, obj)
+            paths = changed_fields(previous, obj)
             if paths:
                 described.append(f"input {_place(*identity)}: {_listed(paths)}")
         memory.inputs = current_inputs
@@ -183,10 +179,6 @@ class TroubleWatch:
         return warnings
 
 
-def _fields(before: Object, after: Object) -> list[str]:
-    return [p for p in differing_paths(before, after) if not p.startswith(_IGNORED)]
-
-
 def _describe_output(where: Written, found: _Changed) -> str:
     who = []
     if found.managers:
@@ -209,56 +201,3 @@ def _place(group: str, resource: str, namespace: str, name: str) -> str:
 def _listed(paths: Sequence[str]) -> str:
     shown = ", ".join(paths[:MAX_PATHS])
     return shown if len(paths) <= MAX_PATHS else f"{shown} and {len(paths) - MAX_PATHS} more"
-
-
-def field_managers(obj: Object, path: str) -> list[str]:
-    """The managers whose ``metadata.managedFields`` own ``path`` (``.status.conditions``,
-    ``.status.conditions[type=Available].status``), a field inside it, or a field holding it."""
-    steps = _steps(path)
-    owners = []
-    for entry in (obj.get("metadata") or {}).get("managedFields") or []:
-        if isinstance(entry, dict) and _owns(entry.get("fieldsV1"), steps):
-            manager = str(entry.get("manager") or "")
-            if manager and manager not in owners:
-                owners.append(manager)
-    return owners
-
-
-def _steps(path: str) -> list[tuple[str, str, str]]:
-    """``.a.b[type=X].c`` as (field, "", "") and (field, key, value) steps."""
-    steps: list[tuple[str, str, str]] = []
-    for part in path.strip(".").split("."):
-        name, _, item = part.partition("[")
-        if item:
-            key, _, value = item.rstrip("]").partition("=")
-            steps.append((name, key, value))
-        elif name:
-            steps.append((name, "", ""))
-    return steps
-
-
-def _owns(fields: Any, steps: Sequence[tuple[str, str, str]]) -> bool:
-    node = fields
-    for name, key, value in steps:
-        if not isinstance(node, dict) or not node:
-            return node is not None  # a leaf owns everything below it
-        node = node.get(f"f:{name}")
-        if node is None:
-            return False
-        if key:
-            if not isinstance(node, dict) or not node:
-                return True  # the list is owned as a whole
-            node = next((child for element, child in node.items() if _item_is(element, key, value)), None)
-            if node is None:
-                return False
-    return True
-
-
-def _item_is(element: str, key: str, value: str) -> bool:
-    if not element.startswith("k:"):
-        return False
-    try:
-        item = load_json(element[2:].encode(), "managedFields key")
-    except MomError:  # a malformed key in a stored object names no item
-        return False
-    return isinstance(item, dict) and str(item.get(key)) == value

@@ -265,6 +265,15 @@ def test_non_convergence_names_reordered_conditions_and_their_managers(
         "changing since the previous run: authentications.operator.openshift.io cluster on standalone:"
         " .status.conditions (field managers available; controllers flipper-Reverse)"
     ), found[-1]
+    last = manager.journal.last_run("flipper", "standalone")
+    assert last is not None
+    (changed,) = last.input_changes or ()
+    assert (changed.resource, changed.name, changed.fields) == (
+        "authentications",
+        "cluster",
+        (".status.conditions",),
+    )
+    assert "available" in changed.managers, "the journal names who owns the field that keeps changing"
     manager.journal.close()
 
 
@@ -325,7 +334,9 @@ def test_a_run_journals_which_inputs_changed(standalone: Path, clock: FakeClock)
     cluster = standalone.parent / "cluster"
     oauths = cluster / "cluster-scoped-resources" / "config.openshift.io" / "oauths.yaml"
     oauths.write_text(oauths.read_text().replace("28800", "3600"))
-    assert _journaled_changes(manager, clock)["oauth-operator"] == (OAUTH_CLUSTER,)
+    (changed,) = _journaled_changes(manager, clock)["oauth-operator"] or ()
+    assert changed == OAUTH_CLUSTER
+    assert changed.fields == (".spec.tokenConfig.accessTokenMaxAgeSeconds",), "the journal names the field"
     for _ in range(3):
         ran(manager, clock)
     shared = cluster / "namespaces" / "openshift-authentication" / "core" / "configmaps" / "shared.yaml"
