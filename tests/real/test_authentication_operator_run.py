@@ -13,12 +13,11 @@ wrote was read from the cluster its write went to.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from tests.real.worlds import HCP, OPERANDS, hosted, standalone
 
 from mom.api.resources import GroupVersionResource
 from mom.cli.main import main
@@ -29,23 +28,8 @@ from mom.manifest.loader import load_must_gather
 
 pytestmark = pytest.mark.realdata
 
-OPERANDS = ("openshift-authentication", "openshift-oauth-apiserver", "openshift-authentication-operator")
-HCP = "clusters-aws"
 NETWORK_POLICIES = GroupVersionResource("networking.k8s.io", "v1", "networkpolicies")
 ROLES = GroupVersionResource("rbac.authorization.k8s.io", "v1", "roles")
-
-
-def write_config(
-    directory: Path, operator: Path, clusters: list[dict[str, Any]], instance: dict[str, Any]
-) -> None:
-    shutil.copy2(operator, directory / "authentication-operator")
-    config = {
-        "journal": "state/journal.sqlite",
-        "operators": [{"name": "authentication", "command": ["./authentication-operator"], "timeout": 300}],
-        "clusters": clusters,
-        "instances": [instance],
-    }
-    (directory / "mom.yaml").write_text(yaml.safe_dump(config))
 
 
 def run_once(directory: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,13 +59,7 @@ def refused_as_collisions(planned: list[PlannedMutation]) -> list[str]:
 def test_standalone_on_a_must_gather_top_directory(
     tmp_path: Path, aws_must_gather: Path, authentication_operator: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shutil.copytree(aws_must_gather, tmp_path / "cluster", symlinks=True)
-    write_config(
-        tmp_path,
-        authentication_operator,
-        [{"name": "cluster", "manifestDir": "cluster"}],
-        {"name": "aws", "topology": "Standalone", "cluster": "cluster"},
-    )
+    standalone(tmp_path, aws_must_gather, authentication_operator)
     run_once(tmp_path, monkeypatch)
     (run,), planned = mutations(tmp_path)
     journal = Journal(tmp_path / "state" / "journal.sqlite")
@@ -95,31 +73,6 @@ def test_standalone_on_a_must_gather_top_directory(
     cluster = load_must_gather(root)
     assert cluster.get(NETWORK_POLICIES, "openshift-authentication", "default-deny-all")
     assert cluster.get(NETWORK_POLICIES, "openshift-oauth-apiserver", "default-deny-all")
-
-
-def hosted(tmp_path: Path, aws_must_gather: Path, operator: Path) -> None:
-    guest = tmp_path / "guest"
-    shutil.copytree(aws_must_gather, guest, symlinks=True)
-    for tree in guest.iterdir():
-        for namespace in OPERANDS:
-            shutil.rmtree(tree / "namespaces" / namespace, ignore_errors=True)
-    namespace = tmp_path / "management" / "namespaces" / HCP / f"{HCP}.yaml"
-    namespace.parent.mkdir(parents=True)
-    namespace.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": HCP}}))
-    write_config(
-        tmp_path,
-        operator,
-        [{"name": "management", "manifestDir": "management"}, {"name": "guest", "manifestDir": "guest"}],
-        {
-            "name": "aws",
-            "topology": "HyperShift",
-            "management": "management",
-            "guest": "guest",
-            "hostedControlPlaneNamespace": HCP,
-            "operandNamespaces": list(OPERANDS),
-            "namespaceMapping": "Flatten",
-        },
-    )
 
 
 def original(mutation: PlannedMutation) -> tuple[str, str, str, str]:
