@@ -133,7 +133,9 @@ def sync(operand: StaticPodOperand, ctx: RunContext) -> None:
     ]
     pods = mirror_pods(client.list(PODS, operand.namespace, label_selector=f"{APP_LABEL}={operand.name}"))
     status = plan_rollout(status, nodes, pods, now=ctx.now, min_ready_seconds=operand.min_ready_seconds)
-    for revision in revisions_to_prune(available, protected_revisions(status, pods), operand.revision_limit):
+    for revision in revisions_to_prune(
+        {*available, plan.revision}, protected_revisions(status, pods), operand.revision_limit
+    ):
         for gvr, name in (*operand.revisioned(), (CONFIGMAPS, REVISION_STATUS)):
             if (gvr, revision_name(name, revision)) in copies:
                 client.delete(gvr, revision_name(name, revision), operand.namespace)

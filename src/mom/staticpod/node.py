@@ -105,12 +105,14 @@ class NodeAgent:
             return self._install(target, pod, now)
         if pod is None:
             return NodeReport(Action.IDLE, 0, offline or "no revision assigned")
-        if pod.fallback_for:
-            return NodeReport(
-                Action.FELL_BACK, pod.revision, f"from revision {pod.fallback_for}: {pod.fallback_message}"
-            )
-        if self._readiness.ready(pod.revision):
+        ready = self._readiness.ready(pod.revision)
+        if ready:
             self.installer.prune(self.settings.keep_revisions)
+        if pod.fallback_for:
+            state = "ready" if ready else "not ready"
+            message = f"{state} after falling back from revision {pod.fallback_for}: {pod.fallback_message}"
+            return NodeReport(Action.FELL_BACK, pod.revision, message)
+        if ready:
             return NodeReport(Action.READY, pod.revision, offline)
         waited = (now - _parse_time(pod.installed_at)).total_seconds() if pod.installed_at else 0.0
         if waited < self.settings.ready_timeout:

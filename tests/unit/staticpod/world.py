@@ -26,9 +26,13 @@ from mom.client.transport import SnapshotTransport
 from mom.operator import Operator
 from mom.operator.run import run_controllers
 from mom.serialization import load_document
+from mom.staticpod.controller import static_pod_operator
 from mom.staticpod.files import RevisionFiles
 from mom.staticpod.installer import Installer
+from mom.staticpod.node import Action, ApiRevisionSource, NodeAgent, NodeReport, NodeSettings
 from mom.staticpod.operand import PODS, StaticPodOperand, load_operand
+from mom.staticpod.readiness import MirrorPodReadiness
+from mom.staticpod.status import StaticPodStatus, read_status
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE = REPO / "examples" / "static-pod-operand"
@@ -142,7 +146,7 @@ class Cluster:
             operator, self.target.read(), now=now, enabled={c: True for c in operator.controller_names}
         )
         assert not outcome.failed, outcome.results
-        ids = [f"{operator.name}-{now.isoformat()}-{i}" for i in range(len(outcome.requests))]
+        ids = [f"{operator.name}-{next(self._ids)}" for _ in outcome.requests]
         failed = [
             r.message
             for r in self.target.apply_batch(list(zip(ids, outcome.requests, strict=True)))
@@ -155,7 +159,7 @@ class Cluster:
         return client.get_or_none(gvr, name, namespace)
 
     def publish(self, kubelet: Kubelet, now: datetime) -> None:
-        """The kubelet's mirror pod, created or replaced."""
+        """The kubelet's mirror pod, created (or replaced) and then its status reported."""
         pod = kubelet.mirror_pod(now)
         if pod is None:
             return
@@ -165,10 +169,90 @@ class Cluster:
             old = client.get_or_none(PODS, name, OPERAND.namespace)
             if old is not None:
                 client.delete(PODS, name, OPERAND.namespace)
-            client.create(PODS, pod)
+            client.create(PODS, {k: v for k, v in pod.items() if k != "status"})
+
+        def report(client: Client) -> None:
+            created = client.get(PODS, name, OPERAND.namespace)
+            client.update_status(PODS, {**created, "status": pod["status"]})
 
         self.write(put)
+        self.write(report)
 
 
 def later(now: datetime, seconds: float) -> datetime:
     return now + timedelta(seconds=seconds)
+
+
+KUBESCHEDULERS = OPERAND.operator.gvr
+
+
+class FakeNode:
+    """A node: its directories, its kubelet, and the node part driving it through the cluster's API."""
+
+    def __init__(self, root: Path, name: str, rule: Rule, ready_timeout: float) -> None:
+        self.name = name
+        self.installer = node_installer(root, name)
+        self.kubelet = Kubelet(name, self.installer, rule)
+        self.settings = NodeSettings(name, ready_timeout=ready_timeout)
+
+    def step(self, cluster: Cluster, now: datetime) -> NodeReport:
+        client, _ = cluster.client()
+        agent = NodeAgent(
+            self.settings,
+            self.installer,
+            MirrorPodReadiness(client, OPERAND, self.name),
+            ApiRevisionSource(client, OPERAND),
+        )
+        report = agent.step(now)
+        cluster.publish(self.kubelet, now)
+        return report
+
+
+class Fleet:
+    """The example operator, the static pod controller and three fake nodes, ticking together."""
+
+    def __init__(self, root: Path, rule: Rule, *, ready_timeout: float = 120.0, tick: float = 10.0) -> None:
+        self.now = START
+        self.tick = tick
+        self.cluster = Cluster(root / "cluster", lambda: self.now)
+        self.nodes = [FakeNode(root / "nodes", f"master-{n}", rule, ready_timeout) for n in range(3)]
+        self.operator = example_operator().OPERATOR
+        self.controller = static_pod_operator(OPERAND)
+        self.installs: list[tuple[datetime, str, int]] = []
+        self.history: list[StaticPodStatus] = []
+
+    def set_log_level(self, level: str) -> None:
+        def change(client: Client) -> None:
+            obj = client.get(KUBESCHEDULERS, "cluster")
+            client.update(KUBESCHEDULERS, {**obj, "spec": {**obj["spec"], "logLevel": level}})
+
+        self.cluster.write(change)
+        self.cluster.run(self.operator, self.now)
+
+    def step(self) -> None:
+        """One tick: the controller runs, then every node, then time moves on."""
+        self.cluster.run(self.controller, self.now)
+        for node in self.nodes:
+            report = node.step(self.cluster, self.now)
+            if report.action in (Action.INSTALLED, Action.FELL_BACK) and not self._seen(
+                node.name, report.revision
+            ):
+                self.installs.append((self.now, node.name, report.revision))
+        self.history.append(self.status())
+        self.now = later(self.now, self.tick)
+
+    def _seen(self, node: str, revision: int) -> bool:
+        return bool(self.installs) and any(n == node and r == revision for _, n, r in self.installs[-3:])
+
+    def status(self) -> StaticPodStatus:
+        obj = self.cluster.get(KUBESCHEDULERS, "cluster")
+        assert obj is not None
+        return read_status(obj, "kubeschedulers/cluster")
+
+    def run_until(self, done: Callable[[StaticPodStatus], bool], limit: int = 200) -> StaticPodStatus:
+        for _ in range(limit):
+            self.step()
+            status = self.history[-1]
+            if done(status):
+                return status
+        raise AssertionError(f"not done after {limit} ticks: {self.status()}")

@@ -1,0 +1,169 @@
+"""The node part: install the target revision, fall back when it never becomes ready.
+
+Covers: a target revision is installed with the running one recorded as the previous; a
+revision that is not ready within the timeout is replaced by the previous one, annotated with
+the failed revision and the reason, and is not installed again while it stays the target;
+with the kube-apiserver unreachable (a real client to a closed port) the node still falls back
+from its local copy, judging readiness by a probe URL, and reports the new revision ready;
+a target with no local copy while the API is down waits instead of installing anything.
+"""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.unit.staticpod.world import OPERAND, START, Kubelet, later, node_installer, revision_files
+
+from mom.api.errors import MomError
+from mom.client.adapters import LiveTransport
+from mom.client.client import Client
+from mom.staticpod.files import RevisionFiles
+from mom.staticpod.installer import FALLBACK_FOR, FALLBACK_REASON
+from mom.staticpod.node import Action, ApiRevisionSource, NodeAgent, NodeSettings
+from mom.staticpod.readiness import ProbeReadiness
+
+TIMEOUT = 120.0
+
+
+class Targets:
+    """What the cluster part would tell the node: a target and the revisions' files."""
+
+    def __init__(self) -> None:
+        self.target = 0
+        self.revisions: dict[int, RevisionFiles] = {n: revision_files(n, verbosity=2 + n) for n in (1, 2, 3)}
+
+    def target_revision(self, node: str) -> int:
+        return self.target
+
+    def fetch(self, revision: int) -> RevisionFiles:
+        return self.revisions[revision]
+
+
+def test_a_revision_never_ready_falls_back_to_the_previous_one(tmp_path: Path) -> None:
+    installer = node_installer(tmp_path, "master-0")
+    kubelet = Kubelet("master-0", installer, rule=lambda node, revision: revision != 2)
+    source = Targets()
+    agent = NodeAgent(NodeSettings("master-0", ready_timeout=TIMEOUT), installer, kubelet, source)
+
+    source.target = 1
+    assert agent.step(START).action is Action.INSTALLED
+    assert agent.step(later(START, 1)).action is Action.READY
+    source.target = 2
+    assert agent.step(later(START, 10)).action is Action.INSTALLED
+    assert agent.step(later(START, 10 + TIMEOUT - 1)).action is Action.WAITING
+
+    report = agent.step(later(START, 10 + TIMEOUT))
+
+    assert (report.action, report.revision) == (Action.FELL_BACK, 1)
+    pod = installer.installed()
+    assert pod is not None and (pod.revision, pod.fallback_for, pod.fallback_reason) == (1, 2, "NotReady")
+    notes = kubelet.manifest()["metadata"]["annotations"]  # type: ignore[index]
+    assert (notes[FALLBACK_FOR], notes[FALLBACK_REASON]) == ("2", "NotReady")
+    # Still the target: the node does not try the failed revision again.
+    assert agent.step(later(START, 1000)).action is Action.FELL_BACK
+    assert installer.installed().revision == 1  # type: ignore[union-attr]
+    # A newer revision is installed, with the good revision as the one to fall back to.
+    source.target = 3
+    assert agent.step(later(START, 1100)).action is Action.INSTALLED
+    assert installer.installed().previous == 1  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def unreachable_api(tmp_path: Path) -> Iterator[Client]:
+    """A real client whose kube-apiserver does not answer: a kubeconfig naming a closed port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(
+        "apiVersion: v1\nkind: Config\ncurrent-context: down\n"
+        f"clusters: [{{name: down, cluster: {{server: 'https://127.0.0.1:{port}', insecure-skip-tls-verify: true}}}}]\n"
+        "users: [{name: u, user: {token: t}}]\n"
+        "contexts: [{name: down, context: {cluster: down, user: u}}]\n"
+    )
+    transport = LiveTransport(kubeconfig, timeout=2.0)
+    yield Client(transport)
+    transport.close()
+
+
+class Health:
+    """A probe endpoint whose answer the test switches."""
+
+    def __init__(self) -> None:
+        self.healthy = False
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200 if outer.healthy else 503)
+                self.end_headers()
+
+            def log_message(self, *_args: object) -> None:
+                return None
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/healthz"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def health() -> Iterator[Health]:
+    endpoint = Health()
+    yield endpoint
+    endpoint.server.shutdown()
+    endpoint.server.server_close()
+
+
+def test_with_the_api_unreachable_the_node_falls_back_from_its_local_copy(
+    tmp_path: Path, unreachable_api: Client, health: Health
+) -> None:
+    installer = node_installer(tmp_path, "master-0")
+    for revision in (1, 2):  # copied while the API still answered
+        installer.stage(revision_files(revision, verbosity=2 + revision))
+    installer.install(1, now="2026-03-01T11:00:00Z", previous=0)
+    installer.install(2, now="2026-03-01T12:00:00Z", previous=1)
+    source = ApiRevisionSource(unreachable_api, OPERAND)
+    with pytest.raises(MomError):
+        source.target_revision("master-0")
+    agent = NodeAgent(
+        NodeSettings("master-0", ready_timeout=TIMEOUT), installer, ProbeReadiness(health.url), source
+    )
+
+    waiting = agent.step(later(START, 30))
+    assert waiting.action is Action.WAITING and "API is unreachable" in waiting.message
+    report = agent.step(later(START, TIMEOUT))
+
+    assert (report.action, report.revision) == (Action.FELL_BACK, 1)
+    assert installer.installed().fallback_for == 2  # type: ignore[union-attr]
+    assert "not ready after falling back" in agent.step(later(START, TIMEOUT + 1)).message
+    health.healthy = True
+    steady = agent.step(later(START, TIMEOUT + 2))
+    assert (steady.action, steady.revision) == (Action.FELL_BACK, 1)
+    assert steady.message.startswith("ready after falling back from revision 2")
+
+
+def test_a_target_without_a_local_copy_waits_while_the_api_is_down(
+    tmp_path: Path, unreachable_api: Client
+) -> None:
+    installer = node_installer(tmp_path, "master-0")
+    installer.stage(revision_files(1))
+    installer.install(1, now="2026-03-01T11:00:00Z", previous=0)
+
+    class Offline:
+        def target_revision(self, node: str) -> int:
+            return 2
+
+        def fetch(self, revision: int) -> RevisionFiles:
+            return ApiRevisionSource(unreachable_api, OPERAND).fetch(revision)
+
+    kubelet = Kubelet("master-0", installer, rule=lambda node, revision: True)
+    report = NodeAgent(NodeSettings("master-0"), installer, kubelet, Offline()).step(START)
+
+    assert report.action is Action.WAITING and "cannot copy revision 2" in report.message
+    assert installer.installed().revision == 1  # type: ignore[union-attr]
+    assert installer.local_revisions() == [1]
