@@ -131,7 +131,7 @@ def operand_from_wire(doc: Any, source: str) -> StaticPodOperand:
             check_name(reader, value, f"{key}[{index}]")
         if len(set(names)) != len(names):
             reader.add(key, "Duplicate value: a name is listed twice")
-    if name and f"{name}-pod" not in config_maps:
+    if name and _NAME.match(name) and f"{name}-pod" not in config_maps:
         reader.add("configMaps", f"Required value: must list {quote(name + '-pod')}, the pod template")
     selector = reader.mapping(top.get("nodeSelector", {MASTER_ROLE: ""}), "nodeSelector", None) or {}
     for key, value in selector.items():

@@ -44,8 +44,10 @@ Rule = Callable[[str, int], bool]
 
 
 def example_operator() -> ModuleType:
-    """The example operator module (``examples/static-pod-operand/operator.py``)."""
-    spec = importlib.util.spec_from_file_location("static_pod_example_operator", EXAMPLE / "operator.py")
+    """The example operator module (``examples/static-pod-operand/kube_scheduler_operator.py``)."""
+    spec = importlib.util.spec_from_file_location(
+        "static_pod_example_operator", EXAMPLE / "kube_scheduler_operator.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -7,7 +7,7 @@ inputs only: ConfigMap ``config`` (a KubeSchedulerConfiguration), ConfigMap
 writes no status and never names a revision or a node: the static pod controller
 (``mom static-pods``) makes revisions of these inputs and rolls them out.
 
-Run it as an operator executable (``python operator.py apply-configuration ...``), or import
+Run it as an operator executable (``python kube_scheduler_operator.py apply-configuration ...``), or import
 ``OPERATOR`` and run it under mom.
 """
 
