@@ -27,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -121,16 +122,16 @@ def run_side(side: str, root: Path, day: float) -> dict[str, float]:
                 counts["runs"] += report.runs
             else:
                 for operator in (EXAMPLE_OPERATOR, STATIC_PODS):
-                    parts.timed("cluster", lambda op=operator: cluster.run(op, now()))
+                    parts.timed("cluster", partial(cluster.run, operator, now()))
                     counts["runs"] += 1
             next_reconcile += RESYNC
         for node in nodes:
             client, _ = cluster.client()
-            report = parts.timed("node", lambda n=node, c=client: _step(n, c, now()))
+            report = parts.timed("node", partial(_step, node, client, now()))
             counts["installs"] += report is Action.INSTALLED
             state = _kubelet_state(node)
             if state is not None and published.get(node.name) != state:
-                parts.timed("kubelet", lambda n=node: cluster.publish(n.kubelet, now()))
+                parts.timed("kubelet", partial(cluster.publish, node.kubelet, now()))
                 published[node.name] = state
         simulated += NODE_STEP
     final = cluster.get(OPERAND.operator.gvr, "cluster") or {}

@@ -20,6 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from mom.apply.manifest_target import ManifestTarget
+from mom.apply.target import Target
 from mom.client.client import Client
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import SnapshotTransport
@@ -124,7 +125,7 @@ class Cluster:
 
     def __init__(self, root: Path, clock: Callable[[], datetime]) -> None:
         shutil.copytree(EXAMPLE / "cluster", root)
-        self.target = ManifestTarget(root, "cluster", clock=clock)
+        self.target: Target = ManifestTarget(root, "cluster", clock=clock)
         self._ids = itertools.count()
 
     def client(self) -> tuple[Client, MutationRecorder]:
