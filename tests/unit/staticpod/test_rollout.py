@@ -8,7 +8,8 @@ spec makes revision 2, rolled out the same way; a revision that never becomes re
 on the first node, which gets ``lastFailedRevision`` with reason and count, the operator
 resource turns ``StaticPodFallbackRevisionDegraded``, and no other node is given that revision;
 a fixed revision resumes the rollout and clears the condition; pruning removes old revisions'
-copies beyond the limit but never one a node runs, targets or would fall back to.
+copies beyond the limit but never one a node runs, targets or would fall back to; a run whose
+status write was lost is followed by one that adopts the existing revision instead of copying again.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
-from tests.unit.staticpod.world import OPERAND, Fleet
+from tests.unit.staticpod.world import KUBESCHEDULERS, OPERAND, Fleet
 
 from mom.staticpod.operand import CONFIGMAPS, SECRETS
 from mom.staticpod.status import StaticPodStatus
@@ -136,3 +138,20 @@ def test_pruning_keeps_the_limit_and_every_revision_a_node_needs(tmp_path: Path)
     # All run 7 and would fall back to 6: the three newest are all that is left.
     assert kept() == [5, 6]
     assert fleet.cluster.get(CONFIGMAPS, "kube-scheduler-pod-7", OPERAND.namespace) is not None
+
+
+def test_a_lost_status_write_adopts_the_revision_instead_of_copying_again(tmp_path: Path) -> None:
+    fleet = Fleet(tmp_path, rule=lambda node, revision: True)
+    fleet.cluster.run(fleet.operator, fleet.now)
+    fleet.cluster.run(fleet.controller, fleet.now)
+    assert fleet.status().latest_available_revision == 1
+
+    def forget(client: Any) -> None:  # as if the run's status write never landed
+        obj = client.get(KUBESCHEDULERS, "cluster")
+        client.update_status(KUBESCHEDULERS, {**obj, "status": {}})
+
+    fleet.cluster.write(forget)
+    fleet.cluster.run(fleet.controller, fleet.now)
+
+    assert fleet.status().latest_available_revision == 1
+    assert fleet.cluster.get(CONFIGMAPS, "kube-scheduler-pod-2", OPERAND.namespace) is None
