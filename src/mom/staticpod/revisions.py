@@ -11,7 +11,7 @@ revision: a half-made revision would roll out a broken operand.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from mom.api.resources import GroupVersionResource
@@ -28,7 +28,7 @@ class RevisionPlan:
     revision: int
     reason: str = ""
     create: tuple[tuple[GroupVersionResource, Object], ...] = ()
-    missing: tuple[str, ...] = field(default=())
+    missing: tuple[str, ...] = ()
 
 
 def plan_revision(
