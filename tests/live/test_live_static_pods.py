@@ -7,12 +7,16 @@ library-go ``StaticPodOperatorStatus`` fields through the status subresource of 
 mirror pods with a Ready status) fetch their target revision from the API, install it and are
 judged by their mirror pods, so the rollout is driven end to end by status updates, one node at
 a time, for revision 1 and then for revision 2 after an input changes; pruning deletes the
-revisions beyond the limit from the cluster.
+revisions beyond the limit from the cluster; ``mom static-pods controller --once`` and
+``mom static-pods node --once`` do the same against the live cluster, the node copying the
+revision's files (Secrets decoded) from the API and installing its manifest.
 """
 
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -150,11 +154,9 @@ def _roll_out(
     raise AssertionError(f"revision {revision} did not roll out: {_status(client, operand)}")
 
 
-def test_revisions_status_and_a_rollout_driven_by_status_updates(
-    kube_apiserver: Cluster, client: Client, tmp_path: Path
-) -> None:
-    tag = f"static-pods-{time.monotonic_ns() % 1000000}"
-    operand = _operand(tag)
+def _setup(client: Client, operand: StaticPodOperand, nodes: int) -> list[str]:
+    """The namespace, its default service account, the operator resource, nodes and the inputs."""
+    tag = operand.namespace
     client.create(NAMESPACES, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": tag}})
     client.create(
         SERVICEACCOUNTS,
@@ -169,7 +171,7 @@ def test_revisions_status_and_a_rollout_driven_by_status_updates(
             "spec": {"managementState": "Managed"},
         },
     )
-    names = [f"{tag}-master-{n}" for n in range(3)]
+    names = [f"{tag}-master-{n}" for n in range(nodes)]
     for name in names:
         client.create(
             NODES,
@@ -181,6 +183,15 @@ def test_revisions_status_and_a_rollout_driven_by_status_updates(
         )
     for gvr, body in _inputs(operand, verbosity=2):
         _put(client, gvr, body)
+    return names
+
+
+def test_revisions_status_and_a_rollout_driven_by_status_updates(
+    kube_apiserver: Cluster, client: Client, tmp_path: Path
+) -> None:
+    tag = f"static-pods-{time.monotonic_ns() % 1000000}"
+    operand = _operand(tag)
+    names = _setup(client, operand, nodes=3)
     nodes = [LiveNode(tmp_path, name, operand, client, kube_apiserver) for name in names]
 
     assert run_pass(operand, client, START).ok
@@ -230,3 +241,34 @@ def test_revisions_status_and_a_rollout_driven_by_status_updates(
         "revision-status-2",
         "revision-status-3",
     ]
+
+
+def test_the_commands_against_a_live_cluster(kube_apiserver: Cluster, client: Client, tmp_path: Path) -> None:
+    tag = f"static-pods-cli-{time.monotonic_ns() % 1000000}"
+    operand = _operand(tag)
+    (node,) = _setup(client, operand, nodes=1)
+    operand_file = tmp_path / "operand.yaml"
+    operand_file.write_text(
+        f"name: kube-scheduler\nnamespace: {tag}\n"
+        f"operator: {{group: operator.openshift.io, version: v1, resource: kubeapiservers, name: {tag}}}\n"
+        f"configMaps: [kube-scheduler-pod, config]\nsecrets: [serving-cert]\nnodeSelector: {{static-pods-test: {tag}}}\n"
+    )
+    mom = [sys.executable, "-m", "mom.cli.main", "static-pods"]
+    common = ["--operand", str(operand_file), "--kubeconfig", str(kube_apiserver.kubeconfig), "--once"]
+
+    controller = subprocess.run([*mom, "controller", *common], capture_output=True, text=True, check=False)
+    assert controller.returncode == 0, controller.stderr
+    assert controller.stdout.rstrip().endswith(" ok")
+    status = _status(client, operand)
+    assert [(n.node_name, n.target_revision) for n in status.node_statuses] == [(node, 1)]
+
+    resources, manifests = tmp_path / "resources", tmp_path / "manifests"
+    installed = subprocess.run(
+        [*mom, "node", *common, "--node", node, "--resources-dir", str(resources), "--manifests-dir", str(manifests)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stderr
+    assert installed.stdout.rstrip().endswith(f"{node}: Installed revision 1")
+    assert (resources / "kube-scheduler-pod-1" / "secrets" / "serving-cert" / "tls.key").read_text() == "key"
+    manifest = (manifests / "kube-scheduler-pod.yaml").read_text()
+    assert 'revision: "1"' in manifest and f"namespace: {tag}" in manifest
