@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mom.api.errors import InvalidInput
+from mom.api.errors import InvalidInput, MomError
 from mom.client.adapters import LiveTransport
 from mom.client.client import Client
 from mom.operator.command import run_command
@@ -47,13 +47,13 @@ def register(commands: Any) -> None:
 
     controller = parts.add_parser("controller", help="the cluster part as a standing loop on a live cluster")
     _operand(controller)
-    _live(controller, required=True)
+    _live(controller)
     _looping(controller)
     controller.set_defaults(handler=run_controller)
 
     node = parts.add_parser("node", help="the node part: install, readiness, fallback")
     _operand(node)
-    _live(node, required=True)
+    _live(node)
     _looping(node)
     node.add_argument("--node", required=True, metavar="NAME", help="this node's name")
     node.add_argument(
@@ -94,8 +94,8 @@ def _operand(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--operand", type=Path, required=True, metavar="FILE", help="the operand definition")
 
 
-def _live(parser: argparse.ArgumentParser, *, required: bool) -> None:
-    parser.add_argument("--kubeconfig", type=Path, required=required, metavar="FILE", help="the cluster")
+def _live(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--kubeconfig", type=Path, required=True, metavar="FILE", help="the cluster")
     parser.add_argument("--context", default="", help="kubeconfig context (default: the current one)")
 
 
@@ -189,7 +189,12 @@ def run_node(args: argparse.Namespace) -> int:
     )
     try:
         while True:
-            print(f"{_clock().isoformat()} {options.node}: {agent.step(_clock())}", flush=True)
+            try:
+                print(f"{_clock().isoformat()} {options.node}: {agent.step(_clock())}", flush=True)
+            except MomError as exc:
+                if loop.once:
+                    raise
+                print(f"{_clock().isoformat()} {options.node}: error: {exc}", flush=True)
             if loop.once:
                 return 0
             time.sleep(loop.interval)

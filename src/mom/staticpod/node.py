@@ -133,16 +133,17 @@ class NodeAgent:
         return NodeReport(Action.FELL_BACK, pod.previous, f"from revision {pod.revision}: {message}")
 
     def _install(self, target: int, pod: InstalledPod | None, now: datetime) -> NodeReport:
-        if not self.installer.has(target):
-            try:
+        running = pod.revision if pod else 0
+        try:
+            if not self.installer.has(target):
                 self.installer.stage(self._source.fetch(target))
-            except MomError as exc:
-                return NodeReport(
-                    Action.WAITING, pod.revision if pod else 0, f"cannot copy revision {target}: {exc}"
-                )
-        previous = pod.revision if pod else 0
-        self.installer.install(target, now=format_time(now), previous=previous)
-        return NodeReport(Action.INSTALLED, target, f"replacing revision {previous}" if previous else "")
+        except MomError as exc:
+            return NodeReport(Action.WAITING, running, f"cannot copy revision {target}: {exc}")
+        try:
+            self.installer.install(target, now=format_time(now), previous=running)
+        except MomError as exc:  # a revision that cannot be installed leaves the running one alone
+            return NodeReport(Action.STUCK, running, f"cannot install revision {target}: {exc}")
+        return NodeReport(Action.INSTALLED, target, f"replacing revision {running}" if running else "")
 
 
 def _parse_time(text: str) -> datetime:

@@ -5,7 +5,8 @@ revision that is not ready within the timeout is replaced by the previous one, a
 the failed revision and the reason, and is not installed again while it stays the target;
 with the kube-apiserver unreachable (a real client to a closed port) the node still falls back
 from its local copy, judging readiness by a probe URL, and reports the new revision ready;
-a target with no local copy while the API is down waits instead of installing anything.
+a target with no local copy while the API is down waits instead of installing anything; a
+revision whose pod template is not a Pod is reported and the running revision left alone.
 """
 
 from __future__ import annotations
@@ -117,3 +118,23 @@ def test_a_target_without_a_local_copy_waits_while_the_api_is_down(
     assert report.action is Action.WAITING and "cannot copy revision 2" in report.message
     assert installer.installed().revision == 1  # type: ignore[union-attr]
     assert installer.local_revisions() == [1]
+
+
+def test_a_revision_that_cannot_be_installed_leaves_the_running_one(tmp_path: Path) -> None:
+    installer = node_installer(tmp_path, "master-0")
+    kubelet = Kubelet("master-0", installer, rule=lambda node, revision: True)
+    source = Targets()
+    broken = source.revisions[2]
+    source.revisions[2] = RevisionFiles(
+        2, {**broken.files, "configmaps/kube-scheduler-pod/pod.yaml": b"[1, 2]"}
+    )
+    agent = NodeAgent(NodeSettings("master-0"), installer, kubelet, source)
+    source.target = 1
+    agent.step(START)
+    source.target = 2
+
+    report = agent.step(later(START, 10))
+
+    assert (report.action, report.revision) == (Action.STUCK, 1)
+    assert "cannot install revision 2" in report.message and "must be a v1 Pod" in report.message
+    assert installer.installed().revision == 1  # type: ignore[union-attr]
