@@ -7,7 +7,9 @@ nodes install one at a time):
 
 * daemon — the example operator and the static pod controller's cluster part in one standing
   process that reconciles every minute (library-go's usual ``ResyncEvery``), as the manager
-  benchmark's part (a) models a standing daemon;
+  benchmark's part (a) models a standing daemon: its informers' cache is the whole real aws
+  must-gather, decoded at start and held all day (``../shared/realdata``, or
+  ``MOM_REALDATA_DIR``; without it the daemon holds no cache and the run says so);
 * mom — the same two operators run by one mom manager ticking every minute, each run only when
   its inputs changed or its resync (10 min) is due.
 
@@ -21,8 +23,11 @@ kubelet stand-ins), controller runs and rollouts completed, with daemon/mom rati
 from __future__ import annotations
 
 import argparse
+import compileall
+import os
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable
@@ -33,10 +38,12 @@ from typing import Any
 
 from tests.unit.staticpod.world import OPERAND, Cluster, FakeNode, example_operator
 
+from benchmarks import fleet
 from benchmarks.daemons import DAY, EPOCH, _wait_for, cpu_seconds
 from benchmarks.sampling import GIB, MemorySampler
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
+from mom.manifest.loader import load_must_gather
 from mom.serialization import dump_json, load_json
 from mom.staticpod.controller import static_pod_operator
 from mom.staticpod.node import Action, ApiRevisionSource, NodeAgent
@@ -82,9 +89,10 @@ def _set_level(cluster: Cluster, level: str) -> None:
     cluster.write(change)
 
 
-def run_side(side: str, root: Path, day: float) -> dict[str, float]:
+def run_side(side: str, root: Path, day: float, cache_from: Path | None) -> dict[str, float]:
     """One simulated day of ``side`` (``daemon`` or ``mom``) in this process."""
     started, scale, simulated = time.monotonic(), DAY / day, 0.0
+    informer_cache = load_must_gather(cache_from) if cache_from is not None else None  # the informers' LIST
 
     def now() -> datetime:
         return EPOCH + timedelta(seconds=simulated)
@@ -142,6 +150,7 @@ def run_side(side: str, root: Path, day: float) -> dict[str, float]:
     )
     counts.update({f"cpu_{k}": v for k, v in parts.seconds.items()})
     counts["behind_seconds"] = max(0.0, time.monotonic() - started - day)
+    counts["cached_objects"] = float(len(informer_cache)) if informer_cache is not None else 0.0
     if manager is not None:
         manager.journal.close()
     return counts
@@ -162,11 +171,22 @@ def _kubelet_state(node: FakeNode) -> tuple[int, bool] | None:
     return None if pod is None else (pod.revision, node.kubelet.rule(node.name, pod.revision))
 
 
-def measure(side: str, day: float) -> tuple[dict[str, float], float, float]:
+def measure(side: str, day: float, cache: Path | None) -> tuple[dict[str, float], float, float]:
     """Run ``side`` in a fresh process; its counts, GiB-seconds (per simulated day) and peak GiB."""
     with tempfile.TemporaryDirectory(prefix=f"static-pods-{side}-") as directory:
+        extra = ["--cache", str(cache)] if cache is not None and side == "daemon" else []
         process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.static_pods", "side", side, str(directory), "--day", str(day)],
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.static_pods",
+                "side",
+                side,
+                str(directory),
+                "--day",
+                str(day),
+                *extra,
+            ],
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -191,8 +211,9 @@ def main(argv: list[str]) -> None:
         parser.add_argument("side", choices=("daemon", "mom"))
         parser.add_argument("root", type=Path)
         parser.add_argument("--day", type=float, default=60.0)
+        parser.add_argument("--cache", type=Path, help="a must-gather the daemon holds as its informer cache")
         args = parser.parse_args(argv[1:])
-        counts = run_side(args.side, args.root, args.day)
+        counts = run_side(args.side, args.root, args.day, args.cache)
         counts["cpu_seconds"] = cpu_seconds()
         sys.stdout.write(dump_json(counts).decode() + "\n")
         return
@@ -201,7 +222,22 @@ def main(argv: list[str]) -> None:
         "--day", type=float, default=60.0, help="wall seconds each side's simulated day takes"
     )
     args = parser.parse_args(argv)
-    sides = {side: measure(side, args.day) for side in ("daemon", "mom")}
+    for tree in ("src", "benchmarks"):  # both sides start like an installed package: from bytecode
+        compileall.compile_dir(REPO / tree, quiet=1)
+    archive = (
+        Path(os.environ.get("MOM_REALDATA_DIR", fleet.REALDATA))
+        / "must-gather-clean"
+        / "must-gather-aws.tar.xz"
+    )
+    with tempfile.TemporaryDirectory(prefix="static-pods-cache-") as scratch:
+        cache = None
+        if archive.is_file():
+            with tarfile.open(archive) as packed:
+                packed.extractall(scratch, filter="data")
+            cache = fleet.resource_root(Path(scratch))
+        else:
+            print(f"note: {archive} not found: the daemon side holds no informer cache")
+        sides = {side: measure(side, args.day, cache) for side in ("daemon", "mom")}
     (d, d_gib, d_peak), (m, m_gib, m_peak) = sides["daemon"], sides["mom"]
     print(
         f"static pods: one simulated day in {args.day:g} s wall per side, a rollout every hour on 3 fake nodes; "
@@ -220,6 +256,7 @@ def main(argv: list[str]) -> None:
     ]
     for label, a, b in rows:
         print(f"    {label:<28} {a:10.2f} {b:10.2f} {_ratio(a, b)}")
+    print(f"    daemon: {d['cached_objects']:.0f} objects held in its informer cache")
     for name, counts in (("daemon", d), ("mom", m)):
         print(
             f"    {name}: {counts['rollouts']:.0f} rollouts started, latest revision {counts['latest']:.0f} on "
