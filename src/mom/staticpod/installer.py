@@ -92,13 +92,13 @@ class Installer:
             data = self.manifest_path.read_bytes()
         except FileNotFoundError:
             return None
-        return _installed_from(
-            load_document(data[: MAX_MANIFEST + 1], str(self.manifest_path)), self.manifest_path
-        )
+        if len(data) > MAX_MANIFEST:
+            raise InvalidInput(str(self.manifest_path), [f"Too long: larger than {MAX_MANIFEST} bytes"])
+        return _installed_from(load_document(data, str(self.manifest_path)), self.manifest_path)
 
     def local_revisions(self) -> list[int]:
         """Revisions with a complete local copy, oldest first."""
-        prefix = self.operand.resource_dir_name(0)[:-1]
+        prefix = f"{self.operand.name}-pod-"
         found = []
         for entry in self.resources_dir.glob(f"{prefix}*"):
             number = entry.name[len(prefix) :]
