@@ -23,7 +23,9 @@ from mom.manager.config import load_config
 pytestmark = pytest.mark.realdata
 
 TICKS = 4
-STARTS = [datetime(2024, 10, 14, 22, 38, 20, tzinfo=UTC) + timedelta(days=37 * i, hours=5 * i) for i in range(10)]
+STARTS = [
+    datetime(2024, 10, 14, 22, 38, 20, tzinfo=UTC) + timedelta(days=37 * i, hours=5 * i) for i in range(10)
+]
 WORLDS = {"standalone": standalone, "hypershift": hosted}
 
 
@@ -70,7 +72,9 @@ def test_the_operator_settles_or_the_journal_says_why(
             if quiet_at is None:
                 for run_id in run_ids[1:]:
                     record = manager.journal.run(run_id)
-                    assert record.input_changes, f"start {start}: run {run_id} ran again without a journaled reason"
+                    assert record.input_changes, (
+                        f"start {start}: run {run_id} ran again without a journaled reason"
+                    )
                     for change in record.input_changes:
                         if change.change is InputChangeKind.CHANGED:
                             assert change.fields, f"start {start}: run {run_id}: {change} names no field"

@@ -112,8 +112,10 @@ def test_the_authentication_operator_explained(
         == 0
     )
     shown = json.loads(capsys.readouterr().out)["inputChanges"]
-    assert {
-        "change": "changed",
-        "resource": "authentications.operator.openshift.io",
-        "name": "cluster",
-    } in shown
+    (authentication,) = [
+        c
+        for c in shown
+        if (c["change"], c["resource"], c["name"])
+        == ("changed", "authentications.operator.openshift.io", "cluster")
+    ]
+    assert authentication["fields"], "the journal names the fields of its own status that changed"
