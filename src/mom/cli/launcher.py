@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mom.api.errors import InvalidInput
+from mom.api.errors import InvalidInput, MomError
 from mom.manager.operators import load_operator
 from mom.operator.launcher import parse_reference, render_launcher
 
@@ -38,7 +38,14 @@ def _search_path(module: str) -> Path:
 
 def run_launcher(args: argparse.Namespace) -> int:
     module, _ = parse_reference(args.reference)
-    load_operator(args.reference)
+    try:
+        load_operator(args.reference)
+    except MomError:
+        raise
+    except Exception as exc:  # the operator's own module failed while it was imported
+        raise InvalidInput(
+            args.reference, [f"cannot load the operator: {type(exc).__name__}: {exc}"]
+        ) from exc
     output: Path = args.output
     if output.is_dir():
         raise InvalidInput(str(output), ["--output: is a directory"])

@@ -4,7 +4,8 @@ Covers: every file the page shows (marked ``<!-- file: PATH -->``) is written in
 directory, and every ``$ command`` of its console blocks runs there in order, exits 0 and
 prints exactly the output the page shows under it (when it shows any): the operator's
 generated command line, one apply-configuration run, and a golden test that passes under
-``mom test apply-configuration``.
+``mom test apply-configuration``. A ``python`` that is not mom's interpreter comes first on
+PATH, as outside an activated virtual environment: the page's launcher does not use it.
 """
 
 from __future__ import annotations
@@ -45,8 +46,22 @@ def commands(console: str) -> list[tuple[str, str]]:
     return [(cmd, "\n".join(out)) for cmd, out in pairs]
 
 
+def decoy_python(directory: Path) -> Path:
+    """A ``python`` and ``python3`` that are not mom's interpreter, to put first on PATH."""
+    directory.mkdir()
+    for name in ("python", "python3"):
+        decoy = directory / name
+        decoy.write_text("#!/bin/sh\necho 'not the interpreter mom is installed in' >&2\nexit 97\n")
+        decoy.chmod(0o755)
+    return directory
+
+
 def test_page_runs_as_written(tmp_path: Path) -> None:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    decoys = decoy_python(tmp_path / "decoy-bin")
+    tmp_path = tmp_path / "work"
+    tmp_path.mkdir()
+    path = os.pathsep.join([str(decoys), str(Path(sys.executable).parent), os.environ["PATH"]])
+    env = {**os.environ, "PATH": path}
     env.pop("CI", None)  # the page shows what a user sees at a terminal-less shell, not CI output
     ran = 0
     for step in steps():
