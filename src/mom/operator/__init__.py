@@ -5,7 +5,9 @@ receives (client, now, seeded random, logger, event recorder), running the contr
 in isolation, and the generated three-command line (``input-resources``, ``output-resources``,
 ``apply-configuration``). Must not import: ``mom.inputs``, ``mom.testing``, ``mom.cli``.
 Entry points: :class:`Operator`, :func:`mom.operator.command.run_command`,
-:func:`mom.operator.run.apply_configuration`.
+:func:`mom.operator.apply_configuration.apply_configuration`,
+:func:`mom.operator.typed.typed_client` (lightkube's
+typed models over the run's transport), :func:`mom.operator.launcher.render_launcher`.
 """
 
 from mom.operator.context import EventRecorder, RunContext
