@@ -6,8 +6,8 @@ in isolation, and the generated three-command line (``input-resources``, ``outpu
 ``apply-configuration``). Must not import: ``mom.inputs``, ``mom.testing``, ``mom.cli``.
 Entry points: :class:`Operator`, :func:`mom.operator.command.run_command`,
 :func:`mom.operator.apply_configuration.apply_configuration`,
-:func:`mom.operator.typed.typed_client` (lightkube's
-typed models over the run's transport), :func:`mom.operator.launcher.render_launcher`.
+:func:`mom.operator.typed.typed_client` (lightkube's typed models over the run's transport),
+:func:`mom.operator.launcher.render_launcher`.
 """
 
 from mom.operator.context import EventRecorder, RunContext
