@@ -3,7 +3,8 @@
 Covers:
 - `python -m build` makes an sdist and a wheel named for the distribution
   (`multi_operator_manager`), the wheel carrying the `mom` package with `py.typed` and the
-  `mom`, `sample-operator` and `oauth-operator` launchers;
+  `mom`, `sample-operator` and `oauth-operator` launchers, both pytest plugins and the Go
+  modules envtest builds its binaries from;
 - installed with its `[pytest]` extra and nothing else (no repository on `sys.path`, no
   activated environment, a `python` first on PATH that is not the environment's), the
   installed `mom` runs the README's main job on a copy of `examples/standalone` and one
@@ -67,7 +68,7 @@ def user_env(tmp_path: Path) -> dict[str, str]:
     for name in ("python", "python3"):
         (decoys / name).write_text("#!/bin/sh\necho 'not the environment python' >&2\nexit 97\n")
         (decoys / name).chmod(0o755)
-    keep = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "TMPDIR")}
+    keep = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "TMPDIR", "MOM_KUBE_CACHE")}
     return {**keep, "PATH": f"{decoys}{os.pathsep}/usr/bin{os.pathsep}/bin"}
 
 
@@ -78,9 +79,17 @@ def test_sdist_and_wheel_are_built(dist: Path) -> None:
     assert wheel.name.startswith("multi_operator_manager-") and wheel.name.endswith("-py3-none-any.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "mom/py.typed" in names and "mom/cli/main.py" in names
+    for module_file in ("kube/go.mod", "kube/go.sum", "etcd/go.mod", "etcd/go.sum", "etcd/main.go"):
+        assert f"mom/envtest/modules/{module_file}" in names  # envtest builds from them
     (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    for script in ("mom = mom.cli.main:main", "sample-operator = ", "oauth-operator = ", "mom = mom.testing"):
+    for script in (
+        "mom = mom.cli.main:main",
+        "sample-operator = ",
+        "oauth-operator = ",
+        "mom = mom.testing.pytest_plugin",
+        "mom-envtest = mom.envtest.fixtures",
+    ):
         assert script in text
 
 
@@ -134,3 +143,15 @@ def test_golden_tests_from_the_wheel(installed: Path, user_env: dict[str, str], 
         user_env,
     )
     assert "4 passed" in plugin.stdout.splitlines()[-1], plugin.stdout
+
+
+def test_envtest_finds_its_go_modules_in_the_wheel(
+    installed: Path, user_env: dict[str, str], tmp_path: Path
+) -> None:
+    from mom.envtest.binaries import cached
+
+    found = cached()
+    if found is None:
+        pytest.skip("the envtest binaries are not built on this machine (tests/live builds them)")
+    done = _run([str(installed / "bin" / "mom"), "envtest", "--build-only"], tmp_path, user_env)
+    assert done.stdout.splitlines() == [f"kube-apiserver {found.kube_apiserver}", f"etcd {found.etcd}"]

@@ -165,6 +165,16 @@ HELP: dict[str, CommandHelp] = {
         "python is first on PATH when it is started.",
         ("PYTHONPATH=. mom launcher branding_operator:OPERATOR --output branding-operator",),
     ),
+    "envtest": CommandHelp(
+        "Start a real kube-apiserver and etcd on loopback, print a kubeconfig for it, and serve "
+        "until Ctrl-C. The binaries are built from their Go modules on first use (Go must be "
+        "installed) and cached in ~/.cache/mom/kube ($MOM_KUBE_CACHE).",
+        (
+            "mom envtest --kubeconfig-out envtest.kubeconfig",
+            "mom envtest --crds config/crds --kubeconfig-out envtest.kubeconfig",
+            "mom envtest --build-only",
+        ),
+    ),
     "completion": CommandHelp(
         "Print a shell completion script for mom, generated from its command line.",
         (

@@ -29,6 +29,7 @@ COMMAND_MODULES: dict[str, str] = {
     "rbac": "mom.cli.rbac",
     "launcher": "mom.cli.launcher",
     "completion": "mom.cli.completion",
+    "envtest": "mom.cli.envtest",
 }
 
 Handler = Callable[[argparse.Namespace], int]
