@@ -9,6 +9,7 @@ Covers:
 - `mom journal list -o yaml` and `-o json` carry the same runs;
 - `mom api-resources -o json|yaml` lists the served resources with Kubernetes' APIResource
   fields;
+- `mom run --once -o json|yaml` and `mom check-input-resources -o json|yaml` agree;
 - `mom mutations show -o json|yaml` lists the requests of an output directory with their
   cluster type, controller and field manager, the same as the text form.
 """
@@ -146,3 +147,41 @@ def test_mutations_show_listing(
     assert len(as_json) == len(text) > 0
     for line, wire in zip(text, as_json, strict=True):
         assert line.startswith(f"[{wire['clusterType']}] {wire['request']}  controller={wire['controller']}")
+
+
+def test_run_summary_yaml_and_json_agree(tmp_path: Path) -> None:
+    documents = {}
+    for output in ("json", "yaml"):
+        root = tmp_path / output
+        shutil.copytree(REPO / "examples" / "standalone", root / "standalone")
+        done = subprocess.run(
+            [MOM, "run", "--config", "standalone/mom.yaml", "--once", "-o", output],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        documents[output] = (json.loads if output == "json" else yaml.safe_load)(done.stdout)
+    assert documents["json"] == documents["yaml"]
+    assert {pair["operator"] for pair in documents["json"]["pairs"]} == {"oauth-operator", "sample-operator"}
+
+
+def test_check_input_resources_yaml_and_json_agree(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [
+        "check-input-resources",
+        "--python",
+        "mom.operator.sample.operator:SAMPLE_OPERATOR",
+        "--must-gather-dir",
+        str(REPO / "examples" / "standalone" / "cluster"),
+        "--now",
+        "2025-03-01T12:00:00Z",
+    ]
+    codes = []
+    outputs = []
+    for output in ("json", "yaml"):
+        codes.append(main([*argv, "-o", output]))
+        outputs.append(capsys.readouterr().out)
+    assert codes[0] == codes[1] and codes[0] in (0, 1)
+    assert json.loads(outputs[0]) == yaml.safe_load(outputs[1])
+    assert json.loads(outputs[0])["operator"] == "sample-operator"
