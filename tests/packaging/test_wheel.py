@@ -9,7 +9,8 @@ Covers:
   activated environment, a `python` first on PATH that is not the environment's), the
   installed `mom` runs the README's main job on a copy of `examples/standalone` and one
   operator's golden tests (`examples/sample-operator`) pass under `mom test` and under
-  pytest through the plugin the extra brings in;
+  pytest through the plugin the extra brings in; docs/writing-an-operator.md runs as written
+  with the installed `mom` and `pytest`;
 - each console launcher names the environment's own interpreter.
 """
 
@@ -23,6 +24,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from tests.unit.docs.test_writing_an_operator import run_page
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -155,3 +158,10 @@ def test_envtest_finds_its_go_modules_in_the_wheel(
         pytest.skip("the envtest binaries are not built on this machine (tests/live builds them)")
     done = _run([str(installed / "bin" / "mom"), "envtest", "--build-only"], tmp_path, user_env)
     assert done.stdout.splitlines() == [f"kube-apiserver {found.kube_apiserver}", f"etcd {found.etcd}"]
+
+
+def test_operator_guide_from_the_wheel(installed: Path, tmp_path: Path) -> None:
+    """docs/writing-an-operator.md, run with the wheel's `mom` and `pytest`."""
+    assert run_page(tmp_path, live=False, bin_dir=installed / "bin") >= 12
+    launcher = (tmp_path / "work" / "branding-operator").read_text().splitlines()[0]
+    assert Path(launcher.removeprefix("#!")).parent == installed / "bin"

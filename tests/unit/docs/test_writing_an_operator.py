@@ -67,12 +67,16 @@ def decoy_python(directory: Path) -> Path:
     return directory
 
 
-def run_page(tmp_path: Path, *, live: bool) -> int:
-    """Write the page's files and run its commands in order; the number of commands run."""
+def run_page(tmp_path: Path, *, live: bool, bin_dir: Path | None = None) -> int:
+    """Write the page's files and run its commands in order; the number of commands run.
+
+    ``bin_dir`` holds the ``mom`` and ``pytest`` the page runs (default: this interpreter's).
+    """
     decoys = decoy_python(tmp_path / "decoy-bin")
     tmp_path = tmp_path / "work"
     tmp_path.mkdir()
-    path = os.pathsep.join([str(decoys), str(Path(sys.executable).parent), os.environ["PATH"]])
+    bin_dir = bin_dir or Path(sys.executable).parent
+    path = os.pathsep.join([str(decoys), str(bin_dir), os.environ["PATH"]])
     env = {**os.environ, "PATH": path}
     env.pop("CI", None)  # the page shows what a user sees at a terminal-less shell, not CI output
     ran = 0
