@@ -24,7 +24,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from tests.unit.docs.test_writing_an_operator import run_page
 
 REPO = Path(__file__).resolve().parents[2]
