@@ -95,6 +95,15 @@ def test_sdist_and_wheel_are_built(dist: Path) -> None:
         assert script in text
 
 
+def test_installed_version_is_the_package_version(installed: Path, dist: Path, tmp_path: Path) -> None:
+    from mom import __version__
+
+    (wheel,) = dist.glob("*.whl")
+    assert wheel.name.startswith(f"multi_operator_manager-{__version__}-")
+    done = _run([str(installed / "bin" / "mom"), "--version"], tmp_path)
+    assert done.stdout.strip() == f"mom {__version__}"
+
+
 def test_launchers_use_the_environment_interpreter(installed: Path) -> None:
     for script in ("mom", "sample-operator", "oauth-operator"):
         first = (installed / "bin" / script).read_text().splitlines()[0]
