@@ -153,6 +153,7 @@ HELP: dict[str, CommandHelp] = {
         (
             "mom apply --mutations out/UserWorkload --config mom.yaml --dry-run --diff",
             "mom apply --mutations out/UserWorkload --config mom.yaml --operator branding-operator",
+            "mom apply --mutations out/ --config mom.yaml --dry-run -o json",
         ),
     ),
     "rbac": CommandHelp(
