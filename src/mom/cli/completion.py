@@ -24,9 +24,12 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run_completion)
 
 
-def _complete_paths(parser: argparse.ArgumentParser, directory: object, file: object) -> None:
-    """Options taking a path complete directories (``DIR``, ``--*-dir``) or files."""
+def _prepare(parser: argparse.ArgumentParser, directory: object, file: object) -> None:
+    """Menus show each command's one-line help (shtab prefers the description, cut at its first
+    line break); options taking a path complete directories (``DIR``, ``--*-dir``) or files."""
     for command in [parser, *walk(parser).values()]:
+        if command is not parser:
+            command.description = None
         for action in command._actions:
             if action.type is Path:
                 wants_directory = action.metavar == "DIR" or action.dest.endswith("_dir")
@@ -39,6 +42,6 @@ def run_completion(args: argparse.Namespace) -> int:
     from mom.cli.main import build_parser
 
     parser = build_parser()
-    _complete_paths(parser, shtab.DIRECTORY, shtab.FILE)
+    _prepare(parser, shtab.DIRECTORY, shtab.FILE)
     sys.stdout.write(shtab.complete(parser, shell=args.shell))
     return 0

@@ -5,8 +5,10 @@ Covers:
   it is registered) prints a description and at least one example in `--help`;
 - every example parses with the command line as printed (flags and arguments that exist);
 - the installed `mom` prints the same page for `mom journal list --help`;
-- `mom completion bash` is a script bash accepts, and completing `mom jo` and
-  `mom journal l` in bash offers `journal` and `list`; `mom completion zsh` defines `_mom`;
+- `mom completion bash` is a script bash accepts, and completing `mom jo`, `mom journal l`
+  and `mom get --must` in bash offers `journal`, `list` and `--must-gather-dir`;
+  `mom completion zsh` lists each command with its one-line help, and zsh's compinit,
+  finding it on `fpath`, binds it to `mom` (when zsh is installed);
 - an unknown shell is a usage error (exit 2, one line).
 """
 
@@ -106,12 +108,28 @@ def test_bash_completion_completes_commands(tmp_path: Path) -> None:
     assert "--must-gather-dir" in _bash_complete(script, "mom get --must")
 
 
-def test_zsh_completion_defines_the_function(capsys: pytest.CaptureFixture[str]) -> None:
+def test_zsh_completion_lists_commands_with_their_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["completion", "zsh"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("#compdef mom")
-    assert "_mom()" in out or "_mom " in out
-    assert "journal" in out and "check-input-resources" in out
+    assert "journal:'inspect stored operator runs'" in out
+    assert "envtest:'run a real kube-apiserver and etcd and print a kubeconfig'" in out
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+def test_zsh_loads_the_completion(tmp_path: Path) -> None:
+    functions = tmp_path / "site-functions"
+    functions.mkdir()
+    done = subprocess.run([MOM, "completion", "zsh"], capture_output=True, text=True, check=True)
+    (functions / "_mom").write_text(done.stdout)
+    subprocess.run(["zsh", "-n", str(functions / "_mom")], check=True)
+    program = (
+        f"fpath=({shlex.quote(str(functions))} $fpath)\n"
+        f"autoload -U compinit && compinit -u -d {shlex.quote(str(tmp_path / 'zcompdump'))}\n"
+        "print -r -- ${_comps[mom]}\n"
+    )
+    loaded = subprocess.run(["zsh", "-f", "-c", program], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "_mom", loaded.stdout + loaded.stderr
 
 
 def test_unknown_shell_is_a_usage_error() -> None:
