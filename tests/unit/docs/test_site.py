@@ -7,7 +7,8 @@ Covers:
 - README.md's relative links name files that exist and headings those files have;
 - every `NAME.md` that README.md or a page mentions exists in the repository (no citation of a
   document the repository does not hold);
-- every backticked path into one of the repository's own directories exists.
+- every backticked path into one of the repository's own directories exists;
+- every page with `console` examples is one a test runs.
 """
 
 from __future__ import annotations
@@ -88,3 +89,14 @@ def test_mentioned_documents_and_paths_exist(page: Path) -> None:
         top = Path(*Path(path).parts[:2])
         if (REPO / top).is_dir():  # otherwise a path in the reader's own project
             assert (REPO / path.rstrip("/")).exists(), f"{page.name}: `{path}`"
+
+
+def test_every_page_with_console_examples_is_run_by_a_test() -> None:
+    """`console` blocks are the examples a reader runs; each page holding them has a test."""
+    run_by_tests = {
+        "writing-an-operator.md": REPO / "tests" / "unit" / "docs" / "test_writing_an_operator.py"
+    }
+    with_examples = {page.name for page in PAGES if "```console" in page.read_text()}
+    assert with_examples == set(run_by_tests)
+    for test in run_by_tests.values():
+        assert test.is_file()
