@@ -6,7 +6,8 @@ the recorded mutations to cluster types exactly as ``apply-configuration`` does.
 subprocess. The :class:`Scenario` it returns answers the questions a test asks — which
 controllers failed, which objects were written where, what was refused — and
 :meth:`Scenario.assert_matches` compares it with a golden ``expected-output/`` directory,
-failing with the same one-line summary and diff ``mom test apply-configuration`` prints.
+failing with the same one-line summary and diff ``mom test apply-configuration`` prints, or
+rewrites that directory from the run when asked to.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from mom.operator.apply_configuration import write_output
 from mom.operator.operator import Operator
 from mom.operator.run import RunOutcome, run_controllers
 from mom.operator.selection import select_controllers
-from mom.testing.golden import differences_from_nothing
+from mom.testing.golden import differences_from_nothing, replace_expected_output
 from mom.testing.mismatch import summarize_mismatch
 from mom.validation.outputs import Refusal, route_mutations
 
@@ -116,8 +117,17 @@ class Scenario:
             lines += [summarize_mismatch(differences), render_differences(differences).rstrip("\n")]
         return "\n".join(lines)
 
-    def assert_matches(self, expected_output_dir: Path) -> None:
-        """Fail (``AssertionError``) with the readable diff unless the run matches the golden output."""
+    def assert_matches(self, expected_output_dir: Path, *, replace: bool = False) -> None:
+        """Fail (``AssertionError``) with the readable diff unless the run matches the golden output.
+
+        With ``replace``, the golden output is rewritten from this run instead (as
+        ``--replace-expected-output`` does; refused mutations still fail and are not stored).
+        """
+        if replace:
+            with tempfile.TemporaryDirectory(prefix="mom-scenario-") as scratch:
+                self.write(Path(scratch))
+                expected_output_dir.parent.mkdir(parents=True, exist_ok=True)
+                replace_expected_output(Path(scratch), expected_output_dir)
         report = self.differences_from(expected_output_dir)
         if report:
             raise AssertionError(f"output differs from {expected_output_dir}:\n{report}")

@@ -7,6 +7,8 @@ Covers:
   snapshot and records byte-for-byte what the dict client records, as the same controller;
 - `assert_matches` passes against the apply-configuration output of the same run, and on a
   change fails with the golden harness's one-line summary above its numbered diff;
+- `assert_matches(..., replace=True)` rewrites the golden output from the run (never storing
+  refused mutations, which still fail);
 - a missing expected-output means "expects no mutations", as in `mom test`;
 - an undeclared write is refused, not routed, and fails `assert_matches`;
 - a controller that raises is Panicked and the others still run;
@@ -119,6 +121,23 @@ def test_assert_matches_the_golden_output(tmp_path: Path) -> None:
         in (message)
     )
     assert "\n1 difference:\n1. [UserWorkload] " in message
+
+
+def test_replace_rewrites_the_golden_output(tmp_path: Path) -> None:
+    expected = tmp_path / "case" / "expected-output"
+    run_scenario(DICTS, [BRANDING], now=NOW).assert_matches(expected, replace=True)
+    assert (expected / "controller-results.yaml").is_file()
+    run_scenario(DICTS, [BRANDING], now=NOW).assert_matches(expected)
+    changed: dict[str, Any] = {**BRANDING, "data": {"logo": "other.svg"}}
+    run_scenario(DICTS, [changed], now=NOW).assert_matches(expected, replace=True)
+    with pytest.raises(AssertionError, match=r"differs only in body field data\.logo"):
+        run_scenario(DICTS, [BRANDING], now=NOW).assert_matches(expected)
+    refusing = run_scenario(
+        _operator(Controller("m", mirror_with_dicts), outputs=OutputResources()), [BRANDING], now=NOW
+    )
+    with pytest.raises(AssertionError, match="not declared in output-resources"):
+        refusing.assert_matches(expected, replace=True)
+    assert not (expected / "Unspecified").exists()
 
 
 def test_no_expected_output_expects_no_mutations(tmp_path: Path) -> None:
