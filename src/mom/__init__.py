@@ -5,7 +5,8 @@ manager gathers inputs, runs operators when their inputs change, refuses undecla
 mutations, records every run and applies the rest to the right cluster for the topology.
 
 Layers (lowest first): ``api`` → ``serialization`` → ``manifest`` → ``client`` →
-``validation`` → ``operator`` / ``inputs`` → ``testing`` → ``cli``. See docs/architecture.md.
+``validation`` → ``operator`` / ``inputs`` → ``testing`` / ``envtest`` → ``cli``. See
+docs/architecture.md.
 """
 
 __version__ = "0.1.0"

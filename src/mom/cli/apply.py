@@ -11,7 +11,8 @@ does not allow, as it does under ``mom run``.
 ``--dry-run`` sends each write with server-side dry-run: the server validates and answers,
 nothing changes. ``--diff`` prints, per mutation, a unified diff of the live object before and
 after (the server's dry-run answer) as YAML, before anything changes. One line per mutation
-with its outcome; exit 1 when any mutation fails.
+with its outcome (``-o json|yaml``: one document with every outcome, and the diffs); exit 1
+when any mutation fails.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from mom.client.adapters import LiveTransport
 from mom.manager.config import ClusterSpec, ManagerConfig, load_config
 from mom.manifest.mutationdir import read_mutation_dir
 from mom.manifest.requests import MutationRequest
-from mom.serialization import dump_go_yaml
+from mom.serialization import dump_go_yaml, dump_json
 
 
 def register(commands: Any) -> None:
@@ -52,6 +53,9 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--dry-run", action="store_true", help="server-side dry-run: change nothing")
     parser.add_argument("--diff", action="store_true", help="print each object's diff before applying")
+    parser.add_argument(
+        "-o", "--output", choices=("text", "json", "yaml"), default="text", help="report format"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -141,21 +145,43 @@ def run(args: argparse.Namespace) -> int:
     if account is not None:
         target = target.acting_as(account)
     failed = 0
+    reports: list[dict[str, Any]] = []
     try:
         for mutation_id, request in mutations:
             result: ApplyResult | None = None
+            diff = ""
             if args.diff:
-                text, result = diff_of(target, mutation_id, request)
-                print(text, end="" if not text or text.endswith("\n") else "\n")
+                diff, result = diff_of(target, mutation_id, request)
+                if args.output == "text":
+                    print(diff, end="" if not diff or diff.endswith("\n") else "\n")
             if not args.dry_run or result is None:
                 result = target.apply(mutation_id, request, dry_run=args.dry_run)
             failed += 0 if result.ok else 1
             message = f": {result.message}" if result.message else ""
             suffix = " (dry run)" if args.dry_run else ""
-            print(f"{result.outcome.value}{suffix} {request.identity}{message}")
+            if args.output == "text":
+                print(f"{result.outcome.value}{suffix} {request.identity}{message}")
+            report = {"request": request.identity, "outcome": result.outcome.value, "message": result.message}
+            reports.append({**report, "diff": diff} if args.diff else report)
     finally:
         transport.close()
     total = len(mutations)
+    if args.output != "text":
+        document = {
+            "cluster": cluster.name,
+            "user": account.username if account is not None else "",
+            "dryRun": args.dry_run,
+            "applied": total - failed,
+            "total": total,
+            "mutations": reports,
+        }
+        text = (
+            dump_go_yaml(document)
+            if args.output == "yaml"
+            else dump_json(document, indent=True).decode() + "\n"
+        )
+        print(text, end="")
+        return 1 if failed else 0
     who = f" as {account.username}" if account is not None else ""
     print(
         f"{total - failed}/{total} mutation(s) applied to {cluster.name}{who}"

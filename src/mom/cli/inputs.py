@@ -127,7 +127,7 @@ def _run_input_digest(args: argparse.Namespace) -> int:
     return 0
 
 
-CHECK_OUTPUTS = ("text", "json")
+CHECK_OUTPUTS = ("text", "json", "yaml")
 
 
 def _register_check(commands: Any) -> None:
@@ -202,7 +202,7 @@ def _check_options(args: argparse.Namespace) -> InputCheckOptions:
 
 def _run_check(args: argparse.Namespace) -> int:
     from mom.manager.inputcheck import check_input_resources
-    from mom.serialization import dump_json
+    from mom.serialization import dump_go_yaml, dump_json
 
     options = _check_options(args)
     try:
@@ -213,6 +213,8 @@ def _run_check(args: argparse.Namespace) -> int:
         return 2
     if args.output == "json":
         print(dump_json(report.to_wire()).decode())
+    elif args.output == "yaml":
+        sys.stdout.write(dump_go_yaml(report.to_wire()))
     else:
         sys.stdout.write(report.render())
     return 0 if report.complete else 1

@@ -7,7 +7,8 @@ prints one run with the declared inputs that changed since the pair's previous r
 removed, changed; absent when not known), its controller results, its mutations (state and reason) and the tail of
 its stderr (``-o yaml`` or ``-o json``); ``mom journal export-test RUN --output-dir DIR
 --binary NAME`` writes the run as a test directory for ``mom test apply-configuration``.
-The journal is ``--journal``, else ``$MOM_JOURNAL``, else ``./mom-journal.sqlite``.
+The journal is ``--journal``, or the one ``--config FILE`` names, else ``$MOM_JOURNAL``, else
+``./mom-journal.sqlite``.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def register(commands: Any) -> None:
     listing.add_argument("--operator", help="only runs of this operator")
     listing.add_argument("--instance", help="only runs of this instance")
     listing.add_argument("--limit", type=int, default=50, help="at most this many runs (default 50)")
-    listing.add_argument("-o", "--output", choices=["table", "json"], default="table")
+    listing.add_argument("-o", "--output", choices=["table", "yaml", "json"], default="table")
     listing.set_defaults(handler=run_list)
 
     show = sub.add_parser("show", help="show one run: results, mutations, stderr tail")
@@ -71,14 +72,22 @@ def register(commands: Any) -> None:
 
 
 def _journal_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
         "--journal",
         type=Path,
         help=f"journal database (default: ${JOURNAL_ENV}, else ./{DEFAULT_JOURNAL})",
     )
+    where.add_argument(
+        "--config", type=Path, metavar="FILE", help="the journal this manager configuration names"
+    )
 
 
 def _open(args: argparse.Namespace) -> Journal:
+    if args.config is not None:
+        from mom.manager.config import load_config  # only --config needs the manager
+
+        return Journal(load_config(args.config).journal, create=False)
     path = args.journal or Path(os.environ.get(JOURNAL_ENV) or DEFAULT_JOURNAL)
     return Journal(path, create=False)
 
@@ -177,6 +186,8 @@ def run_list(args: argparse.Namespace) -> int:
         summaries = journal.runs(operator=args.operator, instance=args.instance, limit=args.limit)
     if args.output == "json":
         sys.stdout.write(dump_json([_summary_wire(s) for s in summaries], indent=True).decode() + "\n")
+    elif args.output == "yaml":
+        sys.stdout.write(dump_go_yaml([_summary_wire(s) for s in summaries]))
     else:
         sys.stdout.write(_table(summaries))
     return 0

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from mom import __version__
 from mom.api.errors import MomError
+from mom.cli.helptext import explain
 
 # Which module registers each sub-command. Only the module of the command being run is
 # imported, so `mom get` never pays for the manager or the HTTP stack; `mom --help` imports all.
@@ -27,6 +28,9 @@ COMMAND_MODULES: dict[str, str] = {
     "apply": "mom.cli.apply",
     "rbac": "mom.cli.rbac",
     "static-pods": "mom.cli.staticpods",
+    "launcher": "mom.cli.launcher",
+    "completion": "mom.cli.completion",
+    "envtest": "mom.cli.envtest",
 }
 
 Handler = Callable[[argparse.Namespace], int]
@@ -57,6 +61,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         modules = list(dict.fromkeys(COMMAND_MODULES.values()))
     for module_name in modules:
         importlib.import_module(module_name).register(commands)
+    explain(parser)
     return parser
 
 

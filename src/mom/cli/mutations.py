@@ -3,7 +3,7 @@
 ``mom mutations diff EXPECTED_DIR ACTUAL_DIR`` compares two apply-configuration output
 directories (controller results plus one mutation directory per cluster type, events ignored)
 or two plain mutation directories (every request compared); exit 1 when they differ.
-``mom mutations show DIR`` lists the recorded requests, one per line.
+``mom mutations show DIR [-o text|yaml|json]`` lists the recorded requests, one per line.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from mom.manifest.equivalence import (
 from mom.manifest.mutationdir import read_mutation_dir
 from mom.manifest.operator_output import CONTROLLER_RESULTS_FILE
 from mom.manifest.requests import MutationRequest
+from mom.serialization import dump_go_yaml, dump_json
 
 _OUTPUT_ENTRIES = frozenset([ct.value for ct in CLUSTER_TYPES] + [UNSPECIFIED_DIR, CONTROLLER_RESULTS_FILE])
 _ACTION_DIRS = frozenset(action.value for action in ALL_ACTIONS)
@@ -47,6 +48,9 @@ def register(commands: Any) -> None:
         "show", help="list the requests of an apply-configuration output or mutation directory"
     )
     show.add_argument("directory", type=Path, metavar="DIR")
+    show.add_argument(
+        "-o", "--output", choices=("text", "yaml", "json"), default="text", help="output format"
+    )
     show.set_defaults(handler=run_show)
 
 
@@ -88,13 +92,31 @@ def _describe(request: MutationRequest) -> str:
     return f"{request.identity}  controller={controller}  fieldManager={field_manager}"
 
 
+def _wire(request: MutationRequest, cluster_type: str | None) -> dict[str, Any]:
+    wire: dict[str, Any] = {} if cluster_type is None else {"clusterType": cluster_type}
+    wire.update(
+        {
+            "request": request.identity,
+            "controller": request.controller_instance_name,
+            "fieldManager": field_manager_of(request),
+        }
+    )
+    return wire
+
+
 def run_show(args: argparse.Namespace) -> int:
     directory: Path = args.directory
+    located: list[tuple[str | None, MutationRequest]] = []
     if _shape(directory) == "output":
-        for name in [ct.value for ct in CLUSTER_TYPES] + [UNSPECIFIED_DIR]:
-            for request in read_mutation_dir(directory / name):
-                print(f"[{name}] {_describe(request)}")
+        for entry in [ct.value for ct in CLUSTER_TYPES] + [UNSPECIFIED_DIR]:
+            located.extend((entry, request) for request in read_mutation_dir(directory / entry))
     else:
-        for request in read_mutation_dir(directory):
-            print(_describe(request))
+        located.extend((None, request) for request in read_mutation_dir(directory))
+    if args.output == "yaml":
+        sys.stdout.write(dump_go_yaml([_wire(r, name) for name, r in located]))
+    elif args.output == "json":
+        sys.stdout.write(dump_json([_wire(r, name) for name, r in located], indent=True).decode() + "\n")
+    else:
+        for cluster_type, request in located:
+            print(_describe(request) if cluster_type is None else f"[{cluster_type}] {_describe(request)}")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -31,7 +32,9 @@ def register(commands: Any) -> None:
         "--repin", action="store_true", help="accept operators' current input/output declarations"
     )
     parser.add_argument("--metrics-file", type=Path, help="write Prometheus metrics here after each tick")
-    parser.add_argument("-o", "--output", choices=("table", "json"), default="table", help="summary format")
+    parser.add_argument(
+        "-o", "--output", choices=("table", "json", "yaml"), default="table", help="summary format"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -76,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             for warning in report.warnings:
                 print(f"mom: warning: {warning}", file=sys.stderr)
             if args.once:
-                _print_summary(report, elapsed, args.output)
+                _print_summary(report, elapsed, args.output, args.config)
                 return 0 if report.ok else 1
             print(f"{_clock().isoformat()} tick: {_counts(report)}, {elapsed:.2f}s", file=sys.stderr)
             if stop.wait(args.interval):
@@ -85,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         manager.journal.close()
 
 
-def _print_summary(report: TickReport, elapsed: float, output: str) -> None:
+def _print_summary(report: TickReport, elapsed: float, output: str, config: Path) -> None:
     rows = [
         {
             "operator": p.operator,
@@ -107,9 +110,14 @@ def _print_summary(report: TickReport, elapsed: float, output: str) -> None:
         }
         for p in report.pairs
     ]
-    if output == "json":
+    if output in ("json", "yaml"):
         document = {"pairs": rows, "warnings": report.warnings, "rolledForward": report.rolled_forward}
-        print(json.dumps(document, indent=2))
+        if output == "yaml":
+            from mom.serialization import dump_go_yaml
+
+            sys.stdout.write(dump_go_yaml(document))
+        else:
+            print(json.dumps(document, indent=2))
         return
     headers = ["OPERATOR", "INSTANCE", "TRIGGER", "RUN", "EXIT", "APPLIED", "UNCHANGED", "REFUSED", "FAILED"]
     table = [
@@ -133,7 +141,8 @@ def _print_summary(report: TickReport, elapsed: float, output: str) -> None:
         for problem in ([pair.error] if pair.error else []) + list(pair.problems):
             print(f"failed: {pair.operator} on {pair.instance}: {problem}")
     print(
-        f"{_counts(report)}, {report.rolled_forward} rolled forward, {elapsed:.2f}s; journal: mom journal list"
+        f"{_counts(report)}, {report.rolled_forward} rolled forward, {elapsed:.2f}s; "
+        f"journal: mom journal list --config {shlex.quote(str(config))}"
     )
 
 

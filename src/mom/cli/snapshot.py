@@ -2,7 +2,7 @@
 
 ``mom get --must-gather-dir DIR RESOURCE [NAME] [-n NS | -A] [-l SELECTOR]
 [--field-selector SELECTOR] [-o name|yaml|json]`` prints one object or a list;
-``mom api-resources --must-gather-dir DIR`` prints the resources the tree serves.
+``mom api-resources --must-gather-dir DIR [-o table|yaml|json]`` prints the resources the tree serves.
 The parsed tree is cached in :func:`mom.manifest.loader.default_cache_dir` unless ``--no-cache``.
 """
 
@@ -23,6 +23,7 @@ from mom.manifest.store import Snapshot
 from mom.serialization import dump_go_yaml, dump_json
 
 OUTPUT_FORMATS = ("table", "name", "yaml", "json")
+LISTING_FORMATS = ("table", "yaml", "json")
 
 
 def register(commands: Any) -> None:
@@ -43,6 +44,7 @@ def register(commands: Any) -> None:
 
     resources = commands.add_parser("api-resources", help="list the resources a must-gather directory serves")
     _add_source_options(resources)
+    resources.add_argument("-o", "--output", choices=LISTING_FORMATS, default="table", help="output format")
     resources.set_defaults(handler=run_api_resources)
 
 
@@ -110,11 +112,7 @@ def _print(
     out = sys.stdout
     objects = [obj for _, obj in located]
     if options.output in ("yaml", "json"):
-        document: Any = objects[0] if single else _as_list(objects)
-        if options.output == "yaml":
-            out.write(dump_go_yaml(document))
-        else:
-            out.write(dump_json(document, indent=True).decode() + "\n")
+        _write_document(objects[0] if single else _as_list(objects), options.output)
         return
     qualified = info.kind.lower() + (f".{info.gvr.group}" if info.gvr.group else "")
     if options.output == "name":
@@ -148,6 +146,21 @@ def _print_table(header: list[str], rows: list[list[str]]) -> None:
 
 def run_api_resources(args: argparse.Namespace) -> int:
     snapshot = _load(args.must_gather_dir, None if args.no_cache else default_cache_dir())
+    served = [info for info in snapshot.discovery.resources() if not info.is_subresource]
+    if args.output != "table":  # the fields of a Kubernetes APIResource
+        document = [
+            {
+                "name": info.gvr.resource,
+                "shortNames": list(info.short_names),
+                "group": info.gvr.group,
+                "version": info.gvr.version,
+                "namespaced": info.namespaced,
+                "kind": info.kind,
+            }
+            for info in served
+        ]
+        _write_document(document, args.output)
+        return 0
     header = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
     rows = [
         [
@@ -157,8 +170,14 @@ def run_api_resources(args: argparse.Namespace) -> int:
             str(info.namespaced).lower(),
             info.kind,
         ]
-        for info in snapshot.discovery.resources()
-        if not info.is_subresource
+        for info in served
     ]
     _print_table(header, rows)
     return 0
+
+
+def _write_document(document: Any, output: str) -> None:
+    if output == "yaml":
+        sys.stdout.write(dump_go_yaml(document))
+    else:
+        sys.stdout.write(dump_json(document, indent=True).decode() + "\n")

@@ -7,7 +7,9 @@ in isolation, and the generated three-command line (``input-resources``, ``outpu
 bounded streams (:mod:`mom.operator.process`), confined by Landlock (:mod:`mom.operator.sandbox`,
 :mod:`mom.operator.landlock`). Must not import: ``mom.inputs``, ``mom.testing``, ``mom.cli``.
 Entry points: :class:`Operator`, :func:`mom.operator.command.run_command`,
-:func:`mom.operator.run.apply_configuration`.
+:func:`mom.operator.apply_configuration.apply_configuration`,
+:func:`mom.operator.typed.typed_client` (lightkube's typed models over the run's transport),
+:func:`mom.operator.launcher.render_launcher`.
 """
 
 from mom.operator.context import EventRecorder, RunContext

@@ -29,7 +29,6 @@ from tests.unit.containment.containment_support import (
 )
 
 from mom.api.cluster import Action
-from mom.api.resources import GroupVersionResource
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState
 from mom.manifest.loader import load_must_gather

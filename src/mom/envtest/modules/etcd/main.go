@@ -1,4 +1,4 @@
-// Command etcd starts the etcd server that backs the kube-apiserver in mom's live-cluster tests.
+// Command etcd starts the etcd server that backs the kube-apiserver of mom's envtest control plane.
 package main
 
 import (
