@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from cluster import Cluster
 
-from conftest import CRD_PATH, install_crds
+from mom.envtest.crds import CRD_PATH, install_crds
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
 from mom.serialization import dump_json

@@ -22,12 +22,12 @@ from typing import Any
 import pytest
 from cluster import Cluster
 
-from conftest import CRD_PATH, install_crds
 from mom.api.resources import GroupVersionResource
 from mom.apply import watches
 from mom.apply.live_target import LiveTarget
 from mom.client.adapters import LiveTransport
 from mom.client.client import Client
+from mom.envtest.crds import CRD_PATH, install_crds
 from mom.journal import InputChange, InputChangeKind
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config

@@ -5,7 +5,8 @@ HyperShift (:mod:`tests.real.worlds`), at ten different start times each (the op
 ``--now``): no write is ever refused as a mapping collision or as another writer's object; the
 operator's first runs feed on its own writes (it reads what it wrote) and it settles — within
 four ticks the pair reaches a tick that runs nothing, or, where it does not, every run after the
-first journals which inputs changed, each changed one with the fields that changed.
+first journals which inputs changed, each changed one with the fields that changed, and names
+the operator's controllers that wrote them.
 """
 
 from __future__ import annotations
@@ -78,5 +79,8 @@ def test_the_operator_settles_or_the_journal_says_why(
                     for change in record.input_changes:
                         if change.change is InputChangeKind.CHANGED:
                             assert change.fields, f"start {start}: run {run_id}: {change} names no field"
+                    assert any(c.writers for c in record.input_changes), (
+                        f"start {start}: run {run_id}: no changed input names who wrote it"
+                    )
         finally:
             manager.journal.close()

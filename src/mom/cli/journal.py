@@ -135,6 +135,8 @@ def _change_wire(change: InputChange) -> dict[str, Any]:
         wire["fields"] = list(change.fields)
     if change.managers:
         wire["fieldManagers"] = list(change.managers)
+    if change.writers:
+        wire["writers"] = list(change.writers)
     return wire
 
 

@@ -50,6 +50,8 @@ class InputChange:
     """For a changed object: the JSON paths of the fields that changed (``.status.conditions``)."""
     managers: tuple[str, ...] = field(default=(), compare=False)
     """For a changed object: the field managers owning those fields (``metadata.managedFields``)."""
+    writers: tuple[str, ...] = field(default=(), compare=False)
+    """``operator/controller`` of the writes mom applied to the object since the pair last ran."""
 
     @property
     def group_resource(self) -> str:

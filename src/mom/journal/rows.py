@@ -54,15 +54,22 @@ def results_of(blob: bytes | None, run_id: int) -> ControllerResults | None:
 
 def changes_blob(changes: Sequence[InputChange] | None) -> bytes | None:
     """Input changes, compactly: ``{"changed": [[group, resource, namespace, name], ...], ...}``
-    with only the kinds that occur, a changed object followed by
-    ``{"fields": [...], "managers": [...]}`` when they are known; ``None`` when nothing is known."""
+    with only the kinds that occur, an object followed by
+    ``{"fields": [...], "managers": [...], "writers": [...]}`` when any is known; ``None`` when
+    nothing is known."""
     if changes is None:
         return None
     grouped: dict[str, list[list[Any]]] = {}
     for change in sorted(changes):
         entry: list[Any] = [change.group, change.resource, change.namespace, change.name]
-        if change.fields or change.managers:
-            entry.append({"fields": list(change.fields), "managers": list(change.managers)})
+        if change.fields or change.managers or change.writers:
+            entry.append(
+                {
+                    "fields": list(change.fields),
+                    "managers": list(change.managers),
+                    "writers": list(change.writers),
+                }
+            )
         grouped.setdefault(change.change.value, []).append(entry)
     return dump_json(grouped)
 
@@ -91,9 +98,19 @@ def changes_of(blob: bytes | None, run_id: int) -> tuple[InputChange, ...] | Non
                 raise InvalidInput(at, ["must be [group, resource, namespace, name] and optional details"])
             details = entry[4] if len(entry) == 5 else {}
             fields, managers = _strings(details, "fields", at), _strings(details, "managers", at)
+            writers = _strings(details, "writers", at)
             group, resource, namespace, name = entry[:4]
             changes.append(
-                InputChange(change, group, resource, namespace, name, fields=fields, managers=managers)
+                InputChange(
+                    change,
+                    group,
+                    resource,
+                    namespace,
+                    name,
+                    fields=fields,
+                    managers=managers,
+                    writers=writers,
+                )
             )
     return tuple(sorted(changes))
 

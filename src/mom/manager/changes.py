@@ -4,19 +4,22 @@ Owns: :func:`input_objects` (a run's inputs by identity), :func:`input_changes` 
 added, removed or changed between two runs, with the fields that changed and the field managers
 owning them), :func:`differing_paths` (the JSON paths of the fields in which two versions of an
 object differ), :func:`changed_fields` (the same less server-set metadata) and
-:func:`field_managers` (who owns a field, from ``metadata.managedFields``).
+:func:`field_managers` (who owns a field, from ``metadata.managedFields``), and
+:class:`Writers` (which operators' controllers last wrote each object of an instance).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mom.api.errors import MomError
 from mom.api.resources import ObjectRef
 from mom.apply.semantics import SERVER_SET
 from mom.inputs.gather import Identity, identity_of
-from mom.journal.records import InputChange, InputChangeKind
+from mom.journal.records import InputChange, InputChangeKind, MutationState, PlannedMutation
+from mom.manifest.requests import MutationRequest
 from mom.serialization import load_json
 
 Object = dict[str, Any]
@@ -67,6 +70,45 @@ def _changed(key: Identity, before: Any, after: Any) -> InputChange:
         for obj in (before, after):
             managers += [m for m in field_managers(obj, path) if m not in managers]
     return InputChange(InputChangeKind.CHANGED, *key, fields=tuple(shown), managers=tuple(sorted(managers)))
+
+
+@dataclass
+class Writers:
+    """Per instance and operator, the objects the operator's latest run wrote (as operators
+    address them, before any topology mapping) and the controllers that wrote each one: the
+    journal names them beside a later run's changed inputs, so a pair that keeps running says who
+    keeps changing what it reads. Bounded by the writes of each pair's latest run."""
+
+    latest: dict[tuple[str, str], dict[Identity, frozenset[str]]] = field(default_factory=dict)
+
+    def wrote(
+        self, key: tuple[str, str], requests: Sequence[MutationRequest], planned: Sequence[PlannedMutation]
+    ) -> None:
+        """Remember what one run of ``key`` (operator, instance) wrote; refused requests wrote nothing."""
+        operator, instance = key
+        refused = {id(m.request) for m in planned if m.state is MutationState.REFUSED}
+        written: dict[Identity, set[str]] = {}
+        for request in requests:
+            if id(request) in refused or not request.name:
+                continue
+            identity = (request.gvr.group, request.gvr.resource, request.namespace, request.name)
+            written.setdefault(identity, set()).add(request.controller_instance_name or request.field_manager)
+        self.latest[(instance, operator)] = {k: frozenset(v) for k, v in written.items()}
+
+    def name(self, instance: str, changes: Sequence[InputChange]) -> tuple[InputChange, ...]:
+        """``changes`` with the writers of each object: ``operator/controller`` (``operator`` when
+        the write named no controller), from the latest run of every operator on ``instance``."""
+        named = []
+        for change in changes:
+            identity = (change.group, change.resource, change.namespace, change.name)
+            writers = sorted(
+                f"{operator}/{controller}" if controller else operator
+                for (where, operator), written in self.latest.items()
+                if where == instance
+                for controller in written.get(identity, ())
+            )
+            named.append(replace(change, writers=tuple(writers)) if writers else change)
+        return tuple(named)
 
 
 def differing_paths(before: Any, after: Any, path: str = "") -> list[str]:

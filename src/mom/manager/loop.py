@@ -30,7 +30,7 @@ from mom.inputs.writer import input_files, write_input_dir
 from mom.journal.archive import pack_files, unpack_dir
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState, PlannedMutation
-from mom.manager.changes import InputObjects, input_changes, input_objects
+from mom.manager.changes import InputObjects, Writers, input_changes, input_objects
 from mom.manager.config import InstanceSpec, ManagerConfig
 from mom.manager.convergence import TroubleWatch
 from mom.manager.gathering import empty_world, reading_as
@@ -166,6 +166,9 @@ class Manager:
         same digest shares those stored inputs instead of packing them again."""
         self._ran_inputs: dict[Key, InputObjects] = {}
         """Per pair, the inputs its last run read, to tell the next run's changed inputs."""
+        self._writers = Writers()
+        """Per instance, who last wrote each object (as operators address it), to name the
+        writers of a run's changed inputs in the journal."""
         self._restore_schedule()
 
     def _restore_schedule(self) -> None:
@@ -387,7 +390,9 @@ class Manager:
             now=now,
             seed=None,
             outputs_digest=item.pin.digest,
-            input_changes=None if before is None else input_changes(before, read),
+            input_changes=None
+            if before is None
+            else self._writers.name(item.key[1], input_changes(before, read)),
         )
         self._stored_inputs[item.key] = (run_id, item.digest)
         return run_id, now
@@ -419,6 +424,7 @@ class Manager:
                 planned = plan_mutations(
                     outcome.requests, item.pin, item.topology, item.snapshot.discovery, claims
                 )
+                self._writers.wrote(item.key, outcome.requests, planned)
                 ids = self.journal.finish_run(
                     done.run_id,
                     finished_at=self.clock(),

@@ -274,6 +274,7 @@ def test_non_convergence_names_reordered_conditions_and_their_managers(
         (".status.conditions",),
     )
     assert "available" in changed.managers, "the journal names who owns the field that keeps changing"
+    assert changed.writers == ("flipper/flipper-Available", "flipper/flipper-Reverse"), "and who wrote it"
     manager.journal.close()
 
 
@@ -393,11 +394,11 @@ def test_changed_inputs_inside_the_debounce_window_are_deferred(
     rendered = metrics.render()
     assert 'mom_operator_runs_deferred_total{operator="oauth-operator",instance="standalone"} 1' in rendered
     assert 'mom_operator_runs_skipped_total{operator="oauth-operator"' not in rendered
-    _print_summary(report, 0.1, "table")
+    _print_summary(report, 0.1, "table", Path("mom.yaml"))
     out = capsys.readouterr().out
     assert "deferred: oauth-operator on standalone: inputs changed, runs at 2025-03-01T" in out
     assert "0 run(s), 0 unchanged, 1 deferred" in out
-    _print_summary(report, 0.1, "json")
+    _print_summary(report, 0.1, "json", Path("mom.yaml"))
     row = json.loads(capsys.readouterr().out)["pairs"][0]
     assert (row["trigger"], row["deferredFor"]) == ("deferred", "inputs changed")
     assert row["deferredUntil"] == pair.deferred_until.isoformat()
