@@ -10,15 +10,17 @@ object differ), :func:`changed_fields` (the same less server-set metadata) and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from mom.api.cluster import Action
 from mom.api.errors import MomError
 from mom.api.resources import ObjectRef
 from mom.apply.semantics import SERVER_SET
 from mom.inputs.gather import Identity, identity_of
 from mom.journal.records import InputChange, InputChangeKind, MutationState, PlannedMutation
+from mom.manager.topology import Topology
 from mom.manifest.requests import MutationRequest
 from mom.serialization import load_json
 
@@ -92,6 +94,19 @@ class Writers:
             if id(request) in refused or not request.name:
                 continue
             identity = (request.gvr.group, request.gvr.resource, request.namespace, request.name)
+            written.setdefault(identity, set()).add(request.controller_instance_name or request.field_manager)
+        self.latest[(instance, operator)] = {k: frozenset(v) for k, v in written.items()}
+
+    def knows(self, instance: str, operator: str) -> bool:
+        return (instance, operator) in self.latest
+
+    def restore(
+        self, instance: str, operator: str, applied: Iterable[tuple[Identity, MutationRequest]]
+    ) -> None:
+        """What a run journaled before this process started wrote: ``applied`` holds each applied
+        mutation with the identity the operator addressed."""
+        written: dict[Identity, set[str]] = {}
+        for identity, request in applied:
             written.setdefault(identity, set()).add(request.controller_instance_name or request.field_manager)
         self.latest[(instance, operator)] = {k: frozenset(v) for k, v in written.items()}
 
@@ -207,3 +222,33 @@ def _item_is(element: str, key: str, value: str) -> bool:
     except MomError:  # a malformed key in a stored object names no item
         return False
     return isinstance(item, dict) and str(item.get(key)) == value
+
+
+def addressed_writes(
+    topology: Topology, mutations: Sequence[PlannedMutation]
+) -> Iterator[tuple[Identity, MutationRequest]]:
+    """Applied mutations with the identity the operator addressed: a write mapped into the
+    hosted control plane namespace is mapped back; one whose origin cannot be told is left out."""
+    hcp = topology.instance.hosted_control_plane_namespace if topology.hypershift else None
+    for mutation in mutations:
+        request = mutation.request
+        if mutation.state is not MutationState.APPLIED or not request.name:
+            continue
+        namespace, name = request.namespace, request.name
+        if hcp is not None and namespace == hcp and mutation.target == topology.instance.management:
+            origin = topology.mapper.split(name) if topology.mapper.flatten else _origin(topology, request)
+            if origin is None:
+                continue
+            namespace, name = origin
+        yield (request.gvr.group, request.gvr.resource, namespace, name), request
+
+
+def _origin(topology: Topology, request: MutationRequest) -> tuple[str, str] | None:
+    """Under the kept-name rule, the operand namespace a written object carries as its origin."""
+    if request.action.is_patch or request.action is Action.DELETE:
+        return None
+    try:
+        body = request.body_document()
+    except MomError:
+        return None
+    return topology.mapper.origin(body) if isinstance(body, dict) else None

@@ -29,8 +29,8 @@ from mom.inputs.gather import GatheredInputs, gather_inputs
 from mom.inputs.writer import input_files, write_input_dir
 from mom.journal.archive import pack_files, unpack_dir
 from mom.journal.journal import Journal
-from mom.journal.records import MutationState, PlannedMutation
-from mom.manager.changes import InputObjects, Writers, input_changes, input_objects
+from mom.journal.records import InputChange, MutationState, PlannedMutation
+from mom.manager.changes import InputObjects, Writers, addressed_writes, input_changes, input_objects
 from mom.manager.config import InstanceSpec, ManagerConfig
 from mom.manager.convergence import TroubleWatch
 from mom.manager.gathering import empty_world, reading_as
@@ -390,12 +390,23 @@ class Manager:
             now=now,
             seed=None,
             outputs_digest=item.pin.digest,
-            input_changes=None
-            if before is None
-            else self._writers.name(item.key[1], input_changes(before, read)),
+            input_changes=None if before is None else self._changes_since(item, before, read),
         )
         self._stored_inputs[item.key] = (run_id, item.digest)
         return run_id, now
+
+    def _changes_since(
+        self, item: _Work, before: InputObjects, read: InputObjects
+    ) -> tuple[InputChange, ...]:
+        """The pair's changed inputs, each with who wrote it: every operator of the instance, as
+        its latest run in this process wrote it, or as the journal says (a ``--once`` process)."""
+        instance = item.key[1]
+        for spec in self.config.operators_for(item.topology.instance):
+            if not self._writers.knows(instance, spec.name):
+                last = self.journal.last_run(spec.name, instance)
+                mutations = self.journal.mutations_of(last.run_id) if last is not None else []
+                self._writers.restore(instance, spec.name, addressed_writes(item.topology, mutations))
+        return self._writers.name(instance, input_changes(before, read))
 
     def _inputs_of_last_run(self, key: Key) -> InputObjects | None:
         """What the pair's last journaled run read (after a restart, this process has not seen it)."""
