@@ -94,7 +94,8 @@ def test_mentioned_documents_and_paths_exist(page: Path) -> None:
 def test_every_page_with_console_examples_is_run_by_a_test() -> None:
     """`console` blocks are the examples a reader runs; each page holding them has a test."""
     run_by_tests = {
-        "writing-an-operator.md": REPO / "tests" / "unit" / "docs" / "test_writing_an_operator.py"
+        "writing-an-operator.md": REPO / "tests" / "unit" / "docs" / "test_writing_an_operator.py",
+        "running-a-real-operator.md": REPO / "tests" / "real" / "test_running_a_real_operator_doc.py",
     }
     with_examples = {page.name for page in PAGES if "```console" in page.read_text()}
     assert with_examples == set(run_by_tests)
