@@ -176,6 +176,34 @@ HELP: dict[str, CommandHelp] = {
             "mom envtest --build-only",
         ),
     ),
+    "static-pods": CommandHelp(
+        "The independent static pod controller: its cluster part (revisions, node-by-node rollout, "
+        "status) as an operator for mom run or as a standing loop, and its node part (install, "
+        "readiness, fallback) for each control-plane node.",
+        ("mom static-pods operator --operand operand.yaml input-resources",),
+    ),
+    "static-pods operator": CommandHelp(
+        "The cluster part as an operator executable: the three commands of the operator contract "
+        "for the operand the file describes, for mom run to run like any other operator.",
+        (
+            "mom static-pods operator --operand operand.yaml input-resources",
+            "mom static-pods operator --operand operand.yaml apply-configuration --input-dir in --output-dir out",
+        ),
+    ),
+    "static-pods controller": CommandHelp(
+        "The cluster part as a small standing loop against a live cluster: revisions, rollout "
+        "order and status, without mom run.",
+        ("mom static-pods controller --operand operand.yaml --kubeconfig admin.kubeconfig --once",),
+    ),
+    "static-pods node": CommandHelp(
+        "The node part: install this node's target revision into the node's directories "
+        "atomically, check its readiness, fall back to the previous revision after the timeout, "
+        "and keep working from the local copy while the API is unreachable.",
+        (
+            "mom static-pods node --operand operand.yaml --kubeconfig node.kubeconfig --node master-0 "
+            "--resources-dir /etc/kubernetes/static-pod-resources --manifests-dir /etc/kubernetes/manifests --once",
+        ),
+    ),
     "completion": CommandHelp(
         "Print a shell completion script for mom, generated from its command line.",
         (

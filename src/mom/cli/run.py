@@ -93,7 +93,7 @@ def _print_summary(report: TickReport, elapsed: float, output: str, config: Path
         {
             "operator": p.operator,
             "instance": p.instance,
-            "trigger": p.trigger,
+            "trigger": str(p.trigger),
             "run": p.run_id,
             "exit": p.exit_code,
             "applied": p.applied,
