@@ -5,6 +5,8 @@
 then serves until SIGINT/SIGTERM. Writes are recorded as a mutation directory in ``--output-dir``,
 rewritten after every write (nothing is lost if the server is killed). Without ``--mutable``
 reads never see the writes; with it, writes change an in-memory overlay that reads and watches see.
+With neither, writes are refused. Ages are counted from when the must-gather was taken
+(:func:`mom.manifest.gathered.gathered_at`), not from today.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ def _check_limits(args: argparse.Namespace) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     # Imported here so other commands never pay for uvicorn and cryptography.
+    from mom.manifest.gathered import gathered_at
     from mom.manifest.loader import default_cache_dir, load_must_gather
     from mom.server.intake import Limits
     from mom.server.runner import bind, build_app, serve, url_of
@@ -89,7 +92,9 @@ def run_serve(args: argparse.Namespace) -> int:
     snapshot = load_must_gather(
         args.must_gather_dir, cache_dir=None if args.no_cache else default_cache_dir()
     )
-    app = build_app(snapshot, lambda: datetime.now(UTC), args.output_dir, args.mutable, limits)
+    taken = gathered_at(snapshot)
+    clock = (lambda: taken) if taken is not None else (lambda: datetime.now(UTC))
+    app = build_app(snapshot, clock, args.output_dir, args.mutable, limits)
     sock = bind(args.address, args.port)
     with tempfile.TemporaryDirectory(prefix="mom-serve-") as scratch:
         certificate = (
@@ -105,6 +110,8 @@ def run_serve(args: argparse.Namespace) -> int:
         else:
             usage = f"kubectl --server {url} get clusteroperators"
         mode = "mutable" if args.mutable else "read-only, writes recorded"
+        if not args.mutable and args.output_dir is None:
+            mode = "read-only, writes refused: --output-dir DIR records them"
         print(f"serving {args.must_gather_dir} at {url} ({mode}) — {usage}", flush=True)
         if args.tls and args.kubeconfig_out.parent == Path(scratch):
             sys.stdout.write(config.decode("utf-8"))

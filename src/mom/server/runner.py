@@ -27,6 +27,7 @@ from mom.server.cluster import ServedCluster
 from mom.server.intake import Limits
 from mom.server.mutations import MutationLog, WriteHandler
 from mom.server.protocol import protocol_with_deadline
+from mom.server.version import server_version
 
 GRACEFUL_SHUTDOWN_SECONDS = 1
 KEEP_ALIVE_SECONDS = 5
@@ -47,7 +48,7 @@ def build_app(
     recorder = MutationRecorder()
     transport = SnapshotTransport(snapshot, recorder)
     writes = WriteHandler(cluster, transport, MutationLog(recorder, output_dir), clock, mutable)
-    return ServeApp(cluster, transport, writes, clock, limits or Limits())
+    return ServeApp(cluster, transport, writes, clock, limits or Limits(), server_version(snapshot))
 
 
 def bind(address: str, port: int) -> socket.socket:

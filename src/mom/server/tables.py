@@ -16,6 +16,7 @@ from typing import Any
 from mom.api.jsonpath import parse_jsonpath
 from mom.api.resources import GroupVersionResource, metadata_of
 from mom.manifest.store import Snapshot
+from mom.server.podstatus import pod_reason, pod_restarts
 
 TABLE_ACCEPT = "as=Table"
 CRDS = GroupVersionResource("apiextensions.k8s.io", "v1", "customresourcedefinitions")
@@ -103,22 +104,20 @@ def _pod_ready(obj: Object, now: datetime) -> Any:
     return f"{ready}/{len(containers)}"
 
 
-def _pod_phase(obj: Object, now: datetime) -> Any:
+def _pod_status(obj: Object, now: datetime) -> Any:
     del now
-    return (obj.get("status") or {}).get("phase", "")
+    return pod_reason(obj)
 
 
 def _pod_restarts(obj: Object, now: datetime) -> Any:
-    del now
-    statuses = (obj.get("status") or {}).get("containerStatuses") or []
-    return sum(int(s.get("restartCount") or 0) for s in statuses if isinstance(s, dict))
+    return pod_restarts(obj, now, _age)
 
 
 _BUILTIN: dict[tuple[str, str], Sequence[Column]] = {
     ("", "pods"): (
         Column("Ready", "string", _pod_ready),
-        Column("Status", "string", _pod_phase),
-        Column("Restarts", "integer", _pod_restarts),
+        Column("Status", "string", _pod_status),
+        Column("Restarts", "string", _pod_restarts),
     ),
 }
 
@@ -165,12 +164,13 @@ def _crd_columns(snapshot: Snapshot, gvr: GroupVersionResource) -> list[Column]:
 
 
 def columns_for(snapshot: Snapshot, gvr: GroupVersionResource) -> list[Column]:
-    """Name, the resource's own columns, then Age (unless the CRD already shows one)."""
+    """Name, the resource's own columns, Age (unless the CRD already shows one), then the
+    ``-o wide`` ones (priority above 0)."""
     extra = list(_BUILTIN.get((gvr.group, gvr.resource), ())) or _crd_columns(snapshot, gvr)
-    columns = [Column("Name", "string", _name, format="name"), *extra]
+    columns = [Column("Name", "string", _name, format="name"), *(c for c in extra if not c.priority)]
     if not any(c.name.lower() == "age" for c in extra):
         columns.append(Column("Age", "string", _created))
-    return columns
+    return [*columns, *(c for c in extra if c.priority)]
 
 
 def _row_object(obj: Object, include: str) -> Object | None:

@@ -83,4 +83,4 @@ def test_pod_columns() -> None:
     columns = columns_for(Snapshot.from_objects([]), GroupVersionResource("", "v1", "pods"))
     table = render_table(columns, [POD], NOW, "None", "1")
     assert [c["name"] for c in table["columnDefinitions"]] == ["Name", "Ready", "Status", "Restarts", "Age"]
-    assert table["rows"][0]["cells"] == ["p", "1/2", "Running", 2, "60s"]
+    assert table["rows"][0]["cells"] == ["p", "1/2", "Running", "2", "60s"]
