@@ -15,6 +15,7 @@ same STATUS and age checks.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -94,8 +95,6 @@ def edited_aws(aws_must_gather: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 def _table(text: str) -> list[list[str]]:
     """kubectl's table as rows of cells (cells are separated by two spaces or more)."""
-    import re
-
     return [re.split(r"\s{2,}", line.strip()) for line in text.splitlines() if line.strip()]
 
 
@@ -108,9 +107,9 @@ def _events_for(snapshot: Any, kind: str, name: str, namespace: str = "") -> lis
     found = []
     for event in snapshot.list(EVENTS):
         involved = event.get("involvedObject") or {}
-        if involved.get("kind") == kind and involved.get("name") == name:
-            if not namespace or namespace_of(event) == namespace:
-                found.append(event)
+        same = involved.get("kind") == kind and involved.get("name") == name
+        if same and (not namespace or namespace_of(event) == namespace):
+            found.append(event)
     return found
 
 
