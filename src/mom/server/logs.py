@@ -191,7 +191,10 @@ def pod_log(
     root: Path | None, pod: Object, request: ApiRequest, target: ResourcePath, now: datetime
 ) -> ApiResponse:
     """The answer to ``GET .../pods/<name>/log`` for ``pod`` (already read from the snapshot)."""
-    options = LogOptions.of(request, pod, now)
+    try:
+        options = LogOptions.of(request, pod, now)
+    except InvalidInput as exc:
+        return status(400, "BadRequest", str(exc), target)
     path = _log_file(root, target.namespace, target.name, options) if root is not None else None
     content = _read(path) if path is not None else None
     if content is None:
