@@ -311,3 +311,15 @@ def test_unseen_must_gather_statuses_and_ages(serve_must_gather, azure_must_gath
     assert "Completed" in statuses and "Succeeded" not in statuses
     assert not any(row[header.index("AGE")].endswith("y") or "y" in row[header.index("AGE")] for row in body)
     assert kubectl(served.url, "version").stdout.count("Server Version: v1.") == 1
+
+
+def test_short_names_and_categories_from_the_crds(serve_must_gather, aws_must_gather, kubectl) -> None:
+    served = serve_must_gather(aws_must_gather)
+    assert kubectl(served.url, "get", "subs", "-A").stderr.strip() == "No resources found"
+    sources = kubectl(served.url, "get", "catsrc", "-A", "-o", "name").stdout.split()
+    assert "catalogsource.operators.coreos.com/certified-operators" in sources
+    everything = kubectl(served.url, "get", "all", "-n", DNS_NS, "-o", "name").stdout.split()
+    pods = sorted(f"pod/{name_of(p)}" for p in served.snapshot.list(PODS, DNS_NS))
+    assert sorted(n for n in everything if n.startswith("pod/")) == pods
+    assert "service/dns-default" in everything
+    assert any(n.startswith("daemonset.apps/") for n in everything)
