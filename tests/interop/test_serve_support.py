@@ -323,3 +323,39 @@ def test_short_names_and_categories_from_the_crds(serve_must_gather, aws_must_ga
     assert sorted(n for n in everything if n.startswith("pod/")) == pods
     assert "service/dns-default" in everything
     assert any(n.startswith("daemonset.apps/") for n in everything)
+
+
+def test_tables_of_the_kinds_people_list(serve_must_gather, aws_must_gather, kubectl) -> None:
+    served = serve_must_gather(aws_must_gather, gathered=True)
+    nodes = _rows_by_name(kubectl(served.url, "get", "nodes", "-o", "wide").stdout)
+    for node in served.snapshot.list(NODES):
+        row = nodes[name_of(node)]
+        assert row["STATUS"] == "Ready"
+        assert row["VERSION"] == node["status"]["nodeInfo"]["kubeletVersion"]
+        internal = [a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP"]
+        assert row["INTERNAL-IP"] == internal[0]
+    assert {row["ROLES"] for row in nodes.values()} == {"master", "worker"}
+
+    events = _table(kubectl(served.url, "get", "events", "-n", DNS_NS).stdout)
+    assert events[0] == ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    assert len(events) - 1 == len(served.snapshot.list(EVENTS, DNS_NS))
+    assert any(row[3] == f"pod/{DNS_POD}" for row in events[1:])
+
+    deployments = _rows_by_name(kubectl(served.url, "get", "deployments", "-n", AUTH_NS, "-o", "wide").stdout)
+    deployment = served.snapshot.get(DEPLOYMENTS, AUTH_NS, "authentication-operator")
+    row = deployments["authentication-operator"]
+    assert row["READY"] == f"{deployment['status']['readyReplicas']}/{deployment['spec']['replicas']}"
+    assert row["CONTAINERS"] == "authentication-operator"
+
+    services = _table(kubectl(served.url, "get", "services", "-n", AUTH_NS).stdout)
+    assert services[0] == ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
+    routes = _table(kubectl(served.url, "get", "routes", "-A").stdout)
+    assert routes[0][:4] == ["NAMESPACE", "NAME", "HOST/PORT", "PATH"] or routes[0][:3] == [
+        "NAMESPACE",
+        "NAME",
+        "HOST/PORT",
+    ]
+    wide = _rows_by_name(kubectl(served.url, "get", "pods", "-n", DNS_NS, "-o", "wide").stdout)
+    pod = served.snapshot.get(PODS, DNS_NS, DNS_POD)
+    assert wide[DNS_POD]["NODE"] == pod["spec"]["nodeName"]
+    assert wide[DNS_POD]["IP"] == pod["status"]["podIP"]

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from mom.server.columns import age as _age
 from mom.server.podstatus import pod_reason, pod_restarts
-from mom.server.tables import _age
 
 NOW = datetime(2021, 8, 3, 10, 13, 47, tzinfo=UTC)
 
