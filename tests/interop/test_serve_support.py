@@ -359,3 +359,19 @@ def test_tables_of_the_kinds_people_list(serve_must_gather, aws_must_gather, kub
     pod = served.snapshot.get(PODS, DNS_NS, DNS_POD)
     assert wide[DNS_POD]["NODE"] == pod["spec"]["nodeName"]
     assert wide[DNS_POD]["IP"] == pod["status"]["podIP"]
+
+
+def test_explain_reads_crd_schemas_and_inferred_core_ones(
+    serve_must_gather, aws_must_gather, kubectl
+) -> None:
+    served = serve_must_gather(aws_must_gather)
+    crd = kubectl(served.url, "explain", "clusteroperator.status.conditions").stdout
+    assert "KIND:       ClusterOperator" in crd
+    assert "lastTransitionTime" in crd and "-required-" in crd
+    assert "message provides additional information" in crd  # the CRD's own description
+    pod = kubectl(served.url, "explain", "pod.spec.containers").stdout
+    assert "KIND:       Pod" in pod
+    for field in ("image", "name", "resources", "volumeMounts"):
+        assert f"  {field}\t" in pod
+    missing = kubectl(served.url, "explain", "pod.spec.nope", check=False)
+    assert missing.returncode != 0 and "nope" in missing.stderr

@@ -113,7 +113,7 @@ class ServeApp:
         if path == "/version" and self.version is not None:
             return object_response(self.version)
         if path.startswith(OPENAPI_PREFIX):
-            return openapi_response(self.cluster.snapshot.discovery, request.path)
+            return openapi_response(self.cluster.snapshot, request.path)
         return self.transport.handle(request)
 
     def _read(self, request: ApiRequest, target: ResourcePath) -> ApiResponse:
