@@ -23,6 +23,7 @@ COMMAND_MODULES: dict[str, str] = {
     "test": "mom.cli.testing",
     "run": "mom.cli.run",
     "serve": "mom.cli.serve",
+    "use": "mom.cli.use",
     "journal": "mom.cli.journal",
     "apply": "mom.cli.apply",
     "rbac": "mom.cli.rbac",

@@ -1,9 +1,11 @@
 """`mom get` and `mom api-resources`: kubectl-like reads over a must-gather directory.
 
-``mom get --must-gather-dir DIR RESOURCE [NAME] [-n NS | -A] [-l SELECTOR]
+``mom get [--must-gather-dir DIR|ARCHIVE] RESOURCE [NAME] [-n NS | -A] [-l SELECTOR]
 [--field-selector SELECTOR] [-o name|yaml|json]`` prints one object or a list;
 ``mom api-resources --must-gather-dir DIR`` prints the resources the tree serves.
-The parsed tree is cached in :func:`mom.manifest.loader.default_cache_dir` unless ``--no-cache``.
+Without ``--must-gather-dir``, the one of ``$MOM_MUST_GATHER`` or ``mom use``
+(:mod:`mom.cli.source`). The parsed tree is cached in :func:`mom.manifest.loader.default_cache_dir`
+unless ``--no-cache``.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from typing import Any
 
 from mom.api.errors import InvalidInput, NotFound
 from mom.api.resources import name_of
+from mom.cli.source import add_source_option, open_must_gather
 from mom.manifest.discovery import ResourceInfo
-from mom.manifest.loader import default_cache_dir, load_must_gather
+from mom.manifest.fieldlabels import field_labels
 from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.manifest.store import Snapshot
 from mom.serialization import dump_go_yaml, dump_json
@@ -37,7 +40,11 @@ def register(commands: Any) -> None:
     scope.add_argument("-n", "--namespace", default="default", help="namespace (default: %(default)s)")
     scope.add_argument("-A", "--all-namespaces", action="store_true", help="list across all namespaces")
     get.add_argument("-l", "--selector", default="", help="label selector, e.g. app=web,tier in (a,b)")
-    get.add_argument("--field-selector", default="", help="metadata.name=X or metadata.namespace=Y")
+    get.add_argument(
+        "--field-selector",
+        default="",
+        help="metadata.name=X, or a field the resource supports (spec.nodeName=N for pods)",
+    )
     get.add_argument("-o", "--output", choices=OUTPUT_FORMATS, default="table", help="output format")
     get.set_defaults(handler=run_get)
 
@@ -47,21 +54,21 @@ def register(commands: Any) -> None:
 
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--must-gather-dir", type=Path, required=True, metavar="DIR", help="must-gather tree")
+    add_source_option(parser)
     parser.add_argument("--no-cache", action="store_true", help="always decode the tree, never use the cache")
 
 
 @dataclass(frozen=True)
 class GetOptions:
-    must_gather_dir: Path
+    must_gather_dir: Path | None
     resource: str
     name: str | None
     namespace: str
     all_namespaces: bool
     label_selector: LabelSelector
-    field_selector: FieldSelector
+    field_selector: str
     output: str
-    cache_dir: Path | None
+    use_cache: bool
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> GetOptions:
@@ -72,14 +79,14 @@ class GetOptions:
             namespace=args.namespace,
             all_namespaces=args.all_namespaces,
             label_selector=LabelSelector.parse(args.selector),
-            field_selector=FieldSelector.parse(args.field_selector),
+            field_selector=args.field_selector,
             output=args.output,
-            cache_dir=None if args.no_cache else default_cache_dir(),
+            use_cache=not args.no_cache,
         )
 
 
-def _load(directory: Path, cache_dir: Path | None) -> Snapshot:
-    return load_must_gather(directory, cache_dir=cache_dir)
+def _load(given: Path | None, use_cache: bool) -> Snapshot:
+    return open_must_gather(given, use_cache=use_cache)
 
 
 def _resolve(snapshot: Snapshot, text: str) -> ResourceInfo:
@@ -91,7 +98,7 @@ def _resolve(snapshot: Snapshot, text: str) -> ResourceInfo:
 
 def run_get(args: argparse.Namespace) -> int:
     options = GetOptions.from_args(args)
-    snapshot = _load(options.must_gather_dir, options.cache_dir)
+    snapshot = _load(options.must_gather_dir, options.use_cache)
     info = _resolve(snapshot, options.resource)
     namespace = options.namespace if info.namespaced and not options.all_namespaces else ""
     if options.name is not None:
@@ -99,7 +106,10 @@ def run_get(args: argparse.Namespace) -> int:
             raise InvalidInput("--all-namespaces", ["cannot be used when asking for one object by name"])
         objects = [(namespace, snapshot.get(info.gvr, namespace, options.name))]
     else:
-        objects = snapshot.list_located(info.gvr, namespace, options.label_selector, options.field_selector)
+        fields = FieldSelector.parse(
+            options.field_selector, field_labels(info.gvr), (info.gvr.group, info.gvr.resource)
+        )
+        objects = snapshot.list_located(info.gvr, namespace, options.label_selector, fields)
     _print(info, objects, options, single=options.name is not None)
     return 0
 
@@ -147,7 +157,7 @@ def _print_table(header: list[str], rows: list[list[str]]) -> None:
 
 
 def run_api_resources(args: argparse.Namespace) -> int:
-    snapshot = _load(args.must_gather_dir, None if args.no_cache else default_cache_dir())
+    snapshot = _load(args.must_gather_dir, not args.no_cache)
     header = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
     rows = [
         [
