@@ -141,14 +141,15 @@ def _print(
         ([namespace] if with_namespace else []) + [name_of(obj), str(obj.get("kind"))]
         for namespace, obj in located
     ]
-    _print_table(header, rows)
+    print_table(header, rows)
 
 
 def _as_list(objects: list[dict[str, Any]]) -> dict[str, Any]:
     return {"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {"resourceVersion": ""}}
 
 
-def _print_table(header: list[str], rows: list[list[str]]) -> None:
+def print_table(header: list[str], rows: list[list[str]]) -> None:
+    """Left-aligned columns three spaces apart, as kubectl prints them."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         sys.stdout.write(
@@ -170,5 +171,5 @@ def run_api_resources(args: argparse.Namespace) -> int:
         for info in snapshot.discovery.resources()
         if not info.is_subresource
     ]
-    _print_table(header, rows)
+    print_table(header, rows)
     return 0
