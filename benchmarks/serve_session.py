@@ -128,16 +128,16 @@ def run_session(archive: Path) -> None:
         cold_load, cold, cold_memory = _timed_session(archive, environment, home)
         warm_load, warm, warm_memory = _timed_session(archive, environment, home)
         print(f"kubectl session on {archive.name} (mom serve on the archive)")
-        print(f"{'':<34} {'cold':>9} {'cached':>9} {'cached/cold':>12}")
+        print(f"{'':<38} {'cold':>9} {'cached':>9} {'cached/cold':>12}")
         print(
-            f"{'server ready (load)':<34} {cold_load:8.2f}s {warm_load:8.2f}s {warm_load / cold_load:11.2f}x"
+            f"{'server ready (load)':<38} {cold_load:8.2f}s {warm_load:8.2f}s {warm_load / cold_load:11.2f}x"
         )
         for label, _ in COMMANDS:
             print(
-                f"{'kubectl ' + label:<34} {cold[label]:8.2f}s {warm[label]:8.2f}s {warm[label] / cold[label]:11.2f}x"
+                f"{'kubectl ' + label:<38} {cold[label]:8.2f}s {warm[label]:8.2f}s {warm[label] / cold[label]:11.2f}x"
             )
         print(
-            f"{'server peak memory':<34} {cold_memory:6.0f} MiB {warm_memory:6.0f} MiB {warm_memory / cold_memory:11.2f}x"
+            f"{'server peak memory':<38} {cold_memory:6.0f} MiB {warm_memory:6.0f} MiB {warm_memory / cold_memory:11.2f}x"
         )
         shutil.rmtree(home / "cache")
         elapsed, lines = _progress_on_a_terminal(archive, environment)
