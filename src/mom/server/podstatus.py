@@ -9,9 +9,11 @@ the restart count with how long ago the last restart was (``4 (3m ago)``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
+
+from mom.server.columns import age
 
 Object = dict[str, Any]
 
@@ -106,7 +108,7 @@ def pod_reason(pod: Object) -> str:
     return reason
 
 
-def pod_restarts(pod: Object, now: datetime, age: Callable[[Any, datetime], str]) -> str:
+def pod_restarts(pod: Object, now: datetime) -> str:
     """The restart count, with ``(<age> ago)`` of the newest restart when there was one."""
     status = _section(pod, "status")
     count = 0

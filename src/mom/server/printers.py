@@ -219,7 +219,7 @@ PRINTERS: dict[tuple[str, str], Sequence[Column]] = {
         NAME,
         Column("Ready", "string", _pod_ready),
         Column("Status", "string", lambda obj, now: pod_reason(obj)),
-        Column("Restarts", "string", lambda obj, now: pod_restarts(obj, now, age)),
+        Column("Restarts", "string", pod_restarts),
         AGE,
         *_wide(
             _string("IP", "status", "podIP"),

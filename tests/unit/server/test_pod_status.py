@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from mom.server.columns import age as _age
 from mom.server.podstatus import pod_reason, pod_restarts
 
 NOW = datetime(2021, 8, 3, 10, 13, 47, tzinfo=UTC)
@@ -127,6 +126,6 @@ def test_restarts_show_the_last_restart() -> None:
         "restartCount": 4,
         "lastState": {"terminated": {"finishedAt": "2021-08-03T10:10:47Z"}},
     }
-    assert pod_restarts(_pod("Running", [container]), NOW, _age) == "4 (3m ago)"
-    assert pod_restarts(_pod("Running", [_running()]), NOW, _age) == "0"
-    assert pod_restarts(_pod("Running", [{"name": "c", "restartCount": 2}]), NOW, _age) == "2"
+    assert pod_restarts(_pod("Running", [container]), NOW) == "4 (3m ago)"
+    assert pod_restarts(_pod("Running", [_running()]), NOW) == "0"
+    assert pod_restarts(_pod("Running", [{"name": "c", "restartCount": 2}]), NOW) == "2"
