@@ -111,7 +111,7 @@ def _progress_on_a_terminal(archive: Path, environment: dict[str, str]) -> tuple
     os.close(primary)
     lines = [
         part.strip()
-        for part in shown.decode("utf-8", "replace").replace("\r", "\n").splitlines()
+        for part in shown.decode("utf-8", "replace").replace("\x1b[K", "").replace("\r", "\n").splitlines()
         if part.strip()
     ]
     return elapsed, lines
@@ -137,7 +137,7 @@ def run_session(archive: Path) -> None:
                 f"{'kubectl ' + label:<38} {cold[label]:8.2f}s {warm[label]:8.2f}s {warm[label] / cold[label]:11.2f}x"
             )
         print(
-            f"{'server peak memory':<38} {cold_memory:6.0f} MiB {warm_memory:6.0f} MiB {warm_memory / cold_memory:11.2f}x"
+            f"{'server peak memory':<38} {cold_memory:5.0f}MiB {warm_memory:5.0f}MiB {warm_memory / cold_memory:11.2f}x"
         )
         shutil.rmtree(home / "cache")
         elapsed, lines = _progress_on_a_terminal(archive, environment)
