@@ -72,8 +72,10 @@ def unpacked(path: Path, cache_dir: Path, max_bytes: int = MAX_BYTES) -> Path:
             members = _safe_members(archive, path, max_bytes)
             archive.extractall(scratch, members=members, filter="data")
         scratch.rename(target)
-    except (tarfile.TarError, EOFError, OSError) as exc:
-        raise MomError(f"{path}: not a readable tar archive: {exc}") from exc
+    except (tarfile.TarError, EOFError) as exc:
+        raise MomError(f"{path}: not a readable tar archive (.tar, .tar.gz or .tar.xz)") from exc
+    except OSError as exc:
+        raise MomError(f"{path}: cannot be unpacked into {target.parent}: {exc.strerror}") from exc
     finally:
         if scratch.exists():
             shutil.rmtree(scratch, ignore_errors=True)
