@@ -1,6 +1,7 @@
 """The everyday commands on the real aws must-gather archive as shipped (``.tar.xz``), no unpacking by hand.
 
-Covers: ``mom use ARCHIVE`` remembers it and later ``mom get`` needs no flag (and
+Covers: ``mom use ARCHIVE`` remembers it and later ``mom get`` needs no flag and prints kubectl's
+columns (pod STATUS ``Completed``, ages from the must-gather's time) (and
 ``$MOM_MUST_GATHER`` wins over it); ``mom serve`` on the same archive answers kubectl, with ages
 counted from the must-gather's ``timestamp`` and writes refused without ``--output-dir``; the
 cache holds one unpacked copy, reused.
@@ -59,6 +60,11 @@ def test_use_then_get_without_a_flag(environment, archive, tmp_path) -> None:
         "name",
     )
     assert on_node.returncode == 0 and len(on_node.stdout.split()) > 10
+    etcd = _mom(environment, "get", "pods", "-n", "openshift-etcd").stdout.splitlines()
+    assert etcd[0].split() == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    statuses = {line.split()[0]: line.split()[2] for line in etcd[1:]}
+    assert {s for n, s in statuses.items() if n.startswith("installer-")} == {"Completed"}
+    assert all(line.split()[-1].endswith("m") for line in etcd[1:])  # ages as of the timestamp file
     unpacked = list((tmp_path / "cache" / "archives").iterdir())
     assert len(unpacked) == 1
     missing = _mom({**environment, "MOM_MUST_GATHER": str(tmp_path / "nothing-here")}, "get", "nodes")

@@ -1,7 +1,8 @@
 """`mom get` and `mom api-resources`: kubectl-like reads over a must-gather directory.
 
 ``mom get [--must-gather-dir DIR|ARCHIVE] RESOURCE [NAME] [-n NS | -A] [-l SELECTOR]
-[--field-selector SELECTOR] [-o name|yaml|json]`` prints one object or a list;
+[--field-selector SELECTOR] [-o wide|name|yaml|json]`` prints one object or a list — as a table,
+the columns kubectl shows (:mod:`mom.server.tables`), ages as of when the must-gather was taken;
 ``mom api-resources --must-gather-dir DIR`` prints the resources the tree serves.
 Without ``--must-gather-dir``, the one of ``$MOM_MUST_GATHER`` or ``mom use``
 (:mod:`mom.cli.source`). The parsed tree is cached in :func:`mom.manifest.loader.default_cache_dir`
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +23,13 @@ from mom.api.resources import name_of
 from mom.cli.source import add_source_option, open_must_gather
 from mom.manifest.discovery import ResourceInfo
 from mom.manifest.fieldlabels import field_labels
+from mom.manifest.gathered import gathered_at
 from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.manifest.store import Snapshot
 from mom.serialization import dump_go_yaml, dump_json
+from mom.server.tables import columns_for, render_table
 
-OUTPUT_FORMATS = ("table", "name", "yaml", "json")
+OUTPUT_FORMATS = ("table", "wide", "name", "yaml", "json")
 
 
 def register(commands: Any) -> None:
@@ -110,12 +114,16 @@ def run_get(args: argparse.Namespace) -> int:
             options.field_selector, field_labels(info.gvr), (info.gvr.group, info.gvr.resource)
         )
         objects = snapshot.list_located(info.gvr, namespace, options.label_selector, fields)
-    _print(info, objects, options, single=options.name is not None)
+    _print(snapshot, info, objects, options, single=options.name is not None)
     return 0
 
 
 def _print(
-    info: ResourceInfo, located: list[tuple[str, dict[str, Any]]], options: GetOptions, single: bool
+    snapshot: Snapshot,
+    info: ResourceInfo,
+    located: list[tuple[str, dict[str, Any]]],
+    options: GetOptions,
+    single: bool,
 ) -> None:
     out = sys.stdout
     objects = [obj for _, obj in located]
@@ -136,10 +144,12 @@ def _print(
         print(f"No resources found{where}.", file=sys.stderr)
         return
     with_namespace = info.namespaced and options.all_namespaces
-    header = (["NAMESPACE"] if with_namespace else []) + ["NAME", "KIND"]
+    columns = [c for c in columns_for(snapshot, info.gvr) if options.output == "wide" or not c.priority]
+    table = render_table(columns, objects, gathered_at(snapshot) or datetime.now(UTC), "None", "")
+    header = (["NAMESPACE"] if with_namespace else []) + [c.name.upper() for c in columns]
     rows = [
-        ([namespace] if with_namespace else []) + [name_of(obj), str(obj.get("kind"))]
-        for namespace, obj in located
+        ([namespace] if with_namespace else []) + ["" if cell is None else str(cell) for cell in row["cells"]]
+        for (namespace, _), row in zip(located, table["rows"], strict=True)
     ]
     print_table(header, rows)
 

@@ -113,7 +113,7 @@ def open_must_gather(given: Path | None, *, use_cache: bool = True) -> Snapshot:
         else:
             directory = path
         snapshot = load_must_gather(directory, cache_dir=cache_dir if use_cache else None)
-    if cache_dir.is_dir():
+    if cache_dir.is_dir() and (use_cache or path.is_file()):  # --no-cache on a directory writes nothing
         in_use = [directory]
         if use_cache:
             entry = cache.cache_file(cache_dir, find_resource_root(directory))
