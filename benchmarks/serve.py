@@ -1,16 +1,26 @@
-"""Requests per second and latency of ``mom serve`` on the real aws must-gather.
+"""Throughput of ``mom serve``, and a support session with kubectl, on the real aws must-gather.
 
-Run: ``python -m benchmarks.serve [--must-gather PATH] [--workers N] [--requests N] [--seconds S]``.
-Without a path, unpacks ``../shared/realdata/must-gather-clean/must-gather-aws.tar.xz`` into a
-temporary directory. Starts ``mom serve --port 0`` as a subprocess and drives it from this
-process with N threads, each with its own keep-alive httpx2 client, for at most N requests or S
-seconds per scenario: GET of one configmap, and LIST of the configmaps of the namespace that
-has the most. Prints requests/s and p50/p99 latency for each.
+Run: ``python -m benchmarks serve [--must-gather PATH] [--workers N] [--requests N] [--seconds S]
+[--only throughput|session]``. Without a path, unpacks
+``must-gather-clean/must-gather-aws.tar.xz`` of ``$MOM_REALDATA_DIR`` (default
+``../shared/realdata``) into a temporary directory.
+
+throughput: starts ``mom serve --port 0`` as a subprocess and drives it from this process with N
+threads, each with its own keep-alive httpx2 client, for at most N requests or S seconds per
+scenario: GET of one configmap, and LIST of the configmaps of the namespace that has the most.
+Prints requests/s and p50/p99 latency for each.
+
+session: ``mom serve`` on the archive itself, cold (empty cache: unpack, decode, write the
+cache) and then cached; for each, the time until the server answers and then the wall time of
+``kubectl get pods -A``, ``get events -A``, ``describe node``, and ``logs`` of the largest
+container log, side by side with the cached/cold ratio, and the server's peak memory. Last, the
+cold load of ``mom get`` on a terminal (a pseudo-terminal here), with the progress lines it shows.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -28,9 +38,7 @@ from mom.manifest.loader import default_cache_dir, load_must_gather
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
 ARCHIVE = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "realdata"
+    Path(os.environ.get("MOM_REALDATA_DIR") or Path(__file__).resolve().parents[2] / "shared" / "realdata")
     / "must-gather-clean"
     / "must-gather-aws.tar.xz"
 )
@@ -84,13 +92,20 @@ def _report(label: str, count: int, elapsed: float, latencies: list[float]) -> N
     )
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--must-gather", type=Path)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--seconds", type=float, default=20.0)
-    args = parser.parse_args()
+    parser.add_argument("--only", choices=("throughput", "session"))
+    args = parser.parse_args(argv)
+    if args.only != "throughput":
+        from benchmarks.serve_session import run_session
+
+        run_session(ARCHIVE)
+    if args.only == "session":
+        return
     with tempfile.TemporaryDirectory(prefix="mom-bench-serve-") as scratch:
         tree = args.must_gather or _unpack(Path(scratch))
         snapshot = load_must_gather(tree, cache_dir=default_cache_dir())

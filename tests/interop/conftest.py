@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from mom.manifest.gathered import gathered_at
 from mom.manifest.loader import load_must_gather
 from mom.manifest.store import Snapshot
 from mom.server.runner import RunningServer, build_app, start_in_thread
@@ -54,10 +55,14 @@ def serve_must_gather(tmp_path: Path) -> Iterator[ServeFactory]:
     """Start servers over trees; each is stopped when the test ends."""
     running: list[RunningServer] = []
 
-    def start(tree: Path, *, mutable: bool = False) -> Served:
+    def start(tree: Path, *, mutable: bool = False, record: bool = True, gathered: bool = False) -> Served:
+        """``record=False`` serves without a recording directory; ``gathered=True`` counts ages
+        from when the must-gather was taken, as ``mom serve`` does, instead of from ``NOW``."""
         snapshot = load_must_gather(tree)
         output_dir = tmp_path / f"mutations-{len(running)}"
-        server = start_in_thread(build_app(snapshot, lambda: NOW, output_dir, mutable))
+        taken = gathered_at(snapshot) if gathered else None
+        clock = (lambda: taken) if taken is not None else (lambda: NOW)
+        server = start_in_thread(build_app(snapshot, clock, output_dir if record else None, mutable))
         running.append(server)
         return Served(server.url, snapshot, output_dir, server)
 

@@ -53,7 +53,7 @@ def test_get_all_namespaces_lists_every_configmap(serve_must_gather, must_gather
     assert {(namespace_of(o), name_of(o)) for o in listed["items"]} == expected
     assert expected
     table = kubectl(served.url, "get", "configmaps", "-A").stdout.splitlines()
-    assert table[0].split() == ["NAMESPACE", "NAME", "AGE"]
+    assert table[0].split() == ["NAMESPACE", "NAME", "DATA", "AGE"]
     assert sorted(tuple(line.split()[:2]) for line in table[1:]) == sorted(expected)
 
 

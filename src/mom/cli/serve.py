@@ -1,10 +1,12 @@
 """`mom serve`: a must-gather as a kube-API endpoint for kubectl, client-go and any client.
 
-``mom serve --must-gather-dir DIR [--output-dir DIR] [--address 127.0.0.1] [--port N]
+``mom serve [--must-gather-dir DIR|ARCHIVE] [--output-dir DIR] [--address 127.0.0.1] [--port N]
 [--mutable] [--tls] [--kubeconfig-out FILE] [--max-body-bytes N] [--request-timeout SECONDS]`` prints one line with the URL and a command to try,
 then serves until SIGINT/SIGTERM. Writes are recorded as a mutation directory in ``--output-dir``,
 rewritten after every write (nothing is lost if the server is killed). Without ``--mutable``
 reads never see the writes; with it, writes change an in-memory overlay that reads and watches see.
+With neither, writes are refused. Ages are counted from when the must-gather was taken
+(:func:`mom.manifest.gathered.gathered_at`), not from today.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput
+from mom.cli.source import add_source_option, open_must_gather
 
 
 def register(commands: Any) -> None:
@@ -24,9 +27,7 @@ def register(commands: Any) -> None:
     parser = commands.add_parser(
         "serve", help="serve a must-gather as a kube API endpoint (kubectl, client-go)"
     )
-    parser.add_argument(
-        "--must-gather-dir", type=Path, required=True, metavar="DIR", help="the tree to serve"
-    )
+    add_source_option(parser)
     parser.add_argument(
         "--output-dir", type=Path, metavar="DIR", help="write the recorded mutations here (empty or new)"
     )
@@ -78,7 +79,7 @@ def _check_limits(args: argparse.Namespace) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     # Imported here so other commands never pay for uvicorn and cryptography.
-    from mom.manifest.loader import default_cache_dir, load_must_gather
+    from mom.manifest.gathered import gathered_at
     from mom.server.intake import Limits
     from mom.server.runner import bind, build_app, serve, url_of
     from mom.server.tls import generate_certificate, kubeconfig
@@ -86,10 +87,10 @@ def run_serve(args: argparse.Namespace) -> int:
     _check_output_dir(args.output_dir)
     _check_limits(args)
     limits = Limits(max_body_bytes=args.max_body_bytes, request_timeout=args.request_timeout)
-    snapshot = load_must_gather(
-        args.must_gather_dir, cache_dir=None if args.no_cache else default_cache_dir()
-    )
-    app = build_app(snapshot, lambda: datetime.now(UTC), args.output_dir, args.mutable, limits)
+    snapshot = open_must_gather(args.must_gather_dir, use_cache=not args.no_cache)
+    taken = gathered_at(snapshot)
+    clock = (lambda: taken) if taken is not None else (lambda: datetime.now(UTC))
+    app = build_app(snapshot, clock, args.output_dir, args.mutable, limits)
     sock = bind(args.address, args.port)
     with tempfile.TemporaryDirectory(prefix="mom-serve-") as scratch:
         certificate = (
@@ -105,7 +106,12 @@ def run_serve(args: argparse.Namespace) -> int:
         else:
             usage = f"kubectl --server {url} get clusteroperators"
         mode = "mutable" if args.mutable else "read-only, writes recorded"
-        print(f"serving {args.must_gather_dir} at {url} ({mode}) — {usage}", flush=True)
+        if not args.mutable and args.output_dir is None:
+            mode = "read-only, writes refused: --output-dir DIR records them"
+        print(
+            f"serving {args.must_gather_dir or 'the must-gather in use'} at {url} ({mode}) — {usage}",
+            flush=True,
+        )
         if args.tls and args.kubeconfig_out.parent == Path(scratch):
             sys.stdout.write(config.decode("utf-8"))
             sys.stdout.flush()

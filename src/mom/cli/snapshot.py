@@ -1,9 +1,12 @@
 """`mom get` and `mom api-resources`: kubectl-like reads over a must-gather directory.
 
-``mom get --must-gather-dir DIR RESOURCE [NAME] [-n NS | -A] [-l SELECTOR]
-[--field-selector SELECTOR] [-o name|yaml|json]`` prints one object or a list;
+``mom get [--must-gather-dir DIR|ARCHIVE] RESOURCE [NAME] [-n NS | -A] [-l SELECTOR]
+[--field-selector SELECTOR] [-o wide|name|yaml|json]`` prints one object or a list — as a table,
+the columns kubectl shows (:mod:`mom.server.tables`), ages as of when the must-gather was taken;
 ``mom api-resources --must-gather-dir DIR [-o table|yaml|json]`` prints the resources the tree serves.
-The parsed tree is cached in :func:`mom.manifest.loader.default_cache_dir` unless ``--no-cache``.
+Without ``--must-gather-dir``, the one of ``$MOM_MUST_GATHER`` or ``mom use``
+(:mod:`mom.cli.source`). The parsed tree is cached in :func:`mom.manifest.loader.default_cache_dir`
+unless ``--no-cache``.
 """
 
 from __future__ import annotations
@@ -11,18 +14,22 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput, NotFound
 from mom.api.resources import name_of
+from mom.cli.source import add_source_option, open_must_gather
 from mom.manifest.discovery import ResourceInfo
-from mom.manifest.loader import default_cache_dir, load_must_gather
+from mom.manifest.fieldlabels import field_labels
+from mom.manifest.gathered import gathered_at
 from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.manifest.store import Snapshot
 from mom.serialization import dump_go_yaml, dump_json
+from mom.server.tables import columns_for, render_table
 
-OUTPUT_FORMATS = ("table", "name", "yaml", "json")
+OUTPUT_FORMATS = ("table", "wide", "name", "yaml", "json")
 LISTING_FORMATS = ("table", "yaml", "json")
 
 
@@ -38,7 +45,11 @@ def register(commands: Any) -> None:
     scope.add_argument("-n", "--namespace", default="default", help="namespace (default: %(default)s)")
     scope.add_argument("-A", "--all-namespaces", action="store_true", help="list across all namespaces")
     get.add_argument("-l", "--selector", default="", help="label selector, e.g. app=web,tier in (a,b)")
-    get.add_argument("--field-selector", default="", help="metadata.name=X or metadata.namespace=Y")
+    get.add_argument(
+        "--field-selector",
+        default="",
+        help="metadata.name=X, or a field the resource supports (spec.nodeName=N for pods)",
+    )
     get.add_argument("-o", "--output", choices=OUTPUT_FORMATS, default="table", help="output format")
     get.set_defaults(handler=run_get)
 
@@ -49,21 +60,21 @@ def register(commands: Any) -> None:
 
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--must-gather-dir", type=Path, required=True, metavar="DIR", help="must-gather tree")
+    add_source_option(parser)
     parser.add_argument("--no-cache", action="store_true", help="always decode the tree, never use the cache")
 
 
 @dataclass(frozen=True)
 class GetOptions:
-    must_gather_dir: Path
+    must_gather_dir: Path | None
     resource: str
     name: str | None
     namespace: str
     all_namespaces: bool
     label_selector: LabelSelector
-    field_selector: FieldSelector
+    field_selector: str
     output: str
-    cache_dir: Path | None
+    use_cache: bool
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> GetOptions:
@@ -74,14 +85,14 @@ class GetOptions:
             namespace=args.namespace,
             all_namespaces=args.all_namespaces,
             label_selector=LabelSelector.parse(args.selector),
-            field_selector=FieldSelector.parse(args.field_selector),
+            field_selector=args.field_selector,
             output=args.output,
-            cache_dir=None if args.no_cache else default_cache_dir(),
+            use_cache=not args.no_cache,
         )
 
 
-def _load(directory: Path, cache_dir: Path | None) -> Snapshot:
-    return load_must_gather(directory, cache_dir=cache_dir)
+def _load(given: Path | None, use_cache: bool) -> Snapshot:
+    return open_must_gather(given, use_cache=use_cache)
 
 
 def _resolve(snapshot: Snapshot, text: str) -> ResourceInfo:
@@ -93,7 +104,7 @@ def _resolve(snapshot: Snapshot, text: str) -> ResourceInfo:
 
 def run_get(args: argparse.Namespace) -> int:
     options = GetOptions.from_args(args)
-    snapshot = _load(options.must_gather_dir, options.cache_dir)
+    snapshot = _load(options.must_gather_dir, options.use_cache)
     info = _resolve(snapshot, options.resource)
     namespace = options.namespace if info.namespaced and not options.all_namespaces else ""
     if options.name is not None:
@@ -101,13 +112,20 @@ def run_get(args: argparse.Namespace) -> int:
             raise InvalidInput("--all-namespaces", ["cannot be used when asking for one object by name"])
         objects = [(namespace, snapshot.get(info.gvr, namespace, options.name))]
     else:
-        objects = snapshot.list_located(info.gvr, namespace, options.label_selector, options.field_selector)
-    _print(info, objects, options, single=options.name is not None)
+        fields = FieldSelector.parse(
+            options.field_selector, field_labels(info.gvr), (info.gvr.group, info.gvr.resource)
+        )
+        objects = snapshot.list_located(info.gvr, namespace, options.label_selector, fields)
+    _print(snapshot, info, objects, options, single=options.name is not None)
     return 0
 
 
 def _print(
-    info: ResourceInfo, located: list[tuple[str, dict[str, Any]]], options: GetOptions, single: bool
+    snapshot: Snapshot,
+    info: ResourceInfo,
+    located: list[tuple[str, dict[str, Any]]],
+    options: GetOptions,
+    single: bool,
 ) -> None:
     out = sys.stdout
     objects = [obj for _, obj in located]
@@ -124,19 +142,22 @@ def _print(
         print(f"No resources found{where}.", file=sys.stderr)
         return
     with_namespace = info.namespaced and options.all_namespaces
-    header = (["NAMESPACE"] if with_namespace else []) + ["NAME", "KIND"]
+    columns = [c for c in columns_for(snapshot, info.gvr) if options.output == "wide" or not c.priority]
+    table = render_table(columns, objects, gathered_at(snapshot) or datetime.now(UTC), "None", "")
+    header = (["NAMESPACE"] if with_namespace else []) + [c.name.upper() for c in columns]
     rows = [
-        ([namespace] if with_namespace else []) + [name_of(obj), str(obj.get("kind"))]
-        for namespace, obj in located
+        ([namespace] if with_namespace else []) + ["" if cell is None else str(cell) for cell in row["cells"]]
+        for (namespace, _), row in zip(located, table["rows"], strict=True)
     ]
-    _print_table(header, rows)
+    print_table(header, rows)
 
 
 def _as_list(objects: list[dict[str, Any]]) -> dict[str, Any]:
     return {"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {"resourceVersion": ""}}
 
 
-def _print_table(header: list[str], rows: list[list[str]]) -> None:
+def print_table(header: list[str], rows: list[list[str]]) -> None:
+    """Left-aligned columns three spaces apart, as kubectl prints them."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         sys.stdout.write(
@@ -145,7 +166,7 @@ def _print_table(header: list[str], rows: list[list[str]]) -> None:
 
 
 def run_api_resources(args: argparse.Namespace) -> int:
-    snapshot = _load(args.must_gather_dir, None if args.no_cache else default_cache_dir())
+    snapshot = _load(args.must_gather_dir, not args.no_cache)
     served = [info for info in snapshot.discovery.resources() if not info.is_subresource]
     if args.output != "table":  # the fields of a Kubernetes APIResource
         document = [
@@ -172,7 +193,7 @@ def run_api_resources(args: argparse.Namespace) -> int:
         ]
         for info in served
     ]
-    _print_table(header, rows)
+    print_table(header, rows)
     return 0
 
 

@@ -3,7 +3,8 @@
 Owns: the ``labelSelector`` grammar (``a=b``, ``a==b``, ``a!=b``, ``a in (x,y)``,
 ``a notin (x)``, ``a``, ``!a``, comma meaning "and"), the ``metav1.LabelSelector`` form
 (``matchLabels`` / ``matchExpressions``), and the ``fieldSelector`` subset mom serves
-(``metadata.name`` and ``metadata.namespace`` with ``=``, ``==``, ``!=``).
+(``metadata.name`` and ``metadata.namespace`` with ``=``, ``==``, ``!=``, or the field labels
+of one resource, :func:`mom.manifest.fieldlabels.field_labels`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from mom.api.errors import InvalidInput
-from mom.api.resources import name_of, namespace_of
+from mom.manifest.fieldlabels import METADATA_LABELS, field_value
 
 Operator = Literal["=", "!=", "in", "notin", "exists", "!"]
 
@@ -193,7 +194,7 @@ def _expression_requirement(
     return Requirement(key, operator, tuple(sorted(set(raw_values))))
 
 
-FIELD_LABELS = ("metadata.name", "metadata.namespace")
+FIELD_LABELS = METADATA_LABELS
 """The fields mom can select on."""
 
 _FIELD_TERM_RE = re.compile(r"^\s*([A-Za-z.]+)\s*(==|!=|=)\s*(.*?)\s*$")
@@ -208,13 +209,24 @@ class FieldTerm:
 
 @dataclass(frozen=True, slots=True)
 class FieldSelector:
-    """``metadata.name`` / ``metadata.namespace`` equality terms, all of which must hold."""
+    """Equality terms on field labels, all of which must hold.
+
+    ``resource`` (group, resource) names whose field labels the terms use, for the few fields
+    whose value lives under another path (an event's ``source``).
+    """
 
     terms: tuple[FieldTerm, ...] = ()
+    resource: tuple[str, str] = ("", "")
 
     @classmethod
-    def parse(cls, text: str) -> FieldSelector:
-        """Parse ``fieldSelector`` syntax; other fields or operators are :class:`InvalidInput`."""
+    def parse(
+        cls,
+        text: str,
+        supported: tuple[str, ...] = FIELD_LABELS,
+        resource: tuple[str, str] = ("", ""),
+    ) -> FieldSelector:
+        """Parse ``fieldSelector`` syntax; fields outside ``supported`` or other operators are
+        :class:`InvalidInput`."""
         problems: list[str] = []
         terms: list[FieldTerm] = []
         parts = text.split(",") if text.strip() else []
@@ -224,23 +236,21 @@ class FieldSelector:
                 problems.append(f"invalid term {part.strip()!r}: expected FIELD=VALUE or FIELD!=VALUE")
                 continue
             field, operator, value = match.groups()
-            if field not in FIELD_LABELS:
-                problems.append(
-                    f"field label not supported: {field!r} (supported: {', '.join(FIELD_LABELS)})"
-                )
+            if field not in supported:
+                problems.append(f"field label not supported: {field!r} (supported: {', '.join(supported)})")
                 continue
             terms.append(FieldTerm(field, "!=" if operator == "!=" else "=", value))
         if problems:
             raise InvalidInput(f"field selector {text!r}", problems)
-        return cls(tuple(terms))
+        return cls(tuple(terms), resource)
 
     def matches(self, obj: dict[str, Any], namespace: str | None = None) -> bool:
         """Whether ``obj`` passes; ``namespace`` overrides the object's own (where it was found)."""
         for term in self.terms:
-            if term.field == "metadata.name":
-                actual = name_of(obj)
+            if term.field == "metadata.namespace" and namespace is not None:
+                actual = namespace
             else:
-                actual = namespace if namespace is not None else namespace_of(obj)
+                actual = field_value(obj, term.field, self.resource)
             if (actual == term.value) != (term.operator == "="):
                 return False
         return True

@@ -21,10 +21,12 @@ from mom.api.errors import InvalidInput, MomError, NotFound
 from mom.client.messages import ApiRequest, ApiResponse, object_response
 from mom.client.paths import DiscoveryPath, ResourcePath, parse_path
 from mom.client.transport import SnapshotTransport
+from mom.manifest.fieldlabels import field_labels
 from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.server.cluster import ServedCluster
 from mom.server.discovery import discovery_response
 from mom.server.intake import Limits, Refused, check_path, check_write_names, read_body
+from mom.server.logs import pod_log
 from mom.server.mutations import WriteHandler
 from mom.server.openapi import PREFIX as OPENAPI_PREFIX
 from mom.server.openapi import openapi_response
@@ -52,6 +54,8 @@ class ServeApp:
     writes: WriteHandler
     clock: Callable[[], datetime]
     limits: Limits = field(default_factory=Limits)
+    version: dict[str, Any] | None = None
+    """The ``/version`` answer; ``None`` leaves it to the transport."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -106,11 +110,16 @@ class ServeApp:
         path = request.path.rstrip("/")
         if path in _HEALTH:
             return ApiResponse(200, b"ok", "text/plain")
+        if path == "/version" and self.version is not None:
+            return object_response(self.version)
         if path.startswith(OPENAPI_PREFIX):
-            return openapi_response(self.cluster.snapshot.discovery, request.path)
+            return openapi_response(self.cluster.snapshot, request.path)
         return self.transport.handle(request)
 
     def _read(self, request: ApiRequest, target: ResourcePath) -> ApiResponse:
+        if target.subresource == "log" and target.gvr.group == "" and target.gvr.resource == "pods":
+            pod = self.cluster.get(target.gvr, target.namespace, target.name)
+            return pod_log(self.cluster.snapshot.root, pod, request, target, self.clock())
         if target.subresource:
             message = f"subresource {target.subresource!r} is not served from a snapshot"
             return status(404, "NotFound", message, target)
@@ -127,7 +136,9 @@ class ServeApp:
                 target.gvr,
                 target.namespace,
                 LabelSelector.parse(label) if label else None,
-                FieldSelector.parse(field) if field else None,
+                FieldSelector.parse(field, field_labels(target.gvr), (target.gvr.group, target.gvr.resource))
+                if field
+                else None,
             )
             if not table:
                 list_kind = self.cluster.snapshot.list_kind(target.gvr)

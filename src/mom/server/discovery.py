@@ -3,17 +3,21 @@
 Owns the choice between the aggregated ``APIGroupDiscoveryList`` (when the ``Accept`` header
 asks for ``as=APIGroupDiscoveryList``, as kubectl does) and the legacy ``APIVersions`` /
 ``APIGroupList`` documents, and ``/apis/<group>`` (``APIGroup``). Per group-version resource
-lists and the aggregated documents themselves come from the snapshot transport.
+lists and the aggregated documents themselves come from the snapshot transport; short names and
+categories are added to them here (:mod:`mom.server.names`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from mom.client.messages import ApiRequest, ApiResponse, object_response
 from mom.client.paths import DiscoveryPath
 from mom.client.transport import SnapshotTransport
 from mom.manifest.discovery import Discovery
+from mom.serialization import dump_json, load_document
+from mom.server.names import resource_names, with_names
 from mom.server.statuses import status
 
 AGGREGATED = "as=APIGroupDiscoveryList"
@@ -42,7 +46,7 @@ def discovery_response(
     discovery = transport.snapshot.discovery
     if target.group is None and target.version is None:
         if AGGREGATED in request.headers.get("accept", "").replace(" ", ""):
-            return transport.handle(request)
+            return _named(transport, request)
         if target.legacy:
             return object_response(
                 {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []}
@@ -56,4 +60,13 @@ def discovery_response(
         return object_response(
             {"kind": "APIGroup", "apiVersion": "v1", **_group_document(target.group, versions)}
         )
-    return transport.handle(request)
+    return _named(transport, request)
+
+
+def _named(transport: SnapshotTransport, request: ApiRequest) -> ApiResponse:
+    """The transport's discovery document with short names and categories added."""
+    response = transport.handle(request)
+    if response.status != 200:
+        return response
+    document = with_names(load_document(response.body, request.path), resource_names(transport.snapshot))
+    return replace(response, body=dump_json(document))

@@ -6,7 +6,9 @@ of every type, server-side apply and DELETE). Before recording, a body missing `
 ``kind`` or ``metadata.namespace`` gets them from the URL, as the apiserver does. Recording is
 the transport's (FORMATS.md §2); with ``mutable`` the write is first applied to the
 :class:`~mom.server.cluster.ServedCluster` overlay (404, 409 and 422 as a real server answers)
-and only writes that succeed are recorded.
+and only writes that succeed are recorded. A server with neither a recording directory nor
+``mutable`` refuses every write (405) with a message saying how to record it, rather than
+answering as if it had been made.
 """
 
 from __future__ import annotations
@@ -86,6 +88,13 @@ class WriteHandler:
                 "(kubectl create -f, or a client whose ContentType is application/json)"
             )
             return status(415, "UnsupportedMediaType", message, target)
+        if not self.mutable and self.log.output_dir is None:
+            message = (
+                f"{request.method} {request.path}: this server neither records nor applies writes; "
+                "start mom serve with --output-dir DIR to record them as a mutation directory, "
+                "or with --mutable to apply them to what later reads see"
+            )
+            return status(405, "MethodNotAllowed", message, target)
         request = self._defaulted(request, target)
         if not self.mutable:
             return self._record(request, target)

@@ -1,9 +1,10 @@
-"""Just enough OpenAPI v3 for kubectl: one document per group-version, paths but no schemas.
+"""Just enough OpenAPI v3 for kubectl: one document per group-version, paths and kind schemas.
 
 Owns ``/openapi/v3`` (the index of group-versions) and ``/openapi/v3/<api|apis/G>/<V>``. Each
 served resource gets its object path with a ``PATCH`` operation tagged with its kind
 (``x-kubernetes-group-version-kind``) and the ``fieldValidation`` query parameter, which is how
-kubectl decides the server validates fields itself and skips downloading schemas. ``/openapi/v2``
+kubectl decides the server validates fields itself, and a schema of its kind
+(:mod:`mom.server.schemas`) for ``kubectl explain``. ``/openapi/v2``
 is not served (404); kubectl only falls back to it when v3 is missing.
 """
 
@@ -12,7 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from mom.client.messages import ApiResponse, object_response
-from mom.manifest.discovery import Discovery, ResourceInfo
+from mom.manifest.discovery import ResourceInfo
+from mom.manifest.store import Snapshot
+from mom.server.schemas import kind_schemas
 from mom.server.statuses import status
 
 PREFIX = "/openapi/v3"
@@ -45,23 +48,22 @@ def _patch_operation(info: ResourceInfo) -> dict[str, Any]:
     }
 
 
-def openapi_response(discovery: Discovery, path: str) -> ApiResponse:
+def openapi_response(snapshot: Snapshot, path: str) -> ApiResponse:
     """The index (``/openapi/v3``) or one group-version document; 404 for anything else."""
-    served = [info for info in discovery.resources() if not info.is_subresource]
+    served = [info for info in snapshot.discovery.resources() if not info.is_subresource]
     keys = list(dict.fromkeys(_gv_key(info) for info in served))
     relative = path.rstrip("/").removeprefix(PREFIX).strip("/")
     if not relative and path.rstrip("/") == PREFIX:
         return object_response({"paths": {key: {"serverRelativeURL": f"{PREFIX}/{key}"} for key in keys}})
     if relative not in keys:
         return status(404, "NotFound", f"the server could not find the requested resource {path}")
-    paths = {
-        _object_path(info): {"patch": _patch_operation(info)} for info in served if _gv_key(info) == relative
-    }
+    mine = [info for info in served if _gv_key(info) == relative]
+    paths = {_object_path(info): {"patch": _patch_operation(info)} for info in mine}
     return object_response(
         {
             "openapi": "3.0.0",
             "info": {"title": "Kubernetes", "version": "v1.31.0-mom"},
             "paths": paths,
-            "components": {"schemas": {}},
+            "components": {"schemas": kind_schemas(snapshot, mine)},
         }
     )

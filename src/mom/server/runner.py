@@ -26,7 +26,9 @@ from mom.server.app import ServeApp
 from mom.server.cluster import ServedCluster
 from mom.server.intake import Limits
 from mom.server.mutations import MutationLog, WriteHandler
+from mom.server.names import with_crd_resources
 from mom.server.protocol import protocol_with_deadline
+from mom.server.version import server_version
 
 GRACEFUL_SHUTDOWN_SECONDS = 1
 KEEP_ALIVE_SECONDS = 5
@@ -42,12 +44,16 @@ def build_app(
     mutable: bool = False,
     limits: Limits | None = None,
 ) -> ServeApp:
-    """The app serving ``snapshot``; recorded writes go to ``output_dir`` when set."""
+    """The app serving ``snapshot``; recorded writes go to ``output_dir`` when set.
+
+    The snapshot's discovery gains the resources its CRDs define (:func:`with_crd_resources`).
+    """
+    snapshot.discovery = with_crd_resources(snapshot)
     cluster = ServedCluster.over(snapshot) if mutable else ServedCluster(snapshot)
     recorder = MutationRecorder()
     transport = SnapshotTransport(snapshot, recorder)
     writes = WriteHandler(cluster, transport, MutationLog(recorder, output_dir), clock, mutable)
-    return ServeApp(cluster, transport, writes, clock, limits or Limits())
+    return ServeApp(cluster, transport, writes, clock, limits or Limits(), server_version(snapshot))
 
 
 def bind(address: str, port: int) -> socket.socket:

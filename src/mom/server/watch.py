@@ -18,6 +18,7 @@ from typing import Any
 
 from mom.api.resources import GroupVersionKind, GroupVersionResource
 from mom.client.messages import ApiRequest
+from mom.manifest.fieldlabels import field_labels
 from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.serialization import dump_json
 from mom.server.cluster import ServedCluster, Watcher
@@ -55,7 +56,9 @@ class WatchRequest:
             gvr=gvr,
             namespace=namespace,
             label_selector=LabelSelector.parse(label) if label else None,
-            field_selector=FieldSelector.parse(field) if field else None,
+            field_selector=(
+                FieldSelector.parse(field, field_labels(gvr), (gvr.group, gvr.resource)) if field else None
+            ),
             send_initial_events=initial == "true" or (initial == "" and version in ("", "0")),
             bookmarks=request.param("allowWatchBookmarks") in ("true", "1"),
             timeout_seconds=min(max(timeout, 0.0), MAX_TIMEOUT_SECONDS),

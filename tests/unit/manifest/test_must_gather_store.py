@@ -138,7 +138,7 @@ def test_cli_get(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == "configmap/c1\nconfigmap/c2\n"
     assert main([*base, "ConfigMap", "-A", "--field-selector", "metadata.name=only"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == ["NAMESPACE", "NAME", "KIND"] and out[1].split()[1] == "only"
+    assert out[0].split() == ["NAMESPACE", "NAME", "DATA", "AGE"] and out[1].split()[1] == "only"
     assert main([*base, "widgets.example.com", "w", "-o", "yaml"]) == 0
     assert capsys.readouterr().out.startswith("apiVersion: example.com/v1alpha1\nkind: Widget\n")
     assert main([*base, "configmaps.", "c1", "-n", "a", "-o", "json"]) == 0

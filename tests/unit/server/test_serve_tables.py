@@ -3,7 +3,7 @@
 Covers: ages are printed like kubectl (s, m, h, d, y); the Accept header decides whether a
 Table is wanted; a table has Name and Age columns, PartialObjectMetadata rows by default, the
 whole object with includeObject=Object and none with includeObject=None; pods get Ready,
-Status and Restarts.
+Status and Restarts, and IP, Node, Nominated Node and Readiness Gates for ``-o wide``.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def test_accept_header_decides() -> None:
 
 def test_configmap_table_with_metadata_rows() -> None:
     snapshot = Snapshot.from_objects([])
-    columns = columns_for(snapshot, GroupVersionResource("", "v1", "configmaps"))
+    columns = columns_for(snapshot, GroupVersionResource("", "v1", "serviceaccounts"))
     table = render_table(columns, [CM], NOW, "Metadata", "7")
     assert [c["name"] for c in table["columnDefinitions"]] == ["Name", "Age"]
     assert table["rows"] == [
@@ -82,5 +82,18 @@ def test_configmap_table_with_metadata_rows() -> None:
 def test_pod_columns() -> None:
     columns = columns_for(Snapshot.from_objects([]), GroupVersionResource("", "v1", "pods"))
     table = render_table(columns, [POD], NOW, "None", "1")
-    assert [c["name"] for c in table["columnDefinitions"]] == ["Name", "Ready", "Status", "Restarts", "Age"]
-    assert table["rows"][0]["cells"] == ["p", "1/2", "Running", 2, "60s"]
+    shown = [c["name"] for c in table["columnDefinitions"] if c["priority"] == 0]
+    wide = [c["name"] for c in table["columnDefinitions"] if c["priority"] == 1]
+    assert shown == ["Name", "Ready", "Status", "Restarts", "Age"]
+    assert wide == ["IP", "Node", "Nominated Node", "Readiness Gates"]
+    assert table["rows"][0]["cells"] == [
+        "p",
+        "1/2",
+        "Running",
+        "2",
+        "60s",
+        "<none>",
+        "<none>",
+        "<none>",
+        "<none>",
+    ]

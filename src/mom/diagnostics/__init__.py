@@ -1,0 +1,11 @@
+"""What a support engineer asks a must-gather first: etcd, alerts, certificates, operators.
+
+Owns: :mod:`~mom.diagnostics.etcd` (members and their health from ``etcd_info/``),
+:mod:`~mom.diagnostics.alerts` (firing alerts from ``monitoring/alerts.json``),
+:mod:`~mom.diagnostics.certificates` (TLS secrets expiring within a window) and
+:mod:`~mom.diagnostics.operators` (ClusterOperator conditions summarised). Each returns rows
+(plain dicts, JSON-ready) and never prints. Files beside the resources are read through
+:func:`~mom.diagnostics.files.read_json`, size-capped and checked.
+
+Must not import: ``mom.cli``, ``mom.server``, ``mom.manager``.
+"""
