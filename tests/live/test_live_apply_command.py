@@ -47,13 +47,14 @@ def write_config(path: Path, kubeconfig: Path | None = None) -> Path:
     cluster = (
         {"name": "live", "kubeconfig": str(kubeconfig)}
         if kubeconfig
-        else {"name": "live", "manifestDir": "."}
+        else {"name": "live", "manifestDir": "cluster"}
     )
     config = {
         "operators": [{"name": "sample", "python": "mom.operator.sample.operator:SAMPLE_OPERATOR"}],
         "clusters": [cluster],
         "instances": [{"name": "live", "topology": "Standalone", "cluster": "live"}],
     }
+    (path.parent / "cluster").mkdir(exist_ok=True)
     path.write_bytes(dump_json(config))
     return path
 

@@ -16,6 +16,7 @@ target applies kube-apiserver's defaulting and the CRD's list types in server-si
 from __future__ import annotations
 
 import copy
+import os
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +29,9 @@ from binaries import Binaries
 from cluster import running
 
 from conftest import install_crds
+from mom.api.errors import MomError
 from mom.api.input_resources import InputResources
+from mom.api.resources import GroupVersionResource, ObjectRef
 from mom.apply import ManifestTarget
 from mom.apply.live_target import LiveTarget
 from mom.apply.target import ApplyResult
@@ -39,9 +42,12 @@ from mom.inputs.writer import write_input_dir
 from mom.manifest.loader import load_must_gather
 from mom.manifest.mutationdir import read_mutation_dir
 from mom.manifest.requests import MutationRequest
+from mom.operator.sandbox import probe_sandbox
 from mom.serialization import dump_json, load_document
 
 pytestmark = pytest.mark.live
+
+NAMESPACES = GroupVersionResource("", "v1", "namespaces")
 
 NOW = datetime(2021, 8, 3, 12, 0, 0, tzinfo=UTC)
 CLUSTER_TYPES = ("Configuration", "Management", "UserWorkload")
@@ -92,6 +98,21 @@ def _install_crds(cluster: Any, resources: Path, scratch: Path) -> None:
     install_crds(cluster, paths)
 
 
+def _with_namespaces(gathered: GatheredInputs, resources: Path) -> GatheredInputs:
+    """The gathered objects and the must-gather's Namespace object of each of their namespaces:
+    both sides hold the namespaces the objects live in, as a real cluster does."""
+    tree = load_must_gather(resources)
+    have = {ref.name for ref, _ in gathered.objects if ref.gvr.is_namespaces}
+    added = []
+    for namespace in sorted({ref.namespace for ref, _ in gathered.objects if ref.namespace} - have):
+        try:
+            obj = tree.get(NAMESPACES, "", namespace)
+        except MomError:
+            obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}
+        added.append((ObjectRef(NAMESPACES, "", namespace), obj))
+    return GatheredInputs((*gathered.objects, *added))
+
+
 def _seed(client: Client, gathered: GatheredInputs) -> None:
     """Create the gathered objects (namespaces first), then write their status."""
     ordered = sorted(gathered.objects, key=lambda pair: not pair[0].gvr.is_namespaces)
@@ -133,9 +154,10 @@ def compared(
         _install_crds(cluster, resources, directory / "crds")
         transport = LiveTransport(cluster.kubeconfig)
         client = Client(transport)
-        _seed(client, gather_inputs(load_must_gather(resources), declared))
+        seeded = _with_namespaces(gather_inputs(load_must_gather(resources), declared), resources)
+        _seed(client, seeded)
         served = []
-        for ref, _ in gather_inputs(load_must_gather(resources), declared).objects:
+        for ref, _ in seeded.objects:
             try:
                 served.append(
                     (ref, {"apiVersion": ref.gvr.api_version, **client.get(ref.gvr, ref.name, ref.namespace)})
@@ -146,20 +168,25 @@ def compared(
         manifest = ManifestTarget(directory / "manifest", clock=lambda: NOW)
         live = LiveTarget("live", transport, clock=lambda: NOW)
         write_input_dir(gather_inputs(manifest.read(), declared), directory / "input")
+        (directory / "output").mkdir()
+        (directory / "tmp").mkdir()
+        argv = [
+            str(authentication_operator),
+            "apply-configuration",
+            "--input-dir",
+            str(directory / "input"),
+            "--output-dir",
+            str(directory / "output"),
+            "--now",
+            NOW.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        ]
+        # Confined as the manager confines it: no network (it would dial the must-gather's addresses).
         subprocess.run(
-            [
-                authentication_operator,
-                "apply-configuration",
-                "--input-dir",
-                directory / "input",
-                "--output-dir",
-                directory / "output",
-                "--now",
-                NOW.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            ],
+            probe_sandbox().command(argv, [directory / "output", directory / "tmp"], network=False),
             capture_output=True,
             check=False,
-        )  # fmt: skip  (its exit code says some controllers failed; their mutations are what matters)
+            env={**os.environ, "TMPDIR": str(directory / "tmp")},
+        )  # its exit code says some controllers failed; their mutations are what matters
         requests = [r for kind in CLUSTER_TYPES for r in read_mutation_dir(directory / "output" / kind)]
         results = []
         for index, request in enumerate(requests):

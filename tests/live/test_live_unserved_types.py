@@ -58,7 +58,10 @@ REPORTER = Operator(
     name="reporter",
     inputs=InputResources(
         apply_configuration_resources=ResourceList(
-            exact_resources=(ExactResource("route.openshift.io", "v1", "routes", NS, "oauth"),)
+            exact_resources=(
+                ExactResource("", "v1", "namespaces", "", NS),
+                ExactResource("route.openshift.io", "v1", "routes", NS, "oauth"),
+            )
         )
     ),
     outputs=OutputResources(
