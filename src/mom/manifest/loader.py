@@ -15,10 +15,9 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mom.api.resources import GroupVersionResource, ObjectRef
-from mom.manifest import cache
 from mom.manifest.builtin_discovery import builtin_discovery, discovery_for_objects
 from mom.manifest.decoding import decode_files
 from mom.manifest.discovery import Discovery
@@ -32,8 +31,10 @@ from mom.manifest.layout import (
     object_name_of_file,
     scan_tree,
 )
-from mom.manifest.notify import TreeWatch, watch_tree
 from mom.manifest.store import Location, Snapshot
+
+if TYPE_CHECKING:
+    from mom.manifest.notify import TreeWatch
 
 __all__ = ["TreeLoader", "default_cache_dir", "find_resource_root", "load_must_gather"]
 
@@ -55,16 +56,21 @@ def load_must_gather(path: Path, *, cache_dir: Path | None = None) -> Snapshot:
     """The tree at ``path`` (or one directory down) as a snapshot; cached when ``cache_dir`` is set."""
     root = find_resource_root(path)
     scan = scan_tree(root)
+    if cache_dir is None:  # an operator's run: the cache and what it imports are not needed
+        with _bulk_allocation():
+            decoded, problems = _decode_files(scan.files)
+        return _build_snapshot(root, decoded, scan.problems + problems)
+    from mom.manifest import cache
+
     fingerprint = cache.fingerprint(root, scan.files)
-    if cache_dir is not None and not scan.problems:
+    if not scan.problems:
         cached = cache.read_snapshot(cache_dir, fingerprint, root)
         if cached is not None:
             return cached
     with _bulk_allocation():
         decoded, problems = _decode_files(scan.files)
     snapshot = _build_snapshot(root, decoded, scan.problems + problems)
-    if cache_dir is not None:
-        cache.write_snapshot(cache_dir, fingerprint, snapshot)
+    cache.write_snapshot(cache_dir, fingerprint, snapshot)
     return snapshot
 
 
@@ -119,6 +125,8 @@ class TreeLoader:
         removed); a tree that cannot be watched is not tried again."""
         if root == self._root and self._watch_tried and (self._watch is None or not self._watch.broken):
             return
+        from mom.manifest.notify import watch_tree  # ctypes and a thread, only for a long-lived reader
+
         if self._watch is not None:
             self._watch.close()
         self._watch = watch_tree(root, (CLUSTER_SCOPED_DIR, NAMESPACES_DIR))
