@@ -18,9 +18,11 @@ from mom.apply.target import Target
 from mom.journal.journal import Journal
 from mom.journal.lock import lock_journal
 from mom.manager.config import ClusterSpec, ManagerConfig
+from mom.manager.gathering import read_scopes
 from mom.manager.loop import Manager, Progress
 from mom.manager.operators import InProcessRunner, OperatorRunner, SubprocessRunner
 from mom.manager.pins import Pin, PinStore, document_digest
+from mom.manifest.scope import ReadScope
 from mom.operator.sandbox import Sandbox, probe_sandbox
 
 log = logging.getLogger(__name__)
@@ -98,7 +100,11 @@ def open_manager(
         runners = build_runners(config)
         pins, notices = pin_operators(config, runners, repin=repin)
         resources = watched_resources(pins.values())
-        targets = {cluster.name: build_target(cluster, clock, resources) for cluster in config.clusters}
+        scopes = read_scopes(config.instances, pins.values())
+        targets = {
+            cluster.name: build_target(cluster, clock, resources, scopes.get(cluster.name))
+            for cluster in config.clusters
+        }
         manager = Manager(
             config,
             journal=journal,
@@ -138,9 +144,13 @@ def _reference_resources(reference: ResourceReference) -> list[GroupVersionResou
 
 
 def build_target(
-    cluster: ClusterSpec, clock: Callable[[], datetime], resources: Iterable[GroupVersionResource]
+    cluster: ClusterSpec,
+    clock: Callable[[], datetime],
+    resources: Iterable[GroupVersionResource],
+    scope: ReadScope | None = None,
 ) -> Target:
-    """The target of one configured cluster: its manifest directory, or the live cluster."""
+    """The target of one configured cluster: its manifest directory (read only where ``scope``
+    wants, when given), or the live cluster."""
     if cluster.kubeconfig is not None:
         from mom.apply.live_target import LiveTarget  # the HTTP stack only for live clusters
         from mom.client.adapters import LiveTransport
@@ -149,5 +159,5 @@ def build_target(
         return LiveTarget(cluster.name, transport, clock=clock, resources=resources)
     assert cluster.manifest_dir is not None  # config validation: exactly one of the two
     return ManifestTarget(
-        cluster.manifest_dir, name=cluster.name, clock=clock, file_format=cluster.file_format
+        cluster.manifest_dir, name=cluster.name, clock=clock, file_format=cluster.file_format, scope=scope
     )

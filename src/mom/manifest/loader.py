@@ -35,6 +35,7 @@ from mom.manifest.store import Location, Snapshot
 
 if TYPE_CHECKING:
     from mom.manifest.notify import TreeWatch
+    from mom.manifest.scope import ReadScope
 
 __all__ = ["TreeLoader", "default_cache_dir", "find_resource_root", "load_must_gather"]
 
@@ -52,13 +53,19 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "mom"
 
 
-def load_must_gather(path: Path, *, cache_dir: Path | None = None) -> Snapshot:
-    """The tree at ``path`` (or one directory down) as a snapshot; cached when ``cache_dir`` is set."""
+def load_must_gather(
+    path: Path, *, cache_dir: Path | None = None, scope: ReadScope | None = None
+) -> Snapshot:
+    """The tree at ``path`` (or one directory down) as a snapshot; cached when ``cache_dir`` is set.
+
+    With ``scope``, only the files it wants are read (and nothing is cached): the snapshot holds
+    every object of those (resource, namespace) pairs, and nothing else but namespaces."""
     root = find_resource_root(path)
     scan = scan_tree(root)
-    if cache_dir is None:  # an operator's run: the cache and what it imports are not needed
+    if cache_dir is None or scope is not None:  # the cache and what it imports are not needed
+        files = scan.files if scope is None else [f for f in scan.files if scope.wants(f)]
         with _bulk_allocation():
-            decoded, problems = _decode_files(scan.files)
+            decoded, problems = _decode_files(files)
         return _build_snapshot(root, decoded, scan.problems + problems)
     from mom.manifest import cache
 
@@ -82,8 +89,10 @@ class TreeLoader:
     a changed one re-decodes only the files whose size or modification time moved.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, scope: ReadScope | None = None) -> None:
         self.path = path
+        self.scope = scope
+        """Only the files this wants are read (:mod:`mom.manifest.scope`); ``None``: every file."""
         self._documents: dict[str, tuple[tuple[int, int], Any]] = {}
         """Decoded documents by path relative to the tree root, with the (size, mtime) they had."""
         self._last: tuple[tuple[int, int], Snapshot] | None = None
@@ -102,18 +111,19 @@ class TreeLoader:
             return self._last[1]
         self._last = None  # a load that fails is retried in full next time
         scan = scan_tree(root)
-        stale = [f for f in scan.files if self._stamp(f) != (f.size, f.mtime_ns)]
+        files = scan.files if self.scope is None else [f for f in scan.files if self.scope.wants(f)]
+        stale = [f for f in files if self._stamp(f) != (f.size, f.mtime_ns)]
         with _bulk_allocation():
             decoded, problems = _decode_files(stale)
         for tree_file, document in decoded:
             self._documents[tree_file.relative] = ((tree_file.size, tree_file.mtime_ns), document)
-        present = {f.relative for f in scan.files}
+        present = {f.relative for f in files}
         for gone in [relative for relative in self._documents if relative not in present]:
             del self._documents[gone]
         failed = {path for path, _ in problems}
         current = [
             (f, self._documents[f.relative][1])
-            for f in scan.files
+            for f in files
             if f.relative in self._documents and not (failed and str(f.path) in failed)
         ]
         snapshot = _build_snapshot(root, current, scan.problems + problems)
