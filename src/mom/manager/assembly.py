@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from mom.api.input_resources import ResourceReference
@@ -65,8 +66,15 @@ def pin_operators(
     store = PinStore(config.journal.with_suffix(".pins.json"))
     pins: dict[str, Pin] = {}
     notices: list[str] = []
-    for name, runner in runners.items():
-        inputs, outputs = runner.declared_inputs(), runner.declared_outputs()
+    # Every operator is asked for both documents at once (a subprocess operator is two process
+    # starts); the answers are then taken in order, so the first failure reported is the same.
+    with ThreadPoolExecutor(max_workers=max(1, min(config.concurrency, 2 * len(runners)))) as pool:
+        asked = {
+            name: (pool.submit(runner.declared_inputs), pool.submit(runner.declared_outputs))
+            for name, runner in runners.items()
+        }
+        declared = {name: (inputs.result(), outputs.result()) for name, (inputs, outputs) in asked.items()}
+    for name, (inputs, outputs) in declared.items():
         pinned = None if repin else store.get(name)
         if pinned is None:
             pins[name] = store.pin(name, inputs, outputs)
