@@ -11,7 +11,9 @@ An operator that is a Python script of this very interpreter (a console script i
 it, such as ``sample-operator``) is not given a new interpreter: this process forks, and the
 child runs the script with the modules the harness has already imported. The child is still a
 process of its own, in its own session, with the same logs, exit code and timeout: a crash or
-``sys.exit`` in one case ends that case only. Set ``MOM_TEST_FORK=0`` to spawn every operator.
+``sys.exit`` in one case ends that case only. Only a harness with one thread forks (a lock
+another thread holds would stay held in the child forever); otherwise, or with
+``MOM_TEST_FORK=0``, every operator is spawned.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import os
 import runpy
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -126,7 +129,7 @@ def run_operator(
 
 def _runs_in_this_interpreter(binary: str) -> bool:
     """Whether ``binary`` is a script whose ``#!`` names this interpreter, in this environment."""
-    if os.environ.get("MOM_TEST_FORK") == "0":
+    if os.environ.get("MOM_TEST_FORK") == "0" or threading.active_count() > 1:
         return False
     try:
         with open(binary, "rb") as script:
