@@ -14,6 +14,7 @@ Real data is read in place and written only below the directory given.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ from mom.manager.topology import ORIGIN_ANNOTATION
 from mom.serialization import dump_go_yaml, dump_json, load_document
 
 REPO = Path(__file__).resolve().parents[1]
-REALDATA = REPO.parent / "shared" / "realdata"
+REALDATA = Path(os.environ.get("MOM_REALDATA_DIR") or REPO.parent / "shared" / "realdata")
+"""The real cluster data: ``MOM_REALDATA_DIR``, else ``../shared/realdata``."""
 HCP_NAMESPACE = "hcp-namespace"
 WATCHED_FILES = ("apps/deployments.yaml", "core/configmaps.yaml")
 WATCHED_CONFIG = ("ingresses.yaml", "clusteroperators.yaml")

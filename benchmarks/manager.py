@@ -8,6 +8,11 @@ Run: ``python -m benchmarks.manager [--quick] [--plot FILE] [--profile N]``. Pri
     over a simulated day compressed into ``--day`` wall seconds: memory GiB-seconds, CPU
     seconds, simulated API calls (model: :mod:`benchmarks.daemons`). Both sides decode the
     same cluster files and start from bytecode. Goal: mom at least 10x cheaper in memory and CPU.
+    Then mom as a periodic job (a systemd timer, a CronJob): one real ``mom run --once`` process
+    per resync period, nothing resident in between. Measured: processes that run every operator
+    (mom's hourly resync: 24 a day) and processes that find nothing to run (every other period);
+    memory is each process's peak resident set for its whole wall time (an upper bound). Goal:
+    at least 10x less CPU-s and 30x less GiB-s than the daemons at the 10-minute resync.
 (b) the first tick of 17 operators x N hosted clusters built from the real hosted control
     plane data; goal: at most 30 s of one core, peak memory at most 1 GiB.
 (c) a tick on unchanged inputs after (b) settles; goal: at least 20x cheaper than (b).
@@ -20,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -36,6 +43,10 @@ from mom.serialization import load_json
 
 DAY = 86400.0
 MEMORY_GOAL, CPU_GOAL = 10.0, 10.0
+PERIODIC_MEMORY_GOAL, PERIODIC_CPU_GOAL = 30.0, 10.0
+PERIODIC_SAMPLES = 3
+HOURLY = 3600.0
+"""mom's default resync: how often a periodic job runs every operator though nothing changed."""
 TICK_CPU_GOAL, PEAK_GOAL_MIB, UNCHANGED_GOAL = 30.0, 1024.0, 20.0
 
 
@@ -81,6 +92,89 @@ def _side(results: list[dict[str, float]], sampler: MemorySampler, elapsed: floa
     )
 
 
+@dataclass(frozen=True)
+class OnceProcess:
+    """One ``mom run --once`` process: wall and CPU seconds, peak resident set in bytes."""
+
+    wall: float
+    cpu: float
+    peak: int
+
+    @property
+    def gib_seconds(self) -> float:
+        return self.peak / GIB * self.wall
+
+
+@dataclass
+class Periodic:
+    """mom as a periodic job: processes that ran every operator, and ones that found nothing to run."""
+
+    running: list[OnceProcess]
+    quiet: list[OnceProcess]
+
+    def per_day(self, resync: float) -> tuple[float, float]:
+        """(GiB-s, CPU-s) over one day of one process per ``resync`` seconds."""
+        ticks = DAY / resync
+        running = min(ticks, DAY / HOURLY)
+        quiet = ticks - running
+        return (
+            running * statistics.median(p.gib_seconds for p in self.running)
+            + quiet * statistics.median(p.gib_seconds for p in self.quiet),
+            running * statistics.median(p.cpu for p in self.running)
+            + quiet * statistics.median(p.cpu for p in self.quiet),
+        )
+
+
+def periodic_job(config: Path, samples: int = PERIODIC_SAMPLES) -> Periodic:
+    """Part (a) as a periodic job on the world of ``config``: ``samples`` processes on a fresh
+    journal (every operator runs, as at each hourly resync), then, once the world has settled,
+    ``samples`` processes that find nothing to run."""
+    state = config.parent / "state"
+    running = []
+    for _ in range(samples):
+        shutil.rmtree(state, ignore_errors=True)
+        running.append(_measure_once(config, expect_runs=True))
+    for _ in range(3):  # the runs' own writes are inputs: let the debounce pass and settle them
+        time.sleep(SETTLE_WAIT)
+        if _measure_once(config, expect_runs=None).runs == 0:
+            break
+    quiet = [_measure_once(config, expect_runs=False) for _ in range(samples)]
+    return Periodic([r.process for r in running], [q.process for q in quiet])
+
+
+SETTLE_WAIT = 5.5
+"""Seconds between settling ticks: past mom's default debounce window (5 s)."""
+
+
+@dataclass(frozen=True)
+class _Once:
+    process: OnceProcess
+    runs: int
+
+
+def _measure_once(config: Path, *, expect_runs: bool | None) -> _Once:
+    command = [sys.executable, "-m", "mom.cli.main", "run", "--config", str(config), "--once", "-o", "json"]
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=fleet.REPO, stdout=stdout, stderr=stderr)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stdout.seek(0)
+        stderr.seek(0)
+        if process.returncode != 0:
+            raise RuntimeError(f"{command!r} exited {process.returncode}: {stderr.read()[-2000:].decode()}")
+        summary = load_json(stdout.read(), "mom run --once -o json")
+    runs = sum(
+        1 for pair in summary["pairs"] if pair.get("run") is not None and pair.get("trigger") != "deferred"
+    )
+    if expect_runs is True and runs == 0:
+        raise RuntimeError(f"{command!r} ran no operator on a fresh journal")
+    if expect_runs is False and runs:
+        raise RuntimeError(f"{command!r} ran {runs} operator(s) on a settled world")
+    return _Once(OnceProcess(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024), runs)
+
+
 @dataclass
 class Day:
     """One row of part (a): ``operators`` daemons resyncing every ``resync`` simulated seconds, and mom."""
@@ -89,6 +183,15 @@ class Day:
     resync: float
     daemon: Side
     mom: Side
+    periodic: Periodic
+
+    @property
+    def periodic_met(self) -> bool:
+        day = self.periodic.per_day(self.resync)
+        return (
+            self.daemon.gib_seconds >= PERIODIC_MEMORY_GOAL * day[0]
+            and self.daemon.cpu_seconds >= PERIODIC_CPU_GOAL * day[1]
+        )
 
     @property
     def met(self) -> bool:
@@ -133,6 +236,7 @@ def compare_day(
         resync,
         daemon,
         _side(mom_results, mom_sampler, mom_elapsed, ["lists", "watches", "writes"]),
+        periodic_job(config),
     )
 
 
@@ -200,6 +304,33 @@ def print_day(rows: list[Day], day: float) -> None:
             f"the compressed clock), {m['runs']:.0f} operator runs, API = {m['lists']:.0f} LIST + "
             f"{m['watches']:.0f} WATCH + {m['writes']:.0f} writes"
         )
+    print(
+        "\n(a') the same days with mom as a periodic job: one `mom run --once` process per resync period "
+        f"(every operator runs in {DAY / HOURLY:.0f} of them: the hourly resync), nothing resident between"
+    )
+    print(
+        f"    {'ops':>4} {'resync':>7} | {'daemon GiB·s':>12} {'job GiB·s':>10} {'ratio':>8} | "
+        f"{'daemon CPU-s':>12} {'job CPU-s':>9} {'ratio':>8} | goal 30x GiB·s, 10x CPU-s"
+    )
+    for row in rows:
+        gib_seconds, cpu_seconds = row.periodic.per_day(row.resync)
+        print(
+            f"    {row.operators:>4} {_minutes(row.resync):>7} | {row.daemon.gib_seconds:12.0f} {gib_seconds:10.1f} "
+            f"{_ratio(row.daemon.gib_seconds, gib_seconds)} | {row.daemon.cpu_seconds:12.1f} {cpu_seconds:9.1f} "
+            f"{_ratio(row.daemon.cpu_seconds, cpu_seconds)} | {_mark(row.periodic_met)}"
+        )
+    for row in rows:
+        label = f"{row.operators} ops, resync {_minutes(row.resync)}"
+        for kind, processes in (
+            ("running every operator", row.periodic.running),
+            ("nothing to run", row.periodic.quiet),
+        ):
+            print(
+                f"    {label}: a process {kind}: median {statistics.median(p.wall for p in processes):.2f} s wall, "
+                f"{statistics.median(p.cpu for p in processes):.2f} s CPU, "
+                f"peak {statistics.median(p.peak for p in processes) / GIB * 1024:.0f} MiB "
+                f"({len(processes)} processes)"
+            )
 
 
 def print_hosted(rows: list[dict[str, float]], file_format: str) -> None:

@@ -17,7 +17,15 @@ d. both harnesses on the real authentication operator's six golden cases;
 e. one-shot gather from the real aws must-gather for the sample operator's and the
    authentication operator's declarations (``<operator> input-resources``): Go's
    ``create-input-resources from-must-gather`` vs mom's, whether both wrote the same objects
-   (wherever and in whatever order) and whether the output files are identical byte for byte.
+   (wherever and in whatever order) and whether the output files are identical byte for byte;
+f. ``mom run --once`` with the real authentication operator on the aws must-gather, after the
+   warm-up round has run it once: every counted process decides again, from a cold start, that
+   nothing needs to run (the debounce window outlasts the benchmark);
+g. ``mom run --once`` on a fresh world of 10 hosted clusters, each guest a full copy of the aws
+   must-gather, the authentication operator run on each: one first tick per counted round.
+
+The Go proof of concept has no manager, so rows f and g have mom figures only; their "own"
+columns are the ``mom`` process alone (``benchmarks.own_usage``), without the operators it ran.
 
 The mom side runs with bytecode, as an installed wheel does: ``PYTHONDONTWRITEBYTECODE`` unset
 and ``PYTHONPYCACHEPREFIX`` pointing into a temporary directory, warmed by the warm-up round.
@@ -28,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import json
 import os
 import shlex
 import shutil
@@ -55,6 +64,9 @@ from mom.serialization import dump_json, load_document
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2024-10-14T22:38:20Z"
 MIB = 1024.0 * 1024.0
+OWN_USAGE = "own-usage.json"
+"""Where a side run through :mod:`benchmarks.own_usage` leaves the ``mom`` process's own figures."""
+HOSTED_CLUSTERS = 10
 
 
 class BenchmarkError(Exception):
@@ -69,6 +81,10 @@ class Usage:
     """User + system seconds of the child and the processes it waited for."""
     peak: int
     """Largest resident set of any single process in that tree, bytes."""
+    own_cpu: float | None = None
+    """User + system seconds of the ``mom`` process alone, when the side reports it."""
+    own_peak: int | None = None
+    """Largest resident set of the ``mom`` process alone, bytes, when the side reports it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +100,8 @@ class Side:
 @dataclass
 class Scenario:
     name: str
-    go: Side
+    go: Side | None
+    """``None``: Go has no counterpart; the row has mom figures only."""
     mom: Side
     compare_outputs: bool = False
     samples: dict[str, list[Usage]] = field(default_factory=lambda: {"Go": [], "mom": []})
@@ -114,6 +131,13 @@ def measure(side: Side, output_dir: Path) -> Usage:
                 f"{shlex.join(command)} (in {side.cwd}) exited {process.returncode}, "
                 f"expected {side.exit_code}:\n{tail}"
             )
+    own = output_dir / OWN_USAGE
+    if own.is_file():
+        figures = json.loads(own.read_text(encoding="utf-8"))
+        own.unlink()
+        return Usage(
+            wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, figures["cpu"], figures["peak"]
+        )
     return Usage(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
 
 
@@ -230,6 +254,79 @@ def _resource_tree(archive: Path, scratch: Path) -> Path:
     return next(p.parent for p in scratch.rglob("cluster-scoped-resources") if p.is_dir())
 
 
+def _own_usage(out: Path) -> list[str]:
+    """The start of a command that runs ``mom`` through :mod:`benchmarks.own_usage` into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    return [sys.executable, "-m", "benchmarks.own_usage", str(out / OWN_USAGE), "--"]
+
+
+def _manager_config(
+    world: Path, operator: Path, clusters: list[dict[str, object]], instances: list[dict[str, object]]
+) -> Path:
+    config = {
+        "journal": "state/journal.sqlite",
+        "debounce": 86400,
+        "operators": [{"name": "authentication", "command": [str(operator)], "timeout": 600}],
+        "clusters": clusters,
+        "instances": instances,
+    }
+    path = world / "mom.yaml"
+    path.write_bytes(dump_json(config))
+    return path
+
+
+def _linked_copy(source: Path, target: Path) -> None:
+    """``source`` copied as hard links: mom replaces files atomically, so the original stays intact."""
+    shutil.copytree(source, target, copy_function=os.link)
+
+
+def _unchanged_once(must_gather: Path, operator: Path, world: Path, env: dict[str, str]) -> Side:
+    """Row f: one persistent standalone world where the operator has run once, here; every
+    measured tick after that defers it (its inputs changed, inside the debounce window)."""
+    _linked_copy(must_gather, world / "cluster")
+    config = _manager_config(
+        world,
+        operator,
+        [{"name": "standalone", "manifestDir": "cluster"}],
+        [{"name": "standalone", "topology": "Standalone", "cluster": "standalone"}],
+    )
+    command = [str(Path(sys.executable).parent / "mom"), "run", "--config", str(config), "--once"]
+    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return Side(lambda out: [*_own_usage(out), *command[1:]], REPO, env)
+
+
+def _hosted_once(must_gather: Path, operator: Path, template: Path, env: dict[str, str]) -> Side:
+    """Row g: a fresh world per measurement (linked from ``template``), so every tick is a first one."""
+    clusters: list[dict[str, object]] = [{"name": "management", "manifestDir": "management"}]
+    instances: list[dict[str, object]] = []
+    for index in range(HOSTED_CLUSTERS):
+        namespace, guest = f"clusters-{index}", f"hosted-{index}"
+        namespace_dir = template / "management" / "namespaces" / namespace
+        namespace_dir.mkdir(parents=True)
+        (namespace_dir / f"{namespace}.yaml").write_bytes(
+            dump_json({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
+        )
+        _linked_copy(must_gather, template / "guests" / guest)
+        clusters.append({"name": guest, "manifestDir": f"guests/{guest}"})
+        instances.append(
+            {
+                "name": guest,
+                "topology": "HyperShift",
+                "management": "management",
+                "guest": guest,
+                "hostedControlPlaneNamespace": namespace,
+                "operandNamespaces": ["openshift-authentication", "openshift-authentication-operator"],
+            }
+        )
+    _manager_config(template, operator, clusters, instances)
+
+    def command(out: Path) -> list[str]:
+        _linked_copy(template, out / "world")
+        return [*_own_usage(out), "run", "--config", str(out / "world" / "mom.yaml"), "--once"]
+
+    return Side(command, REPO, env, exit_code=1)  # the aws must-gather has no Authentication config
+
+
 def build_scenarios(conformance: Path, realdata: Path, scratch: Path) -> list[Scenario]:
     go_harness, go_sample = unpack("multi-operator-manager"), unpack("sample-operator")
     authentication = unpack("authentication-operator")
@@ -292,6 +389,16 @@ def build_scenarios(conformance: Path, realdata: Path, scratch: Path) -> list[Sc
             Side(_gather([str(mom)], must_gather, auth_declaration), scratch, mom_env),
             compare_outputs=True,
         ),
+        Scenario(
+            "f. run --once, aws, inputs unchanged",
+            None,
+            _unchanged_once(must_gather, authentication, scratch / "run-once-aws", mom_env),
+        ),
+        Scenario(
+            f"g. run --once, {HOSTED_CLUSTERS} hosted, aws-sized guests",
+            None,
+            _hosted_once(must_gather, authentication, scratch / "run-once-hosted", mom_env),
+        ),
     ]
 
 
@@ -307,6 +414,8 @@ def run_rounds(scenarios: list[Scenario], rounds: int, scratch: Path) -> None:
             order = ("Go", "mom") if round_number % 2 else ("mom", "Go")
             for side_name in order:
                 side = scenario.go if side_name == "Go" else scenario.mom
+                if side is None:
+                    continue
                 output = scratch / "outputs" / f"{index}-{side_name}-{round_number}"
                 usage = measure(side, output)
                 if round_number > 0:
@@ -319,8 +428,22 @@ def run_rounds(scenarios: list[Scenario], rounds: int, scratch: Path) -> None:
         sys.stderr.write("\r\033[K")
 
 
-def _ratio(mom: float, go: float) -> str:
-    return f"{mom / go:6.2f}" if go > 0 else "     -"
+def _ratio(mom: float, go: float | None) -> str:
+    return f"{mom / go:6.2f}" if go else "     -"
+
+
+def _figure(value: float | None, unit: str) -> str:
+    return "       -" if value is None else f"{value:6.0f}{unit}"
+
+
+def _medians(samples: list[Usage]) -> tuple[float, float, float] | None:
+    if not samples:
+        return None
+    return (
+        statistics.median(u.wall for u in samples) * 1000,
+        statistics.median(u.cpu for u in samples) * 1000,
+        statistics.median(u.peak for u in samples) / MIB,
+    )
 
 
 def print_table(scenarios: list[Scenario], rounds: int) -> None:
@@ -333,18 +456,30 @@ def print_table(scenarios: list[Scenario], rounds: int) -> None:
     print(header)
     print("-" * len(header))
     for scenario in scenarios:
-        go, mom = scenario.samples["Go"], scenario.samples["mom"]
-        walls = [statistics.median(u.wall for u in s) * 1000 for s in (go, mom)]
-        cpus = [statistics.median(u.cpu for u in s) * 1000 for s in (go, mom)]
-        peaks = [statistics.median(u.peak for u in s) / MIB for s in (go, mom)]
-        go_output, mom_output = scenario.last_output["Go"], scenario.last_output["mom"]
-        identical = tree_difference(go_output, mom_output) if scenario.compare_outputs else "-"
-        objects = same_objects(go_output, mom_output) if scenario.compare_outputs else "-"
+        go = _medians(scenario.samples["Go"])
+        mom = _medians(scenario.samples["mom"])
+        assert mom is not None
+        go_wall, go_cpu, go_peak = go if go is not None else (None, None, None)
+        wall, cpu, peak = mom
+        identical = objects = "-"
+        if scenario.compare_outputs:
+            go_output, mom_output = scenario.last_output["Go"], scenario.last_output["mom"]
+            identical = tree_difference(go_output, mom_output)
+            objects = same_objects(go_output, mom_output)
+        go_mib = "      -" if go_peak is None else f"{go_peak:7.1f}"
         print(
-            f"{scenario.name:<42} {walls[0]:6.0f}ms {walls[1]:6.0f}ms {_ratio(walls[1], walls[0])}"
-            f"   {cpus[0]:6.0f}ms {cpus[1]:6.0f}ms {_ratio(cpus[1], cpus[0])}"
-            f"   {peaks[0]:7.1f} {peaks[1]:7.1f} {_ratio(peaks[1], peaks[0])}   {objects:<14} {identical}"
+            f"{scenario.name:<42} {_figure(go_wall, 'ms')} {wall:6.0f}ms {_ratio(wall, go_wall)}"
+            f"   {_figure(go_cpu, 'ms')} {cpu:6.0f}ms {_ratio(cpu, go_cpu)}"
+            f"   {go_mib} {peak:7.1f} {_ratio(peak, go_peak)}   {objects:<14} {identical}"
         )
+        owns = [u for u in scenario.samples["mom"] if u.own_cpu is not None and u.own_peak is not None]
+        if owns:
+            own_cpu = statistics.median(u.own_cpu or 0.0 for u in owns) * 1000
+            own_peak = statistics.median(u.own_peak or 0 for u in owns) / MIB
+            print(
+                f"{'  the mom process alone':<42} {'':>8} {'':>8} {'':>6}   {'':>8} {own_cpu:6.0f}ms {'':>6}"
+                f"   {'':>7} {own_peak:7.1f}   (operators' runs: {cpu - own_cpu:.0f}ms CPU)"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -362,6 +497,9 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(os.environ.get("MOM_REALDATA_DIR", REPO.parent / "shared" / "realdata")),
         help="the real must-gathers (default: MOM_REALDATA_DIR or ../shared/realdata)",
     )
+    parser.add_argument(
+        "--only", default="", help="run only these rows, by letter (e.g. f,g); default: every row"
+    )
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
@@ -369,6 +507,8 @@ def main(argv: list[str] | None = None) -> int:
         scratch = Path(scratch_name)
         try:
             scenarios = build_scenarios(args.conformance, args.realdata, scratch)
+            letters = {letter.strip() for letter in args.only.split(",") if letter.strip()}
+            scenarios = [s for s in scenarios if not letters or s.name.split(".")[0] in letters]
             run_rounds(scenarios, args.rounds, scratch)
         except (Unavailable, BenchmarkError, OSError) as exc:
             print(f"vs_go: error: {exc} (binaries from {operators_dir()})", file=sys.stderr)

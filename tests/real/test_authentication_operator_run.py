@@ -89,7 +89,7 @@ def original(mutation: PlannedMutation) -> tuple[str, str, str, str]:
 def test_hypershift_reads_and_writes_each_object_on_one_cluster(
     tmp_path: Path, aws_must_gather: Path, authentication_operator: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hosted(tmp_path, aws_must_gather, authentication_operator)
+    hosted(tmp_path, aws_must_gather, authentication_operator, debounce=0, maxBackoff=0)
     run_once(tmp_path, monkeypatch)
     run_once(tmp_path, monkeypatch)
     runs, planned = mutations(tmp_path)

@@ -29,6 +29,7 @@ from mom.manifest.discovery import Discovery
 from mom.manifest.layout import CLUSTER_SCOPED_DIR, DISCOVERY_FILES, NAMESPACES_DIR
 from mom.manifest.loader import TreeLoader
 from mom.manifest.requests import MutationRequest
+from mom.manifest.scope import ReadScope
 from mom.manifest.store import Snapshot
 from mom.serialization import dump_go_yaml, dump_json, load_document, load_json
 
@@ -65,6 +66,7 @@ class ManifestTarget:
         checkpoint: Checkpoint | None = None,
         compact_after: int = 1000,
         file_format: str = "yaml",
+        scope: ReadScope | None = None,
     ) -> None:
         self.root = root
         self.name = name or str(root)
@@ -73,7 +75,7 @@ class ManifestTarget:
         self._checkpoint = checkpoint
         self._lock = threading.Lock()
         self._wal = WriteAheadLog(root, root / STATE_DIR, compact_after=compact_after)
-        self._reader = TreeLoader(root)
+        self._reader = TreeLoader(root, scope)
         if file_format not in FILE_FORMATS:
             raise InvalidInput(
                 "format", [f"Unsupported value: {file_format!r}: supported values: yaml, json"]
@@ -84,7 +86,7 @@ class ManifestTarget:
         return self._wal.applied(mutation_id) is not None
 
     def read(self) -> Snapshot:
-        """The tree as it is now, every applied write included."""
+        """The tree as it is now, every applied write included (what the scope wants of it)."""
         if not any((self.root / d).is_dir() for d in (CLUSTER_SCOPED_DIR, NAMESPACES_DIR)):
             return Snapshot([], {}, self._discovery, root=self.root)
         return self._reader.load()

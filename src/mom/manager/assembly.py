@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from mom.api.input_resources import ResourceReference
@@ -18,9 +19,11 @@ from mom.apply.target import Target
 from mom.journal.journal import Journal
 from mom.journal.lock import lock_journal
 from mom.manager.config import ClusterSpec, ManagerConfig
+from mom.manager.gathering import read_scopes
 from mom.manager.loop import Manager, Progress
 from mom.manager.operators import InProcessRunner, OperatorRunner, SubprocessRunner
 from mom.manager.pins import Pin, PinStore, document_digest
+from mom.manifest.scope import ReadScope
 from mom.operator.sandbox import Sandbox, probe_sandbox
 
 log = logging.getLogger(__name__)
@@ -63,8 +66,15 @@ def pin_operators(
     store = PinStore(config.journal.with_suffix(".pins.json"))
     pins: dict[str, Pin] = {}
     notices: list[str] = []
-    for name, runner in runners.items():
-        inputs, outputs = runner.declared_inputs(), runner.declared_outputs()
+    # Every operator is asked for both documents at once (a subprocess operator is two process
+    # starts); the answers are then taken in order, so the first failure reported is the same.
+    with ThreadPoolExecutor(max_workers=max(1, min(config.concurrency, 2 * len(runners)))) as pool:
+        asked = {
+            name: (pool.submit(runner.declared_inputs), pool.submit(runner.declared_outputs))
+            for name, runner in runners.items()
+        }
+        declared = {name: (inputs.result(), outputs.result()) for name, (inputs, outputs) in asked.items()}
+    for name, (inputs, outputs) in declared.items():
         pinned = None if repin else store.get(name)
         if pinned is None:
             pins[name] = store.pin(name, inputs, outputs)
@@ -98,7 +108,11 @@ def open_manager(
         runners = build_runners(config)
         pins, notices = pin_operators(config, runners, repin=repin)
         resources = watched_resources(pins.values())
-        targets = {cluster.name: build_target(cluster, clock, resources) for cluster in config.clusters}
+        scopes = read_scopes(config.instances, pins.values())
+        targets = {
+            cluster.name: build_target(cluster, clock, resources, scopes.get(cluster.name))
+            for cluster in config.clusters
+        }
         manager = Manager(
             config,
             journal=journal,
@@ -138,9 +152,13 @@ def _reference_resources(reference: ResourceReference) -> list[GroupVersionResou
 
 
 def build_target(
-    cluster: ClusterSpec, clock: Callable[[], datetime], resources: Iterable[GroupVersionResource]
+    cluster: ClusterSpec,
+    clock: Callable[[], datetime],
+    resources: Iterable[GroupVersionResource],
+    scope: ReadScope | None = None,
 ) -> Target:
-    """The target of one configured cluster: its manifest directory, or the live cluster."""
+    """The target of one configured cluster: its manifest directory (read only where ``scope``
+    wants, when given), or the live cluster."""
     if cluster.kubeconfig is not None:
         from mom.apply.live_target import LiveTarget  # the HTTP stack only for live clusters
         from mom.client.adapters import LiveTransport
@@ -149,5 +167,5 @@ def build_target(
         return LiveTarget(cluster.name, transport, clock=clock, resources=resources)
     assert cluster.manifest_dir is not None  # config validation: exactly one of the two
     return ManifestTarget(
-        cluster.manifest_dir, name=cluster.name, clock=clock, file_format=cluster.file_format
+        cluster.manifest_dir, name=cluster.name, clock=clock, file_format=cluster.file_format, scope=scope
     )

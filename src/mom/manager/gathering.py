@@ -5,14 +5,50 @@ Under HyperShift an operator reads each object where its writes of that object g
 (:meth:`~mom.manager.topology.HostedView.reading_from_guest`). An operator none of whose declared
 inputs exists is not run on the empty world it would see (a wrong ``manifestDir``, an empty
 cluster), unless everything it reads is its own output.
+
+A manifest-directory cluster is read only where some pair's gathering can look
+(:func:`read_scopes`): the files of the resources the pinned operators declare, read or written.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from mom.inputs.gather import GatheredInputs
+from mom.manager.config import InstanceSpec, TopologyKind
 from mom.manager.pins import Pin
 from mom.manager.topology import HostedView, Topology
+from mom.manifest.scope import ReadScope, scope_of_inputs
 from mom.manifest.store import Snapshot
+
+
+def read_scopes(instances: Iterable[InstanceSpec], pins: Iterable[Pin]) -> dict[str, ReadScope]:
+    """Per cluster some instance uses, the files its pairs' gathering needs: what the pinned
+    operators declare (read, and written: a write looks its object up first), in the declared
+    namespaces on a standalone or guest cluster, and in every namespace on a management cluster,
+    where operand namespaces are mapped to hosted control plane namespaces."""
+    pinned = list(pins)
+    declared = scope_of_inputs(
+        [pin.inputs.apply_configuration_resources for pin in pinned],
+        [
+            written
+            for pin in pinned
+            for written in (
+                pin.outputs.configuration_resources,
+                pin.outputs.management_resources,
+                pin.outputs.user_workload_resources,
+            )
+        ],
+    )
+    scopes: dict[str, ReadScope] = {}
+    for instance in instances:
+        if instance.topology is TopologyKind.HYPERSHIFT:
+            uses = [(instance.management, declared.every_namespace()), (instance.guest, declared)]
+        else:
+            uses = [(instance.cluster, declared)]
+        for cluster, scope in uses:
+            scopes[cluster] = scopes[cluster].union(scope) if cluster in scopes else scope
+    return scopes
 
 
 def reading_as(source: Snapshot | HostedView, topology: Topology, pin: Pin) -> Snapshot | HostedView:

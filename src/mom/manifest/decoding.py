@@ -12,13 +12,15 @@ from __future__ import annotations
 import logging
 import os
 import stat
-import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mom.api.errors import InvalidInput
 from mom.serialization import MAX_DOCUMENT_BYTES, dump_json, load_document, load_json, looks_like_json
+
+if TYPE_CHECKING:
+    import subprocess
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +102,8 @@ def _file_looks_like_json(path: Path) -> bool:
 
 
 def _start_helper(paths: list[str]) -> subprocess.Popen[bytes] | None:
+    import subprocess  # only for a tree big enough to share out; a small one never needs it
+
     try:
         helper = subprocess.Popen(
             [sys.executable, "-m", "mom.manifest.decoding"],

@@ -15,10 +15,9 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mom.api.resources import GroupVersionResource, ObjectRef
-from mom.manifest import cache
 from mom.manifest.builtin_discovery import builtin_discovery, discovery_for_objects
 from mom.manifest.decoding import decode_files
 from mom.manifest.discovery import Discovery
@@ -32,8 +31,11 @@ from mom.manifest.layout import (
     object_name_of_file,
     scan_tree,
 )
-from mom.manifest.notify import TreeWatch, watch_tree
 from mom.manifest.store import Location, Snapshot
+
+if TYPE_CHECKING:
+    from mom.manifest.notify import TreeWatch
+    from mom.manifest.scope import ReadScope
 
 __all__ = ["TreeLoader", "default_cache_dir", "find_resource_root", "load_must_gather"]
 
@@ -51,20 +53,31 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "mom"
 
 
-def load_must_gather(path: Path, *, cache_dir: Path | None = None) -> Snapshot:
-    """The tree at ``path`` (or one directory down) as a snapshot; cached when ``cache_dir`` is set."""
+def load_must_gather(
+    path: Path, *, cache_dir: Path | None = None, scope: ReadScope | None = None
+) -> Snapshot:
+    """The tree at ``path`` (or one directory down) as a snapshot; cached when ``cache_dir`` is set.
+
+    With ``scope``, only the files it wants are read (and nothing is cached): the snapshot holds
+    every object of those (resource, namespace) pairs, and nothing else but namespaces."""
     root = find_resource_root(path)
     scan = scan_tree(root)
+    if cache_dir is None or scope is not None:  # the cache and what it imports are not needed
+        files = scan.files if scope is None else [f for f in scan.files if scope.wants(f)]
+        with _bulk_allocation():
+            decoded, problems = _decode_files(files)
+        return _build_snapshot(root, decoded, scan.problems + problems)
+    from mom.manifest import cache
+
     fingerprint = cache.fingerprint(root, scan.files)
-    if cache_dir is not None and not scan.problems:
+    if not scan.problems:
         cached = cache.read_snapshot(cache_dir, fingerprint, root)
         if cached is not None:
             return cached
     with _bulk_allocation():
         decoded, problems = _decode_files(scan.files)
     snapshot = _build_snapshot(root, decoded, scan.problems + problems)
-    if cache_dir is not None:
-        cache.write_snapshot(cache_dir, fingerprint, snapshot)
+    cache.write_snapshot(cache_dir, fingerprint, snapshot)
     return snapshot
 
 
@@ -76,8 +89,10 @@ class TreeLoader:
     a changed one re-decodes only the files whose size or modification time moved.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, scope: ReadScope | None = None) -> None:
         self.path = path
+        self.scope = scope
+        """Only the files this wants are read (:mod:`mom.manifest.scope`); ``None``: every file."""
         self._documents: dict[str, tuple[tuple[int, int], Any]] = {}
         """Decoded documents by path relative to the tree root, with the (size, mtime) they had."""
         self._last: tuple[tuple[int, int], Snapshot] | None = None
@@ -96,18 +111,19 @@ class TreeLoader:
             return self._last[1]
         self._last = None  # a load that fails is retried in full next time
         scan = scan_tree(root)
-        stale = [f for f in scan.files if self._stamp(f) != (f.size, f.mtime_ns)]
+        files = scan.files if self.scope is None else [f for f in scan.files if self.scope.wants(f)]
+        stale = [f for f in files if self._stamp(f) != (f.size, f.mtime_ns)]
         with _bulk_allocation():
             decoded, problems = _decode_files(stale)
         for tree_file, document in decoded:
             self._documents[tree_file.relative] = ((tree_file.size, tree_file.mtime_ns), document)
-        present = {f.relative for f in scan.files}
+        present = {f.relative for f in files}
         for gone in [relative for relative in self._documents if relative not in present]:
             del self._documents[gone]
         failed = {path for path, _ in problems}
         current = [
             (f, self._documents[f.relative][1])
-            for f in scan.files
+            for f in files
             if f.relative in self._documents and not (failed and str(f.path) in failed)
         ]
         snapshot = _build_snapshot(root, current, scan.problems + problems)
@@ -119,6 +135,8 @@ class TreeLoader:
         removed); a tree that cannot be watched is not tried again."""
         if root == self._root and self._watch_tried and (self._watch is None or not self._watch.broken):
             return
+        from mom.manifest.notify import watch_tree  # ctypes and a thread, only for a long-lived reader
+
         if self._watch is not None:
             self._watch.close()
         self._watch = watch_tree(root, (CLUSTER_SCOPED_DIR, NAMESPACES_DIR))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,7 +96,7 @@ def _write_atomically(path: Path, content: bytes, made: set[Path]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         made.add(path.parent)
     prefix = fitted_file_name(".", path.name, ".", limit=MAX_FILE_NAME_BYTES - _MKSTEMP_ADDS)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+    handle, temp_name = _create_temporary(path.parent, prefix)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
@@ -106,6 +105,17 @@ def _write_atomically(path: Path, content: bytes, made: set[Path]) -> None:
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def _create_temporary(directory: Path, prefix: str) -> tuple[int, str]:
+    """A new file ``<prefix><8 random characters>.tmp`` in ``directory``, open for writing, as
+    ``tempfile.mkstemp`` makes one (without importing tempfile, shutil and the compressors)."""
+    while True:
+        name = str(directory / f"{prefix}{os.urandom(4).hex()}.tmp")
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600), name
+        except FileExistsError:
+            continue
 
 
 def _assign_paths(

@@ -4,16 +4,21 @@
 ``apply-configuration --input-dir --output-dir --now --controllers`` runs the operator once.
 Flag names are the Go ones, so the Go harness and ``mom test`` drive any operator alike.
 This module is a command-line boundary: it alone reads the wall clock (for a missing --now).
+
+A well-formed command line is read without argparse (which loads its translation machinery):
+an operator run as a subprocess pays only for what the run needs. Anything else — help, an
+unknown or abbreviated flag, a missing value — goes to argparse, which words every message.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mom.api.errors import InvalidInput, MomError
 from mom.operator.apply_configuration import ApplyConfigurationOptions, apply_configuration
@@ -21,7 +26,26 @@ from mom.operator.operator import Operator
 from mom.operator.selection import parse_controllers_flag
 from mom.serialization import dump_go_yaml
 
+if TYPE_CHECKING:
+    import argparse
+
 log = logging.getLogger(__name__)
+
+COMMANDS = ("input-resources", "output-resources", "apply-configuration")
+_VALUE_FLAGS = ("--input-dir", "--output-dir", "--now", "--controllers", "--seed")
+
+
+@dataclass(frozen=True)
+class ContractArguments:
+    """One parsed command line of the operator contract."""
+
+    command: str
+    verbose: int = 0
+    input_dir: Path = Path()
+    output_dir: Path = Path()
+    now: str | None = None
+    controllers: tuple[str, ...] = ()
+    seed: int | None = None
 
 
 def parse_now(text: str) -> datetime:
@@ -43,6 +67,8 @@ def format_now(moment: datetime) -> str:
 
 
 def build_parser(operator: Operator) -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(prog=operator.name, description=f"The {operator.name} operator.")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -73,10 +99,72 @@ def _parser_for(operator: Operator) -> argparse.ArgumentParser:
     return known[1]
 
 
+def read_arguments(argv: Sequence[str]) -> ContractArguments | None:
+    """``argv`` as the contract's parser reads it, when it is well formed and asks for no help;
+    ``None`` for anything else (argparse then reads it, and words the error)."""
+    verbose, position = 0, 0
+    while position < len(argv) and argv[position] in ("-v", "--verbose", "-vv"):
+        verbose += 2 if argv[position] == "-vv" else 1
+        position += 1
+    if position >= len(argv) or argv[position] not in COMMANDS:
+        return None
+    command, rest = argv[position], argv[position + 1 :]
+    if command != "apply-configuration":
+        return ContractArguments(command, verbose) if not rest else None
+    values: dict[str, list[str]] = {flag: [] for flag in _VALUE_FLAGS}
+    index = 0
+    while index < len(rest):
+        flag, equals, value = rest[index].partition("=")
+        if flag not in values:
+            return None
+        if not equals:
+            index += 1
+            if index >= len(rest) or rest[index].startswith("-"):
+                return None
+            value = rest[index]
+        values[flag].append(value)
+        index += 1
+    if not values["--input-dir"] or not values["--output-dir"]:
+        return None
+    seed = values["--seed"][-1] if values["--seed"] else None
+    if seed is not None and not _is_decimal(seed):
+        return None
+    return ContractArguments(
+        command,
+        verbose,
+        input_dir=Path(values["--input-dir"][-1]),
+        output_dir=Path(values["--output-dir"][-1]),
+        now=values["--now"][-1] if values["--now"] else None,
+        controllers=tuple(values["--controllers"]),
+        seed=int(seed) if seed is not None else None,
+    )
+
+
+def _is_decimal(text: str) -> bool:
+    digits = text[1:] if text[:1] in ("-", "+") else text
+    return digits.isascii() and digits.isdigit()
+
+
+def _parsed(operator: Operator, argv: Sequence[str] | None) -> ContractArguments:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    fast = read_arguments(arguments)
+    if fast is not None:
+        return fast
+    args = _parser_for(operator).parse_args(arguments)
+    return ContractArguments(
+        args.command,
+        args.verbose,
+        input_dir=getattr(args, "input_dir", Path()),
+        output_dir=getattr(args, "output_dir", Path()),
+        now=getattr(args, "now", None),
+        controllers=tuple(getattr(args, "controllers", ())),
+        seed=getattr(args, "seed", None),
+    )
+
+
 def run_command(operator: Operator, argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run one of the three contract commands; returns the exit code."""
-    parser = _parser_for(operator)
-    args = parser.parse_args(argv)
+    args = _parsed(operator, argv)
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2), format="%(levelname)s %(name)s: %(message)s"
     )
@@ -90,7 +178,7 @@ def run_command(operator: Operator, argv: Sequence[str] | None = None) -> int:
         return _apply_configuration(operator, args)
     except InvalidInput as exc:
         if exc.source == "--controllers":
-            parser.exit(2, f"{operator.name}: error: {exc}\n")
+            _parser_for(operator).exit(2, f"{operator.name}: error: {exc}\n")
         print(f"{operator.name}: error: {exc}", file=sys.stderr)
         return 1
     except MomError as exc:
@@ -98,13 +186,13 @@ def run_command(operator: Operator, argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _apply_configuration(operator: Operator, args: argparse.Namespace) -> int:
+def _apply_configuration(operator: Operator, args: ContractArguments) -> int:
     now = parse_now(args.now) if args.now else datetime.now(UTC).replace(microsecond=0)
     options = ApplyConfigurationOptions(
         input_dir=args.input_dir,
         output_dir=args.output_dir,
         now=now,
-        controllers=tuple(parse_controllers_flag(args.controllers)),
+        controllers=tuple(parse_controllers_flag(list(args.controllers))),
         seed=args.seed,
     )
     if not options.input_dir.is_dir():

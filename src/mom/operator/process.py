@@ -20,6 +20,7 @@ import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 Clock = Callable[[], float]
 """A monotonic clock in seconds; only durations are measured."""
@@ -196,7 +197,16 @@ def _ask_group_to_end(pid: int) -> None:
     wait_for_exit(pid, TERM_GRACE)
 
 
-def kill_group(process: subprocess.Popen[bytes]) -> None:
+class Child(Protocol):
+    """A started child process: a :class:`subprocess.Popen`, or a forked copy of this one."""
+
+    @property
+    def pid(self) -> int: ...
+
+    def wait(self) -> int: ...
+
+
+def kill_group(process: Child) -> None:
     """SIGKILL everything in the process's group (its session), then reap the process."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)

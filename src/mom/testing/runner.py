@@ -6,13 +6,26 @@ written to ``stdout.log`` / ``stderr.log`` in the output directory. When the ope
 its time is up the whole process group is killed, so helpers it started do not outlive the
 test; its output directory is then read as untrusted data (:mod:`mom.manifest.operator_output`).
 The harness learns of the exit at once (a pidfd on Linux), not on a polling tick.
+
+An operator that is a Python script of this very interpreter (a console script installed beside
+it, such as ``sample-operator``) is not given a new interpreter: this process forks, and the
+child runs the script with the modules the harness has already imported. The child is still a
+process of its own, in its own session, with the same logs, exit code and timeout: a crash or
+``sys.exit`` in one case ends that case only. Only a harness with one thread forks (a lock
+another thread holds would stay held in the child forever); otherwise, or with
+``MOM_TEST_FORK=0``, every operator is spawned.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import runpy
 import subprocess
+import sys
+import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +33,7 @@ from pathlib import Path
 from mom.api.errors import InvalidInput
 from mom.manifest.layout import find_resource_root
 from mom.operator.executables import find_executable
-from mom.operator.process import kill_group, wait_for_exit
+from mom.operator.process import Child, kill_group, wait_for_exit
 from mom.testing.cases import Case
 
 STDOUT_LOG = "stdout.log"
@@ -91,12 +104,16 @@ def run_operator(
     started = clock()
     with (output_dir / STDOUT_LOG).open("wb") as stdout, (output_dir / STDERR_LOG).open("wb") as stderr:
         try:
-            process = subprocess.Popen(
-                list(command),
-                stdin=subprocess.DEVNULL,
-                stdout=stdout,
-                stderr=stderr,
-                start_new_session=True,
+            process: Child = (
+                _fork_script(command, stdout.fileno(), stderr.fileno())
+                if _runs_in_this_interpreter(command[0])
+                else subprocess.Popen(
+                    list(command),
+                    stdin=subprocess.DEVNULL,
+                    stdout=stdout,
+                    stderr=stderr,
+                    start_new_session=True,
+                )
             )
         except OSError as exc:
             reason = exc.strerror or str(exc)
@@ -107,7 +124,84 @@ def run_operator(
         kill_group(process)
         if not exited:
             return ProcessOutcome(tuple(command), None, clock() - started, timed_out=True)
-    return ProcessOutcome(tuple(command), process.returncode, clock() - started)
+    return ProcessOutcome(tuple(command), process.wait(), clock() - started)
+
+
+def _runs_in_this_interpreter(binary: str) -> bool:
+    """Whether ``binary`` is a script whose ``#!`` names this interpreter, in this environment."""
+    if os.environ.get("MOM_TEST_FORK") == "0" or threading.active_count() > 1:
+        return False
+    try:
+        with open(binary, "rb") as script:
+            first_line = script.readline(512)
+    except OSError:
+        return False
+    if not first_line.startswith(b"#!"):
+        return False
+    words = first_line[2:].split()
+    if len(words) != 1:
+        return False
+    interpreter = os.fsdecode(words[0])
+    here = sys.executable
+    return os.path.dirname(interpreter) == os.path.dirname(here) and os.path.realpath(
+        interpreter
+    ) == os.path.realpath(here)
+
+
+class _Forked:
+    """A forked child, reaped once."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self._code: int | None = None
+
+    def wait(self) -> int:
+        if self._code is None:
+            _, status = os.waitpid(self.pid, 0)
+            self._code = os.waitstatus_to_exitcode(status)
+        return self._code
+
+
+def _fork_script(command: Sequence[str], stdout: int, stderr: int) -> Child:
+    """Run the Python script ``command[0]`` with ``command[1:]`` in a forked child of this process."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    pid = os.fork()
+    if pid:
+        return _Forked(pid)
+    code = 1
+    try:
+        os.setsid()
+        stdin = os.open(os.devnull, os.O_RDONLY)
+        for source, target in ((stdin, 0), (stdout, 1), (stderr, 2)):
+            os.dup2(source, target)
+        sys.stdin = open(0, closefd=False)  # noqa: SIM115 - the child's own streams, never closed
+        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+        logging.root.handlers.clear()  # the operator configures logging as a fresh process would
+        sys.argv = list(command)
+        code = _run_script(command[0])
+    finally:
+        os._exit(code)
+
+
+def _run_script(path: str) -> int:
+    """The exit code of running ``path`` as ``__main__``, as the interpreter would report it."""
+    try:
+        runpy.run_path(path, run_name="__main__")
+        code = 0
+    except SystemExit as exit_:
+        if exit_.code is None or isinstance(exit_.code, int):
+            code = exit_.code or 0
+        else:
+            print(exit_.code, file=sys.stderr)
+            code = 1
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    return code
 
 
 def read_log_tail(output_dir: Path, name: str, limit: int = LOG_TAIL_BYTES) -> str:
