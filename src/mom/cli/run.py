@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -15,7 +16,9 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from mom.manager.config import ManagerConfig
     from mom.manager.loop import TickReport
+    from mom.manager.scaleout.election import LeaderElector
 
 
 def register(commands: Any) -> None:
@@ -32,6 +35,11 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--metrics-file", type=Path, help="write Prometheus metrics here after each tick")
     parser.add_argument("-o", "--output", choices=("table", "json"), default="table", help="summary format")
+    parser.add_argument(
+        "--identity",
+        default=os.environ.get("POD_NAME") or f"{socket.gethostname()}-{os.getpid()}",
+        help="this replica's name in the configured lease (default: $POD_NAME, else host-pid)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -46,27 +54,38 @@ def _progress(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mom.manager.assembly import open_manager  # the manager is imported only to run it
+    from mom.manager.assembly import Writer, open_manager  # the manager is imported only to run it
     from mom.manager.config import load_config
     from mom.manager.metrics import Metrics
+    from mom.manager.scaleout.election import start_term, user_agent
 
     config = load_config(args.config)
-    manager, notices = open_manager(config, clock=_clock, repin=args.repin, progress=_progress)
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    if not args.once or config.lease:
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
+    leader = _lead(config, args.identity, stop) if config.lease else None
+    if config.lease and leader is None:
+        return 0
+    writer = Writer(user_agent(args.identity), leader.check_fence) if leader else None
+    manager, notices = open_manager(config, clock=_clock, repin=args.repin, progress=_progress, writer=writer)
     for notice in notices:
         print(f"mom: warning: {notice}", file=sys.stderr)
     metrics = Metrics()
-    stop = threading.Event()
-    if not args.once:
-
-        def _stop(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        signal.signal(signal.SIGINT, _stop)
-        signal.signal(signal.SIGTERM, _stop)
+    if leader is not None:
+        start_term(manager.journal, at=_clock())
+    force = leader is not None  # a term's first tick runs everything on the cluster's state
     try:
         while True:
+            if leader is not None and not leader.leading:
+                leader.check_fence()
             started = time.perf_counter()
-            report = manager.tick()
+            report = manager.tick(force=force)
+            force = False
             elapsed = time.perf_counter() - started
             metrics.observe(report, elapsed)
             if sys.stderr.isatty():
@@ -83,6 +102,26 @@ def run(args: argparse.Namespace) -> int:
                 return 0
     finally:
         manager.journal.close()
+        if leader is not None:
+            leader.release()
+
+
+def _lead(config: ManagerConfig, identity: str, stop: threading.Event) -> LeaderElector | None:
+    """Stand by until this replica holds the configured lease; ``None`` when stopped first."""
+    from mom.manager.scaleout.election import await_leadership, elector_for
+
+    assert config.lease is not None
+    cluster = config.cluster(config.lease.cluster)
+    assert cluster.kubeconfig is not None  # config validation: the lease lives on a live cluster
+    elector = elector_for(
+        config.lease, cluster.kubeconfig, cluster.context, identity, monotonic=time.monotonic, wall=_clock
+    )
+    lease = f"{config.lease.namespace}/{config.lease.name}"
+    print(f"mom: {identity}: standing by for lease {lease}", file=sys.stderr)
+    if not await_leadership(elector, stop):
+        return None
+    print(f"mom: {identity}: leading (lease {lease})", file=sys.stderr)
+    return elector
 
 
 def _print_summary(report: TickReport, elapsed: float, output: str) -> None:
