@@ -26,6 +26,7 @@ COMMAND_MODULES: dict[str, str] = {
     "journal": "mom.cli.journal",
     "apply": "mom.cli.apply",
     "rbac": "mom.cli.rbac",
+    "deploy": "mom.cli.deploy",
 }
 
 Handler = Callable[[argparse.Namespace], int]

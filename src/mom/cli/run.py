@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from mom.manager.config import ManagerConfig
     from mom.manager.loop import TickReport
     from mom.manager.scaleout.election import LeaderElector
+    from mom.manager.scaleout.probes import Probes
 
 
 def register(commands: Any) -> None:
@@ -40,6 +41,10 @@ def register(commands: Any) -> None:
         default=os.environ.get("POD_NAME") or f"{socket.gethostname()}-{os.getpid()}",
         help="this replica's name in the configured lease (default: $POD_NAME, else host-pid)",
     )
+    parser.add_argument("--instance", help="manage only this instance of the configuration")
+    parser.add_argument(
+        "--probe-address", help="serve /healthz, /readyz and /metrics at HOST:PORT (e.g. :8080)"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -58,8 +63,14 @@ def run(args: argparse.Namespace) -> int:
     from mom.manager.config import load_config
     from mom.manager.metrics import Metrics
     from mom.manager.scaleout.election import start_term, user_agent
+    from mom.manager.scaleout.hosted import for_one_instance
+    from mom.manager.scaleout.probes import Probes, parse_address, serve_probes
 
     config = load_config(args.config)
+    if args.instance:
+        config = for_one_instance(config, args.instance)
+    probes = Probes(time.monotonic, stale_after=max(120.0, 4 * args.interval))
+    server = serve_probes(probes, parse_address(args.probe_address)) if args.probe_address else None
     stop = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -68,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.once or config.lease:
         signal.signal(signal.SIGINT, _stop)
         signal.signal(signal.SIGTERM, _stop)
-    leader = _lead(config, args.identity, stop) if config.lease else None
+    leader = _lead(config, args.identity, stop, probes) if config.lease else None
     if config.lease and leader is None:
         return 0
     writer = Writer(user_agent(args.identity), leader.check_fence) if leader else None
@@ -92,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
                 sys.stderr.write("\r\x1b[2K")
             if args.metrics_file:
                 _write_atomically(args.metrics_file, metrics.render())
+            probes.beat(metrics.render())
             for warning in report.warnings:
                 print(f"mom: warning: {warning}", file=sys.stderr)
             if args.once:
@@ -104,9 +116,13 @@ def run(args: argparse.Namespace) -> int:
         manager.journal.close()
         if leader is not None:
             leader.release()
+        if server is not None:
+            server.shutdown()
 
 
-def _lead(config: ManagerConfig, identity: str, stop: threading.Event) -> LeaderElector | None:
+def _lead(
+    config: ManagerConfig, identity: str, stop: threading.Event, probes: Probes
+) -> LeaderElector | None:
     """Stand by until this replica holds the configured lease; ``None`` when stopped first."""
     from mom.manager.scaleout.election import await_leadership, elector_for
 
@@ -118,7 +134,7 @@ def _lead(config: ManagerConfig, identity: str, stop: threading.Event) -> Leader
     )
     lease = f"{config.lease.namespace}/{config.lease.name}"
     print(f"mom: {identity}: standing by for lease {lease}", file=sys.stderr)
-    if not await_leadership(elector, stop):
+    if not await_leadership(elector, stop, probes.beat):
         return None
     print(f"mom: {identity}: leading (lease {lease})", file=sys.stderr)
     return elector

@@ -152,10 +152,13 @@ class LeaderElector:
             log.warning("lease %s/%s not released: %s", self.spec.namespace, self.spec.name, exc)
 
 
-def await_leadership(elector: LeaderElector, stop: threading.Event) -> bool:
+def await_leadership(
+    elector: LeaderElector, stop: threading.Event, attempted: Callable[[], None] = lambda: None
+) -> bool:
     """Stand by until this replica holds the Lease (then keep renewing it on a daemon thread);
-    False when ``stop`` was set first."""
+    False when ``stop`` was set first. ``attempted`` is called after every attempt."""
     while not elector.try_acquire_or_renew():
+        attempted()
         if stop.wait(elector.spec.retry_period):
             return False
     threading.Thread(target=elector.keep_renewing, args=(stop,), name="mom-lease", daemon=True).start()
