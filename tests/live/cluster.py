@@ -4,8 +4,8 @@
 command, writes a static token file holding one admin token, starts etcd and kube-apiserver on
 free loopback ports with every file under one temporary directory, waits for ``/readyz`` and
 writes a kubeconfig. :meth:`Cluster.stop` ends both processes. The server keeps an audit log of
-every write (``Cluster.audit_log``, one JSON event a line, with the writer's user agent), so tests
-can tell who wrote what from the server's side. Only the standard library is used,
+every write (``Cluster.audit_log``, one JSON event a line, with the writer's user agent; writes of
+Leases with their request body), so tests can tell who wrote what from the server's side. Only the standard library is used,
 so the fixture does not depend on the client code it tests.
 """
 
@@ -185,6 +185,8 @@ omitStages: [RequestReceived, ResponseStarted]
 rules:
 - level: None
   verbs: [get, list, watch]
+- level: Request
+  resources: [{group: coordination.k8s.io, resources: [leases]}]
 - level: Metadata
 """
 

@@ -79,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.once or config.lease:
         signal.signal(signal.SIGINT, _stop)
         signal.signal(signal.SIGTERM, _stop)
+    if config.lease and config.lease.shards:
+        return _run_in_ring(config, args, stop, probes)
     leader = _lead(config, args.identity, stop, probes) if config.lease else None
     if config.lease and leader is None:
         return 0
@@ -118,6 +120,60 @@ def run(args: argparse.Namespace) -> int:
             leader.release()
         if server is not None:
             server.shutdown()
+
+
+def _run_in_ring(
+    config: ManagerConfig, args: argparse.Namespace, stop: threading.Event, probes: Probes
+) -> int:
+    """One replica of a ring of ``mom run``: runs the hosted clusters the ring assigns it."""
+    from mom.manager.scaleout.election import await_leadership, elector_for
+    from mom.manager.scaleout.sharded import ShardedManager
+    from mom.manager.scaleout.sharding import ShardMember
+
+    assert config.lease is not None
+    cluster = config.cluster(config.lease.cluster)
+    assert cluster.kubeconfig is not None  # config validation: the lease lives on a live cluster
+    client = elector_for(
+        config.lease,
+        cluster.kubeconfig,
+        cluster.context,
+        args.identity,
+        monotonic=time.monotonic,
+        wall=_clock,
+    ).client
+    instances = [i.name for i in config.instances]
+    member = ShardMember(
+        client, config.lease, args.identity, instances, monotonic=time.monotonic, wall=_clock
+    )
+    if not await_leadership(member.elector, stop, probes.beat):
+        return 0
+    print(f"mom: {args.identity}: joined ring {config.lease.namespace}/{config.lease.name}", file=sys.stderr)
+    ring = ShardedManager(
+        config, member, clock=_clock, monotonic=time.monotonic, repin=args.repin, progress=_progress
+    )
+    try:
+        while True:
+            member.elector.check_fence()
+            started = time.perf_counter()
+            report = ring.tick()
+            for notice in ring.notices:
+                print(f"mom: warning: {notice}", file=sys.stderr)
+            ring.notices.clear()
+            probes.beat()
+            for warning in report.warnings:
+                print(f"mom: warning: {warning}", file=sys.stderr)
+            share = ", ".join(sorted(member.owned)) or "nothing"
+            elapsed = time.perf_counter() - started
+            print(
+                f"{_clock().isoformat()} tick: {_counts(report)}, {elapsed:.2f}s; owns {share}",
+                file=sys.stderr,
+            )
+            if args.once:
+                return 0 if report.ok else 1
+            if stop.wait(args.interval):
+                return 0
+    finally:
+        ring.close()
 
 
 def _lead(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from datetime import datetime
 from pathlib import Path
 
@@ -68,6 +68,11 @@ class LeaderElector:
                 f"(not renewed within {self.spec.renew_deadline:g}s); not writing"
             )
         return budget
+
+    @property
+    def client(self) -> Client:
+        """The client the elector talks to its Lease's cluster with."""
+        return self._client
 
     @property
     def leading(self) -> bool:
@@ -170,12 +175,29 @@ def start_term(journal: Journal, *, at: datetime) -> int:
     earlier term is given up (another leader may have written since), and the first tick of the
     term runs every operator on the cluster's current state instead. Returns how many runs and
     mutations were given up."""
-    reason = "planned in an earlier lease term; the new term starts from the cluster's state"
+    return give_up(
+        journal,
+        at=at,
+        reason="planned in an earlier lease term; the new term starts from the cluster's state",
+    )
+
+
+def give_up(journal: Journal, *, at: datetime, reason: str, instances: Set[str] | None = None) -> int:
+    """Abandon unfinished runs and refuse pending mutations (of ``instances`` only, if given):
+    another replica may write those clusters now. Returns how many were given up."""
     given_up = 0
     for run_id in journal.unfinished_runs():
-        journal.abandon_run(run_id, at=at, reason=reason)
-        given_up += 1
-    pending = journal.pending_mutations()
+        if instances is None or journal.run(run_id).summary.instance in instances:
+            journal.abandon_run(run_id, at=at, reason=reason)
+            given_up += 1
+    instance_of: dict[int, str] = {}
+    pending = []
+    for mutation in journal.pending_mutations():
+        run_id = int(mutation.mutation_id.partition("-")[0])
+        if run_id not in instance_of:
+            instance_of[run_id] = journal.run(run_id).summary.instance
+        if instances is None or instance_of[run_id] in instances:
+            pending.append(mutation)
     with journal.batch():
         for mutation in pending:
             journal.mark_mutation(mutation.mutation_id, MutationState.REFUSED, reason)

@@ -7,6 +7,7 @@ configuration file as a manager of many, narrowed to one instance and the cluste
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import replace
 
 from mom.api.errors import NotFound
@@ -16,17 +17,24 @@ from mom.manager.topology import Topology
 
 def for_one_instance(config: ManagerConfig, name: str) -> ManagerConfig:
     """``config`` narrowed to instance ``name``; :class:`NotFound` naming the known ones."""
-    instance = next((i for i in config.instances if i.name == name), None)
-    if instance is None:
+    if not any(i.name == name for i in config.instances):
         known = ", ".join(f'"{i.name}"' for i in config.instances)
         raise NotFound(f'{config.source}: instance "{name}" is not configured (known: {known})')
-    wanted = set(Topology(instance).clusters)
+    return for_instances(config, {name})
+
+
+def for_instances(config: ManagerConfig, names: Set[str]) -> ManagerConfig:
+    """``config`` narrowed to the instances ``names``, the clusters they touch (and the one
+    holding the Lease) and the operators they use; operators stay when no instance is left, so
+    their registrations stay checked."""
+    instances = tuple(i for i in config.instances if i.name in names)
+    wanted = {name for instance in instances for name in Topology(instance).clusters}
     if config.lease is not None:
         wanted.add(config.lease.cluster)
-    used = set(instance.operators) if instance.operators else {o.name for o in config.operators}
+    used = {o.name for i in instances for o in config.operators_for(i)}
     return replace(
         config,
-        instances=(instance,),
+        instances=instances,
         clusters=tuple(c for c in config.clusters if c.name in wanted),
-        operators=tuple(o for o in config.operators if o.name in used),
+        operators=tuple(o for o in config.operators if o.name in used) or config.operators,
     )

@@ -9,6 +9,7 @@ Example::
       leaseDuration: 15          # seconds a standby waits after the last renewal it saw
       renewDeadline: 10          # seconds a leader keeps writing after its last renewal was sent
       retryPeriod: 2             # seconds between attempts to acquire or renew
+      shards: false              # true: every replica runs, each for its share of the instances
 
 ``renewDeadline`` must be shorter than ``leaseDuration`` (their difference is the margin that
 keeps two writers apart) and ``retryPeriod`` shorter than ``renewDeadline``.
@@ -25,7 +26,7 @@ from mom.api.wire_reader import WireReader, field_path, quote
 
 LEASES = GroupVersionResource("coordination.k8s.io", "v1", "leases")
 
-_FIELDS = ("name", "namespace", "cluster", "leaseDuration", "renewDeadline", "retryPeriod")
+_FIELDS = ("name", "namespace", "cluster", "leaseDuration", "renewDeadline", "retryPeriod", "shards")
 _LONGEST = 3600.0
 """No lease setting may exceed an hour: a standby would wait that long for a dead leader."""
 
@@ -38,6 +39,9 @@ class LeaseSpec:
     duration: float = 15.0
     renew_deadline: float = 10.0
     retry_period: float = 2.0
+    shards: bool = False
+    """Each replica holds a shard Lease and runs the instances assigned to it
+    (:mod:`mom.manager.scaleout.sharding`) instead of one replica running everything."""
 
 
 def read_lease(reader: WireReader, value: Any, live_clusters: set[str]) -> LeaseSpec | None:
@@ -60,8 +64,18 @@ def read_lease(reader: WireReader, value: Any, live_clusters: set[str]) -> Lease
         reader.add("lease.renewDeadline", "Invalid value: must be shorter than leaseDuration")
     if seconds["retryPeriod"] >= seconds["renewDeadline"]:
         reader.add("lease.retryPeriod", "Invalid value: must be shorter than renewDeadline")
+    shards = item.get("shards", False)
+    if not isinstance(shards, bool):
+        reader.add("lease.shards", f"Invalid value: {quote(shards)}: must be true or false")
+        shards = False
     return LeaseSpec(
-        name, namespace, cluster, seconds["leaseDuration"], seconds["renewDeadline"], seconds["retryPeriod"]
+        name,
+        namespace,
+        cluster,
+        seconds["leaseDuration"],
+        seconds["renewDeadline"],
+        seconds["retryPeriod"],
+        shards,
     )
 
 
