@@ -1,6 +1,7 @@
 """``mom deploy`` output applied to a real kube-apiserver with kubectl.
 
-Covers: for each shape (IndividualMOM, UnifiedStandaloneMOM, HyperMOM) and for the CronJob
+Covers: for each shape (IndividualMOM, UnifiedStandaloneMOM, HyperMOM: a ring of sharing
+replicas) and for the CronJob
 variant, ``kubectl apply --dry-run=server`` accepts every object (the server validates each one,
 RBAC escalation checks included) and a real ``kubectl apply`` creates all of them; the stored
 Deployment carries the Lease settings, probes and metrics port, and the stored ConfigMap holds a
@@ -120,7 +121,7 @@ def kubectl(cluster: Cluster, manifests: str, *arguments: str) -> subprocess.Com
     [
         ("UnifiedStandaloneMOM", "", ["mom"]),
         ("IndividualMOM", "", ["mom-oauth-operator", "mom-sample-operator"]),
-        ("HyperMOM", "", ["mom-hosted-a", "mom-hosted-b"]),
+        ("HyperMOM", "", ["mom"]),
         ("UnifiedStandaloneMOM", "*/5 * * * *", ["mom"]),
     ],
 )
@@ -179,5 +180,6 @@ def test_kubectl_applies_each_shape(
         assert (loaded.lease.renew_deadline, loaded.lease.retry_period) == (12.0, 3.0)
         if shape == "IndividualMOM":
             assert [o.name for o in loaded.operators] == [name.removeprefix("mom-")]
+        assert loaded.lease.shards is (shape == "HyperMOM")
         if shape == "HyperMOM":
-            assert container["args"][3:5] == ["--instance", name.removeprefix("mom-")]
+            assert [i.name for i in loaded.instances] == ["hosted-a", "hosted-b"]

@@ -3,8 +3,9 @@
 * ``IndividualMOM`` — one manager per operator (a Deployment each, replacing that operator's own
   daemon Deployment), each with a Lease of its own.
 * ``UnifiedStandaloneMOM`` — one manager for every operator of a standalone cluster.
-* ``HyperMOM`` — one manager per hosted cluster (``mom run --instance``), each with a Lease of its
-  own, side by side on the management cluster.
+* ``HyperMOM`` — one Deployment of sharing replicas for a fleet of hosted clusters: the Lease
+  becomes a ring (``shards: true``, :mod:`mom.manager.scaleout.sharding`) and every replica runs
+  its share.
 
 Each manager gets: its configuration (and an in-cluster kubeconfig) as a ConfigMap, a
 ServiceAccount, RBAC — reading and watching every resource type its operators read, the Lease,
@@ -119,16 +120,9 @@ def _managers(config: ManagerConfig, document: Mapping[str, Any], options: Deplo
                 instance.pop("operators", None)
             found.append(_Manager(name, own, (operator,)))
         return found
-    found = []
-    for instance in config.instances:
-        if instance.topology != "HyperShift":
-            continue
-        name = f"mom-{instance.name}"
-        used = tuple(o.name for o in config.operators_for(instance))
-        found.append(
-            _Manager(name, _in_pod(document, name, options.namespace), used, ("--instance", instance.name))
-        )
-    return found
+    ring = _in_pod(document, "mom", options.namespace)
+    ring["lease"]["shards"] = True
+    return [_Manager("mom", ring, operators)]
 
 
 def _in_pod(document: Mapping[str, Any], lease: str, namespace: str) -> dict[str, Any]:
@@ -186,21 +180,15 @@ def _manager_objects(
         },
     }
     service_account = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": metadata}
-    lease_role = _role(
-        f"mom:{manager.name}:lease",
-        options.namespace,
-        [
-            {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["create"]},
-            {
-                "apiGroups": ["coordination.k8s.io"],
-                "resources": ["leases"],
-                "resourceNames": [manager.name],
-                "verbs": ["get", "update"],
-            },
-        ],
-        account,
-        labels,
-    )
+    leases = {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"]}
+    if manager.document["lease"].get("shards"):  # shard and assignment Leases: names not known ahead
+        rules = [{**leases, "verbs": ["create", "get", "list", "update"]}]
+    else:
+        rules = [
+            {**leases, "verbs": ["create"]},
+            {**leases, "resourceNames": [manager.name], "verbs": ["get", "update"]},
+        ]
+    lease_role = _role(f"mom:{manager.name}:lease", options.namespace, rules, account, labels)
     return [service_account, config_map, *lease_role, _workload(manager, metadata, options)]
 
 
