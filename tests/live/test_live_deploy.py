@@ -10,6 +10,7 @@ configuration that ``mom`` itself loads.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -183,3 +184,89 @@ def test_kubectl_applies_each_shape(
         assert loaded.lease.shards is (shape == "HyperMOM")
         if shape == "HyperMOM":
             assert [i.name for i in loaded.instances] == ["hosted-a", "hosted-b"]
+
+
+def test_a_manager_runs_with_the_rbac_it_is_deployed_with(
+    kube_apiserver: Cluster, admin: Client, tmp_path: Path
+) -> None:
+    """The unified manager's ServiceAccount, with only the RBAC mom deploy gave it, takes its Lease,
+    watches its operators' inputs and writes as the operators' accounts."""
+    config = configuration(tmp_path / "config", kube_apiserver, "UnifiedStandaloneMOM")
+    namespace = "mom-as-deployed"
+    manifests = deploy(config, "--shape", "UnifiedStandaloneMOM", "--namespace", namespace)
+    objects = [
+        load_document(part.encode(), "manifest") for part in manifests.split("\n---\n") if part.strip("-\n")
+    ]
+    for name in sorted({o["metadata"].get("namespace", "") for o in objects} - {""}):
+        if admin.get_or_none(RESOURCES["Namespace"], name) is None:
+            admin.create(
+                RESOURCES["Namespace"], {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+            )
+    applied = kubectl(kube_apiserver, manifests)
+    assert applied.returncode == 0, applied.stderr
+
+    token = admin._call(
+        "POST",
+        f"/api/v1/namespaces/{namespace}/serviceaccounts/mom/token",
+        body=dump_json({"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest", "spec": {}}),
+        content_type="application/json",
+    )["status"]["token"]
+    pod = tmp_path / "pod"
+    pod.mkdir()
+    data = admin.get(RESOURCES["ConfigMap"], "mom", namespace)["data"]
+    document = load_document(data["mom.yaml"].encode(), "mom.yaml")
+    document["journal"] = "state/journal.sqlite"  # the pod's volume
+    (pod / "mom.yaml").write_bytes(dump_json(document))
+    kubeconfig = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [
+            {
+                "name": "c",
+                "cluster": {"server": kube_apiserver.url, "certificate-authority": str(kube_apiserver.ca)},
+            }
+        ],
+        "users": [{"name": "mom", "user": {"token": token}}],
+        "contexts": [{"name": "c", "context": {"cluster": "c", "user": "mom"}}],
+        "current-context": "c",
+    }
+    (pod / "in-cluster.kubeconfig").write_bytes(dump_json(kubeconfig))
+    command = [
+        sys.executable,
+        "-m",
+        "mom.cli.main",
+        "run",
+        "--config",
+        str(pod / "mom.yaml"),
+        "--once",
+        "-o",
+        "json",
+    ]
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": SRC},
+    )
+    assert "forbidden" not in (done.stdout + done.stderr).lower(), done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    # This bare cluster holds none of the operators' inputs: both are read (through watches the
+    # account may open) and found absent, so neither runs; nothing is refused.
+    assert [p["error"] for p in report["pairs"]] == [
+        f"no declared input of operator {name} exists on instance standalone (cluster live): not run on an empty world"
+        for name in ("oauth-operator", "sample-operator")
+    ], done.stdout
+    writes = [
+        e
+        for e in kube_apiserver.audit_events()
+        if (e.get("user") or {}).get("username") == f"system:serviceaccount:{namespace}:mom"
+    ]
+    assert {(e["verb"], e["objectRef"]["resource"]) for e in writes} >= {
+        ("create", "leases"),
+        ("update", "leases"),
+    }
+    assert all((e.get("responseStatus") or {}).get("code", 500) < 300 for e in writes), writes
+    holder = admin.get(GroupVersionResource("coordination.k8s.io", "v1", "leases"), "mom", namespace)["spec"]
+    assert holder["holderIdentity"] == "", "taken, then released on exit"

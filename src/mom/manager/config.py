@@ -56,7 +56,7 @@ from mom.api.errors import InvalidInput
 from mom.api.wire_reader import WireReader, field_path, quote
 from mom.apply.rbac import DEFAULT_SERVICE_ACCOUNT_NAMESPACE, ServiceAccountRef
 from mom.journal.retention import DEFAULT_PROBLEMS_FOR, DEFAULT_RUNS_PER_PAIR, RetentionPolicy
-from mom.manager.scaleout.lease import LeaseSpec, read_lease
+from mom.manager.scaleout.lease import LeaseSpec, check_ring, read_lease
 from mom.manifest.layout import find_resource_root
 from mom.manifest.untrusted import ReadLimits
 from mom.serialization import load_document
@@ -239,6 +239,10 @@ def parse_config(document: Any, source: Path) -> ManagerConfig:
         max_backoff=_number(reader, top, "maxBackoff", "", 300.0),
         retention=_retention(reader, top.get("retention")),
         lease=read_lease(reader, top.get("lease"), {c.name for c in clusters if c.live}),
+    )
+    live = {c.name: c.live for c in clusters}
+    check_ring(
+        reader, config.lease, {i.management: live.get(i.management, True) for i in instances if i.management}
     )
     if not operators:
         reader.add("operators", "Required value: at least one operator")

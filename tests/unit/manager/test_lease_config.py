@@ -74,3 +74,23 @@ def test_mom_run_refuses_a_bad_lease_in_one_line(tmp_path: Path, capsys: pytest.
     assert err.count("\n") == 1 and err.startswith("mom: error: ") and "lease.cluster" in err
     assert "lease.retryPeriod: Invalid value: must be shorter than renewDeadline" in err
     assert not (tmp_path / "state").exists(), "nothing written"
+
+
+def test_sharing_replicas_need_a_live_management_cluster(tmp_path: Path) -> None:
+    hosted = document(tmp_path, {"name": "ring", "namespace": "n", "cluster": "live", "shards": True})
+    (tmp_path / "guest").mkdir()
+    hosted["clusters"].append({"name": "guest", "manifestDir": "guest"})
+    instance = {"topology": "HyperShift", "guest": "guest", "operandNamespaces": ["openshift-example"]}
+    hosted["instances"] = [
+        {**instance, "name": "on-live", "management": "live", "hostedControlPlaneNamespace": "clusters-a"}
+    ]
+    assert parse_config(hosted, tmp_path / "mom.yaml").lease == LeaseSpec("ring", "n", "live", shards=True)
+    hosted["instances"].append(
+        {**instance, "name": "on-dir", "management": "dir", "hostedControlPlaneNamespace": "clusters-b"}
+    )
+    with pytest.raises(InvalidInput) as raised:
+        parse_config(hosted, tmp_path / "mom.yaml")
+    assert raised.value.problems == (
+        'lease.shards: Invalid value: cluster "dir" is shared by hosted clusters of several replicas: '
+        "it must be a live cluster ('kubeconfig'), not a manifest directory",
+    )

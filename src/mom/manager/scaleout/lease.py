@@ -140,3 +140,19 @@ def lease_body(
 
 def _micro_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def check_ring(reader: WireReader, lease: LeaseSpec | None, shared: dict[str, bool]) -> None:
+    """Sharing replicas (``shards: true``) write clusters several hosted clusters share (the
+    management cluster) at once: those must be live clusters, whose server orders the writes; a
+    manifest directory has one writer at a time. ``shared`` maps each such cluster to whether it
+    is live."""
+    if lease is None or not lease.shards:
+        return
+    for name, live in sorted(shared.items()):
+        if not live:
+            reader.add(
+                "lease.shards",
+                f"Invalid value: cluster {quote(name)} is shared by hosted clusters of several replicas: "
+                "it must be a live cluster ('kubeconfig'), not a manifest directory",
+            )
