@@ -25,6 +25,7 @@ from typing import Any
 
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource
+from mom.api.wire_reader import quote
 from mom.apply.rbac import RBAC_API_VERSION, RBAC_GROUP, ServiceAccountRef, generate_rbac
 from mom.manager.config import ManagerConfig
 from mom.manager.pins import Pin
@@ -60,7 +61,6 @@ class _Manager:
     name: str
     document: dict[str, Any]
     operators: tuple[str, ...]
-    run_arguments: tuple[str, ...] = ()
 
 
 def deployment_manifests(
@@ -69,7 +69,7 @@ def deployment_manifests(
     """Every object of the chosen shape, namespaces first; ``document`` is the configuration file
     as written (already validated as ``config``)."""
     problems = [
-        f"clusters: {quote_name(c.name)}: only live clusters ('kubeconfig') can be reached from a pod"
+        f"clusters: {quote(c.name)}: only live clusters ('kubeconfig') can be reached from a pod"
         for c in config.clusters
         if not c.live
     ]
@@ -100,10 +100,6 @@ def deployment_manifests(
     if impersonating:
         objects += [o for rbac in operator_rbac.values() for o in rbac]
     return _unique(objects)
-
-
-def quote_name(name: str) -> str:
-    return f'"{name}"'
 
 
 def _managers(config: ManagerConfig, document: Mapping[str, Any], options: DeployOptions) -> list[_Manager]:
@@ -193,7 +189,7 @@ def _manager_objects(
 
 
 def _workload(manager: _Manager, metadata: dict[str, Any], options: DeployOptions) -> dict[str, Any]:
-    arguments = ["run", "--config", f"{CONFIG_DIR}/mom.yaml", *manager.run_arguments]
+    arguments = ["run", "--config", f"{CONFIG_DIR}/mom.yaml"]
     container: dict[str, Any] = {
         "name": "mom",
         "image": options.image,
