@@ -38,9 +38,20 @@ def share_config(config: Path, share: set[str], target: Path) -> Path:
     return target
 
 
-def measure_replica(world: Path, config: Path, share: set[str], label: str) -> dict[str, float]:
+def measure_replica(
+    world: Path, config: Path, share: set[str], label: str, *, narrowed_management: bool = False
+) -> dict[str, float]:
+    """One replica on its share, in a fresh process on a fresh copy of the fleet. With
+    ``narrowed_management`` the copy's management cluster holds only the share's hosted control
+    planes: what a replica reading only its own hosted clusters' namespaces would read."""
     copy = world.parent / f"run-{label}"
     shutil.copytree(world, copy)
+    if narrowed_management:
+        document = load_document(config.read_bytes(), str(config))
+        mine = {i["hostedControlPlaneNamespace"] for i in document["instances"] if i["name"] in share}
+        for namespace in (copy / "management" / "namespaces").iterdir():
+            if namespace.name not in mine:
+                shutil.rmtree(namespace)
     try:
         narrowed = share_config(copy / config.name, share, copy / "replica.json")
         arguments = [sys.executable, "-m", "benchmarks.hosted", "--config", str(narrowed)]
@@ -64,21 +75,32 @@ def main(argv: list[str]) -> None:
         config = fleet.build_hypershift(world, args.hosted, hcp_dir=realdata / "hypershift-hcp")
         names = [i["name"] for i in load_document(config.read_bytes(), str(config))["instances"]]
         rows: list[dict[str, float]] = []
+        narrowed: list[dict[str, float]] = []
         for replicas in REPLICAS:
             owners = assign(dict.fromkeys(names, 1.0), [f"replica-{r}" for r in range(replicas)])
             for replica in range(replicas):
                 share = {n for n, o in owners.items() if o == f"replica-{replica}"}
-                figures = measure_replica(world, config, share, f"{replicas}-{replica}")
-                rows.append({"replicas": replicas, "replica": replica, "hosted": len(share), **figures})
+                label = f"{replicas}-{replica}"
+                row: dict[str, float] = {"replicas": replicas, "replica": replica, "hosted": len(share)}
+                rows.append({**row, **measure_replica(world, config, share, label)})
+                if replicas > 1:
+                    figures = measure_replica(world, config, share, f"{label}-n", narrowed_management=True)
+                    narrowed.append({**row, **figures})
                 print(
                     f"  measured {replicas} replica(s), replica {replica}: {len(share)} hosted",
                     file=sys.stderr,
                 )
-    print_rows(rows, args.hosted)
+    print(
+        f"\nscale-out as built: {args.hosted} hosted clusters x 17 operators, shared by 1, 2 and 4 replicas"
+    )
+    print("(every replica reads the whole management cluster)")
+    print_rows(rows)
+    print("\nthe same shares with the management cluster narrowed to each replica's hosted control planes")
+    print("(what a replica reading only its own hosted clusters' namespaces would cost)")
+    print_rows([r for r in rows if r["replicas"] == 1] + narrowed)
 
 
-def print_rows(rows: list[dict[str, float]], hosted: int) -> None:
-    print(f"\nscale-out: {hosted} hosted clusters x 17 operators, shared by 1, 2 and 4 replicas")
+def print_rows(rows: list[dict[str, float]]) -> None:
     print(
         f"  {'replicas':>8} {'replica':>7} | {'hosted':>6} {'pairs':>6} | {'first CPU s':>11} "
         f"{'unchanged CPU s':>15} | {'peak MiB':>8} | {'failed':>6}"
