@@ -250,8 +250,11 @@ def test_a_paused_leader_writes_nothing_after_it_resumes(replicas: Callable[...,
     paused = group.processes[leader]
 
     group.set_source("v2")
-    wait_for(lambda: any(d == {"greeting": "v2"} for d in group.copies().values()), 30, "writes begun")
+    wait_for(
+        lambda: 0 < sum(d == {"greeting": "v2"} for d in group.copies().values()) < COPIES, 30, "mid-apply"
+    )
     paused.send_signal(signal.SIGSTOP)
+    assert not group.converged("v2"), "paused in the middle of applying"
     wait_for(lambda: group.holder() not in ("", leader), 30, "a new leader")
     wait_for(lambda: group.converged("v2"), 60, "the new leader's copies")
     group.set_source("v3")
