@@ -30,3 +30,7 @@ class NotFound(MomError):
 
 class Conflict(MomError):
     """A write that cannot be applied as asked (stale resourceVersion, existing object...)."""
+
+
+class Fenced(MomError):
+    """A write refused because this process no longer holds the lease that lets it write."""

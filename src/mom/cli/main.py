@@ -36,6 +36,7 @@ COMMAND_MODULES: dict[str, str] = {
     "launcher": "mom.cli.launcher",
     "completion": "mom.cli.completion",
     "envtest": "mom.cli.envtest",
+    "deploy": "mom.cli.deploy",
 }
 
 Handler = Callable[[argparse.Namespace], int]

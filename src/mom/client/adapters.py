@@ -10,6 +10,7 @@ This module imports httpx2 and lightkube; nothing on an operator's per-run path 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from lightkube.config.kubeconfig import KubeConfig
 from lightkube.config.models import Cluster, User
 from lightkube.core.exceptions import ConfigError
 
-from mom.api.errors import InvalidInput, MomError
+from mom.api.errors import Fenced, InvalidInput, MomError
 from mom.client.messages import ApiRequest, ApiResponse, Transport
 
 SNAPSHOT_SERVER = "http://snapshot.mom.invalid"
@@ -56,10 +57,27 @@ def lightkube_client(transport: Transport, *, field_manager: str | None = None) 
     )
 
 
-class LiveTransport:
-    """A live kube-apiserver, addressed through a kubeconfig file and context."""
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-    def __init__(self, kubeconfig: Path, context: str | None = None, *, timeout: float = 30.0) -> None:
+
+class LiveTransport:
+    """A live kube-apiserver, addressed through a kubeconfig file and context.
+
+    ``user_agent`` names the process to the server (its audit log records it). With
+    ``write_budget`` (seconds this process may still write, e.g. what is left of its lease), every
+    write is checked first — none is sent once the budget is spent (:class:`Fenced`) — and waits
+    for its answer no longer than the budget.
+    """
+
+    def __init__(
+        self,
+        kubeconfig: Path,
+        context: str | None = None,
+        *,
+        timeout: float = 30.0,
+        user_agent: str = "",
+        write_budget: Callable[[], float] | None = None,
+    ) -> None:
         try:
             config = KubeConfig.from_file(kubeconfig).get(context_name=context)
             if config is None:
@@ -68,15 +86,35 @@ class LiveTransport:
             raise InvalidInput(str(kubeconfig), [f"unusable kubeconfig: {exc}"]) from exc
         params = client_adapter.ConnectionParams(timeout=httpx2.Timeout(timeout), trust_env=False)
         self._client = client_adapter.Client(config, params)
+        self._timeout = timeout
+        self._user_agent = user_agent
+        self._write_budget = write_budget
 
     def handle(self, request: ApiRequest) -> ApiResponse:
+        headers = dict(request.headers)
+        if self._user_agent:
+            headers["User-Agent"] = self._user_agent
+        timeout, extensions = self._timeout, {}
+        budget = self._write_budget
+        if budget is not None and request.method in _WRITES:
+            timeout = min(timeout, _within(budget, request))
+
+            def last_check(event: str, _info: object) -> None:
+                # Called by the HTTP stack just before the request's headers, then its body,
+                # are written to the socket: the server acts on nothing without the whole body.
+                if event.endswith(("send_request_headers.started", "send_request_body.started")):
+                    _within(budget, request)
+
+            extensions["trace"] = last_check
         try:
             response = self._client.request(
                 request.method,
                 request.path,
                 params=list(request.query),
-                headers=dict(request.headers),
+                headers=headers,
                 content=request.body or None,
+                timeout=httpx2.Timeout(timeout),
+                extensions=extensions,
             )
         except httpx2.HTTPError as exc:
             raise MomError(f"{request.method} {request.path}: {exc}") from exc
@@ -84,3 +122,11 @@ class LiveTransport:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _within(budget: Callable[[], float], request: ApiRequest) -> float:
+    """What is left of ``budget``, or :class:`Fenced` when nothing is."""
+    left = budget()
+    if left <= 0:
+        raise Fenced(f"{request.method} {request.path}: not sent: this process may no longer write")
+    return left

@@ -4,7 +4,9 @@
 command, writes a static token file holding one admin token, starts etcd and kube-apiserver on
 free loopback ports with every file under one temporary directory, waits for ``/readyz`` and
 writes a kubeconfig. :meth:`Cluster.stop` ends both processes (and they end with the process that
-started them). Only the standard library is used, so the control plane does not depend on the
+started them). The server keeps an audit log of every write (:attr:`Cluster.audit_log`, one JSON
+event a line, with the writer's user agent; writes of Leases with their request body), so a test
+can tell who wrote what from the server's side. Only the standard library is used, so the control plane does not depend on the
 client code it tests.
 """
 
@@ -71,6 +73,17 @@ class Cluster:
     def ssl_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.ca))
 
+    @property
+    def audit_log(self) -> Path:
+        return self.directory / "audit.log"
+
+    def audit_events(self) -> list[dict[str, Any]]:
+        """Every write the server has completed so far, oldest first (reads are not audited)."""
+        if not self.audit_log.exists():
+            return []
+        lines = self.audit_log.read_text().splitlines()
+        return [json.loads(line) for line in lines if line.strip().endswith("}")]
+
     def stop(self) -> None:
         """Stop kube-apiserver, then etcd; each gets a few seconds before it is killed."""
         for _name, process in reversed(self._processes):
@@ -100,6 +113,7 @@ def start(binaries: Binaries, directory: Path) -> Cluster:
     _write_pki(pki)
     token = secrets.token_hex(16)
     (pki / "tokens.csv").write_text(f'{token},admin,admin-uid,"system:masters"\n')
+    (pki / "audit-policy.yaml").write_text(AUDIT_POLICY)
     etcd_port, peer_port, api_port = _free_ports(3)
     etcd_url = f"http://127.0.0.1:{etcd_port}"
     cluster = Cluster(
@@ -159,7 +173,23 @@ def _apiserver_command(binary: Path, directory: Path, pki: Path, etcd_url: str, 
         "--endpoint-reconciler-type=none",
         "--allow-privileged=false",
         "--v=1",
+        f"--audit-policy-file={pki / 'audit-policy.yaml'}",
+        f"--audit-log-path={directory / 'audit.log'}",
+        "--audit-log-format=json",
+        "--audit-log-mode=blocking",
     ]
+
+
+AUDIT_POLICY = """apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived, ResponseStarted]
+rules:
+- level: None
+  verbs: [get, list, watch]
+- level: Request
+  resources: [{group: coordination.k8s.io, resources: [leases]}]
+- level: Metadata
+"""
 
 
 def _write_pki(pki: Path) -> None:

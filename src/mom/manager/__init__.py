@@ -8,7 +8,9 @@ applying their mutations, recording every run in the journal with what changed s
 previous run, and noticing operators that never converge (:mod:`.convergence`); with the same
 runners, checking that an operator declares every input it needs (:mod:`.inputcheck`:
 :mod:`.inputcheck.traced` for Python operators, :mod:`.inputcheck.pruned` for executables,
-reported by :mod:`.inputcheck.report`, "not found" errors read by :mod:`.inputcheck.not_found`).
+reported by :mod:`.inputcheck.report`, "not found" errors read by :mod:`.inputcheck.not_found`);
+and more than one process (:mod:`.scaleout`: leader election with fenced writes, shards of hosted
+clusters, one-instance mode, the Kubernetes objects of ``mom deploy``).
 Must not import: ``mom.testing``, ``mom.cli``.
 Entry points: :func:`mom.manager.config.load_config`, :class:`mom.manager.loop.Manager`,
 :func:`mom.manager.inputcheck.check_input_resources`.

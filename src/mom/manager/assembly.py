@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 
 from mom.api.input_resources import ResourceReference
@@ -94,9 +95,11 @@ def open_manager(
     clock: Callable[[], datetime],
     repin: bool = False,
     progress: Progress | None = None,
+    writer: Writer | None = None,
 ) -> tuple[Manager, list[str]]:
     """A ready manager (journal open and locked for this process, pending work not yet rolled
-    forward) and start-up notices. A second manager on the same journal gets :class:`Conflict`."""
+    forward) and start-up notices. A second manager on the same journal gets :class:`Conflict`.
+    ``writer`` names this process to live clusters and fences its writes (leader election)."""
     config.journal.parent.mkdir(parents=True, exist_ok=True)
     lock = lock_journal(config.journal)  # before anything else touches the journal or a target
     try:
@@ -110,7 +113,7 @@ def open_manager(
         resources = watched_resources(pins.values())
         scopes = read_scopes(config.instances, pins.values())
         targets = {
-            cluster.name: build_target(cluster, clock, resources, scopes.get(cluster.name))
+            cluster.name: build_target(cluster, clock, resources, scopes.get(cluster.name), writer)
             for cluster in config.clusters
         }
         manager = Manager(
@@ -122,6 +125,7 @@ def open_manager(
             clock=clock,
             progress=progress,
         )
+        manager.write_budget = writer.write_budget if writer else None
     except BaseException:
         journal.close()
         raise
@@ -151,11 +155,20 @@ def _reference_resources(reference: ResourceReference) -> list[GroupVersionResou
     return [reference.referring_resource.gvr] + [end.gvr for end in ends if end is not None]
 
 
+@dataclass(frozen=True)
+class Writer:
+    """Who this process is to a live cluster (its User-Agent), and how long it may still write."""
+
+    user_agent: str
+    write_budget: Callable[[], float]
+
+
 def build_target(
     cluster: ClusterSpec,
     clock: Callable[[], datetime],
     resources: Iterable[GroupVersionResource],
     scope: ReadScope | None = None,
+    writer: Writer | None = None,
 ) -> Target:
     """The target of one configured cluster: its manifest directory (read only where ``scope``
     wants, when given), or the live cluster."""
@@ -163,7 +176,12 @@ def build_target(
         from mom.apply.live_target import LiveTarget  # the HTTP stack only for live clusters
         from mom.client.adapters import LiveTransport
 
-        transport = LiveTransport(cluster.kubeconfig, cluster.context or None)
+        transport = LiveTransport(
+            cluster.kubeconfig,
+            cluster.context or None,
+            user_agent=writer.user_agent if writer else "",
+            write_budget=writer.write_budget if writer else None,
+        )
         return LiveTarget(cluster.name, transport, clock=clock, resources=resources)
     assert cluster.manifest_dir is not None  # config validation: exactly one of the two
     return ManifestTarget(

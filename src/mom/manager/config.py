@@ -56,6 +56,7 @@ from mom.api.errors import InvalidInput
 from mom.api.wire_reader import WireReader, field_path, quote
 from mom.apply.rbac import DEFAULT_SERVICE_ACCOUNT_NAMESPACE, ServiceAccountRef
 from mom.journal.retention import DEFAULT_PROBLEMS_FOR, DEFAULT_RUNS_PER_PAIR, RetentionPolicy
+from mom.manager.scaleout.lease import LeaseSpec, check_ring, read_lease
 from mom.manifest.layout import find_resource_root
 from mom.manifest.untrusted import ReadLimits
 from mom.serialization import load_document
@@ -161,6 +162,8 @@ class ManagerConfig:
     debounce: float = 5.0
     max_backoff: float = 300.0
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)
+    lease: LeaseSpec | None = None
+    """With a lease, only the replica holding it runs and writes (mom.manager.scaleout)."""
 
     def cluster(self, name: str) -> ClusterSpec:
         return next(c for c in self.clusters if c.name == name)
@@ -171,7 +174,17 @@ class ManagerConfig:
         return tuple(o for o in self.operators if o.name in instance.operators)
 
 
-_TOP = ("journal", "retention", "concurrency", "debounce", "maxBackoff", "operators", "clusters", "instances")
+_TOP = (
+    "journal",
+    "retention",
+    "concurrency",
+    "debounce",
+    "maxBackoff",
+    "operators",
+    "clusters",
+    "instances",
+    "lease",
+)
 _OPERATOR = ("name", "command", "python", "resync", "timeout", "controllers", "network", "outputLimits")
 _OUTPUT_LIMITS = {"fileBytes": "file_bytes", "entries": "entries", "totalBytes": "total_bytes"}
 _CLUSTER = (
@@ -225,6 +238,11 @@ def parse_config(document: Any, source: Path) -> ManagerConfig:
         debounce=_number(reader, top, "debounce", "", 5.0),
         max_backoff=_number(reader, top, "maxBackoff", "", 300.0),
         retention=_retention(reader, top.get("retention")),
+        lease=read_lease(reader, top.get("lease"), {c.name for c in clusters if c.live}),
+    )
+    live = {c.name: c.live for c in clusters}
+    check_ring(
+        reader, config.lease, {i.management: live.get(i.management, True) for i in instances if i.management}
     )
     if not operators:
         reader.add("operators", "Required value: at least one operator")

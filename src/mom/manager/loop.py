@@ -22,7 +22,7 @@ from functools import partial
 from operator import is_
 from pathlib import Path
 
-from mom.api.errors import MomError
+from mom.api.errors import Fenced, MomError
 from mom.apply.target import ActingTarget, ApplyResult, Outcome, Target
 from mom.inputs.digest import input_digest
 from mom.inputs.gather import GatheredInputs, gather_inputs
@@ -156,6 +156,8 @@ class Manager:
         self.pins = pins
         self.clock = clock
         self.progress = progress or (lambda _message: None)
+        self.write_budget: Callable[[], float] | None = None
+        """Seconds this process may still write (leader election); checked before every batch."""
         self.schedule = Schedule(debounce=config.debounce, max_backoff=config.max_backoff)
         self._trouble = TroubleWatch()
         self._gathered: dict[Key, _Gathered] = {}
@@ -466,6 +468,8 @@ class Manager:
             groups.setdefault((mutation.target, writer), []).append(mutation)
         results: dict[str, ApplyResult] = {}
         for (name, writer), mutations in groups.items():
+            if self.write_budget is not None and self.write_budget() <= 0:
+                raise Fenced(f"not applying to {name}: this process no longer holds its lease")
             target = self._target_for(name, writer)
             applied = target.apply_batch([(m.mutation_id, m.request) for m in mutations])
             results.update((r.mutation_id, r) for r in applied)
