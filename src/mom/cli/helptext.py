@@ -204,6 +204,48 @@ HELP: dict[str, CommandHelp] = {
             "--resources-dir /etc/kubernetes/static-pod-resources --manifests-dir /etc/kubernetes/manifests --once",
         ),
     ),
+    "use": CommandHelp(
+        "Remember a must-gather (a directory or a .tar, .tar.gz or .tar.xz archive, unpacked safely "
+        "into the cache) so that later mom get, mom serve and the OpenShift helpers need no "
+        "--must-gather-dir; without an argument, say which one is in use. $MOM_MUST_GATHER "
+        "overrides it.",
+        ("mom use ./must-gather.tar.xz", "mom use"),
+    ),
+    "etcd": CommandHelp(
+        "etcd members, the leader and endpoint health, from the etcd_info/ files of a must-gather.",
+        ("mom etcd --must-gather-dir ./must-gather", "mom etcd -o json"),
+    ),
+    "alerts": CommandHelp(
+        "The alerts that were firing (and, with --pending, pending) when the must-gather was taken, "
+        "from its monitoring/ files.",
+        ("mom alerts --must-gather-dir ./must-gather", "mom alerts --pending -o json"),
+    ),
+    "certificates": CommandHelp(
+        "TLS certificates in the must-gather's Secrets that expire within a window of when it was "
+        "taken (or have expired), soonest first.",
+        (
+            "mom certificates --must-gather-dir ./must-gather --within 30d",
+            "mom certificates --within 12h -o json",
+        ),
+    ),
+    "clusteroperators": CommandHelp(
+        "Every ClusterOperator's Available, Progressing and Degraded conditions summarised, those "
+        "needing attention first.",
+        ("mom clusteroperators --must-gather-dir ./must-gather", "mom clusteroperators -o json"),
+    ),
+    "deploy": CommandHelp(
+        "Print the Kubernetes objects that run mom in one of the strategy's shapes: IndividualMOM "
+        "(one manager per operator), UnifiedStandaloneMOM (one for the standalone cluster) or HyperMOM "
+        "(replicas sharing the hosted clusters) — Deployment with its Lease settings, ServiceAccount, "
+        "RBAC, the configuration as a ConfigMap, probes and a metrics port; with --schedule, a "
+        "CronJob running mom run --once instead.",
+        (
+            "mom deploy --config mom.yaml --shape UnifiedStandaloneMOM --image registry.example/mom:1",
+            "mom deploy --config mom.yaml --shape HyperMOM --image registry.example/mom:1 --replicas 3",
+            "mom deploy --config mom.yaml --shape UnifiedStandaloneMOM --image registry.example/mom:1 "
+            "--schedule '*/10 * * * *'",
+        ),
+    ),
     "completion": CommandHelp(
         "Print a shell completion script for mom, generated from its command line.",
         (
