@@ -57,7 +57,12 @@ def _tree(root: Path, size: int, *, typed_items: bool = True) -> Path:
     if not typed_items:
         for item in items:
             del item["apiVersion"], item["kind"]
-    document = {"apiVersion": "v1", "kind": "ConfigMapList", "metadata": {"resourceVersion": "9"}, "items": items}
+    document = {
+        "apiVersion": "v1",
+        "kind": "ConfigMapList",
+        "metadata": {"resourceVersion": "9"},
+        "items": items,
+    }
     (root / LIST_FILE).write_bytes(dump_json(document))
     return root / LIST_FILE
 
@@ -175,10 +180,15 @@ def _costs_after_split(root: Path, size: int, *, read_each_step: bool) -> list[d
     _applied(target, "split", _request(Action.UPDATE, _name(0), "first"))
     assert not (root / LIST_FILE).exists()
     costs = []
-    for step, (action, name) in enumerate(
-        [(Action.UPDATE, _name(7)), (Action.CREATE, "created-1"), (Action.DELETE, _name(9))]
-        + [(Action.UPDATE, _name(7)), (Action.CREATE, "created-2"), (Action.DELETE, "created-1")]
-    ):
+    writes = [
+        (Action.UPDATE, _name(7)),
+        (Action.CREATE, "created-1"),
+        (Action.DELETE, _name(9)),
+        (Action.UPDATE, _name(7)),
+        (Action.CREATE, "created-2"),
+        (Action.DELETE, "created-1"),
+    ]
+    for step, (action, name) in enumerate(writes):
         costs.append(_applied(target, f"m{step}", _request(action, name, f"v{step}")))
         if read_each_step:
             _assert_readers_agree(root, [_name(0), _name(7), _name(9), "created-1", "created-2"])
