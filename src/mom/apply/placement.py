@@ -12,11 +12,12 @@ Removing an object removes its object file and every item of that name in the Li
 removing a Namespace removes ``namespaces/<ns>/<ns>.yaml`` only, not what is inside.
 
 A List longer than :data:`SPLIT_LIST_ITEMS` is split by the first write that lands in it:
-in the same change, every item without an object file of its own moves to one (the first
-item of a name, as GET reads it, carrying the apiVersion/kind it inherits from the List) and
-the List file goes away, so this and every later create, update or delete is one object file,
-and a LIST reads the object files alone, in mom and in Go's reader alike. A List holding an
-item that cannot have a file (no name, a name that is not a file name) is not split.
+in the same change, every item of every List file of that resource (each scope's) without
+an object file of its own moves to one (the first item of a name, as GET reads it, carrying
+the apiVersion/kind it inherits from its List) and the List files go away, so this and every
+later create, update or delete is one object file, and a LIST reads the object files alone,
+in mom and in Go's reader alike. Lists holding an item that cannot have a file (no name, a
+name that is not a file name) are not split.
 Changes are whole documents per file; the target serializes them.
 """
 
@@ -58,8 +59,8 @@ class Located:
     in_object_file: bool
     list_document: Object | None
     index: int | None
-    object_files: frozenset[str] = frozenset()
-    """The file names in the location's object directory, read only for a List to be split."""
+    lists: tuple[ListFile, ...] = ()
+    """Every List file of the resource in the tree, read only when this List is to be split."""
 
     def written(self, obj: Object) -> DocumentChanges:
         """The file change that stores ``obj`` as the new version of this object."""
@@ -93,24 +94,53 @@ class Located:
         return changes
 
     def _split(self) -> DocumentChanges | None:
-        """The changes that replace a List longer than :data:`SPLIT_LIST_ITEMS` by object files
-        (``None`` for no List, a short one, or one holding an item that cannot have a file)."""
-        if self.list_document is None or self.list_path is None:
+        """The changes that replace every List file of the resource by object files when this
+        one is longer than :data:`SPLIT_LIST_ITEMS` (``None`` when it is not, or when some item
+        cannot have a file). Every scope goes at once: Go's LIST of all namespaces reads no
+        object file anywhere while any List file of the resource is left."""
+        if not self.lists:
             return None
-        items = self.list_document.get("items") or []
-        if len(items) <= SPLIT_LIST_ITEMS:
-            return None
-        directory = self.object_path.rpartition("/")[0]
         changes: DocumentChanges = {}
-        for item in items:
-            name = name_of(item) if isinstance(item, dict) else ""
-            if not _usable_name(name):
+        for list_file in self.lists:
+            directory = list_file.path.removesuffix(".yaml")
+            items = list_file.document.get("items") or []
+            if not isinstance(items, list):
                 return None
-            path = f"{directory}/{object_file_name(name)}"
-            if path not in changes and object_file_name(name) not in self.object_files:
-                changes[path] = _inherit_type(item, self.list_document)
-        changes[self.list_path] = None
+            for item in items:
+                name = name_of(item) if isinstance(item, dict) else ""
+                if not _usable_name(name):
+                    return None
+                path = f"{directory}/{object_file_name(name)}"
+                if path not in changes and object_file_name(name) not in list_file.object_files:
+                    changes[path] = _inherit_type(item, list_file.document)
+            changes[list_file.path] = None
         return changes
+
+
+@dataclass(frozen=True, slots=True)
+class ListFile:
+    """One ``<resource>.yaml`` List file: its path, document, and the file names beside it in
+    ``<resource>/``."""
+
+    path: str
+    document: Object
+    object_files: frozenset[str]
+
+
+def _list_files(root: Path, gvr: GroupVersionResource, read: Reader) -> tuple[ListFile, ...]:
+    """Every List file of ``gvr`` below ``root``: cluster-scoped, then each namespace's."""
+    scopes = [CLUSTER_SCOPED_DIR]
+    if (root / NAMESPACES_DIR).is_dir():
+        scopes += sorted(f"{NAMESPACES_DIR}/{entry.name}" for entry in (root / NAMESPACES_DIR).iterdir())
+    found = []
+    for scope in scopes:
+        path = f"{scope}/{gvr.group_dir}/{gvr.resource}.yaml"
+        document = read(path)
+        if document is not None:
+            directory = root / path.removesuffix(".yaml")
+            names = frozenset(p.name for p in directory.iterdir()) if directory.is_dir() else frozenset()
+            found.append(ListFile(path, document, names))
+    return tuple(found)
 
 
 def _usable_name(name: str) -> bool:
@@ -149,11 +179,10 @@ def locate(
         index = next((i for i, item in enumerate(items) if name_of(item) == name), None)
         if found is None and index is not None:
             found = _inherit_type(items[index], list_document)
-    object_files: frozenset[str] = frozenset()
+    lists: tuple[ListFile, ...] = ()
     if list_document is not None and len(list_document.get("items") or []) > SPLIT_LIST_ITEMS:
-        directory = root / object_path.rpartition("/")[0]
-        object_files = frozenset(p.name for p in directory.iterdir()) if directory.is_dir() else frozenset()
-    return Located(object_path, list_path, found, object_file is not None, list_document, index, object_files)
+        lists = _list_files(root, gvr, read)
+    return Located(object_path, list_path, found, object_file is not None, list_document, index, lists)
 
 
 def _inherit_type(item: Object, list_document: Object) -> Object:

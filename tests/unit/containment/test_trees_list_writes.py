@@ -3,7 +3,8 @@
 Covers: the first write into a List longer than ``SPLIT_LIST_ITEMS`` replaces it by one object
 file per item (kind and apiVersion inherited from the List, an existing object file kept, the
 first of two same-named items kept, long names in their long-name form) and removes the List
-file; afterwards every create, update and delete logs the same bytes and changes the same
+file, and every other namespace's List file of that resource with it (Go's LIST of every
+namespace reads no object file while one List file is left); afterwards every create, update and delete logs the same bytes and changes the same
 files whatever the List's size was; GET and LIST (one namespace, every namespace) answer the
 same objects through mom's loader and through a reader following Go's rules (FORMATS.md §1.3,
 §1.4), before and after each kind of write; a short List is still rewritten in place, and a
@@ -102,28 +103,33 @@ def _read(path: Path) -> Any:
 
 
 class GoRules:
-    """GET and LIST of one resource as Go's must-gather reader answers them (FORMATS.md §1.3,
-    §1.4), read straight from the files: the object file wins a GET, and a LIST reads the List
-    file alone when there is one, the object files otherwise."""
+    """GET and LIST of configmaps as Go's must-gather reader answers them (FORMATS.md §1.3,
+    §1.4), read straight from the files: the object file wins a GET; a LIST reads the List
+    files alone when there is one among the places it covers, the object files otherwise."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def get(self, name: str) -> dict[str, Any] | None:
-        own = self.root / OBJECT_DIR / object_file_name(name)
+    def get(self, name: str, namespace: str = "ns") -> dict[str, Any] | None:
+        own = self.root / f"namespaces/{namespace}/core/configmaps" / object_file_name(name)
         if own.is_file():
             return dict(_read(own))
-        if not (self.root / LIST_FILE).is_file():
+        list_file = self.root / f"namespaces/{namespace}/core/configmaps.yaml"
+        if not list_file.is_file():
             return None
-        document = _read(self.root / LIST_FILE)
+        document = _read(list_file)
         item = next((i for i in document["items"] if name_of(i) == name), None)
         return None if item is None else {**item, "kind": document["kind"].removesuffix("List")}
 
-    def list(self) -> list[dict[str, Any]]:
-        if (self.root / LIST_FILE).is_file():
-            return list(_read(self.root / LIST_FILE)["items"])
-        directory = self.root / OBJECT_DIR
-        return [_read(path) for path in sorted(directory.iterdir())] if directory.is_dir() else []
+    def list(self, namespace: str | None = "ns") -> list[dict[str, Any]]:
+        namespaces = (
+            [namespace] if namespace else sorted(p.name for p in (self.root / "namespaces").iterdir())
+        )
+        places = [self.root / f"namespaces/{ns}/core/configmaps" for ns in namespaces]
+        lists = [place.with_suffix(".yaml") for place in places if place.with_suffix(".yaml").is_file()]
+        if lists:
+            return [item for path in lists for item in _read(path)["items"]]
+        return [_read(path) for place in places if place.is_dir() for path in sorted(place.iterdir())]
 
 
 def _contents(objects: list[dict[str, Any]]) -> list[tuple[str, Any]]:
@@ -135,7 +141,9 @@ def _assert_readers_agree(root: Path, names: list[str]) -> list[tuple[str, Any]]
     go = GoRules(root)
     listed = _contents(snapshot.list(CONFIGMAPS, "ns"))
     assert listed == _contents(go.list())
-    assert _contents(snapshot.list(CONFIGMAPS)) == listed
+    everywhere = _contents(snapshot.list(CONFIGMAPS))
+    assert everywhere == _contents(go.list(None))
+    assert all(entry in everywhere for entry in listed)
     for name in names:
         found = snapshot.get(CONFIGMAPS, "ns", name) if name in dict(listed) else None
         by_go = go.get(name)
@@ -204,6 +212,24 @@ def test_writes_after_the_split_do_not_grow_with_the_list(tmp_path: Path) -> Non
     assert huge == small
     assert all(cost["files"] == 2 for cost in huge)  # the object's file, and the version counter
     assert max(cost["wal bytes"] for cost in huge) < 2048
+
+
+def test_a_split_takes_the_lists_of_every_namespace_along(tmp_path: Path) -> None:
+    _tree(tmp_path, SPLIT_LIST_ITEMS + 1)
+    (tmp_path / "namespaces/other/core").mkdir(parents=True)
+    small = {"apiVersion": "v1", "kind": "ConfigMapList", "items": [_configmap("elsewhere", "small")]}
+    (tmp_path / "namespaces/other/core/configmaps.yaml").write_bytes(dump_json(small))
+    target = ManifestTarget(tmp_path, clock=lambda: NOW)
+    before = _contents(target.read().list(CONFIGMAPS))
+    assert before == _contents(GoRules(tmp_path).list(None))
+
+    assert target.apply("m1", _request(Action.CREATE, "created", "c")).outcome.value == "Created"
+
+    assert not (tmp_path / "namespaces/other/core/configmaps.yaml").exists()
+    assert (tmp_path / "namespaces/other/core/configmaps/elsewhere.yaml").is_file()
+    after = _assert_readers_agree(tmp_path, ["created"])
+    assert len(after) == SPLIT_LIST_ITEMS + 2
+    assert _contents(target.read().list(CONFIGMAPS)) == sorted([*before, ("created", {"key": "c"})])
 
 
 def test_readers_agree_on_a_huge_list_before_any_write(tmp_path: Path) -> None:
