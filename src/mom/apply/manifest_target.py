@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.errors import Conflict, InvalidInput, MomError, NotFound
-from mom.apply.placement import DocumentChanges, Object, locate, read_document
+from mom.apply.placement import SPLIT_LIST_ITEMS, DocumentChanges, Object, locate, read_document
 from mom.apply.semantics import Change, WriteContext, decide, has_status_subresource, object_name
 from mom.apply.target import ApplyResult, Outcome
 from mom.apply.wal import Checkpoint, WriteAheadLog, storable_problems
@@ -112,7 +112,10 @@ class ManifestTarget:
             if documents:
                 files[STATE_FILE] = dump_json({"resourceVersion": version}).decode()
             recorded_result = {"outcome": change.outcome.value, "message": change.message}
-            self._wal.commit(mutation_id, files, recorded_result, self._checkpoint)
+            if len(files) > SPLIT_LIST_ITEMS:  # a List split: made durable by one sync, not per file
+                self._wal.commit_batch({mutation_id: recorded_result}, files, self._checkpoint)
+            else:
+                self._wal.commit(mutation_id, files, recorded_result, self._checkpoint)
             self._reader.invalidate(path for path in files if path != STATE_FILE)
             return result
 

@@ -3,7 +3,9 @@
 Owns: ``<state>/wal.jsonl`` and ``<state>/applied.json`` (``<state>`` is ``<root>/.mom``).
 Committing one mutation is three steps: (1) append an intent record
 ``{"id", "files": {relative path: new text | null to remove}, "result"}`` and fsync it;
-(2) write every file atomically (temporary file in the same directory, fsync, ``os.replace``);
+(2) write every file atomically (temporary file in the same directory, fsync, ``os.replace``),
+then remove the files that go away (so a List split into object files is removed only once
+every object file is in place);
 (3) append ``{"id", "done": true}`` and fsync. Opening the log redoes every intent without
 its done record (rewriting recorded contents is idempotent) and drops a torn last line.
 Once the log holds more than ``compact_after`` records or :data:`COMPACT_BYTES` bytes, the
@@ -276,7 +278,7 @@ class WriteAheadLog:
         self, mutation_id: str, files: FileChanges, checkpoint: Checkpoint | None, *, durable: bool = True
     ) -> None:
         directories = set()
-        for relative, content in sorted(files.items()):
+        for relative, content in sorted(files.items(), key=lambda change: (change[1] is None, change[0])):
             path = self.root / relative
             if content is None:
                 path.unlink(missing_ok=True)
