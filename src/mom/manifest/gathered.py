@@ -3,8 +3,9 @@
 Owns :func:`gathered_at`: the newest time in the must-gather's ``timestamp`` file (``oc adm
 must-gather`` writes one line when it starts and one when it ends, in Go's time format
 ``2021-08-03 10:12:00.016988581 +0000 UTC m=+0.38``), looked for in the resource root and the
-directory above it (the archive's top); without one, the newest creation or event time of
-any object in the snapshot; ``None`` when neither exists.
+directory above it (the archive's top), or the newest creation or event time of any object in
+the snapshot when that is later (a tree mom has written into since it was gathered: its newest
+objects are then "0s" old, never in the future); ``None`` when neither exists.
 """
 
 from __future__ import annotations
@@ -74,5 +75,5 @@ def _newest_object_time(snapshot: Snapshot) -> datetime | None:
 def gathered_at(snapshot: Snapshot) -> datetime | None:
     """When the must-gather behind ``snapshot`` was taken (see the module docstring)."""
     root = snapshot.root
-    found = _from_file(root) if root is not None else None
-    return found or _newest_object_time(snapshot)
+    times = [t for t in (_from_file(root) if root is not None else None, _newest_object_time(snapshot)) if t]
+    return max(times) if times else None
