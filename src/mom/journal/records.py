@@ -51,7 +51,7 @@ class InputChange:
     managers: tuple[str, ...] = field(default=(), compare=False)
     """For a changed object: the field managers owning those fields (``metadata.managedFields``)."""
     writers: tuple[str, ...] = field(default=(), compare=False)
-    """``operator/controller`` of the writes mom applied to the object since the pair last ran."""
+    """``operator/controller`` of the latest runs, of any operator on the instance, that wrote the object."""
 
     @property
     def group_resource(self) -> str:
