@@ -63,6 +63,12 @@ class ReadScope:
         mapped, so the declared ones are not where the objects are)."""
         return ReadScope(dict.fromkeys(self.resources))
 
+    def in_namespaces(self, namespaces: Iterable[str]) -> ReadScope:
+        """The same resources, every object of ``namespaces`` and nothing elsewhere (a
+        management cluster: the hosted control plane namespaces the mapped objects live in)."""
+        places: dict[str, Names] = dict.fromkeys(namespaces)
+        return ReadScope({key: dict(places) for key in self.resources})
+
 
 class _Builder:
     def __init__(self, resources: Mapping[ResourceKey, Places] | None = None) -> None:
