@@ -10,7 +10,9 @@ between field managers without force → Conflict, with force → Applied; delet
 preconditions (wrong uid → Conflict, right → Deleted, again → Unchanged); server-side dry-run
 reports the outcome and changes nothing (deletes included);
 read() returns the same snapshot while nothing changes, sees the target's own writes at once,
-and a new snapshot after someone else's change, from one watch per resource type.
+and a new snapshot after someone else's change, from one watch per resource type; a target
+narrowed to namespaces holds nothing of a namespaced type elsewhere, does not wait for its own
+write there, and still follows its namespaces.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from cluster import Cluster
 from mom.api.resources import GroupVersionResource
 from mom.apply.live_target import LiveTarget
 from mom.apply.target import Outcome
+from mom.apply.watches import SEEN_TIMEOUT
 from mom.client.adapters import LiveTransport
 from mom.client.client import Client
 from mom.client.recorder import MutationRecorder
@@ -283,5 +286,45 @@ def test_read_is_kept_current_by_one_watch_per_resource_type(
         assert changed.get(CONFIGMAPS, namespace, "theirs")["kind"] == "ConfigMap"
         assert "managedFields" not in changed.get(CONFIGMAPS, namespace, "theirs")["metadata"]
         assert target.read() is changed
+    finally:
+        target.close()
+
+
+def holds(snapshot: Snapshot, namespace: str, name: str) -> bool:
+    return any(
+        ref.gvr == CONFIGMAPS and (ref.namespace, ref.name) == (namespace, name)
+        for ref, _ in snapshot.objects()
+    )
+
+
+def test_a_target_narrowed_to_namespaces_holds_and_watches_only_those(
+    live: tuple[Client, LiveTransport],
+) -> None:
+    client, transport = live
+    mine, other = (f"narrow-{which}-{time.monotonic_ns() % 100000}" for which in ("mine", "other"))
+    for namespace in (mine, other):
+        client.create(NAMESPACES, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
+        client.create(CONFIGMAPS, configmap(namespace, "before", k="v"))
+    target = LiveTarget("live", transport, clock=clock, resources=[CONFIGMAPS, NAMESPACES], namespaces=[mine])
+    try:
+        first = target.read()
+        held = {(ref.gvr.resource, ref.namespace, ref.name) for ref, _ in first.objects()}
+        assert ("configmaps", mine, "before") in held
+        assert not any(namespace == other for _, namespace, _ in held), "nothing of the other namespace"
+        assert {("namespaces", "", mine), ("namespaces", "", other)} <= held, "Namespace objects: all"
+        create = recorded(lambda c: c.create(CONFIGMAPS, configmap(mine, "written", k="v")))
+        target.apply("w1", create)
+        assert target.read().get(CONFIGMAPS, mine, "written")["data"] == {"k": "v"}, "own writes seen"
+        elsewhere = recorded(lambda c: c.create(CONFIGMAPS, configmap(other, "written", k="v")))
+        assert target.apply("w2", elsewhere).outcome is Outcome.CREATED
+        started = time.monotonic()
+        after = target.read()
+        assert time.monotonic() - started < SEEN_TIMEOUT, "a write outside the namespaces is not awaited"
+        assert not holds(after, other, "written")
+        client.create(CONFIGMAPS, configmap(mine, "theirs", k="v"))
+        deadline = time.monotonic() + 10
+        while not holds(target.read(), mine, "theirs") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert target.read().get(CONFIGMAPS, mine, "theirs")["kind"] == "ConfigMap", "others' changes seen"
     finally:
         target.close()

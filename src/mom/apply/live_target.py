@@ -107,7 +107,10 @@ class LiveTarget:
         clock: Callable[[], datetime],
         resources: Iterable[GroupVersionResource] = (),
         discovery: Discovery | None = None,
+        namespaces: Iterable[str] | None = None,
     ) -> None:
+        """``namespaces``: the only ones whose objects of a namespaced type are watched
+        (``None``: every namespace)."""
         self.name = name
         self.transport = transport
         self._clock = clock
@@ -122,7 +125,7 @@ class LiveTarget:
             info = self.discovery.resource_info(gvr)
             if info is not None:
                 watched.append((gvr, info.kind))
-        self._cache = WatchCache(transport, watched, self.discovery) if watched else None
+        self._cache = WatchCache(transport, watched, self.discovery, namespaces) if watched else None
 
     @property
     def watched(self) -> list[GroupVersionResource]:

@@ -2,7 +2,10 @@
 
 Owns: :class:`WatchCache` — a background thread per resource type that LISTs every object
 (all namespaces), then WATCHes from the list's resourceVersion with bookmarks, and LISTs again
-when the server answers 410 Gone or the stream breaks. :meth:`WatchCache.snapshot` returns the
+when the server answers 410 Gone or the stream breaks. Given the namespaces a reader needs (a
+replica's share of a management cluster: its hosted control plane namespaces), a namespaced
+type is listed and watched in each of those namespaces only, one thread each, so nothing of
+the other namespaces is held. :meth:`WatchCache.snapshot` returns the
 same :class:`~mom.manifest.store.Snapshot` object while nothing changed and a new one after any
 event, so a manager can skip re-gathering when the snapshot is identical.
 :meth:`WatchCache.expect` registers a write mom just made; the next snapshot waits (briefly)
@@ -39,6 +42,8 @@ log = logging.getLogger(__name__)
 Object = dict[str, Any]
 Key = tuple[str, str]
 """An object's (namespace, name) within one resource type."""
+Slot = tuple[GroupVersionResource, str]
+"""What one watch holds: a resource type in one namespace (``""``: every namespace)."""
 
 WATCH_SECONDS = 300
 RETRY_SECONDS = 1.0
@@ -75,9 +80,13 @@ def _cleaned(obj: Object, api_version: str, kind: str) -> Object:
 class _Watcher(threading.Thread):
     """LIST then WATCH one resource type, feeding the cache."""
 
-    def __init__(self, cache: WatchCache, gvr: GroupVersionResource, kind: str) -> None:
-        super().__init__(name=f"mom-watch-{gvr.resource}.{gvr.group}", daemon=True)
+    def __init__(self, cache: WatchCache, gvr: GroupVersionResource, kind: str, namespace: str = "") -> None:
+        where = f"-{namespace}" if namespace else ""
+        super().__init__(name=f"mom-watch-{gvr.resource}.{gvr.group}{where}", daemon=True)
         self.cache, self.gvr, self.kind = cache, gvr, kind
+        self.namespace = namespace
+        """The one namespace listed and watched; ``""``: every namespace."""
+        self.path = resource_url(gvr, namespace)
         self.synced = threading.Event()
         self.served = True
         """False while the server answers the LIST with 404 (the type is not served)."""
@@ -98,7 +107,7 @@ class _Watcher(threading.Thread):
 
     def _list(self) -> str | None:
         """LIST into the cache; the list's resourceVersion, or ``None`` when the type is not served."""
-        path = resource_url(self.gvr)
+        path = self.path
         response = self.cache.transport._client.get(path)
         if response.status_code == 404:
             if self.served:
@@ -107,7 +116,7 @@ class _Watcher(threading.Thread):
                     self.gvr,
                 )
             self.served = False
-            self.cache.replace(self.gvr, {})
+            self.cache.replace(self._slot, {})
             self.synced.set()
             return None
         if response.status_code != 200:
@@ -122,9 +131,13 @@ class _Watcher(threading.Thread):
             for item in items
             if isinstance(item, dict)
         }
-        self.cache.replace(self.gvr, objects)
+        self.cache.replace(self._slot, objects)
         self.synced.set()
         return str((listing.get("metadata") or {}).get("resourceVersion") or "")
+
+    @property
+    def _slot(self) -> Slot:
+        return (self.gvr, self.namespace)
 
     def _watch(self, version: str) -> None:
         params = [
@@ -142,7 +155,7 @@ class _Watcher(threading.Thread):
 
     def _stream(self, params: list[tuple[str, str]]) -> bool:
         """Follow one watch stream, keeping ``params``' resourceVersion current; False: LIST again."""
-        with stream_lines(self.cache.transport, resource_url(self.gvr), params) as (response, lines):
+        with stream_lines(self.cache.transport, self.path, params) as (response, lines):
             if response.status_code == 410:
                 return False
             if response.status_code != 200:
@@ -164,46 +177,69 @@ class _Watcher(threading.Thread):
                     continue
                 key = (namespace_of(obj), name_of(obj))
                 cleaned = _cleaned(obj, self.gvr.api_version, self.kind)
-                self.cache.event(self.gvr, key, None if kind == "DELETED" else cleaned)
+                self.cache.event(self._slot, key, None if kind == "DELETED" else cleaned)
         return True
 
 
 class WatchCache:
-    """Every object of the given resource types, kept current by one watch per type."""
+    """Every object of the given resource types, kept current by one watch per type (per type
+    and namespace, for a namespaced type when ``namespaces`` is given)."""
 
     def __init__(
         self,
         transport: LiveTransport,
         resources: Iterable[tuple[GroupVersionResource, str]],
         discovery: Discovery,
+        namespaces: Iterable[str] | None = None,
     ) -> None:
         self.transport = transport
         self.discovery = discovery
         self.stopping = threading.Event()
         self._changed = threading.Condition()
-        self._objects: dict[GroupVersionResource, dict[Key, Object]] = {}
+        self._objects: dict[Slot, dict[Key, Object]] = {}
         self._expected: dict[tuple[GroupVersionResource, Key], str | None] = {}
         self._snapshot: Snapshot | None = None
-        self._watchers = [_Watcher(self, gvr, kind) for gvr, kind in resources]
+        self._watchers = [
+            _Watcher(self, gvr, kind, namespace)
+            for gvr, kind in resources
+            for namespace in self._places(gvr, namespaces)
+        ]
+        self._slots = {(w.gvr, w.namespace) for w in self._watchers}
         for watcher in self._watchers:
             watcher.start()
 
+    def _places(self, gvr: GroupVersionResource, namespaces: Iterable[str] | None) -> list[str]:
+        info = self.discovery.resource_info(gvr)
+        if namespaces is None or info is None or not info.namespaced or gvr.is_namespaces:
+            return [""]
+        return sorted(set(namespaces))
+
     @property
     def resources(self) -> list[GroupVersionResource]:
-        return [w.gvr for w in self._watchers]
+        return list(dict.fromkeys(w.gvr for w in self._watchers))
 
-    def replace(self, gvr: GroupVersionResource, objects: dict[Key, Object]) -> None:
+    def watches(self, gvr: GroupVersionResource, namespace: str) -> bool:
+        """Whether an object of ``gvr`` in ``namespace`` is held here."""
+        return (gvr, "") in self._slots or (gvr, namespace) in self._slots
+
+    def replace(self, slot: Slot, objects: dict[Key, Object]) -> None:
+        gvr = slot[0]
         with self._changed:
-            if self._objects.get(gvr) != objects:
-                self._objects[gvr] = objects
+            if self._objects.get(slot) != objects:
+                self._objects[slot] = objects
                 self._snapshot = None
-            for expected in [e for e in self._expected if e[0] == gvr]:
+            for expected in [e for e in self._expected if e[0] == gvr and self.watched_in(slot, e[1][0])]:
                 del self._expected[expected]
             self._changed.notify_all()
 
-    def event(self, gvr: GroupVersionResource, key: Key, obj: Object | None) -> None:
+    @staticmethod
+    def watched_in(slot: Slot, namespace: str) -> bool:
+        return not slot[1] or slot[1] == namespace
+
+    def event(self, slot: Slot, key: Key, obj: Object | None) -> None:
+        gvr = slot[0]
         with self._changed:
-            objects = self._objects.setdefault(gvr, {})
+            objects = self._objects.setdefault(slot, {})
             if obj is None:
                 objects.pop(key, None)
             else:
@@ -218,9 +254,10 @@ class WatchCache:
     def expect(self, gvr: GroupVersionResource, key: Key, obj: Object | None) -> None:
         """A write mom made: the object as written (``None`` after a delete)."""
         with self._changed:
-            if gvr not in {w.gvr for w in self._watchers}:
+            if not self.watches(gvr, key[0]):
                 return
-            current = self._objects.get(gvr, {}).get(key)
+            slot = (gvr, "") if (gvr, "") in self._slots else (gvr, key[0])
+            current = self._objects.get(slot, {}).get(key)
             version = None if obj is None else str((obj.get("metadata") or {}).get("resourceVersion", ""))
             current_version = None if current is None else str(current["metadata"].get("resourceVersion", ""))
             if version != current_version:
@@ -238,7 +275,7 @@ class WatchCache:
             if self._snapshot is None:
                 pairs = [
                     (ObjectRef(gvr, namespace, name), obj)
-                    for gvr, objects in self._objects.items()
+                    for (gvr, _), objects in sorted(self._objects.items(), key=lambda item: str(item[0]))
                     for (namespace, name), obj in sorted(objects.items())
                 ]
                 self._snapshot = Snapshot.from_objects(pairs, discovery=self.discovery)

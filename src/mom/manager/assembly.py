@@ -20,7 +20,7 @@ from mom.apply.target import Target
 from mom.journal.journal import Journal
 from mom.journal.lock import lock_journal
 from mom.manager.config import ClusterSpec, ManagerConfig
-from mom.manager.gathering import read_scopes
+from mom.manager.gathering import management_namespaces, read_scopes
 from mom.manager.loop import Manager, Progress
 from mom.manager.operators import InProcessRunner, OperatorRunner, SubprocessRunner
 from mom.manager.pins import Pin, PinStore, document_digest
@@ -112,8 +112,11 @@ def open_manager(
         pins, notices = pin_operators(config, runners, repin=repin)
         resources = watched_resources(pins.values())
         scopes = read_scopes(config.instances, pins.values())
+        namespaces = management_namespaces(config.instances)
         targets = {
-            cluster.name: build_target(cluster, clock, resources, scopes.get(cluster.name), writer)
+            cluster.name: build_target(
+                cluster, clock, resources, scopes.get(cluster.name), writer, namespaces.get(cluster.name)
+            )
             for cluster in config.clusters
         }
         manager = Manager(
@@ -169,9 +172,11 @@ def build_target(
     resources: Iterable[GroupVersionResource],
     scope: ReadScope | None = None,
     writer: Writer | None = None,
+    namespaces: Iterable[str] | None = None,
 ) -> Target:
     """The target of one configured cluster: its manifest directory (read only where ``scope``
-    wants, when given), or the live cluster."""
+    wants, when given), or the live cluster (namespaced types watched only in ``namespaces``,
+    when given)."""
     if cluster.kubeconfig is not None:
         from mom.apply.live_target import LiveTarget  # the HTTP stack only for live clusters
         from mom.client.adapters import LiveTransport
@@ -182,7 +187,7 @@ def build_target(
             user_agent=writer.user_agent if writer else "",
             write_budget=writer.write_budget if writer else None,
         )
-        return LiveTarget(cluster.name, transport, clock=clock, resources=resources)
+        return LiveTarget(cluster.name, transport, clock=clock, resources=resources, namespaces=namespaces)
     assert cluster.manifest_dir is not None  # config validation: exactly one of the two
     return ManifestTarget(
         cluster.manifest_dir, name=cluster.name, clock=clock, file_format=cluster.file_format, scope=scope

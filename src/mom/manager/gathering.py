@@ -8,6 +8,9 @@ cluster), unless everything it reads is its own output.
 
 A manifest-directory cluster is read only where some pair's gathering can look
 (:func:`read_scopes`): the files of the resources the pinned operators declare, read or written.
+A management cluster is read only in the hosted control plane namespaces of the configured
+hosted clusters (:func:`management_namespaces`), so a replica of a ring, configured with its
+share, reads and watches its share's namespaces and nothing of the others'.
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ from mom.manifest.store import Snapshot
 def read_scopes(instances: Iterable[InstanceSpec], pins: Iterable[Pin]) -> dict[str, ReadScope]:
     """Per cluster some instance uses, the files its pairs' gathering needs: what the pinned
     operators declare (read, and written: a write looks its object up first), in the declared
-    namespaces on a standalone or guest cluster, and in every namespace on a management cluster,
-    where operand namespaces are mapped to hosted control plane namespaces."""
+    namespaces on a standalone or guest cluster, and on a management cluster in the hosted control
+    plane namespaces, where operand namespaces are mapped."""
     pinned = list(pins)
     declared = scope_of_inputs(
         [pin.inputs.apply_configuration_resources for pin in pinned],
@@ -43,12 +46,29 @@ def read_scopes(instances: Iterable[InstanceSpec], pins: Iterable[Pin]) -> dict[
     scopes: dict[str, ReadScope] = {}
     for instance in instances:
         if instance.topology is TopologyKind.HYPERSHIFT:
-            uses = [(instance.management, declared.every_namespace()), (instance.guest, declared)]
+            hcp = [instance.hosted_control_plane_namespace]
+            uses = [(instance.management, declared.in_namespaces(hcp)), (instance.guest, declared)]
         else:
             uses = [(instance.cluster, declared)]
         for cluster, scope in uses:
             scopes[cluster] = scopes[cluster].union(scope) if cluster in scopes else scope
     return scopes
+
+
+def management_namespaces(instances: Iterable[InstanceSpec]) -> dict[str, frozenset[str]]:
+    """Per cluster used only as a management cluster, the only namespaces read there: the
+    hosted control plane namespaces of the hosted clusters it holds. A cluster some instance
+    reads otherwise (standalone, guest) is absent: read in every namespace."""
+    namespaces: dict[str, frozenset[str]] = {}
+    whole: set[str] = set()
+    for instance in instances:
+        if instance.topology is TopologyKind.HYPERSHIFT:
+            held = namespaces.get(instance.management, frozenset())
+            namespaces[instance.management] = held | {instance.hosted_control_plane_namespace}
+            whole.add(instance.guest)
+        else:
+            whole.add(instance.cluster)
+    return {cluster: held for cluster, held in namespaces.items() if cluster not in whole}
 
 
 def reading_as(source: Snapshot | HostedView, topology: Topology, pin: Pin) -> Snapshot | HostedView:

@@ -58,10 +58,11 @@ class ReadScope:
             merged.add_places(key, places)
         return ReadScope(merged.resources)
 
-    def every_namespace(self) -> ReadScope:
-        """The same resources, every object in every namespace (a cluster whose namespaces are
-        mapped, so the declared ones are not where the objects are)."""
-        return ReadScope(dict.fromkeys(self.resources))
+    def in_namespaces(self, namespaces: Iterable[str]) -> ReadScope:
+        """The same resources, every object of ``namespaces`` and nothing elsewhere (a
+        management cluster: the hosted control plane namespaces the mapped objects live in)."""
+        places: dict[str, Names] = dict.fromkeys(namespaces)
+        return ReadScope({key: dict(places) for key in self.resources})
 
 
 class _Builder:

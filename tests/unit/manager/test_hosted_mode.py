@@ -2,7 +2,9 @@
 
 Covers: ``mom run --instance alpha`` on the three-hosted-cluster example runs only alpha's
 operators, leaves the other guests' trees and their hosted control plane namespaces untouched,
-and writes alpha's guest exactly as a run of the whole fleet does; an unknown instance is one
+and writes alpha's guest exactly as a run of the whole fleet does; a share of the fleet (a
+replica's hosted clusters) holds nothing of the management cluster outside its hosted control
+plane namespaces but their Namespace objects, and ticks to the same trees; an unknown instance is one
 line naming the known ones, exit 1, nothing written. ``mom deploy`` refuses a manifest-directory
 cluster (a pod cannot reach it) and a HyperMOM without hosted clusters in one line each.
 """
@@ -21,7 +23,7 @@ from tests.unit.manager.conftest import EXAMPLES, FakeClock
 from mom.cli.main import main
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
-from mom.manager.scaleout.hosted import for_one_instance
+from mom.manager.scaleout.hosted import for_instances, for_one_instance
 from mom.serialization import load_document
 
 
@@ -84,6 +86,46 @@ def test_one_hosted_cluster_writes_what_a_manager_of_the_fleet_writes(
     for guest in ("guests/alpha", "management/namespaces/clusters-alpha"):
         alone, in_fleet = objects(one / guest), objects(everything / guest)
         assert alone and alone == in_fleet, f"{guest}: the same bytes as a manager of the whole fleet writes"
+
+
+def test_a_share_of_the_fleet_reads_only_its_hosted_control_plane_namespaces(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    share, everything = copy_fleet(tmp_path, "share"), copy_fleet(tmp_path, "all")
+    for fleet in (share, everything):  # every hosted control plane namespace holds objects
+        manager, _ = open_manager(load_config(fleet / "mom.yaml"), clock=clock)
+        try:
+            manager.tick()
+        finally:
+            manager.journal.close()
+    held_by_gamma = share / "management/namespaces/clusters-gamma/core/configmaps/gamma-only.yaml"
+    held_by_gamma.parent.mkdir(parents=True, exist_ok=True)
+    held_by_gamma.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gamma-only, namespace: clusters-gamma}\n"
+    )
+    whole = load_config(share / "mom.yaml")
+    manager, _ = open_manager(whole, clock=clock)
+    try:
+        held = manager.targets["management"].read()
+        assert {ref.namespace for ref, _ in held.objects()} >= {"clusters-gamma"}, "the fleet reads all"
+    finally:
+        manager.journal.close()
+    manager, _ = open_manager(for_instances(whole, {"alpha", "beta"}), clock=clock)
+    try:
+        held = manager.targets["management"].read()
+        places = {(ref.namespace, ref.gvr.resource) for ref, _ in held.objects()}
+        assert {namespace for namespace, _ in places} == {"", "clusters-alpha", "clusters-beta"}
+        assert {resource for namespace, resource in places if not namespace} == {"namespaces"}
+        manager.tick()
+    finally:
+        manager.journal.close()
+    manager, _ = open_manager(load_config(everything / "mom.yaml"), clock=clock)
+    try:
+        manager.tick()
+    finally:
+        manager.journal.close()
+    for place in ("guests/alpha", "guests/beta", "management/namespaces/clusters-alpha"):
+        assert objects(share / place) == objects(everything / place), f"{place}: as the whole fleet"
 
 
 def test_an_unknown_instance_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

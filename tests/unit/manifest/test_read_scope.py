@@ -132,9 +132,18 @@ applyConfigurationResources:
     assert [f for f in wanted if not scope.wants(f)] == []
     assert [f for f in skipped if scope.wants(f)] == []
 
-    everywhere = scope.every_namespace()
-    assert all(everywhere.wants(f) for f in skipped if f.resource in ("configmaps", "oauths", "secrets"))
-    assert not everywhere.wants(_file("list", "apps", "deployments", "ns-a"))
+    hosted = scope.in_namespaces(["ns-a", "ns-c"])
+    for f in (
+        _file("object", "", "configmaps", "ns-a", "other"),
+        _file("object", "", "secrets", "ns-c", "any"),
+    ):
+        assert hosted.wants(f), f"every object of a declared resource in the namespaces: {f}"
+    assert not hosted.wants(_file("object", "", "configmaps", "ns-b", "wanted")), "nothing elsewhere"
+    assert not hosted.wants(_file("object", "config.openshift.io", "oauths", "", "cluster")), (
+        "nor cluster-scoped"
+    )
+    assert not hosted.wants(_file("list", "apps", "deployments", "ns-a")), "nor an undeclared resource"
+    assert hosted.wants(_file("namespace", "", "", "ns-z", "ns-z")), "Namespace objects always"
 
 
 def test_the_union_of_two_scopes_wants_what_either_wants() -> None:
