@@ -33,7 +33,7 @@ NAMESPACES = GroupVersionResource("", "v1", "namespaces")
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
 LEASES = GroupVersionResource("coordination.k8s.io", "v1", "leases")
 SRC = str(Path(__file__).resolve().parents[2] / "src")
-COPIES = 300
+COPIES = 800
 """Enough writes per tick that a kill lands between the first and the last of them."""
 LEASE = {"leaseDuration": 4, "renewDeadline": 3, "retryPeriod": 0.5}
 WRITES = {"create", "update", "patch", "delete", "deletecollection"}
