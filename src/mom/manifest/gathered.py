@@ -50,7 +50,8 @@ def _from_file(root: Path) -> datetime | None:
     return None
 
 
-def _parse_time(value: Any) -> datetime | None:
+def parse_time(value: Any) -> datetime | None:
+    """An RFC 3339 time (``Z`` or an offset; a time without one is UTC), or ``None`` when ``value`` is not one."""
     if not isinstance(value, str) or not value:
         return None
     try:
@@ -66,7 +67,7 @@ def _newest_object_time(snapshot: Snapshot) -> datetime | None:
         metadata = obj.get("metadata")
         candidates = [metadata.get(k) for k in _OBJECT_TIMES] if isinstance(metadata, dict) else []
         candidates += [obj.get(k) for k in _EVENT_TIMES]
-        for then in filter(None, map(_parse_time, candidates)):
+        for then in filter(None, map(parse_time, candidates)):
             if newest is None or then > newest:
                 newest = then
     return newest

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+
+from mom.manifest.gathered import parse_time
 
 Object = dict[str, Any]
 Cell = Callable[[Object, datetime], Any]
@@ -63,15 +65,8 @@ def human_duration(seconds: float) -> str:
 
 def age(value: Any, now: datetime) -> str:
     """The age of the RFC 3339 time ``value`` at ``now``; ``<unknown>`` when it is not one."""
-    if not isinstance(value, str) or not value:
-        return "<unknown>"
-    try:
-        then = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return "<unknown>"
-    if then.tzinfo is None:
-        then = then.replace(tzinfo=UTC)
-    return human_duration((now - then).total_seconds())
+    then = parse_time(value)
+    return "<unknown>" if then is None else human_duration((now - then).total_seconds())
 
 
 def section(obj: Any, *path: str) -> Any:

@@ -78,26 +78,21 @@ def _event_source(obj: Object, now: datetime) -> Any:
     return f"{component}, {host}" if host else component or NONE
 
 
-def _last_seen(obj: Object, now: datetime) -> Any:
-    for value in (
-        obj.get("lastTimestamp"),
-        obj.get("eventTime"),
-        section(obj, "metadata", "creationTimestamp"),
-    ):
-        if isinstance(value, str) and value:
-            return age(value, now)
-    return "<unknown>"
+def _seen(timestamp: str) -> Any:
+    """An event's age by ``timestamp`` (``lastTimestamp`` or ``firstTimestamp``), else by its
+    ``eventTime``, else by its creation."""
 
+    def cell(obj: Object, now: datetime) -> Any:
+        for value in (
+            obj.get(timestamp),
+            obj.get("eventTime"),
+            section(obj, "metadata", "creationTimestamp"),
+        ):
+            if isinstance(value, str) and value:
+                return age(value, now)
+        return "<unknown>"
 
-def _first_seen(obj: Object, now: datetime) -> Any:
-    for value in (
-        obj.get("firstTimestamp"),
-        obj.get("eventTime"),
-        section(obj, "metadata", "creationTimestamp"),
-    ):
-        if isinstance(value, str) and value:
-            return age(value, now)
-    return "<unknown>"
+    return cell
 
 
 def _ratio(ready: str, total: str) -> Any:
@@ -246,7 +241,7 @@ PRINTERS: dict[tuple[str, str], Sequence[Column]] = {
     ],
     ("", "namespaces"): [NAME, _string("Status", "status", "phase", default=""), AGE],
     ("", "events"): [
-        Column("Last Seen", "string", _last_seen),
+        Column("Last Seen", "string", _seen("lastTimestamp")),
         _string("Type", "type", default=""),
         _string("Reason", "reason", default=""),
         Column("Object", "string", _event_object),
@@ -256,7 +251,7 @@ PRINTERS: dict[tuple[str, str], Sequence[Column]] = {
         ),
         _string("Message", "message", default=""),
         *_wide(
-            Column("First Seen", "string", _first_seen),
+            Column("First Seen", "string", _seen("firstTimestamp")),
             _integer("Count", "count"),
             Column("Name", "string", NAME.cell, format="name"),
         ),
