@@ -8,7 +8,7 @@ fail: CI never passes by skipping them.
 in ``crds/`` and yields the :class:`cluster.Cluster` (``.kubeconfig``, ``.url``, ``.token``,
 ``.ca``) once each CRD is Established. ``second_kube_apiserver`` is another such control plane
 (own etcd, same CRDs), started on first use, for tests needing two clusters (HyperShift's
-management and guest).
+management and guest). ``client`` is mom's dict client on a live transport to ``kube_apiserver``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import pytest
 from binaries import Binaries
 from cluster import Cluster, ClusterError, running
 
+from mom.client.adapters import LiveTransport
+from mom.client.client import Client
 from mom.envtest.crds import install_crds
 
 CRD_DIR = Path(__file__).resolve().parent / "crds"
@@ -55,3 +57,11 @@ def second_kube_apiserver(
             yield cluster
     except ClusterError as exc:
         pytest.fail(f"the second test control plane did not start: {exc}")
+
+
+@pytest.fixture
+def client(kube_apiserver: Cluster) -> Iterator[Client]:
+    """mom's client on a live transport to ``kube_apiserver``; closed after the test."""
+    transport = LiveTransport(kube_apiserver.kubeconfig)
+    yield Client(transport)
+    transport.close()

@@ -11,7 +11,7 @@ a configuration whose cluster is a manifest directory is refused with one error 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,6 @@ from cluster import Cluster
 
 from mom.api.resources import GroupVersionResource
 from mom.cli.main import main
-from mom.client.adapters import LiveTransport
 from mom.client.client import Client
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import SnapshotTransport
@@ -57,13 +56,6 @@ def write_config(path: Path, kubeconfig: Path | None = None) -> Path:
     (path.parent / "cluster").mkdir(exist_ok=True)
     path.write_bytes(dump_json(config))
     return path
-
-
-@pytest.fixture
-def client(kube_apiserver: Cluster) -> Iterator[Client]:
-    transport = LiveTransport(kube_apiserver.kubeconfig)
-    yield Client(transport)
-    transport.close()
 
 
 def configmap(namespace: str, name: str, **data: str) -> dict[str, Any]:

@@ -23,7 +23,6 @@ import pytest
 from cluster import Cluster
 
 from mom.api.resources import GroupVersionResource
-from mom.client.adapters import LiveTransport
 from mom.client.client import Client
 from mom.serialization import dump_json
 
@@ -66,13 +65,6 @@ COPIER = Operator(
     controllers=(Controller("copier-Copy", copy),),
 )
 """
-
-
-@pytest.fixture
-def client(kube_apiserver: Cluster) -> Iterator[Client]:
-    transport = LiveTransport(kube_apiserver.kubeconfig)
-    yield Client(transport)
-    transport.close()
 
 
 class Replicas:

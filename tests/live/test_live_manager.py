@@ -26,7 +26,6 @@ from cluster import Cluster
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource
 from mom.apply.live_target import LiveTarget
-from mom.client.adapters import LiveTransport
 from mom.client.client import Client
 from mom.journal.records import MutationState
 from mom.manager.assembly import open_manager
@@ -139,13 +138,6 @@ def setup(cluster: Cluster, client: Client, directory: Path, tag: str) -> tuple[
     }
     (directory / "mom.yaml").write_bytes(dump_json(config))
     return directory / "mom.yaml", namespace, ingress
-
-
-@pytest.fixture
-def client(kube_apiserver: Cluster) -> Any:
-    transport = LiveTransport(kube_apiserver.kubeconfig)
-    yield Client(transport)
-    transport.close()
 
 
 def ran(report: Any) -> list[str]:

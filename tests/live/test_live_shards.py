@@ -27,7 +27,6 @@ import pytest
 from cluster import Cluster
 
 from mom.api.resources import GroupVersionResource
-from mom.client.adapters import LiveTransport
 from mom.client.client import Client
 from mom.manager.scaleout.sharding import weight_of
 from mom.serialization import dump_json
@@ -67,13 +66,6 @@ SUMMARIZER = Operator(
     controllers=(Controller("summarizer-Summarize", summarize),),
 )
 """
-
-
-@pytest.fixture
-def client(kube_apiserver: Cluster) -> Iterator[Client]:
-    transport = LiveTransport(kube_apiserver.kubeconfig)
-    yield Client(transport)
-    transport.close()
 
 
 class Ring:

@@ -18,7 +18,6 @@ import itertools
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,6 @@ from tests.unit.staticpod.world import Kubelet, example_operator
 
 from mom.api.resource_entries import ExactResource
 from mom.api.resources import GroupVersionResource
-from mom.client.adapters import LiveTransport
 from mom.client.client import Client
 from mom.staticpod.installer import Installer
 from mom.staticpod.loop import run_pass
@@ -45,13 +43,6 @@ SERVICEACCOUNTS = GroupVersionResource("", "v1", "serviceaccounts")
 KUBEAPISERVERS = GroupVersionResource("operator.openshift.io", "v1", "kubeapiservers")
 START = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 TICK = timedelta(seconds=10)
-
-
-@pytest.fixture
-def client(kube_apiserver: Cluster) -> Iterator[Client]:
-    transport = LiveTransport(kube_apiserver.kubeconfig)
-    yield Client(transport)
-    transport.close()
 
 
 def _operand(tag: str) -> StaticPodOperand:

@@ -10,14 +10,11 @@ applied by two field managers are merged by type; lightkube reads through the sa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from binaries import Binaries
 from cluster import Cluster
 
 from mom.api.resources import GroupVersionResource
-from mom.client.adapters import LiveTransport
 from mom.client.client import Client, ConflictError, NotFoundError
 
 pytestmark = pytest.mark.live
@@ -36,13 +33,6 @@ CONFIG_RESOURCES = {
     "proxies",
 }
 OPERATOR_RESOURCES = {"authentications", "kubeapiservers"}
-
-
-@pytest.fixture
-def client(kube_apiserver: Cluster) -> Iterator[Client]:
-    transport = LiveTransport(kube_apiserver.kubeconfig)
-    yield Client(transport)
-    transport.close()
 
 
 def _condition(kind: str, status: str, reason: str) -> dict[str, str]:

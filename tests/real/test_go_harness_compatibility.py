@@ -12,8 +12,6 @@ Covers, from operator repositories laid out as OpenShift CI sees them:
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,17 +26,6 @@ CASES = ["eventing-01", "test-basic-call", "test-controller-name", "test-forced-
 @pytest.fixture
 def go_cases(conformance_dir: Path) -> Path:
     return conformance_dir / "multi-operator-manager" / "test-data" / "apply-configuration"
-
-
-@pytest.fixture(scope="session")
-def python_sample_operator() -> Path:
-    path = Path(sys.executable).parent / "sample-operator"
-    if not path.is_file():
-        message = f"{path} not found: install the project (pip install -e .)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 def test_mom_harness_passes_the_go_cases_driving_the_go_sample_operator(
