@@ -76,39 +76,28 @@ def _changed(key: Identity, before: Any, after: Any) -> InputChange:
 
 @dataclass
 class Writers:
-    """Per instance and operator, the objects the operator's latest run wrote (as operators
-    address them, before any topology mapping) and the controllers that wrote each one: the
+    """Per instance and operator, the objects the operator's latest run wrote and mom applied (as
+    operators address them, before any topology mapping) and the controllers that wrote each one: the
     journal names them beside a later run's changed inputs, so a pair that keeps running says who
     keeps changing what it reads. Bounded by the writes of each pair's latest run."""
 
     latest: dict[tuple[str, str], dict[Identity, frozenset[str]]] = field(default_factory=dict)
 
-    def wrote(
-        self, key: tuple[str, str], requests: Sequence[MutationRequest], planned: Sequence[PlannedMutation]
-    ) -> None:
-        """Remember what one run of ``key`` (operator, instance) wrote; refused requests wrote nothing."""
-        operator, instance = key
-        refused = {id(m.request) for m in planned if m.state is MutationState.REFUSED}
-        written: dict[Identity, set[str]] = {}
-        for request in requests:
-            if id(request) in refused or not request.name:
-                continue
-            identity = (request.gvr.group, request.gvr.resource, request.namespace, request.name)
-            written.setdefault(identity, set()).add(request.controller_instance_name or request.field_manager)
-        self.latest[(instance, operator)] = {k: frozenset(v) for k, v in written.items()}
-
     def knows(self, instance: str, operator: str) -> bool:
         return (instance, operator) in self.latest
 
-    def restore(
-        self, instance: str, operator: str, applied: Iterable[tuple[Identity, MutationRequest]]
+    def remember(
+        self, instance: str, operator: str, written: Iterable[tuple[Identity, MutationRequest]]
     ) -> None:
-        """What a run journaled before this process started wrote: ``applied`` holds each applied
-        mutation with the identity the operator addressed."""
-        written: dict[Identity, set[str]] = {}
-        for identity, request in applied:
-            written.setdefault(identity, set()).add(request.controller_instance_name or request.field_manager)
-        self.latest[(instance, operator)] = {k: frozenset(v) for k, v in written.items()}
+        """The writes of ``operator``'s latest run on ``instance`` that were applied, each with the
+        identity the operator addressed (:func:`addressed_writes`): as the run concluded in this
+        process, or as the journal holds a run an earlier process made."""
+        controllers: dict[Identity, set[str]] = {}
+        for identity, request in written:
+            controllers.setdefault(identity, set()).add(
+                request.controller_instance_name or request.field_manager
+            )
+        self.latest[(instance, operator)] = {k: frozenset(v) for k, v in controllers.items()}
 
     def name(self, instance: str, changes: Sequence[InputChange]) -> tuple[InputChange, ...]:
         """``changes`` with the writers of each object: ``operator/controller`` (``operator`` when

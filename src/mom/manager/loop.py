@@ -407,7 +407,7 @@ class Manager:
             if not self._writers.knows(instance, spec.name):
                 last = self.journal.last_run(spec.name, instance)
                 mutations = self.journal.mutations_of(last.run_id) if last is not None else []
-                self._writers.restore(instance, spec.name, addressed_writes(item.topology, mutations))
+                self._writers.remember(instance, spec.name, addressed_writes(item.topology, mutations))
         return self._writers.name(instance, input_changes(before, read))
 
     def _inputs_of_last_run(self, key: Key) -> InputObjects | None:
@@ -437,7 +437,6 @@ class Manager:
                 planned = plan_mutations(
                     outcome.requests, item.pin, item.topology, item.snapshot.discovery, claims
                 )
-                self._writers.wrote(item.key, outcome.requests, planned)
                 ids = self.journal.finish_run(
                     done.run_id,
                     finished_at=self.clock(),
@@ -499,6 +498,12 @@ class Manager:
     ) -> PairReport:
         item, outcome = done.item, done.outcome
         mine = [results[m.mutation_id] for m in done.stored if m.mutation_id in results]
+        applied = [
+            replace(m, state=MutationState.APPLIED)
+            for m in done.stored
+            if m.mutation_id in results and results[m.mutation_id].ok
+        ]
+        self._writers.remember(item.key[1], item.key[0], addressed_writes(item.topology, applied))
         settled = (Outcome.UNCHANGED, Outcome.ALREADY_APPLIED)
         report.warnings += self._trouble.after_run(
             item.key, item.trigger, item.gathered.objects, done.stored, mine
