@@ -20,7 +20,7 @@ as often as the daemons resync; each tick reads each cluster once (nothing at al
 kernel reports no change) and runs an operator only when its inputs changed or its resync is
 due. API calls, as mom's live target makes them: one LIST
 per watched type per cluster and its WATCH re-established as the daemons' are, shared by every
-operator (:mod:`mom.apply.watches`); one write per mutation that changed the cluster.
+operator (:mod:`mom.live.watches`); one write per mutation that changed the cluster.
 
 Simulated time runs ``86400 / day`` times faster than the wall clock.
 """

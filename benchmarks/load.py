@@ -67,7 +67,7 @@ def _latencies(snapshot: Snapshot, calls: int) -> None:
     samples = []
     for ref in picks:
         start = time.perf_counter_ns()
-        snapshot.get(ref.gvr, ref.namespace, ref.name)
+        snapshot.get(ref.gvr, namespace=ref.namespace, name=ref.name)
         samples.append(time.perf_counter_ns() - start)
     print(
         f"GET one object (random of {len(refs)}):          {statistics.median(samples) / 1000:8.1f} µs median"
@@ -79,9 +79,9 @@ def _latencies(snapshot: Snapshot, calls: int) -> None:
     busiest = max(counts, key=lambda ns: counts[ns])
     selector = LabelSelector.parse("app.kubernetes.io/part-of in (openshift-monitoring),!nonexistent")
     cases: list[tuple[str, Callable[[], Any]]] = [
-        (f"LIST configmaps -n {busiest}", lambda: snapshot.list(CONFIGMAPS, busiest)),
+        (f"LIST configmaps -n {busiest}", lambda: snapshot.list(CONFIGMAPS, namespace=busiest)),
         ("LIST configmaps -A", lambda: snapshot.list(CONFIGMAPS)),
-        (f"LIST configmaps -A -l '{selector}'", lambda: snapshot.list(CONFIGMAPS, "", selector)),
+        (f"LIST configmaps -A -l '{selector}'", lambda: snapshot.list(CONFIGMAPS, label_selector=selector)),
     ]
     for label, call in cases:
         size = len(call())

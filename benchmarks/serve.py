@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
         snapshot = load_must_gather(tree, cache_dir=default_cache_dir())
         counts = Counter(namespace_of(o) for o in snapshot.list(CONFIGMAPS))
         namespace, listed = counts.most_common(1)[0]
-        name = name_of(snapshot.list(CONFIGMAPS, namespace)[0])
+        name = name_of(snapshot.list(CONFIGMAPS, namespace=namespace)[0])
         del snapshot
         server = subprocess.Popen(
             [sys.executable, "-m", "mom.cli.main", "serve", "--must-gather-dir", str(tree), "--port", "0"],

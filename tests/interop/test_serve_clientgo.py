@@ -65,8 +65,8 @@ def test_informer_syncs_and_create_is_recorded(serve_must_gather, must_gather_01
     report = load_json(done.stdout.strip().splitlines()[-1].encode(), "clientgo")
     assert report["synced"] is True
     assert report["syncMillis"] < 5000
-    assert report["secrets"] == len(served.snapshot.list(SECRETS, namespace)) > 0
-    assert report["configMaps"] == len(served.snapshot.list(CONFIGMAPS, namespace))
+    assert report["secrets"] == len(served.snapshot.list(SECRETS, namespace=namespace)) > 0
+    assert report["configMaps"] == len(served.snapshot.list(CONFIGMAPS, namespace=namespace))
     assert report["created"] == "from-client-go"
     (request,) = read_mutation_dir(served.output_dir)
     assert (request.action, request.gvr, request.namespace, request.name) == (

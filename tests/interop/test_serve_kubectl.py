@@ -61,7 +61,7 @@ def test_label_selector_selects_like_the_snapshot(serve_must_gather, must_gather
     served = serve_must_gather(must_gather_01)
     selector = "app=openshift-apiserver"
     out = kubectl(served.url, "get", "deployments", "-A", "-l", selector, "-o", "name").stdout.split()
-    expected = served.snapshot.list(DEPLOYMENTS, "", LabelSelector.parse(selector))
+    expected = served.snapshot.list(DEPLOYMENTS, label_selector=LabelSelector.parse(selector))
     assert out == [f"deployment.apps/{name_of(o)}" for o in expected]
     assert 0 < len(out) < len(served.snapshot.list(DEPLOYMENTS))
 
@@ -72,7 +72,7 @@ def test_get_one_object_as_yaml_is_the_stored_object(serve_must_gather, must_gat
         kubectl(served.url, "get", "featuregates", "cluster", "-o", "yaml", "--show-managed-fields").stdout,
         "kubectl",
     )
-    assert shown == served.snapshot.get(FEATUREGATES, "", "cluster")
+    assert shown == served.snapshot.get(FEATUREGATES, name="cluster")
 
 
 def test_api_resources_lists_the_served_resources(serve_must_gather, must_gather_01, kubectl) -> None:

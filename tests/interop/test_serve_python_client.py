@@ -36,7 +36,7 @@ def test_lists_equal_the_snapshot(serve_must_gather, must_gather_01) -> None:
     ]
     secrets = api.list_namespaced_secret("openshift-apiserver")
     assert sorted(s.metadata.name for s in secrets.items) == sorted(
-        name_of(o) for o in served.snapshot.list(SECRETS, "openshift-apiserver")
+        name_of(o) for o in served.snapshot.list(SECRETS, namespace="openshift-apiserver")
     )
     assert secrets.items
 

@@ -151,7 +151,7 @@ def test_describe_pod_and_node_events_are_all_there(serve_must_gather, aws_must_
     described = kubectl(served.url, "describe", "pod", DNS_POD, "-n", DNS_NS).stdout
     assert sorted(_described_events(described)) == sorted(str(e["reason"]) for e in expected)
     name = "ip-10-0-187-218.ec2.internal"
-    uid = served.snapshot.get(NODES, "", name)["metadata"]["uid"]
+    uid = served.snapshot.get(NODES, name=name)["metadata"]["uid"]
     node_events = [  # kubectl asks for the node's uid and for its name as uid (the kubelet's events)
         e
         for e in _events_for(served.snapshot, "Node", name)
@@ -192,7 +192,7 @@ def test_ages_count_from_the_must_gather_timestamp(serve_must_gather, aws_must_g
 
 def test_version_is_the_gathered_clusters(serve_must_gather, aws_must_gather, kubectl) -> None:
     served = serve_must_gather(aws_must_gather)
-    operator = served.snapshot.get(CLUSTEROPERATORS, "", "kube-apiserver")
+    operator = served.snapshot.get(CLUSTEROPERATORS, name="kube-apiserver")
     (expected,) = [v["version"] for v in operator["status"]["versions"] if v["name"] == "kube-apiserver"]
     shown = kubectl(served.url, "version").stdout
     assert f"Server Version: v{expected}" in shown
@@ -265,7 +265,7 @@ def test_field_selectors_that_kubectl_sends(serve_must_gather, aws_must_gather, 
     )
     assert sorted(shown.stdout.split()) == succeeded and succeeded
 
-    warnings = [e for e in served.snapshot.list(EVENTS, DNS_NS) if e.get("type") == "Warning"]
+    warnings = [e for e in served.snapshot.list(EVENTS, namespace=DNS_NS) if e.get("type") == "Warning"]
     shown = kubectl(
         served.url, "get", "events", "-n", DNS_NS, "--field-selector", "type=Warning", "-o", "name"
     )
@@ -310,7 +310,7 @@ def test_short_names_and_categories_from_the_crds(serve_must_gather, aws_must_ga
     sources = kubectl(served.url, "get", "catsrc", "-A", "-o", "name").stdout.split()
     assert "catalogsource.operators.coreos.com/certified-operators" in sources
     everything = kubectl(served.url, "get", "all", "-n", DNS_NS, "-o", "name").stdout.split()
-    pods = sorted(f"pod/{name_of(p)}" for p in served.snapshot.list(PODS, DNS_NS))
+    pods = sorted(f"pod/{name_of(p)}" for p in served.snapshot.list(PODS, namespace=DNS_NS))
     assert sorted(n for n in everything if n.startswith("pod/")) == pods
     assert "service/dns-default" in everything
     assert any(n.startswith("daemonset.apps/") for n in everything)
@@ -329,11 +329,11 @@ def test_tables_of_the_kinds_people_list(serve_must_gather, aws_must_gather, kub
 
     events = _table(kubectl(served.url, "get", "events", "-n", DNS_NS).stdout)
     assert events[0] == ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
-    assert len(events) - 1 == len(served.snapshot.list(EVENTS, DNS_NS))
+    assert len(events) - 1 == len(served.snapshot.list(EVENTS, namespace=DNS_NS))
     assert any(row[3] == f"pod/{DNS_POD}" for row in events[1:])
 
     deployments = _rows_by_name(kubectl(served.url, "get", "deployments", "-n", AUTH_NS, "-o", "wide").stdout)
-    deployment = served.snapshot.get(DEPLOYMENTS, AUTH_NS, "authentication-operator")
+    deployment = served.snapshot.get(DEPLOYMENTS, namespace=AUTH_NS, name="authentication-operator")
     row = deployments["authentication-operator"]
     assert row["READY"] == f"{deployment['status']['readyReplicas']}/{deployment['spec']['replicas']}"
     assert row["CONTAINERS"] == "authentication-operator"
@@ -347,7 +347,7 @@ def test_tables_of_the_kinds_people_list(serve_must_gather, aws_must_gather, kub
         "HOST/PORT",
     ]
     wide = _rows_by_name(kubectl(served.url, "get", "pods", "-n", DNS_NS, "-o", "wide").stdout)
-    pod = served.snapshot.get(PODS, DNS_NS, DNS_POD)
+    pod = served.snapshot.get(PODS, namespace=DNS_NS, name=DNS_POD)
     assert wide[DNS_POD]["NODE"] == pod["spec"]["nodeName"]
     assert wide[DNS_POD]["IP"] == pod["status"]["podIP"]
 

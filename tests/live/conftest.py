@@ -20,9 +20,9 @@ import pytest
 from binaries import Binaries
 from cluster import Cluster, ClusterError, running
 
-from mom.client.adapters import LiveTransport
 from mom.client.client import Client
 from mom.envtest.crds import install_crds
+from mom.live.transport import LiveTransport
 
 CRD_DIR = Path(__file__).resolve().parent / "crds"
 

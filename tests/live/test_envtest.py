@@ -80,7 +80,7 @@ def test_mom_envtest_serves_until_terminated(kube_binaries: object, tmp_path: Pa
 
 OPERATOR_TEST = """
 from mom.api.resources import GroupVersionResource
-from mom.client.adapters import LiveTransport
+from mom.live.transport import LiveTransport
 from mom.client.client import Client
 
 INGRESSES = GroupVersionResource("config.openshift.io", "v1", "ingresses")

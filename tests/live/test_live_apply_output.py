@@ -17,10 +17,10 @@ from cluster import Cluster
 
 from mom.api.resources import GroupVersionResource
 from mom.cli.main import main
-from mom.client.adapters import LiveTransport
 from mom.client.client import Client
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import SnapshotTransport
+from mom.live.transport import LiveTransport
 from mom.manifest.mutationdir import write_mutation_dir
 from mom.manifest.store import Snapshot
 from mom.serialization import dump_json

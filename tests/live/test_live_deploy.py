@@ -23,8 +23,8 @@ import pytest
 from cluster import Cluster
 
 from mom.api.resources import GroupVersionResource
-from mom.client.adapters import LiveTransport
 from mom.client.client import Client
+from mom.live.transport import LiveTransport
 from mom.manager.config import parse_config
 from mom.serialization import dump_json, load_document
 

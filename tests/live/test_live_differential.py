@@ -33,12 +33,12 @@ from mom.api.errors import MomError
 from mom.api.input_resources import InputResources
 from mom.api.resources import GroupVersionResource, ObjectRef
 from mom.apply import ManifestTarget
-from mom.apply.live_target import LiveTarget
 from mom.apply.target import ApplyResult
-from mom.client.adapters import LiveTransport
 from mom.client.client import ApiError, Client, NotFoundError
 from mom.inputs.gather import GatheredInputs, gather_inputs
 from mom.inputs.writer import write_input_dir
+from mom.live.target import LiveTarget
+from mom.live.transport import LiveTransport
 from mom.manifest.loader import load_must_gather
 from mom.manifest.mutationdir import read_mutation_dir
 from mom.manifest.requests import MutationRequest
@@ -106,7 +106,7 @@ def _with_namespaces(gathered: GatheredInputs, resources: Path) -> GatheredInput
     added = []
     for namespace in sorted({ref.namespace for ref, _ in gathered.objects if ref.namespace} - have):
         try:
-            obj = tree.get(NAMESPACES, "", namespace)
+            obj = tree.get(NAMESPACES, name=namespace)
         except MomError:
             obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}
         added.append((ObjectRef(NAMESPACES, "", namespace), obj))
@@ -199,7 +199,9 @@ def compared(
                 live_object = client.get(request.gvr, name, request.namespace) if name else None
             except NotFoundError:
                 live_object = None
-            manifest_object = manifest.read().get(request.gvr, request.namespace, name) if name else None
+            manifest_object = (
+                manifest.read().get(request.gvr, namespace=request.namespace, name=name) if name else None
+            )
             results.append(Compared(request, on_live, on_manifest, live_object, manifest_object))
         yield results
         transport.close()

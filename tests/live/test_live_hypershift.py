@@ -26,10 +26,10 @@ import pytest
 from cluster import Cluster
 
 from mom.api.resources import GroupVersionResource
-from mom.apply.live_target import LiveTarget
-from mom.client.adapters import LiveTransport
 from mom.client.client import Client
 from mom.journal.records import MutationState
+from mom.live.target import LiveTarget
+from mom.live.transport import LiveTransport
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
 from mom.manager.loop import TickReport

@@ -28,14 +28,14 @@ from mom.api.errors import InvalidInput, MomError
 from mom.api.input_resources import ExactResource, InputResources, ResourceList
 from mom.api.output_resources import OutputResourceList, OutputResources
 from mom.api.resources import GroupVersionResource
-from mom.apply.live_target import LiveTarget
 from mom.apply.rbac import ServiceAccountRef, generate_rbac, impersonation_headers
 from mom.cli.main import main
-from mom.client.adapters import LiveTransport
 from mom.client.client import ApiError, Client
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import SnapshotTransport
 from mom.journal.records import MutationState
+from mom.live.target import LiveTarget
+from mom.live.transport import LiveTransport
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config, parse_config
 from mom.manager.loop import Manager

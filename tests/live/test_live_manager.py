@@ -25,9 +25,9 @@ from cluster import Cluster
 
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource
-from mom.apply.live_target import LiveTarget
 from mom.client.client import Client
 from mom.journal.records import MutationState
+from mom.live.target import LiveTarget
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config, parse_config
 from mom.serialization import dump_json

@@ -31,8 +31,8 @@ from mom.apply.rbac import (
     rbac_list,
     render_rbac_yaml,
 )
-from mom.client.adapters import LiveTransport
 from mom.client.client import ApiError, Client
+from mom.live.transport import LiveTransport
 from mom.operator.sample.operator import SAMPLE_OPERATOR
 from mom.serialization import dump_json
 

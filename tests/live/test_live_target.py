@@ -27,13 +27,13 @@ import pytest
 from cluster import Cluster
 
 from mom.api.resources import GroupVersionResource
-from mom.apply.live_target import LiveTarget
 from mom.apply.target import Outcome
-from mom.apply.watches import SEEN_TIMEOUT
-from mom.client.adapters import LiveTransport
 from mom.client.client import Client
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import SnapshotTransport
+from mom.live.target import LiveTarget
+from mom.live.transport import LiveTransport
+from mom.live.watches import SEEN_TIMEOUT
 from mom.manifest.requests import MutationRequest
 from mom.manifest.store import Snapshot
 
@@ -114,7 +114,7 @@ def test_generate_name_is_stable_per_mutation_id(
     again = LiveTarget("live", live[1], clock=clock).apply("g1", create)
     assert again.outcome is Outcome.UNCHANGED
     assert target.apply("g2", create).outcome is Outcome.CREATED
-    assert len(live[0].list(CONFIGMAPS, namespace)) == 2
+    assert len(live[0].list(CONFIGMAPS, namespace=namespace)) == 2
 
 
 def test_update_is_guarded_by_resource_version(
@@ -277,14 +277,16 @@ def test_read_is_kept_current_by_one_watch_per_resource_type(
         target.apply("w1", create)
         own = target.read()
         assert own is not first
-        assert own.get(CONFIGMAPS, namespace, "mine")["data"] == {"k": "v"}, "reads see the target's writes"
+        assert own.get(CONFIGMAPS, namespace=namespace, name="mine")["data"] == {"k": "v"}, (
+            "reads see the target's writes"
+        )
         client.create(CONFIGMAPS, configmap(namespace, "theirs", k="v"))
         deadline = time.monotonic() + 10
         while target.read() is own and time.monotonic() < deadline:
             time.sleep(0.05)
         changed = target.read()
-        assert changed.get(CONFIGMAPS, namespace, "theirs")["kind"] == "ConfigMap"
-        assert "managedFields" not in changed.get(CONFIGMAPS, namespace, "theirs")["metadata"]
+        assert changed.get(CONFIGMAPS, namespace=namespace, name="theirs")["kind"] == "ConfigMap"
+        assert "managedFields" not in changed.get(CONFIGMAPS, namespace=namespace, name="theirs")["metadata"]
         assert target.read() is changed
     finally:
         target.close()
@@ -314,7 +316,9 @@ def test_a_target_narrowed_to_namespaces_holds_and_watches_only_those(
         assert {("namespaces", "", mine), ("namespaces", "", other)} <= held, "Namespace objects: all"
         create = recorded(lambda c: c.create(CONFIGMAPS, configmap(mine, "written", k="v")))
         target.apply("w1", create)
-        assert target.read().get(CONFIGMAPS, mine, "written")["data"] == {"k": "v"}, "own writes seen"
+        assert target.read().get(CONFIGMAPS, namespace=mine, name="written")["data"] == {"k": "v"}, (
+            "own writes seen"
+        )
         elsewhere = recorded(lambda c: c.create(CONFIGMAPS, configmap(other, "written", k="v")))
         assert target.apply("w2", elsewhere).outcome is Outcome.CREATED
         started = time.monotonic()
@@ -325,6 +329,8 @@ def test_a_target_narrowed_to_namespaces_holds_and_watches_only_those(
         deadline = time.monotonic() + 10
         while not holds(target.read(), mine, "theirs") and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert target.read().get(CONFIGMAPS, mine, "theirs")["kind"] == "ConfigMap", "others' changes seen"
+        assert target.read().get(CONFIGMAPS, namespace=mine, name="theirs")["kind"] == "ConfigMap", (
+            "others' changes seen"
+        )
     finally:
         target.close()

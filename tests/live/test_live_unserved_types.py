@@ -23,12 +23,12 @@ import pytest
 from cluster import Cluster
 
 from mom.api.resources import GroupVersionResource
-from mom.apply import watches
-from mom.apply.live_target import LiveTarget
-from mom.client.adapters import LiveTransport
 from mom.client.client import Client
 from mom.envtest.crds import CRD_PATH, install_crds
 from mom.journal import InputChange, InputChangeKind
+from mom.live import watches
+from mom.live.target import LiveTarget
+from mom.live.transport import LiveTransport
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
 from mom.manifest.store import Snapshot
@@ -155,12 +155,12 @@ def test_an_unserved_type_has_no_objects_warns_once_and_is_picked_up_when_served
         CONFIGMAPS,
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm", "namespace": namespace}},
     )
-    caplog.set_level(logging.WARNING, logger="mom.apply.watches")
+    caplog.set_level(logging.WARNING, logger="mom.live.watches")
     target = LiveTarget("live", transport, clock=clock, resources=[CONFIGMAPS, ROUTES])
     try:
         assert ROUTES in target.watched
         snapshot = target.read()
-        assert snapshot.get(CONFIGMAPS, namespace, "cm")["metadata"]["name"] == "cm"
+        assert snapshot.get(CONFIGMAPS, namespace=namespace, name="cm")["metadata"]["name"] == "cm"
         assert snapshot.list(ROUTES) == []
         time.sleep(1.0)  # several more LISTs of routes, each answered 404
         for _ in range(3):
@@ -177,8 +177,8 @@ def test_an_unserved_type_has_no_objects_warns_once_and_is_picked_up_when_served
             "metadata": {"name": "oauth", "namespace": namespace},
         }
         client.create(ROUTES, {**route, "spec": {"host": "oauth.example.com"}})
-        seen = _until(target.read, lambda s: s.list(ROUTES, namespace))
-        assert [r["spec"]["host"] for r in seen.list(ROUTES, namespace)] == ["oauth.example.com"]
+        seen = _until(target.read, lambda s: s.list(ROUTES, namespace=namespace))
+        assert [r["spec"]["host"] for r in seen.list(ROUTES, namespace=namespace)] == ["oauth.example.com"]
     finally:
         target.close()
 
@@ -210,7 +210,7 @@ def test_a_manager_tick_runs_an_operator_reading_an_unserved_type(
     }
     (directory / "mom.yaml").write_bytes(dump_json(config))
     monkeypatch.syspath_prepend(str(directory))
-    caplog.set_level(logging.WARNING, logger="mom.apply.watches")
+    caplog.set_level(logging.WARNING, logger="mom.live.watches")
     manager, _ = open_manager(load_config(directory / "mom.yaml"), clock=clock)
     target = manager.targets["live"]
     assert isinstance(target, LiveTarget)
@@ -228,7 +228,7 @@ def test_a_manager_tick_runs_an_operator_reading_an_unserved_type(
             "metadata": {"name": "oauth", "namespace": namespace},
         }
         client.create(ROUTES, {**route, "spec": {"host": "oauth.example.com"}})
-        _until(target.read, lambda s: s.list(ROUTES, namespace))
+        _until(target.read, lambda s: s.list(ROUTES, namespace=namespace))
         third = manager.tick()
         [pair] = third.pairs
         assert (pair.trigger, pair.applied) == ("inputs changed", 1), pair

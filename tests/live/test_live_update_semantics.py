@@ -21,12 +21,12 @@ from cluster import Cluster
 
 from mom.api.resources import GroupVersionResource
 from mom.apply import ManifestTarget
-from mom.apply.live_target import LiveTarget
 from mom.apply.target import ApplyResult, Outcome
-from mom.client.adapters import LiveTransport
 from mom.client.client import Client
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import SnapshotTransport
+from mom.live.target import LiveTarget
+from mom.live.transport import LiveTransport
 from mom.manifest.requests import MutationRequest
 from mom.manifest.store import Snapshot
 
@@ -70,7 +70,10 @@ class Both:
     def content(self, gvr: GroupVersionResource, namespace: str, name: str) -> tuple[Any, Any]:
         return tuple(  # type: ignore[return-value]
             _without_server_set(obj)
-            for obj in (self.client.get(gvr, name, namespace), self.manifest.read().get(gvr, namespace, name))
+            for obj in (
+                self.client.get(gvr, name, namespace),
+                self.manifest.read().get(gvr, namespace=namespace, name=name),
+            )
         )
 
 
@@ -143,4 +146,6 @@ def test_built_in_update_without_resource_version_is_applied_on_both(both: Both)
     assert (live.outcome, manifest.outcome) == (Outcome.UPDATED, Outcome.UPDATED), (live, manifest)
     live_status = both.client.get(DEPLOYMENTS, "web", namespace)["status"]
     assert live_status.get("observedGeneration") == 1
-    assert both.manifest.read().get(DEPLOYMENTS, namespace, "web")["status"] == {"observedGeneration": 1}
+    assert both.manifest.read().get(DEPLOYMENTS, namespace=namespace, name="web")["status"] == {
+        "observedGeneration": 1
+    }

@@ -71,8 +71,8 @@ def test_standalone_on_a_must_gather_top_directory(
     assert refused_as_collisions(planned[run]) == []
     (root,) = [p for p in (tmp_path / "cluster").iterdir() if (p / "namespaces").is_dir()]
     cluster = load_must_gather(root)
-    assert cluster.get(NETWORK_POLICIES, "openshift-authentication", "default-deny-all")
-    assert cluster.get(NETWORK_POLICIES, "openshift-oauth-apiserver", "default-deny-all")
+    assert cluster.get(NETWORK_POLICIES, namespace="openshift-authentication", name="default-deny-all")
+    assert cluster.get(NETWORK_POLICIES, namespace="openshift-oauth-apiserver", name="default-deny-all")
 
 
 def original(mutation: PlannedMutation) -> tuple[str, str, str, str]:
@@ -98,10 +98,12 @@ def test_hypershift_reads_and_writes_each_object_on_one_cluster(
         assert refused_as_collisions(planned[run]) == []
 
     management = load_must_gather(tmp_path / "management")
-    assert management.get(NETWORK_POLICIES, HCP, "openshift-authentication--default-deny-all")
-    assert management.get(NETWORK_POLICIES, HCP, "openshift-oauth-apiserver--default-deny-all")
+    assert management.get(NETWORK_POLICIES, namespace=HCP, name="openshift-authentication--default-deny-all")
+    assert management.get(NETWORK_POLICIES, namespace=HCP, name="openshift-oauth-apiserver--default-deny-all")
     guest = load_must_gather(tmp_path / "guest")
-    assert guest.get(ROLES, "openshift-config-managed", "system:openshift:oauth-servercert-trust")
+    assert guest.get(
+        ROLES, namespace="openshift-config-managed", name="system:openshift:oauth-servercert-trust"
+    )
 
     # Where the second run read each of its inputs: the management cluster's hosted control
     # plane namespace (flattened), or the guest. Each object it wrote must have been read there.
@@ -119,7 +121,7 @@ def test_hypershift_reads_and_writes_each_object_on_one_cluster(
     for (group, resource, namespace, name), target in written.items():
         gvr = GroupVersionResource(group, "v1", resource)
         try:
-            inputs.get(gvr, namespace, name)
+            inputs.get(gvr, namespace=namespace, name=name)
         except Exception:
             continue  # not read: nothing to compare
         on_management = _exists(management, gvr, HCP, f"{namespace}--{name}") if namespace else False
@@ -137,7 +139,7 @@ def test_hypershift_reads_and_writes_each_object_on_one_cluster(
 
 def _exists(snapshot: Any, gvr: GroupVersionResource, namespace: str, name: str) -> bool:
     try:
-        snapshot.get(gvr, namespace, name)
+        snapshot.get(gvr, namespace=namespace, name=name)
     except Exception:
         return False
     return True

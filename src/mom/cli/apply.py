@@ -25,11 +25,11 @@ from typing import Any
 
 from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR
 from mom.api.errors import InvalidInput
-from mom.apply.live_target import LiveTarget
 from mom.apply.rbac import ServiceAccountRef
 from mom.apply.semantics import object_name
 from mom.apply.target import ApplyResult, Outcome
-from mom.client.adapters import LiveTransport
+from mom.live.target import LiveTarget
+from mom.live.transport import LiveTransport
 from mom.manager.config import ClusterSpec, ManagerConfig, load_config
 from mom.manifest.mutationdir import read_mutation_dir
 from mom.manifest.requests import MutationRequest
@@ -125,7 +125,7 @@ def _shown(obj: dict[str, Any] | None) -> list[str]:
 def diff_of(target: LiveTarget, mutation_id: str, request: MutationRequest) -> tuple[str, ApplyResult]:
     """The unified diff of the live object before and after ``request`` (server-side dry-run)."""
     name = object_name(request, request.body_document(), mutation_id)
-    before = target.get(request.gvr, request.namespace, name)
+    before = target.current(request.gvr, namespace=request.namespace, name=name)
     preview = target.apply(mutation_id, request, dry_run=True)
     after = None if preview.outcome is Outcome.DELETED else (preview.object or before)
     place = f"{request.namespace}/{name}" if request.namespace else name

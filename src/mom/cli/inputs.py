@@ -102,12 +102,17 @@ def _run_from_must_gather(args: argparse.Namespace) -> int:
 
 
 def _run_from_cluster(args: argparse.Namespace) -> int:
-    from mom.inputs.live import LiveSource
+    from mom.live.source import LiveSource  # the HTTP stack only for live clusters
+    from mom.live.transport import LiveTransport
 
     options = _options(args)
     assert options.kubeconfig is not None
     spec = load_input_resources(options.input_resources)
-    gathered = gather_inputs(LiveSource(options.kubeconfig, options.context), spec)
+    transport = LiveTransport(options.kubeconfig, options.context)
+    try:
+        gathered = gather_inputs(LiveSource(transport), spec)
+    finally:
+        transport.close()
     write_input_dir(gathered, options.output_dir)
     return _report(gathered, options.output_dir)
 

@@ -110,12 +110,14 @@ def run_get(args: argparse.Namespace) -> int:
     if options.name is not None:
         if options.all_namespaces and info.namespaced:
             raise InvalidInput("--all-namespaces", ["cannot be used when asking for one object by name"])
-        objects = [(namespace, snapshot.get(info.gvr, namespace, options.name))]
+        objects = [(namespace, snapshot.get(info.gvr, namespace=namespace, name=options.name))]
     else:
         fields = FieldSelector.parse(
             options.field_selector, field_labels(info.gvr), (info.gvr.group, info.gvr.resource)
         )
-        objects = snapshot.list_located(info.gvr, namespace, options.label_selector, fields)
+        objects = snapshot.list_located(
+            info.gvr, namespace=namespace, label_selector=options.label_selector, field_selector=fields
+        )
     _print(snapshot, info, objects, options, single=options.name is not None)
     return 0
 

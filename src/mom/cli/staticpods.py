@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput, MomError
-from mom.client.adapters import LiveTransport
 from mom.client.client import Client
+from mom.live.transport import LiveTransport
 from mom.operator.command import run_command
 from mom.staticpod.controller import static_pod_operator
 from mom.staticpod.installer import Installer

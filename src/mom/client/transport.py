@@ -67,7 +67,9 @@ class SnapshotTransport:
         if target.subresource:
             return status_response(404, f"subresource {target.subresource!r} is not served from a snapshot")
         if target.name:
-            return object_response(self.snapshot.get(target.gvr, target.namespace, target.name))
+            return object_response(
+                self.snapshot.get(target.gvr, namespace=target.namespace, name=target.name)
+            )
         if request.param("watch") in ("true", "1"):
             if request.param("sendInitialEvents") == "true":
                 return status_response(422, "sendInitialEvents is not supported by a snapshot; use LIST")
@@ -76,9 +78,9 @@ class SnapshotTransport:
         field = request.param("fieldSelector")
         items = self.snapshot.list(
             target.gvr,
-            target.namespace,
-            LabelSelector.parse(label) if label else None,
-            FieldSelector.parse(field) if field else None,
+            namespace=target.namespace,
+            label_selector=LabelSelector.parse(label) if label else None,
+            field_selector=FieldSelector.parse(field) if field else None,
         )
         list_kind = self.snapshot.list_kind(target.gvr)
         return object_response(

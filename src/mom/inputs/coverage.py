@@ -24,13 +24,14 @@ from collections.abc import Collection, Iterator
 from mom.api.errors import MomError
 from mom.api.input_resources import ImplicitNamespacedReference, InputResources
 from mom.api.resources import GroupVersionResource, ObjectRef
-from mom.inputs.gather import Identity, InputSource, identity_of
+from mom.inputs.gather import Identity, identity_of
+from mom.manifest.reader import ClusterReader
 
 
-def holds(source: InputSource, ref: ObjectRef) -> bool:
+def holds(source: ClusterReader, ref: ObjectRef) -> bool:
     """Whether ``source`` has the object ``ref`` (an unreadable one counts as absent)."""
     try:
-        source.get(ref.gvr, ref.namespace, ref.name)
+        source.get(ref.gvr, namespace=ref.namespace, name=ref.name)
     except MomError:
         return False
     return True

@@ -1,7 +1,7 @@
 """Gathering an operator's declared inputs from a source (a must-gather snapshot or a live cluster).
 
-Owns: :class:`InputSource` (the read-only cluster protocol gathering needs),
-:class:`GatheredInputs` and :func:`gather_inputs`.
+Owns: :class:`GatheredInputs` and :func:`gather_inputs`, which reads any
+:class:`~mom.manifest.reader.ClusterReader`.
 
 Semantics (only ``applyConfigurationResources`` are gathered; operand resources are not inputs):
 
@@ -34,7 +34,6 @@ from __future__ import annotations
 import builtins
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 
 from mom.api.errors import InvalidInput, MomError, NotFound
 from mom.api.input_resources import (
@@ -46,33 +45,11 @@ from mom.api.input_resources import (
 )
 from mom.api.jsonpath import JsonPath, JsonPathNoMatch
 from mom.api.resources import GroupVersionResource, ObjectRef, name_of, namespace_of
-from mom.manifest.discovery import ResourceInfo
-from mom.manifest.selectors import FieldSelector, LabelSelector
+from mom.manifest.reader import ClusterReader, Object, ResourceCatalog
+from mom.manifest.selectors import LabelSelector
 
-Object = dict[str, Any]
 Identity = tuple[str, str, str, str]
 """group, resource, namespace, name: what makes two gathered objects the same object."""
-
-
-class ResourceCatalog(Protocol):
-    def resource_info(self, gvr: GroupVersionResource) -> ResourceInfo | None: ...
-
-
-class InputSource(Protocol):
-    """A read-only cluster. :class:`mom.manifest.store.Snapshot` is one."""
-
-    @property
-    def discovery(self) -> ResourceCatalog: ...
-
-    def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object: ...
-
-    def list(
-        self,
-        gvr: GroupVersionResource,
-        namespace: str = "",
-        label_selector: LabelSelector | None = None,
-        field_selector: FieldSelector | None = None,
-    ) -> builtins.list[Object]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +69,7 @@ def identity_of(ref: ObjectRef) -> Identity:
 
 @dataclass
 class _Gatherer:
-    source: InputSource
+    source: ClusterReader
     objects: dict[Identity, tuple[ObjectRef, Object]] = field(default_factory=dict)
     missing: builtins.list[str] = field(default_factory=builtins.list)
 
@@ -109,7 +86,7 @@ class _Gatherer:
         if key in self.objects:
             return self.objects[key][1]
         try:
-            obj = self.source.get(ref.gvr, ref.namespace, ref.name)
+            obj = self.source.get(ref.gvr, namespace=ref.namespace, name=ref.name)
         except NotFound:
             self.missing.append(f"{_describe(ref)} ({origin}): not found")
             return None
@@ -130,7 +107,7 @@ class _Gatherer:
         name_prefix: str = "",
     ) -> None:
         try:
-            found = self.source.list(gvr, namespace, label_selector=selector)
+            found = self.source.list(gvr, namespace=namespace, label_selector=selector)
         except InvalidInput:
             raise
         except MomError as exc:
@@ -144,7 +121,7 @@ class _Gatherer:
                 self.keep(ObjectRef(gvr, (namespace or namespace_of(obj)) if namespaced else "", name), obj)
 
 
-def gather_inputs(source: InputSource, spec: InputResources) -> GatheredInputs:
+def gather_inputs(source: ClusterReader, spec: InputResources) -> GatheredInputs:
     """Everything ``spec.apply_configuration_resources`` declares, as found in ``source``."""
     gatherer = _Gatherer(source)
     resources = spec.apply_configuration_resources
@@ -275,4 +252,4 @@ def _describe(ref: ObjectRef) -> str:
     return str(ref)
 
 
-__all__ = ["GatheredInputs", "InputSource", "gather_inputs", "identity_of"]
+__all__ = ["GatheredInputs", "gather_inputs", "identity_of"]

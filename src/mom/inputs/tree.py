@@ -1,6 +1,6 @@
 """A must-gather tree read on demand: the input source for one-shot pruning.
 
-Owns: :class:`TreeSource`, an :class:`~mom.inputs.gather.InputSource` that walks the tree once
+Owns: :class:`TreeSource`, an :class:`~mom.manifest.reader.ClusterReader` that walks the tree once
 (names only) and decodes just the files a GET or LIST needs, so pruning a real must-gather
 costs the declared inputs, not the whole tree. A GET reads the object's own
 ``<resource>/<name>.yaml`` file when there is one, else the ``<resource>.yaml`` List file of its
@@ -78,7 +78,7 @@ class TreeSource:
     def namespaces(self) -> builtins.list[str]:
         return sorted(self._namespace_files)
 
-    def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object:
+    def get(self, gvr: GroupVersionResource, *, namespace: str = "", name: str) -> Object:
         if gvr.is_namespaces:
             obj = self._namespace(name or namespace)
             if obj is None:
@@ -87,11 +87,14 @@ class TreeSource:
         key = (namespace, gvr.group, gvr.resource)
         location = self._locations.get(key) or self._location_of(key, name)
         locations = [location] if location is not None else []
-        return Snapshot(locations, {}, self._discovery, root=self.root).get(gvr, namespace, name)
+        return Snapshot(locations, {}, self._discovery, root=self.root).get(
+            gvr, namespace=namespace, name=name
+        )
 
     def list(
         self,
         gvr: GroupVersionResource,
+        *,
         namespace: str = "",
         label_selector: LabelSelector | None = None,
         field_selector: FieldSelector | None = None,
@@ -112,7 +115,9 @@ class TreeSource:
         if self._discovery.resource_info(gvr) is None and keys:
             self._learn(snapshot)
             snapshot = self._snapshot(keys)
-        return snapshot.list(gvr, namespace, label_selector, field_selector)
+        return snapshot.list(
+            gvr, namespace=namespace, label_selector=label_selector, field_selector=field_selector
+        )
 
     def _learn(self, snapshot: Snapshot) -> None:
         learned = observed_resources(snapshot.objects())

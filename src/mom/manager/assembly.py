@@ -178,8 +178,8 @@ def build_target(
     wants, when given), or the live cluster (namespaced types watched only in ``namespaces``,
     when given)."""
     if cluster.kubeconfig is not None:
-        from mom.apply.live_target import LiveTarget  # the HTTP stack only for live clusters
-        from mom.client.adapters import LiveTransport
+        from mom.live.target import LiveTarget  # the HTTP stack only for live clusters
+        from mom.live.transport import LiveTransport
 
         transport = LiveTransport(
             cluster.kubeconfig,

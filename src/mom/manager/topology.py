@@ -240,7 +240,7 @@ class Claims:
         if snapshot is None:
             return None
         try:
-            existing = snapshot.get(request.gvr, request.namespace, request.name)
+            existing = snapshot.get(request.gvr, namespace=request.namespace, name=request.name)
         except MomError:  # absent, or stored under another version: the write itself will tell
             return None
         origin = topology.mapper.origin(existing)
@@ -278,15 +278,15 @@ class HostedView:
         return (gvr.group, gvr.resource, namespace, name) in self._guest_objects
 
     def _operand_namespace(self, name: str) -> Object:
-        hcp = self._management.get(NAMESPACES, "", self._hcp)
+        hcp = self._management.get(NAMESPACES, name=self._hcp)
         return {**hcp, "metadata": {**metadata_of(hcp), "name": name}}
 
-    def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object:
+    def get(self, gvr: GroupVersionResource, *, namespace: str = "", name: str) -> Object:
         if gvr.is_namespaces and (name or namespace) in self._operands:
             return self._operand_namespace(name or namespace)
         if namespace not in self._operands or self._in_guest(gvr, namespace, name):
-            return self._guest.get(gvr, namespace, name)
-        obj = self._management.get(gvr, self._hcp, self._mapper.name(namespace, name))
+            return self._guest.get(gvr, namespace=namespace, name=name)
+        obj = self._management.get(gvr, namespace=self._hcp, name=self._mapper.name(namespace, name))
         if self._mapper.origin(obj) != (namespace, name):
             raise NotFound(f'{gvr.group_resource} "{name}" not found in namespace {namespace!r}')
         return self._mapper.unmap_object(obj, namespace, name)
@@ -294,6 +294,7 @@ class HostedView:
     def list(
         self,
         gvr: GroupVersionResource,
+        *,
         namespace: str = "",
         label_selector: LabelSelector | None = None,
         field_selector: FieldSelector | None = None,
@@ -302,15 +303,19 @@ class HostedView:
         if gvr.is_namespaces:
             return self._list_namespaces(gvr, label_selector, field_selector)
         if namespace and namespace not in operands:
-            return self._guest.list(gvr, namespace, label_selector, field_selector)
+            return self._guest.list(
+                gvr, namespace=namespace, label_selector=label_selector, field_selector=field_selector
+            )
         mapped = []
-        for obj in self._management.list(gvr, self._hcp, label_selector):
+        for obj in self._management.list(gvr, namespace=self._hcp, label_selector=label_selector):
             origin = self._mapper.origin(obj)
             if origin is not None and (origin[0] == namespace or (not namespace and origin[0] in operands)):
                 mapped.append(self._mapper.unmap_object(obj, *origin))
         if field_selector is not None:
             mapped = [obj for obj in mapped if field_selector.matches(obj)]
-        guest = self._guest.list(gvr, namespace, label_selector, field_selector)
+        guest = self._guest.list(
+            gvr, namespace=namespace, label_selector=label_selector, field_selector=field_selector
+        )
         return [obj for obj in guest if self._read_from_guest(gvr, obj)] + mapped
 
     def _read_from_guest(self, gvr: GroupVersionResource, obj: Object) -> bool:
@@ -326,7 +331,7 @@ class HostedView:
     ) -> builtins.list[Object]:
         guest = [
             obj
-            for obj in self._guest.list(gvr, "", label_selector, field_selector)
+            for obj in self._guest.list(gvr, label_selector=label_selector, field_selector=field_selector)
             if metadata_of(obj).get("name") not in self._operands
         ]
         try:

@@ -14,14 +14,12 @@ import builtins
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from mom.api.errors import MomError, NotFound
 from mom.api.resources import GroupVersionKind, GroupVersionResource, ObjectRef, labels_of, name_of
 from mom.manifest.discovery import Discovery
+from mom.manifest.reader import Object
 from mom.manifest.selectors import FieldSelector, LabelSelector
-
-Object = dict[str, Any]
 
 
 @dataclass
@@ -137,7 +135,7 @@ class Snapshot:
             discovery = discovery_for_objects(pairs)
         return cls(locations.values(), namespaces, discovery)
 
-    def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object:
+    def get(self, gvr: GroupVersionResource, *, namespace: str = "", name: str) -> Object:
         """One object; :class:`NotFound` when absent. For namespaces, ``name`` is the namespace."""
         if gvr.is_namespaces:
             name = name or namespace
@@ -154,16 +152,21 @@ class Snapshot:
     def list(
         self,
         gvr: GroupVersionResource,
+        *,
         namespace: str = "",
         label_selector: LabelSelector | None = None,
         field_selector: FieldSelector | None = None,
     ) -> builtins.list[Object]:
         """The objects of ``gvr`` in ``namespace`` ("" = everywhere); a missing namespace is empty."""
-        return [obj for _, obj in self.list_located(gvr, namespace, label_selector, field_selector)]
+        located = self.list_located(
+            gvr, namespace=namespace, label_selector=label_selector, field_selector=field_selector
+        )
+        return [obj for _, obj in located]
 
     def list_located(
         self,
         gvr: GroupVersionResource,
+        *,
         namespace: str = "",
         label_selector: LabelSelector | None = None,
         field_selector: FieldSelector | None = None,

@@ -118,14 +118,14 @@ class ServeApp:
 
     def _read(self, request: ApiRequest, target: ResourcePath) -> ApiResponse:
         if target.subresource == "log" and target.gvr.group == "" and target.gvr.resource == "pods":
-            pod = self.cluster.get(target.gvr, target.namespace, target.name)
+            pod = self.cluster.get(target.gvr, namespace=target.namespace, name=target.name)
             return pod_log(self.cluster.snapshot.root, pod, request, target, self.clock())
         if target.subresource:
             message = f"subresource {target.subresource!r} is not served from a snapshot"
             return status(404, "NotFound", message, target)
         table = wants_table(request.headers.get("accept", ""))
         if target.name:
-            obj = self.cluster.get(target.gvr, target.namespace, target.name)
+            obj = self.cluster.get(target.gvr, namespace=target.namespace, name=target.name)
             if not table:
                 return object_response(obj)
             items = [obj]
@@ -134,9 +134,11 @@ class ServeApp:
             field = request.param("fieldSelector")
             items = self.cluster.list(
                 target.gvr,
-                target.namespace,
-                LabelSelector.parse(label) if label else None,
-                FieldSelector.parse(field, field_labels(target.gvr), (target.gvr.group, target.gvr.resource))
+                namespace=target.namespace,
+                label_selector=LabelSelector.parse(label) if label else None,
+                field_selector=FieldSelector.parse(
+                    field, field_labels(target.gvr), (target.gvr.group, target.gvr.resource)
+                )
                 if field
                 else None,
             )

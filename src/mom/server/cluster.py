@@ -73,7 +73,7 @@ class ServedCluster:
     def resource_version(self) -> str:
         return str(self.revision)
 
-    def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object:
+    def get(self, gvr: GroupVersionResource, *, namespace: str = "", name: str) -> Object:
         """One object (overlay first); :class:`NotFound` when absent or deleted."""
         if gvr.is_namespaces:
             name, namespace = name or namespace, ""
@@ -84,11 +84,11 @@ class ServedCluster:
                 where = f" in namespace {namespace!r}" if namespace else ""
                 raise NotFound(f'{gvr.group_resource} "{name}" not found{where}')
             return obj
-        return self.snapshot.get(gvr, namespace, name)
+        return self.snapshot.get(gvr, namespace=namespace, name=name)
 
     def exists(self, gvr: GroupVersionResource, namespace: str, name: str) -> bool:
         try:
-            self.get(gvr, namespace, name)
+            self.get(gvr, namespace=namespace, name=name)
         except NotFound:
             return False
         return True
@@ -96,16 +96,19 @@ class ServedCluster:
     def list(
         self,
         gvr: GroupVersionResource,
+        *,
         namespace: str = "",
         label_selector: LabelSelector | None = None,
         field_selector: FieldSelector | None = None,
     ) -> list[Object]:
         """LIST over the snapshot and the overlay; :class:`NotFound` for unknown resources."""
         if (gvr.group, gvr.resource) not in self._touched:
-            return self.snapshot.list(gvr, namespace, label_selector, field_selector)
+            return self.snapshot.list(
+                gvr, namespace=namespace, label_selector=label_selector, field_selector=field_selector
+            )
         result: list[Object] = []
         seen: set[Key] = set()
-        for obj in self.snapshot.list(gvr, namespace):
+        for obj in self.snapshot.list(gvr, namespace=namespace):
             scope = "" if gvr.is_namespaces else (namespace or namespace_of(obj))
             key = (gvr.group, gvr.resource, scope, name_of(obj))
             seen.add(key)
@@ -145,7 +148,7 @@ class ServedCluster:
 
     def _snapshot_object(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object | None:
         try:
-            return self.snapshot.get(gvr, namespace, name)
+            return self.snapshot.get(gvr, namespace=namespace, name=name)
         except NotFound:
             return None
 

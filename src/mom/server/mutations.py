@@ -184,7 +184,7 @@ class WriteHandler:
 
     def _current_or_none(self, target: ResourcePath) -> Object | None:
         try:
-            return self.cluster.get(target.gvr, target.namespace, target.name)
+            return self.cluster.get(target.gvr, namespace=target.namespace, name=target.name)
         except NotFound:
             return None
 

@@ -34,7 +34,7 @@ def _crd_schema(snapshot: Snapshot, info: ResourceInfo) -> Schema | None:
     if not info.gvr.group or snapshot.discovery.resource_info(CRDS) is None:
         return None
     try:
-        crd = snapshot.get(CRDS, "", f"{info.gvr.resource}.{info.gvr.group}")
+        crd = snapshot.get(CRDS, name=f"{info.gvr.resource}.{info.gvr.group}")
     except MomError:
         return None
     for version in (crd.get("spec") or {}).get("versions") or []:

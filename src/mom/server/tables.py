@@ -50,7 +50,7 @@ def _crd_columns(snapshot: Snapshot, gvr: GroupVersionResource) -> list[Column]:
     if not gvr.group or snapshot.discovery.resource_info(CRDS) is None:
         return []
     try:
-        crd = snapshot.get(CRDS, "", f"{gvr.resource}.{gvr.group}")
+        crd = snapshot.get(CRDS, name=f"{gvr.resource}.{gvr.group}")
     except Exception:
         return []
     for version in (crd.get("spec") or {}).get("versions") or []:

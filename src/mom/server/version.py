@@ -23,7 +23,7 @@ def _operand_version(snapshot: Snapshot) -> str | None:
     if snapshot.discovery.resource_info(CLUSTEROPERATORS) is None:
         return None
     try:
-        operator = snapshot.get(CLUSTEROPERATORS, "", "kube-apiserver")
+        operator = snapshot.get(CLUSTEROPERATORS, name="kube-apiserver")
     except MomError:
         return None
     status = operator.get("status")

@@ -97,7 +97,12 @@ async def watch_events(
     cluster.subscribe(watcher)
     try:
         if watch.send_initial_events:
-            items = cluster.list(watch.gvr, watch.namespace, watch.label_selector, watch.field_selector)
+            items = cluster.list(
+                watch.gvr,
+                namespace=watch.namespace,
+                label_selector=watch.label_selector,
+                field_selector=watch.field_selector,
+            )
             for obj in items:
                 yield _event("ADDED", obj)
             if watch.bookmarks:

@@ -66,7 +66,7 @@ def test_create_sets_server_fields_and_drops_status(open_target: Opener, tmp_pat
     assert stored["metadata"]["creationTimestamp"] == "2024-10-14T22:38:20Z"
     assert stored["metadata"]["generation"] == 1 and stored["metadata"]["uid"]
     assert "status" not in stored
-    assert target.read().get(DEPLOYMENTS, "ns", "web")["spec"] == {"replicas": 1}
+    assert target.read().get(DEPLOYMENTS, namespace="ns", name="web")["spec"] == {"replicas": 1}
 
 
 def test_create_existing_is_conflict_unless_same(open_target: Opener) -> None:
@@ -78,7 +78,7 @@ def test_create_existing_is_conflict_unless_same(open_target: Opener) -> None:
 
     assert same.outcome is Outcome.UNCHANGED
     assert other.outcome is Outcome.CONFLICT and "already exists" in other.message
-    assert target.read().get(CONFIGMAPS, "ns", "a")["data"] == {"k": "1"}
+    assert target.read().get(CONFIGMAPS, namespace="ns", name="a")["data"] == {"k": "1"}
 
 
 def test_generate_name_is_stable_per_mutation_id(open_target: Opener, tmp_path: Path) -> None:
@@ -117,7 +117,10 @@ def test_new_object_is_appended_to_an_existing_list_file(open_target: Opener, tm
     assert [i["metadata"]["name"] for i in document["items"]] == ["first", "second"]
     assert document["metadata"] == {"resourceVersion": "9"}
     assert not (tmp_path / "tree/namespaces/ns/core/configmaps").exists()
-    assert [o["metadata"]["name"] for o in target.read().list(CONFIGMAPS, "ns")] == ["first", "second"]
+    assert [o["metadata"]["name"] for o in target.read().list(CONFIGMAPS, namespace="ns")] == [
+        "first",
+        "second",
+    ]
 
 
 def test_update_is_guarded_by_resource_version(open_target: Opener) -> None:
@@ -176,7 +179,7 @@ def test_update_without_resource_version_only_on_built_in_resources(
     updated = target.apply("u4", mutation(Action.UPDATE, CONFIGMAPS, configmap("a", k="2"), namespace="ns"))
     status_only = mutation(Action.UPDATE_STATUS, DEPLOYMENTS, deployment(status={"ready": 1}), namespace="ns")
     assert (updated.outcome, target.apply("u5", status_only).outcome) == (Outcome.UPDATED, Outcome.UPDATED)
-    assert target.read().get(CONFIGMAPS, "ns", "a")["data"] == {"k": "2"}
+    assert target.read().get(CONFIGMAPS, namespace="ns", name="a")["data"] == {"k": "2"}
 
 
 def test_status_and_spec_are_written_separately(open_target: Opener) -> None:
@@ -186,11 +189,11 @@ def test_status_and_spec_are_written_separately(open_target: Opener) -> None:
     target.apply(
         "s", mutation(Action.UPDATE_STATUS, DEPLOYMENTS, deployment(9, status={"ready": 1}), namespace="ns")
     )
-    after_status = target.read().get(DEPLOYMENTS, "ns", "web")
+    after_status = target.read().get(DEPLOYMENTS, namespace="ns", name="web")
     target.apply(
         "u", mutation(Action.UPDATE, DEPLOYMENTS, deployment(2, status={"ready": 7}), namespace="ns")
     )
-    after_update = target.read().get(DEPLOYMENTS, "ns", "web")
+    after_update = target.read().get(DEPLOYMENTS, namespace="ns", name="web")
     patch = {"spec": {"replicas": 5}, "status": {"ready": 3}}
     target.apply(
         "p",
@@ -203,7 +206,7 @@ def test_status_and_spec_are_written_separately(open_target: Opener) -> None:
             patch_type="application/merge-patch+json",
         ),
     )
-    after_patch = target.read().get(DEPLOYMENTS, "ns", "web")
+    after_patch = target.read().get(DEPLOYMENTS, namespace="ns", name="web")
 
     assert (after_status["spec"], after_status["status"]) == ({"replicas": 1}, {"ready": 1})
     assert after_status["metadata"]["generation"] == 1
@@ -373,7 +376,7 @@ def test_deleting_a_namespace_removes_only_its_object(open_target: Opener, tmp_p
 
     assert result.outcome is Outcome.DELETED
     assert not (tmp_path / "tree/namespaces/ns/ns.yaml").exists()
-    assert target.read().get(CONFIGMAPS, "ns", "a")
+    assert target.read().get(CONFIGMAPS, namespace="ns", name="a")
 
 
 @pytest.mark.parametrize(

@@ -54,11 +54,13 @@ def test_recorded_output_applies_and_rerun_converges(conformance_dir: Path, tmp_
         [Outcome.CREATED, Outcome.CREATED, Outcome.CREATED, Outcome.APPLIED]
     )
     snapshot = target.read()
-    assert snapshot.get(CONFIGMAPS, "openshift-authentication", "foo")["data"] == {"counter": "1"}
-    ingress = snapshot.get(INGRESSES, "", "cluster")
+    assert snapshot.get(CONFIGMAPS, namespace="openshift-authentication", name="foo")["data"] == {
+        "counter": "1"
+    }
+    ingress = snapshot.get(INGRESSES, name="cluster")
     assert ingress["spec"] == {"domain": "", "loadBalancer": {"platform": {"type": ""}}}
     assert "status" not in ingress  # ingresses have a status subresource: Create ignores status
-    conditions = snapshot.get(AUTHENTICATIONS, "", "cluster")["status"]["conditions"]
+    conditions = snapshot.get(AUTHENTICATIONS, name="cluster")["status"]["conditions"]
     assert conditions == [
         {"lastTransitionTime": NOW, "status": "False", "type": "ResourceSyncControllerDegraded"}
     ]
@@ -81,7 +83,9 @@ def test_recorded_output_applies_and_rerun_converges(conformance_dir: Path, tmp_
         ("Update", "configmaps"): Outcome.UPDATED,  # Demo's counter
         ("ApplyStatus", "authentications"): Outcome.UNCHANGED,
     }
-    assert target.read().get(CONFIGMAPS, "openshift-authentication", "foo")["data"] == {"counter": "2"}
+    assert target.read().get(CONFIGMAPS, namespace="openshift-authentication", name="foo")["data"] == {
+        "counter": "2"
+    }
 
     before = {p: p.read_bytes() for p in tree.rglob("*.yaml")}
     again = [target.apply(mid, request) for mid, request in recorded(tmp_path / "second")]

@@ -54,9 +54,11 @@ def test_a_253_character_name_is_created_read_back_and_read_again(tmp_path: Path
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert json.loads(done.stdout)["pairs"][0]["applied"] == 1
     cluster = config.parent / "cluster"
-    stored = load_must_gather(cluster).get(CONFIGMAPS, NAMESPACE, LONGEST)
+    stored = load_must_gather(cluster).get(CONFIGMAPS, namespace=NAMESPACE, name=LONGEST)
     assert stored["data"] == {"a": "b"}
-    assert TreeSource(cluster).get(CONFIGMAPS, NAMESPACE, LONGEST) == stored, "what gathering inputs reads"
+    assert TreeSource(cluster).get(CONFIGMAPS, namespace=NAMESPACE, name=LONGEST) == stored, (
+        "what gathering inputs reads"
+    )
     assert all(len(p.name.encode()) <= MAX_FILE_NAME_BYTES for p in cluster.rglob("*"))
     again = mom_run(config)
     assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr
@@ -142,7 +144,7 @@ def test_an_intent_logged_with_a_file_name_too_long_is_dropped_and_the_write_red
     done = mom_run(config)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert json.loads(done.stdout)["rolledForward"] >= 1
-    stored = load_must_gather(config.parent / "cluster").get(CONFIGMAPS, NAMESPACE, LONGEST)
+    stored = load_must_gather(config.parent / "cluster").get(CONFIGMAPS, namespace=NAMESPACE, name=LONGEST)
     assert stored["data"] == {"a": "b"}
     with Journal(config.parent / "state" / "journal.sqlite", create=False) as journal:
         (mutation,) = journal.mutations_of(journal.runs()[-1].run_id)

@@ -98,7 +98,7 @@ def test_a_long_generate_name_gives_the_name_the_apiserver_would(tmp_path: Path)
     assert result.object is not None
     name = result.object["metadata"]["name"]
     assert len(name) == 63 and name.startswith("p" * 58)
-    assert target.read().get(CORE["configmaps"], "ns", name)["metadata"]["name"] == name
+    assert target.read().get(CORE["configmaps"], namespace="ns", name=name)["metadata"]["name"] == name
 
 
 def test_a_body_in_another_namespace_is_refused_as_it_is_applied(tmp_path: Path) -> None:
@@ -135,7 +135,7 @@ def test_a_patch_of_an_object_stored_without_its_namespace_is_applied(tmp_path: 
     )
     result = target.apply("1-0@x", patch)
     assert result.outcome is Outcome.PATCHED, result.message
-    assert target.read().get(CORE["configmaps"], "ns", "plain")["data"] == {"a": "c"}
+    assert target.read().get(CORE["configmaps"], namespace="ns", name="plain")["data"] == {"a": "c"}
 
 
 def test_an_update_of_an_object_stored_under_an_older_version_is_applied(tmp_path: Path) -> None:

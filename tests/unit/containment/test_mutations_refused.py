@@ -86,7 +86,9 @@ def test_a_patch_may_not_rewrite_the_identity_of_its_object(
     cluster = config.parent / "cluster"
     assert tree(cluster) == before
     _ran_clean(config)  # every later tick still reads the cluster
-    assert load_must_gather(cluster).get(CONFIGMAPS, NAMESPACE, "shared")["data"] == {"owner": "nobody"}
+    assert load_must_gather(cluster).get(CONFIGMAPS, namespace=NAMESPACE, name="shared")["data"] == {
+        "owner": "nobody"
+    }
 
 
 def test_a_patch_producing_an_object_without_identity_is_stopped_when_applied(tmp_path: Path) -> None:

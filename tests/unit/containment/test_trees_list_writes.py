@@ -139,13 +139,13 @@ def _contents(objects: list[dict[str, Any]]) -> list[tuple[str, Any]]:
 def _assert_readers_agree(root: Path, names: list[str]) -> list[tuple[str, Any]]:
     snapshot = TreeLoader(root).load()
     go = GoRules(root)
-    listed = _contents(snapshot.list(CONFIGMAPS, "ns"))
+    listed = _contents(snapshot.list(CONFIGMAPS, namespace="ns"))
     assert listed == _contents(go.list())
     everywhere = _contents(snapshot.list(CONFIGMAPS))
     assert everywhere == _contents(go.list(None))
     assert all(entry in everywhere for entry in listed)
     for name in names:
-        found = snapshot.get(CONFIGMAPS, "ns", name) if name in dict(listed) else None
+        found = snapshot.get(CONFIGMAPS, namespace="ns", name=name) if name in dict(listed) else None
         by_go = go.get(name)
         assert (found and found["data"]) == (by_go and by_go["data"]), name
         if by_go is not None:
@@ -164,7 +164,7 @@ def test_first_write_splits_the_list_into_object_files(tmp_path: Path) -> None:
     (tmp_path / OBJECT_DIR).mkdir()
     (tmp_path / OBJECT_DIR / f"{_name(2)}.yaml").write_text(dump_go_yaml(_configmap(_name(2), "own file")))
     target = ManifestTarget(tmp_path, clock=lambda: NOW)
-    before = {name_of(obj): obj["data"] for obj in target.read().list(CONFIGMAPS, "ns")}
+    before = {name_of(obj): obj["data"] for obj in target.read().list(CONFIGMAPS, namespace="ns")}
 
     assert target.apply("m1", _request(Action.UPDATE, _name(7), "new")).outcome.value == "Updated"
 
@@ -176,7 +176,7 @@ def test_first_write_splits_the_list_into_object_files(tmp_path: Path) -> None:
     assert _read(tmp_path / OBJECT_DIR / f"{_name(7)}.yaml")["data"] == {"key": "new"}
     moved = _read(tmp_path / OBJECT_DIR / f"{_name(8)}.yaml")
     assert moved == {**_configmap(_name(8), "old"), "apiVersion": "v1", "kind": "ConfigMap"}
-    after = {name_of(obj): obj["data"] for obj in target.read().list(CONFIGMAPS, "ns")}
+    after = {name_of(obj): obj["data"] for obj in target.read().list(CONFIGMAPS, namespace="ns")}
     assert after == {**before, _name(7): {"key": "new"}}
     _assert_readers_agree(tmp_path, [_name(i) for i in range(10)] + [long_name])
 

@@ -266,7 +266,10 @@ def test_written_tree_reads_back_with_a_declared_namespace(tmp_path: Path) -> No
     ]
     snapshot = load_must_gather(tmp_path / "in")
     assert snapshot.namespaces() == ["ns-a"]
-    assert [item["metadata"]["name"] for item in snapshot.list(CONFIGMAPS, "ns-a")] == ["hop", "end"]
+    assert [item["metadata"]["name"] for item in snapshot.list(CONFIGMAPS, namespace="ns-a")] == [
+        "hop",
+        "end",
+    ]
     assert len(snapshot.list(NODES)) == 2
 
 

@@ -51,21 +51,23 @@ def value(obj: dict[str, object]) -> object:
 
 def test_get_reads_only_the_files_that_can_hold_the_object(tmp_path: Path) -> None:
     source = TreeSource(tree(tmp_path))
-    assert source.get(WIDGETS, "", "good")["metadata"] == {"name": "good"}, "the broken sibling is not read"
-    assert value(source.get(CONFIGMAPS, "ns-a", "own")) == "from-file"
-    assert value(source.get(CONFIGMAPS, "ns-a", "listed")) == "from-list"
-    assert value(source.get(CONFIGMAPS, "ns-a", "shadow")) == "from-file", "an own file wins over the List"
+    assert source.get(WIDGETS, name="good")["metadata"] == {"name": "good"}, "the broken sibling is not read"
+    assert value(source.get(CONFIGMAPS, namespace="ns-a", name="own")) == "from-file"
+    assert value(source.get(CONFIGMAPS, namespace="ns-a", name="listed")) == "from-list"
+    assert value(source.get(CONFIGMAPS, namespace="ns-a", name="shadow")) == "from-file", (
+        "an own file wins over the List"
+    )
     with pytest.raises(NotFound):
-        source.get(CONFIGMAPS, "ns-a", "absent")
+        source.get(CONFIGMAPS, namespace="ns-a", name="absent")
     with pytest.raises(NotFound):
-        source.get(CONFIGMAPS, "ns-b", "own")
+        source.get(CONFIGMAPS, namespace="ns-b", name="own")
 
 
 def test_list_reads_the_whole_resource_and_names_a_broken_file(tmp_path: Path) -> None:
     source = TreeSource(tree(tmp_path))
     with pytest.raises(InvalidInput, match=r"broken\.yaml"):
         source.list(WIDGETS)
-    names = [item["metadata"]["name"] for item in source.list(CONFIGMAPS, "ns-a")]
+    names = [item["metadata"]["name"] for item in source.list(CONFIGMAPS, namespace="ns-a")]
     assert names == ["listed", "shadow"], "the List file answers a LIST, as in the Go reader"
 
 
@@ -74,7 +76,11 @@ def test_answers_are_the_loaded_snapshots(tmp_path: Path) -> None:
     (root / "cluster-scoped-resources" / "example.io" / "widgets" / "broken.yaml").unlink()
     source, snapshot = TreeSource(root), load_must_gather(root)
     for name in ("own", "listed", "shadow"):
-        assert source.get(CONFIGMAPS, "ns-a", name) == snapshot.get(CONFIGMAPS, "ns-a", name)
-    assert source.list(CONFIGMAPS, "ns-a") == snapshot.list(CONFIGMAPS, "ns-a")
-    assert source.get(CONFIGMAPS, "ns-a", "shadow") == snapshot.get(CONFIGMAPS, "ns-a", "shadow")
-    assert source.get(WIDGETS, "", "good") == snapshot.get(WIDGETS, "", "good")
+        assert source.get(CONFIGMAPS, namespace="ns-a", name=name) == snapshot.get(
+            CONFIGMAPS, namespace="ns-a", name=name
+        )
+    assert source.list(CONFIGMAPS, namespace="ns-a") == snapshot.list(CONFIGMAPS, namespace="ns-a")
+    assert source.get(CONFIGMAPS, namespace="ns-a", name="shadow") == snapshot.get(
+        CONFIGMAPS, namespace="ns-a", name="shadow"
+    )
+    assert source.get(WIDGETS, name="good") == snapshot.get(WIDGETS, name="good")

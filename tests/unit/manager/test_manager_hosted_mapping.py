@@ -85,7 +85,7 @@ def test_flatten_places_operands_apart_and_reads_them_back(hypershift: Path, clo
     assert all(p.refused == 0 and p.applied == 2 for p in report.pairs), report.pairs
     management = load_must_gather(hypershift.parent / "management")
     for side, namespace in (("auth", AUTH), ("example", EXAMPLE)):
-        stored = management.get(CONFIGMAPS, "clusters-alpha", f"{namespace}--default-deny-all")
+        stored = management.get(CONFIGMAPS, namespace="clusters-alpha", name=f"{namespace}--default-deny-all")
         assert stored["data"] == {"side": side}
         assert stored["metadata"]["annotations"][ORIGIN_ANNOTATION] == namespace
 
@@ -96,8 +96,8 @@ def test_flatten_places_operands_apart_and_reads_them_back(hypershift: Path, clo
 
     unpack_dir(manager.journal.inputs_of(second), hypershift.parent / "read")
     read = load_must_gather(hypershift.parent / "read")
-    assert read.get(CONFIGMAPS, AUTH, "default-deny-all")["data"] == {"side": "auth"}
-    assert read.get(CONFIGMAPS, EXAMPLE, "default-deny-all")["data"] == {"side": "example"}
+    assert read.get(CONFIGMAPS, namespace=AUTH, name="default-deny-all")["data"] == {"side": "auth"}
+    assert read.get(CONFIGMAPS, namespace=EXAMPLE, name="default-deny-all")["data"] == {"side": "example"}
     manager.journal.close()
 
 
@@ -162,7 +162,7 @@ def test_keep_name_second_writer_cannot_take_over_another_namespaces_object(
 ) -> None:
     reasons, management = _attack(hypershift, clock)
     for hcp in ("clusters-alpha", "clusters-beta", "clusters-gamma"):
-        stored = management.get(CONFIGMAPS, hcp, "x")
+        stored = management.get(CONFIGMAPS, namespace=hcp, name="x")
         assert stored["data"] == {"owner": "oauth"}, "the attacker changed or deleted the oauth object"
         assert stored["metadata"]["annotations"][ORIGIN_ANNOTATION] == AUTH
     assert reasons and all(f"belongs to {AUTH}" in reason for reason in reasons)
@@ -172,9 +172,9 @@ def test_flatten_second_writer_only_ever_reaches_its_own_object(hypershift: Path
     reasons, management = _attack(configure(hypershift, namespaceMapping="Flatten"), clock)
     assert reasons == []
     for hcp in ("clusters-alpha", "clusters-beta", "clusters-gamma"):
-        assert management.get(CONFIGMAPS, hcp, f"{AUTH}--x")["data"] == {"owner": "oauth"}
+        assert management.get(CONFIGMAPS, namespace=hcp, name=f"{AUTH}--x")["data"] == {"owner": "oauth"}
         with pytest.raises(NotFound):  # the attacker deleted what it wrote: its own object
-            management.get(CONFIGMAPS, hcp, f"{EXAMPLE}--x")
+            management.get(CONFIGMAPS, namespace=hcp, name=f"{EXAMPLE}--x")
 
 
 def _view(
@@ -197,15 +197,15 @@ def _view(
 def test_operand_namespace_reads_do_not_fall_back_to_the_guest(hypershift: Path) -> None:
     view = _view(hypershift)
     with pytest.raises(NotFound):
-        view.get(CONFIGMAPS, AUTH, "guest-only")
-    assert not [o for o in view.list(CONFIGMAPS, AUTH) if o["metadata"]["name"] == "guest-only"]
+        view.get(CONFIGMAPS, namespace=AUTH, name="guest-only")
+    assert not [o for o in view.list(CONFIGMAPS, namespace=AUTH) if o["metadata"]["name"] == "guest-only"]
     assert not [o for o in view.list(CONFIGMAPS) if o["metadata"]["name"] == "guest-only"]
 
 
 def test_an_object_the_operator_writes_to_the_guest_is_read_there(hypershift: Path) -> None:
     view = _view(hypershift, frozenset({("", "configmaps", AUTH, "guest-only")}))
-    assert view.get(CONFIGMAPS, AUTH, "guest-only")["data"] == {"where": "guest"}
-    assert [o["metadata"]["name"] for o in view.list(CONFIGMAPS, AUTH)] == ["guest-only"]
+    assert view.get(CONFIGMAPS, namespace=AUTH, name="guest-only")["data"] == {"where": "guest"}
+    assert [o["metadata"]["name"] for o in view.list(CONFIGMAPS, namespace=AUTH)] == ["guest-only"]
 
 
 def test_an_operand_namespace_object_is_the_hosted_control_plane_namespace(hypershift: Path) -> None:
@@ -220,7 +220,7 @@ def test_an_operand_namespace_object_is_the_hosted_control_plane_namespace(hyper
     assert listed[AUTH]["metadata"]["labels"] == {"hcp": "yes"}, (
         "the guest's namespace of that name is not read"
     )
-    assert view.get(NAMESPACES, "", AUTH)["metadata"]["labels"] == {"hcp": "yes"}
+    assert view.get(NAMESPACES, name=AUTH)["metadata"]["labels"] == {"hcp": "yes"}
     without_hcp = {n["metadata"]["name"] for n in _view(hypershift).list(NAMESPACES)}
     assert AUTH not in without_hcp
 
@@ -259,7 +259,9 @@ def test_guest_namespaces_go_to_the_guest_and_operand_namespace_objects_are_not_
     by_resource = {m.request.gvr.resource: m for m in mutations}
     assert by_resource["configmaps"].state is MutationState.APPLIED
     assert by_resource["configmaps"].target == "alpha"
-    assert guest.get(CONFIGMAPS, "openshift-config-managed", "oauth-serving-cert")["data"] == {"a": "b"}
+    assert guest.get(CONFIGMAPS, namespace="openshift-config-managed", name="oauth-serving-cert")["data"] == {
+        "a": "b"
+    }
     assert by_resource["namespaces"].state is MutationState.REFUSED
     assert "read as clusters-alpha on the management cluster" in by_resource["namespaces"].reason
 
@@ -269,7 +271,7 @@ def test_guest_namespaces_can_be_emptied(hypershift: Path, clock: FakeClock) -> 
     (configmap_write,) = [m for m in mutations if m.request.gvr.resource == "configmaps"]
     assert configmap_write.state is MutationState.REFUSED
     assert "not an operand namespace, nor a guest namespace" in configmap_write.reason
-    assert not guest.list(CONFIGMAPS, "openshift-config-managed")
+    assert not guest.list(CONFIGMAPS, namespace="openshift-config-managed")
 
 
 def _config(**instance: Any) -> dict[str, Any]:
@@ -342,4 +344,4 @@ def test_another_instance_cannot_write_into_a_hosted_control_plane_namespace(
     assert "clusters-alpha on cluster management is the hosted control plane namespace of instance alpha" in (
         mutation.reason
     )
-    assert not load_must_gather(hypershift.parent / "management").list(CONFIGMAPS, "clusters-alpha")
+    assert not load_must_gather(hypershift.parent / "management").list(CONFIGMAPS, namespace="clusters-alpha")

@@ -100,8 +100,8 @@ def test_undeclared_writes_are_refused_and_journaled(standalone: Path, clock: Fa
     assert "path names configmaps" in refused["Update-Secret.v1./shared[openshift-authentication]"]
     assert all("not declared" in reason for key, reason in refused.items() if "Secret" not in key)
     cluster = load_must_gather(standalone.parent / "cluster")
-    assert cluster.get(CONFIGMAPS, "openshift-authentication", "shared")["kind"] == "ConfigMap"
-    assert not cluster.list(CONFIGMAPS, "kube-system")
+    assert cluster.get(CONFIGMAPS, namespace="openshift-authentication", name="shared")["kind"] == "ConfigMap"
+    assert not cluster.list(CONFIGMAPS, namespace="kube-system")
     assert not cluster.list(CLUSTERROLES)
     manager.journal.close()
 

@@ -40,10 +40,12 @@ def test_standalone_everything_on_one_cluster(standalone: Path, clock: FakeClock
 
     assert report.ok and report.runs == 2
     cluster = load_must_gather(standalone.parent / "cluster")
-    deployment = cluster.get(DEPLOYMENTS, "openshift-authentication", "oauth-openshift")
+    deployment = cluster.get(DEPLOYMENTS, namespace="openshift-authentication", name="oauth-openshift")
     assert deployment["spec"]["template"]["spec"]["containers"][0]["args"][-1] == "--v=2"
-    assert cluster.get(CONFIGMAPS, "openshift-authentication", "foo")["data"] == {"counter": "1"}
-    auth = cluster.get(AUTHENTICATIONS, "", "cluster")
+    assert cluster.get(CONFIGMAPS, namespace="openshift-authentication", name="foo")["data"] == {
+        "counter": "1"
+    }
+    auth = cluster.get(AUTHENTICATIONS, name="cluster")
     assert conditions(auth) == {
         "OAuthServerAvailable": "False",
         "OAuthServerProgressing": "True",
@@ -70,29 +72,31 @@ def test_hypershift_routes_per_cluster_type(hypershift: Path, clock: FakeClock) 
         guest = load_must_gather(root / "guests" / name)
         hcp = f"clusters-{name}"
         # UserWorkload: the guest's own namespace, never the management cluster.
-        assert guest.get(CONFIGMAPS, "openshift-authentication", "foo")["data"] == {"counter": "1"}
-        assert not [c for c in management.list(CONFIGMAPS, hcp) if c["metadata"]["name"] == "foo"]
+        assert guest.get(CONFIGMAPS, namespace="openshift-authentication", name="foo")["data"] == {
+            "counter": "1"
+        }
+        assert not [c for c in management.list(CONFIGMAPS, namespace=hcp) if c["metadata"]["name"] == "foo"]
         # Cluster-scoped Management and Configuration objects stay with the hosted cluster.
-        assert "ResourceSyncControllerDegraded" in conditions(guest.get(AUTHENTICATIONS, "", "cluster"))
-        assert conditions(guest.get(CLUSTER_OPERATORS, "", "authentication"))
+        assert "ResourceSyncControllerDegraded" in conditions(guest.get(AUTHENTICATIONS, name="cluster"))
+        assert conditions(guest.get(CLUSTER_OPERATORS, name="authentication"))
         # Events of the operator namespace land in the hosted control plane namespace.
-        events = management.list(EVENTS, hcp)
+        events = management.list(EVENTS, namespace=hcp)
         assert events and all(e["metadata"]["namespace"] == hcp for e in events)
         assert all(e["involvedObject"]["namespace"] == hcp for e in events)
-        assert not guest.list(EVENTS, "openshift-example-operator")
+        assert not guest.list(EVENTS, namespace="openshift-example-operator")
 
     # Namespaced Management objects: the operand, in each hosted control plane namespace.
     for name in ("alpha", "beta"):
-        deployment = management.get(DEPLOYMENTS, f"clusters-{name}", "oauth-openshift")
+        deployment = management.get(DEPLOYMENTS, namespace=f"clusters-{name}", name="oauth-openshift")
         assert deployment["metadata"]["annotations"][ORIGIN_ANNOTATION] == "openshift-authentication"
-        config = management.get(CONFIGMAPS, f"clusters-{name}", "v4-0-config-system-cliconfig")
+        config = management.get(CONFIGMAPS, namespace=f"clusters-{name}", name="v4-0-config-system-cliconfig")
         assert f"apps.{name}.example.com" in config["data"]["v4-0-config-system-cliconfig"]
     # gamma's identity provider is unsupported: degraded there, and no operand rolled out.
-    assert not management.list(DEPLOYMENTS, "clusters-gamma")
+    assert not management.list(DEPLOYMENTS, namespace="clusters-gamma")
     gamma = load_must_gather(root / "guests" / "gamma")
-    assert conditions(gamma.get(CLUSTER_OPERATORS, "", "authentication"))["Degraded"] == "True"
+    assert conditions(gamma.get(CLUSTER_OPERATORS, name="authentication"))["Degraded"] == "True"
     alpha = load_must_gather(root / "guests" / "alpha")
-    assert conditions(alpha.get(CLUSTER_OPERATORS, "", "authentication"))["Degraded"] == "False"
+    assert conditions(alpha.get(CLUSTER_OPERATORS, name="authentication"))["Degraded"] == "False"
     manager.journal.close()
 
 
@@ -108,7 +112,7 @@ def test_hosted_cluster_sees_a_standalone_world(hypershift: Path, clock: FakeClo
 
         unpack_dir(manager.journal.inputs_of(second.run_id), Path(scratch))
         inputs = load_must_gather(Path(scratch))
-        deployment = inputs.get(DEPLOYMENTS, "openshift-authentication", "oauth-openshift")
+        deployment = inputs.get(DEPLOYMENTS, namespace="openshift-authentication", name="oauth-openshift")
         assert deployment["metadata"]["namespace"] == "openshift-authentication"
         assert ORIGIN_ANNOTATION not in deployment["metadata"].get("annotations", {})
     manager.journal.close()

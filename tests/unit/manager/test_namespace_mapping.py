@@ -188,7 +188,10 @@ def test_routed_objects_read_back_through_the_hosted_view(
     management = Snapshot.from_objects(stored)
     view = HostedView(instance, management, Snapshot.from_objects([]))
     for namespace, name in written:
-        assert view.get(CONFIGMAPS, namespace, name)["metadata"] == {"name": name, "namespace": namespace}
+        assert view.get(CONFIGMAPS, namespace=namespace, name=name)["metadata"] == {
+            "name": name,
+            "namespace": namespace,
+        }
     for namespace in operands:
-        listed = {o["metadata"]["name"] for o in view.list(CONFIGMAPS, namespace)}
+        listed = {o["metadata"]["name"] for o in view.list(CONFIGMAPS, namespace=namespace)}
         assert listed == {name for ns, name in written if ns == namespace}

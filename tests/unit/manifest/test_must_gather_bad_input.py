@@ -81,7 +81,7 @@ def test_symlink_inside_tree_is_followed(tmp_path: Path) -> None:
     link = tmp_path / "namespaces/other/core/configmaps/a.yaml"
     link.parent.mkdir(parents=True)
     link.symlink_to(target)
-    assert load_must_gather(tmp_path).get(CONFIGMAPS, "other", "a")["metadata"]["name"] == "a"
+    assert load_must_gather(tmp_path).get(CONFIGMAPS, namespace="other", name="a")["metadata"]["name"] == "a"
 
 
 def test_huge_file_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -142,9 +142,12 @@ def test_tolerated_oddities(tmp_path: Path) -> None:
     write(tmp_path, "event-filter.html", "<html>")
     write(tmp_path, "namespaces/ns/core/configmaps/notes.txt", "ignored")
     snapshot = load_must_gather(tmp_path)
-    assert snapshot.get(CONFIGMAPS, "ns", "a")["metadata"]["namespace"] == "elsewhere"
-    assert snapshot.list(GroupVersionResource("", "v1", "secrets"), "ns") == []
-    assert snapshot.get(GroupVersionResource("", "v1", "services"), "ns", "s")["kind"] == "Service"
+    assert snapshot.get(CONFIGMAPS, namespace="ns", name="a")["metadata"]["namespace"] == "elsewhere"
+    assert snapshot.list(GroupVersionResource("", "v1", "secrets"), namespace="ns") == []
+    assert (
+        snapshot.get(GroupVersionResource("", "v1", "services"), namespace="ns", name="s")["kind"]
+        == "Service"
+    )
     assert len(snapshot) == 2
 
 

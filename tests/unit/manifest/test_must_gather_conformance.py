@@ -51,7 +51,7 @@ def input_dir(conformance_dir: Path) -> Snapshot:
 
 
 def test_a1_get_prefers_the_individual_file(must_gather_01: Snapshot) -> None:
-    featuregate = must_gather_01.get(FEATUREGATES, "", "cluster")
+    featuregate = must_gather_01.get(FEATUREGATES, name="cluster")
     assert featuregate["kind"] == "FeatureGate"
     assert featuregate["status"]["featureGates"]
     assert must_gather_01.root is not None
@@ -62,42 +62,42 @@ def test_a1_get_prefers_the_individual_file(must_gather_01: Snapshot) -> None:
 
 
 def test_a1_get_from_list_file_and_individual_file(must_gather_01: Snapshot) -> None:
-    from_list = must_gather_01.get(SECRETS, "openshift-apiserver", "default-dockercfg-nrrk8")
+    from_list = must_gather_01.get(SECRETS, namespace="openshift-apiserver", name="default-dockercfg-nrrk8")
     assert from_list["kind"] == "Secret"
     assert from_list["metadata"]["name"] == "default-dockercfg-nrrk8"
-    individual = must_gather_01.get(SECRETS, "openshift-apiserver", "pull-secret")
+    individual = must_gather_01.get(SECRETS, namespace="openshift-apiserver", name="pull-secret")
     assert individual["metadata"]["annotations"] == {"foo": "bar"}
 
 
 def test_a1_get_missing_is_not_found(must_gather_01: Snapshot) -> None:
     with pytest.raises(NotFound, match="missing"):
-        must_gather_01.get(FEATUREGATES, "", "missing")
+        must_gather_01.get(FEATUREGATES, name="missing")
 
 
 def test_a1_lists(must_gather_01: Snapshot) -> None:
     assert must_gather_01.list(FEATUREGATES)
     assert len(must_gather_01.list(CRDS)) == 2
     assert len(must_gather_01.list(DEPLOYMENTS)) == 3
-    secrets = must_gather_01.list(SECRETS, "openshift-apiserver")
+    secrets = must_gather_01.list(SECRETS, namespace="openshift-apiserver")
     assert len(secrets) == 10
     assert "pull-secret" not in {s["metadata"]["name"] for s in secrets}
 
 
 def test_a1_missing_namespace_lists_empty(must_gather_01: Snapshot) -> None:
-    assert must_gather_01.list(SECRETS, "no-such-namespace") == []
-    assert must_gather_01.list(CONFIGMAPS, "no-such-namespace") == []
+    assert must_gather_01.list(SECRETS, namespace="no-such-namespace") == []
+    assert must_gather_01.list(CONFIGMAPS, namespace="no-such-namespace") == []
 
 
 def test_a1_resources_without_data_list_empty(must_gather_01: Snapshot) -> None:
     clusteroperators = GroupVersionResource("config.openshift.io", "v1", "clusteroperators")
     pods = GroupVersionResource("", "v1", "pods")
     assert must_gather_01.list(clusteroperators) == []
-    assert must_gather_01.list(pods, "openshift-authentication-operator") == []
+    assert must_gather_01.list(pods, namespace="openshift-authentication-operator") == []
     assert must_gather_01.list_kind(clusteroperators).kind == "ClusterOperatorList"
 
 
 def test_a1_namespaces(must_gather_01: Snapshot) -> None:
-    namespace = must_gather_01.get(NAMESPACES, "openshift-apiserver", "openshift-apiserver")
+    namespace = must_gather_01.get(NAMESPACES, namespace="openshift-apiserver", name="openshift-apiserver")
     assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/audit"] == "privileged"
     assert len(must_gather_01.list(NAMESPACES)) == 3
     assert must_gather_01.namespaces() == [
@@ -135,26 +135,26 @@ def test_a2_aggregated_discovery_lists_configmaps(must_gather_02: Snapshot) -> N
 
 
 def test_a2_namespace_without_object(must_gather_02: Snapshot) -> None:
-    assert must_gather_02.list(CONFIGMAPS, "present") == []
+    assert must_gather_02.list(CONFIGMAPS, namespace="present") == []
     assert must_gather_02.list(NAMESPACES) == []
     with pytest.raises(NotFound):
-        must_gather_02.get(NAMESPACES, "present", "present")
+        must_gather_02.get(NAMESPACES, namespace="present", name="present")
 
 
 def test_a3_label_selector(input_dir: Snapshot) -> None:
     selector = LabelSelector.parse(
         "operator.openshift.io/controller-instance-name=oauth-apiserver-RevisionController"
     )
-    selected = input_dir.list(CONFIGMAPS, "openshift-authentication", label_selector=selector)
+    selected = input_dir.list(CONFIGMAPS, namespace="openshift-authentication", label_selector=selector)
     assert sorted(obj["metadata"]["name"] for obj in selected) == ["audit-1", "revision-status-1"]
 
 
 def test_a3_directory_decides_namespace(input_dir: Snapshot) -> None:
-    audit = input_dir.get(CONFIGMAPS, "openshift-authentication", "audit")
+    audit = input_dir.get(CONFIGMAPS, namespace="openshift-authentication", name="audit")
     assert audit["metadata"]["namespace"] == "openshift-oauth-apiserver"
     with pytest.raises(NotFound):
-        input_dir.get(CONFIGMAPS, "openshift-oauth-apiserver", "audit")
+        input_dir.get(CONFIGMAPS, namespace="openshift-oauth-apiserver", name="audit")
     by_directory = FieldSelector.parse("metadata.namespace=openshift-authentication")
-    assert input_dir.list(CONFIGMAPS, "", field_selector=by_directory)
+    assert input_dir.list(CONFIGMAPS, field_selector=by_directory)
     by_field = FieldSelector.parse("metadata.namespace=openshift-oauth-apiserver")
-    assert input_dir.list(CONFIGMAPS, "", field_selector=by_field) == []
+    assert input_dir.list(CONFIGMAPS, field_selector=by_field) == []

@@ -45,7 +45,7 @@ def test_cluster_operators(aws: Snapshot) -> None:
     names = {obj["metadata"]["name"] for obj in aws.list(CLUSTEROPERATORS)}
     assert len(names) == 31
     assert {"authentication", "kube-apiserver", "etcd", "network", "ingress"} <= names
-    assert aws.get(CLUSTEROPERATORS, "", "kube-apiserver")["kind"] == "ClusterOperator"
+    assert aws.get(CLUSTEROPERATORS, name="kube-apiserver")["kind"] == "ClusterOperator"
 
 
 def test_namespaces_match_namespace_files(aws: Snapshot) -> None:
@@ -59,7 +59,7 @@ def test_namespaces_match_namespace_files(aws: Snapshot) -> None:
 
 
 def test_cluster_version(aws: Snapshot) -> None:
-    version = aws.get(GroupVersionResource("config.openshift.io", "v1", "clusterversions"), "", "version")
+    version = aws.get(GroupVersionResource("config.openshift.io", "v1", "clusterversions"), name="version")
     assert version["status"]["desired"]["version"].startswith("4.8.")
 
 
@@ -70,7 +70,7 @@ def test_every_listed_item_is_reachable_by_get(aws: Snapshot) -> None:
             continue
         for obj in aws.list(info.gvr):
             namespace = obj["metadata"].get("namespace", "") if info.namespaced else ""
-            assert aws.get(info.gvr, namespace, obj["metadata"]["name"]) is obj
+            assert aws.get(info.gvr, namespace=namespace, name=obj["metadata"]["name"]) is obj
             listed += 1
     assert listed > 8000
 
@@ -90,7 +90,9 @@ def test_list_and_file_duplicates_count_once(aws: Snapshot) -> None:
     ]
     assert len(seen) == len(set(seen))
     dns = aws.get(
-        GroupVersionResource("monitoring.coreos.com", "v1", "servicemonitors"), "openshift-dns", "dns-default"
+        GroupVersionResource("monitoring.coreos.com", "v1", "servicemonitors"),
+        namespace="openshift-dns",
+        name="dns-default",
     )
     assert dns["kind"] == "ServiceMonitor"
 

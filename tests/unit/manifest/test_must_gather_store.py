@@ -83,7 +83,7 @@ def test_from_objects() -> None:
     assert snapshot.list_kind(CONFIGMAPS) == GroupVersionKind("", "v1", "ConfigMapList")
     assert snapshot.discovery.resource_info(GroupVersionResource("apps", "v1", "deployments")) is not None
     with pytest.raises(MomError, match="apiVersion 'v1'"):
-        snapshot.get(GroupVersionResource("", "v2", "configmaps"), "ns", "x")
+        snapshot.get(GroupVersionResource("", "v2", "configmaps"), namespace="ns", name="x")
     with pytest.raises(NotFound, match="unknown resource"):
         snapshot.list(GroupVersionResource("nope.io", "v1", "things"))
 
@@ -91,13 +91,13 @@ def test_from_objects() -> None:
 def test_locations_decide_list(tree: Path) -> None:
     snapshot = load_must_gather(tree)
     names = lambda objs: [o["metadata"]["name"] for o in objs]  # noqa: E731
-    assert names(snapshot.list(CONFIGMAPS, "a")) == ["c0", "c1", "c2"]
-    assert names(snapshot.list(CONFIGMAPS, "b")) == ["only"]
+    assert names(snapshot.list(CONFIGMAPS, namespace="a")) == ["c0", "c1", "c2"]
+    assert names(snapshot.list(CONFIGMAPS, namespace="b")) == ["only"]
     assert names(snapshot.list(CONFIGMAPS)) == ["c0", "c1", "c2", "only"]
-    assert snapshot.get(CONFIGMAPS, "a", "c0")["data"] == {"from": "file"}
-    assert snapshot.list(CONFIGMAPS, "a")[0]["data"] == {"from": "file"}
-    assert snapshot.get(CONFIGMAPS, "a", "c1")["kind"] == "ConfigMap"
-    assert snapshot.get(CONFIGMAPS, "a", "extra")["metadata"]["name"] == "extra"
+    assert snapshot.get(CONFIGMAPS, namespace="a", name="c0")["data"] == {"from": "file"}
+    assert snapshot.list(CONFIGMAPS, namespace="a")[0]["data"] == {"from": "file"}
+    assert snapshot.get(CONFIGMAPS, namespace="a", name="c1")["kind"] == "ConfigMap"
+    assert snapshot.get(CONFIGMAPS, namespace="a", name="extra")["metadata"]["name"] == "extra"
     refs = [(r.namespace, r.name) for r, _ in snapshot.objects() if r.gvr.resource == "configmaps"]
     assert refs == [("a", "c0"), ("a", "c1"), ("a", "c2"), ("a", "extra"), ("b", "only")]
     assert len(snapshot) == 7

@@ -33,7 +33,7 @@ def _config_map(name: str, value: str) -> bytes:
 
 
 def _value(loader: TreeLoader) -> object:
-    return loader.load().get(CONFIG_MAPS, "demo", "one")["data"]["value"]
+    return loader.load().get(CONFIG_MAPS, namespace="demo", name="one")["data"]["value"]
 
 
 def _tree(root: Path) -> Path:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mom.client.adapters import LiveTransport
 from mom.client.client import Client
+from mom.live.transport import LiveTransport
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ def test_the_static_pod_controller_runs_under_mom_after_the_operator(
     ran = {p.operator: p.trigger for p in second.pairs if p.ran}
     assert ran["kube-scheduler-static-pods"] == "inputs changed"  # the operator's writes trigger it
     cluster = load_must_gather(root / "cluster")
-    status = read_status(cluster.get(KUBESCHEDULERS, "", "cluster"), "kubeschedulers/cluster")
+    status = read_status(cluster.get(KUBESCHEDULERS, name="cluster"), "kubeschedulers/cluster")
     assert (status.latest_available_revision, status.latest_available_revision_reason) == (
         1,
         "initial revision",
@@ -59,6 +59,9 @@ def test_the_static_pod_controller_runs_under_mom_after_the_operator(
     degraded = status.condition("RevisionControllerDegraded")
     assert degraded is not None and degraded.status == "False"
     for gvr, name in (*OPERAND.revisioned(), (CONFIGMAPS, "revision-status")):
-        copy = cluster.get(gvr, OPERAND.namespace, f"{name}-1")
+        copy = cluster.get(gvr, namespace=OPERAND.namespace, name=f"{name}-1")
         assert copy["metadata"]["labels"] == {"revision": "1"}, name
-    assert cluster.get(SECRETS, OPERAND.namespace, "serving-cert-1")["type"] == "kubernetes.io/tls"
+    assert (
+        cluster.get(SECRETS, namespace=OPERAND.namespace, name="serving-cert-1")["type"]
+        == "kubernetes.io/tls"
+    )

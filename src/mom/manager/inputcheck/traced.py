@@ -91,9 +91,9 @@ def _uncovered(
     try:
         items = snapshot.list(
             target.gvr,
-            target.namespace,
-            LabelSelector.parse(read.label_selector) if read.label_selector else None,
-            FieldSelector.parse(read.field_selector) if read.field_selector else None,
+            namespace=target.namespace,
+            label_selector=LabelSelector.parse(read.label_selector) if read.label_selector else None,
+            field_selector=FieldSelector.parse(read.field_selector) if read.field_selector else None,
         )
     except MomError:  # the operator saw the same error; nothing was returned, nothing is needed
         return

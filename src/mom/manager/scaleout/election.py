@@ -209,7 +209,7 @@ def elector_for(
 ) -> LeaderElector:
     """An elector on the live cluster holding the Lease; each of its requests waits at most one
     ``retryPeriod``, so a slow server cannot hold a renewal past the deadline unnoticed."""
-    from mom.client.adapters import LiveTransport  # the HTTP stack only for live clusters
+    from mom.live.transport import LiveTransport  # the HTTP stack only for live clusters
 
     transport = LiveTransport(
         kubeconfig, context or None, timeout=spec.retry_period, user_agent=user_agent(identity)

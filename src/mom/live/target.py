@@ -27,7 +27,7 @@ prevents re-applying journaled mutations, and the one applied just before a cras
 again — every action above converges when repeated. ``dry_run`` uses server-side dry-run
 (``dryRun=All``): the server validates and answers what it would store; nothing changes.
 
-:meth:`LiveTarget.read` serves a snapshot kept current by :class:`~mom.apply.watches.WatchCache`.
+:meth:`LiveTarget.read` serves a snapshot kept current by :class:`~mom.live.watches.WatchCache`.
 
 Impersonation: :meth:`LiveTarget.acting_as` is a view of the same target (same watches, same
 remembered ids) whose writes carry ``Impersonate-User`` for an operator's service account, so
@@ -50,18 +50,17 @@ from mom.apply.patches import JSON_PATCH, PatchFailed, json_patch
 from mom.apply.rbac import ServiceAccountRef, impersonation_headers
 from mom.apply.semantics import SERVER_SET, generated_name
 from mom.apply.target import ApplyResult, Outcome
-from mom.apply.watches import WatchCache
-from mom.client.adapters import LiveTransport
 from mom.client.client import APPLY_CONTENT_TYPE
 from mom.client.messages import JSON, ApiRequest
 from mom.client.paths import resource_url
+from mom.live.transport import LiveTransport
+from mom.live.watches import WatchCache
 from mom.manifest.builtin_discovery import builtin_discovery
 from mom.manifest.discovery import Discovery, ResourceInfo
+from mom.manifest.reader import Object
 from mom.manifest.requests import MutationRequest
 from mom.manifest.store import Snapshot
 from mom.serialization import dump_json, load_document, load_json
-
-Object = dict[str, Any]
 
 _FAILURES = {400: Outcome.INVALID, 403: Outcome.INVALID, 404: Outcome.NOT_FOUND, 409: Outcome.CONFLICT}
 _FAILURES[422] = Outcome.INVALID
@@ -200,7 +199,7 @@ class LiveTarget:
             document = {"message": response.body.decode("utf-8", "replace").strip()}
         return _Answer(response.status, document if isinstance(document, dict) else {})
 
-    def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object | None:
+    def current(self, gvr: GroupVersionResource, *, namespace: str = "", name: str) -> Object | None:
         """The live object, or ``None`` when it does not exist (read as the target's own user)."""
         answer = self.call("GET", resource_url(gvr, namespace, name), [], as_self=True)
         if answer.status == 404:
@@ -261,7 +260,7 @@ class _Writer:
         return ApplyResult(self.id, outcome, answer.message or f"HTTP {answer.status}")
 
     def _unchanged_or(self, answer: _Answer, name: str, holds: Callable[[Object], bool]) -> ApplyResult:
-        live = self.target.get(self.gvr, self.request.namespace, name)
+        live = self.target.current(self.gvr, namespace=self.request.namespace, name=name)
         if live is not None and holds(live):
             return ApplyResult(self.id, Outcome.UNCHANGED, "the live object already holds this", live)
         return self._result(answer, Outcome.UNCHANGED, name)

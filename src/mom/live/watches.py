@@ -8,7 +8,8 @@ type is listed and watched in each of those namespaces only, one thread each, so
 the other namespaces is held. :meth:`WatchCache.snapshot` returns the
 same :class:`~mom.manifest.store.Snapshot` object while nothing changed and a new one after any
 event, so a manager can skip re-gathering when the snapshot is identical.
-:meth:`WatchCache.expect` registers a write mom just made; the next snapshot waits (briefly)
+:meth:`WatchCache.get` and :meth:`WatchCache.list` read that snapshot (the cache is a
+:class:`~mom.manifest.reader.ClusterReader`). :meth:`WatchCache.expect` registers a write mom just made; the next snapshot waits (briefly)
 until the watch has delivered it, so a reader sees its own writes.
 Objects are stored without ``metadata.managedFields`` (must-gathers do not carry them).
 
@@ -20,26 +21,25 @@ type is served, then watches it like any other.
 
 from __future__ import annotations
 
+import builtins
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from typing import Any
-
-import httpx2
+from collections.abc import Iterable
 
 from mom.api.errors import MomError
 from mom.api.resources import GroupVersionResource, ObjectRef, name_of, namespace_of
-from mom.client.adapters import LiveTransport
+from mom.client.messages import JSON, ApiRequest
 from mom.client.paths import resource_url
+from mom.live.transport import LiveTransport
 from mom.manifest.discovery import Discovery
+from mom.manifest.reader import Object
+from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.manifest.store import Snapshot
 from mom.serialization import load_json
 
 log = logging.getLogger(__name__)
 
-Object = dict[str, Any]
 Key = tuple[str, str]
 """An object's (namespace, name) within one resource type."""
 Slot = tuple[GroupVersionResource, str]
@@ -55,17 +55,6 @@ UNSERVED_RETRY_SECONDS = 5.0
 SYNC_TIMEOUT = 30.0
 SEEN_TIMEOUT = 10.0
 _NOTHING = "\x00nothing expected"
-
-
-@contextmanager
-def stream_lines(
-    transport: LiveTransport, path: str, params: list[tuple[str, str]]
-) -> Iterator[tuple[httpx2.Response, Iterator[str]]]:
-    """A streaming GET through the transport's own (authenticated) httpx2 client."""
-    client: httpx2.Client = transport._client
-    timeout = httpx2.Timeout(10.0, read=POLL_SECONDS)
-    with client.stream("GET", path, params=tuple(params), timeout=timeout) as response:
-        yield response, response.iter_lines()
 
 
 def _cleaned(obj: Object, api_version: str, kind: str) -> Object:
@@ -108,8 +97,8 @@ class _Watcher(threading.Thread):
     def _list(self) -> str | None:
         """LIST into the cache; the list's resourceVersion, or ``None`` when the type is not served."""
         path = self.path
-        response = self.cache.transport._client.get(path)
-        if response.status_code == 404:
+        response = self.cache.transport.handle(ApiRequest("GET", path, (), {"Accept": JSON}))
+        if response.status == 404:
             if self.served:
                 log.warning(
                     "%s is not served by the cluster: inputs of that type have no objects until it is",
@@ -119,12 +108,12 @@ class _Watcher(threading.Thread):
             self.cache.replace(self._slot, {})
             self.synced.set()
             return None
-        if response.status_code != 200:
-            raise MomError(f"LIST {path}: HTTP {response.status_code}")
+        if response.status != 200:
+            raise MomError(f"LIST {path}: HTTP {response.status}")
         if not self.served:
             log.info("%s is served now", self.gvr)
             self.served = True
-        listing = load_json(response.content, f"LIST {path}")
+        listing = load_json(response.body, f"LIST {path}")
         items = listing.get("items") or [] if isinstance(listing, dict) else []
         objects = {
             (namespace_of(item), name_of(item)): _cleaned(item, self.gvr.api_version, self.kind)
@@ -147,19 +136,16 @@ class _Watcher(threading.Thread):
             ("timeoutSeconds", str(WATCH_SECONDS)),
         ]
         while not self.cache.stopping.is_set():
-            try:
-                if not self._stream(params):
-                    return
-            except httpx2.ReadTimeout:
-                continue  # quiet for POLL_SECONDS: reopen from the last resourceVersion seen
+            if not self._stream(params):  # ends quiet after POLL_SECONDS: reopen from the last version
+                return
 
     def _stream(self, params: list[tuple[str, str]]) -> bool:
         """Follow one watch stream, keeping ``params``' resourceVersion current; False: LIST again."""
-        with stream_lines(self.cache.transport, self.path, params) as (response, lines):
-            if response.status_code == 410:
+        with self.cache.transport.stream(self.path, params, quiet_after=POLL_SECONDS) as (status, lines):
+            if status == 410:
                 return False
-            if response.status_code != 200:
-                raise MomError(f"WATCH {self.gvr}: HTTP {response.status_code}")
+            if status != 200:
+                raise MomError(f"WATCH {self.gvr}: HTTP {status}")
             for line in lines:
                 if not line.strip():
                     continue
@@ -208,14 +194,14 @@ class WatchCache:
         for watcher in self._watchers:
             watcher.start()
 
-    def _places(self, gvr: GroupVersionResource, namespaces: Iterable[str] | None) -> list[str]:
+    def _places(self, gvr: GroupVersionResource, namespaces: Iterable[str] | None) -> builtins.list[str]:
         info = self.discovery.resource_info(gvr)
         if namespaces is None or info is None or not info.namespaced or gvr.is_namespaces:
             return [""]
         return sorted(set(namespaces))
 
     @property
-    def resources(self) -> list[GroupVersionResource]:
+    def resources(self) -> builtins.list[GroupVersionResource]:
         return list(dict.fromkeys(w.gvr for w in self._watchers))
 
     def watches(self, gvr: GroupVersionResource, namespace: str) -> bool:
@@ -280,6 +266,23 @@ class WatchCache:
                 ]
                 self._snapshot = Snapshot.from_objects(pairs, discovery=self.discovery)
             return self._snapshot
+
+    def get(self, gvr: GroupVersionResource, *, namespace: str = "", name: str) -> Object:
+        """One watched object, as :meth:`snapshot` holds it; :class:`NotFound` when it is not held."""
+        return self.snapshot().get(gvr, namespace=namespace, name=name)
+
+    def list(
+        self,
+        gvr: GroupVersionResource,
+        *,
+        namespace: str = "",
+        label_selector: LabelSelector | None = None,
+        field_selector: FieldSelector | None = None,
+    ) -> builtins.list[Object]:
+        """The watched objects of ``gvr`` (see :meth:`snapshot`) in ``namespace`` ("": every one)."""
+        return self.snapshot().list(
+            gvr, namespace=namespace, label_selector=label_selector, field_selector=field_selector
+        )
 
     def close(self) -> None:
         """Stop every watch."""
