@@ -9,7 +9,7 @@ connection) are :class:`~mom.api.errors.MomError`; answers of any status are ret
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx2
@@ -19,6 +19,8 @@ from mom.client.messages import ApiRequest, ApiResponse
 from mom.live.kubeconfig import connect, load_kubeconfig
 
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+QUIET = 408
+"""The status :meth:`LiveTransport.stream` gives when the server sent no answer at all in time."""
 
 
 class LiveTransport:
@@ -80,16 +82,21 @@ class LiveTransport:
         self, path: str, query: list[tuple[str, str]], *, quiet_after: float
     ) -> Iterator[tuple[int, Iterator[str]]]:
         """A streaming GET (a watch): its status and its lines. The lines end when the stream
-        does, or when nothing arrives for ``quiet_after`` seconds."""
+        does, or when nothing arrives for ``quiet_after`` seconds; a server that does not even
+        answer in that time gives :data:`QUIET` and no lines."""
         headers = {"User-Agent": self._user_agent} if self._user_agent else {}
         timeout = httpx2.Timeout(10.0, read=quiet_after)
-        try:
-            with self._client.stream(
-                "GET", path, params=tuple(query), headers=headers, timeout=timeout
-            ) as answer:
-                yield answer.status_code, _lines(answer, path)
-        except httpx2.HTTPError as exc:
-            raise MomError(f"GET {path}: {exc}") from exc
+        with ExitStack() as stack:
+            try:
+                answer = stack.enter_context(
+                    self._client.stream("GET", path, params=tuple(query), headers=headers, timeout=timeout)
+                )
+            except httpx2.ReadTimeout:
+                yield QUIET, iter(())
+                return
+            except httpx2.HTTPError as exc:
+                raise MomError(f"GET {path}: {exc}") from exc
+            yield answer.status_code, _lines(answer, path)
 
     def close(self) -> None:
         self._client.close()
@@ -112,4 +119,4 @@ def _within(budget: Callable[[], float], request: ApiRequest) -> float:
     return left
 
 
-__all__ = ["LiveTransport"]
+__all__ = ["QUIET", "LiveTransport"]

@@ -31,7 +31,7 @@ from mom.api.errors import MomError
 from mom.api.resources import GroupVersionResource, ObjectRef, name_of, namespace_of
 from mom.client.messages import JSON, ApiRequest
 from mom.client.paths import resource_url
-from mom.live.transport import LiveTransport
+from mom.live.transport import QUIET, LiveTransport
 from mom.manifest.discovery import Discovery
 from mom.manifest.reader import Object
 from mom.manifest.selectors import FieldSelector, LabelSelector
@@ -144,6 +144,8 @@ class _Watcher(threading.Thread):
         with self.cache.transport.stream(self.path, params, quiet_after=POLL_SECONDS) as (status, lines):
             if status == 410:
                 return False
+            if status == QUIET:
+                return True  # reopen from the same resourceVersion
             if status != 200:
                 raise MomError(f"WATCH {self.gvr}: HTTP {status}")
             for line in lines:

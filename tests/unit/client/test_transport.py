@@ -5,7 +5,8 @@ adapter — GET, LIST, label selectors, typed and generic resources — and its 
 recorded as mutations with the calling controller's name, never applied; mom's lean client
 sees the same answers; errors are kube ``Status`` objects (404 for a missing object, 404 for
 an unknown resource, 422 for a malformed write); reads never observe writes; discovery is
-served both aggregated and per group-version.
+served both aggregated and per group-version; the lean client's ``get`` keeps its positional
+order (name, then namespace) and takes both by keyword, the readers' form.
 """
 
 from __future__ import annotations
@@ -127,3 +128,12 @@ def test_discovery(transport: SnapshotTransport) -> None:
     assert any(r["resource"] == "configmaps" and r["responseKind"]["kind"] == "ConfigMap" for r in core)
     per_group = load_json(transport.handle(ApiRequest("GET", "/apis/apps/v1")).body, "/apis/apps/v1")
     assert {"deployments", "daemonsets"} <= {r["name"] for r in per_group["resources"]}
+
+
+def test_the_lean_client_takes_name_then_namespace_or_both_by_keyword(transport: SnapshotTransport) -> None:
+    client = Client(transport)
+    by_position = client.get(SECRETS, "pull-secret", "openshift-apiserver")
+    assert by_position["metadata"]["name"] == "pull-secret"
+    assert client.get(SECRETS, namespace="openshift-apiserver", name="pull-secret") == by_position
+    assert client.get(FEATUREGATES, "cluster") == client.get(FEATUREGATES, name="cluster")
+    assert len(client.list(SECRETS, namespace="openshift-apiserver")) == 10

@@ -10,95 +10,39 @@ every live command (``mom create-input-resources from-cluster`` shown here).
 
 from __future__ import annotations
 
-import http.server
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from live_support import Server, write_kubeconfig
 
 from mom.api.errors import InvalidInput
 from mom.cli.main import main
 from mom.client.messages import ApiRequest
 from mom.live.kubeconfig import load_kubeconfig
 from mom.live.transport import LiveTransport
-from mom.serialization import dump_json
-
-
-def kubeconfig(tmp_path: Path, **overrides: Any) -> Path:
-    document: dict[str, Any] = {
-        "apiVersion": "v1",
-        "kind": "Config",
-        "current-context": "main",
-        "clusters": [
-            {"name": "one", "cluster": {"server": "http://127.0.0.1:1"}},
-            {"name": "two", "cluster": {"server": "http://127.0.0.1:2"}},
-        ],
-        "contexts": [
-            {"name": "main", "context": {"cluster": "one", "user": "admin"}},
-            {"name": "other", "context": {"cluster": "two", "user": "admin"}},
-        ],
-        "users": [{"name": "admin", "user": {"token": "secret-token"}}],
-    }
-    document.update(overrides)
-    path = tmp_path / "kubeconfig"
-    path.write_bytes(dump_json(document))
-    return path
 
 
 def test_the_current_context_or_the_named_one_is_chosen(tmp_path: Path) -> None:
-    path = kubeconfig(tmp_path)
+    path = write_kubeconfig(tmp_path)
     assert load_kubeconfig(path).server == "http://127.0.0.1:1"
     chosen = load_kubeconfig(path, "other")
     assert (chosen.context, chosen.server) == ("other", "http://127.0.0.1:2")
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    seen: list[tuple[str, str]] = []
-
-    def do_GET(self) -> None:
-        self.seen.append((self.path, self.headers.get("Authorization", "")))
-        body = b'{"kind": "Status", "status": "Success"}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def server() -> Iterator[tuple[str, list[tuple[str, str]]]]:
-    seen: list[tuple[str, str]] = []
-    handler = type("Handler", (_Recorder,), {"seen": seen})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
-    httpd.shutdown()
-    httpd.server_close()
-
-
-def test_a_transport_reaches_the_server_as_the_contexts_user(
-    tmp_path: Path, server: tuple[str, list[tuple[str, str]]]
-) -> None:
-    url, seen = server
-    path = kubeconfig(tmp_path, clusters=[{"name": "one", "cluster": {"server": url}}])
-    transport = LiveTransport(path)
+def test_a_transport_reaches_the_server_as_the_contexts_user(kubeconfig: Path, server: Server) -> None:
+    transport = LiveTransport(kubeconfig, user_agent="mom-test")
     try:
         answer = transport.handle(ApiRequest("GET", "/api/v1/namespaces/demo/configmaps/a"))
     finally:
         transport.close()
     assert answer.status == 200
-    assert seen == [("/api/v1/namespaces/demo/configmaps/a", "Bearer secret-token")]
+    assert server.seen == [("GET", "/api/v1/namespaces/demo/configmaps/a", "Bearer secret-token", "mom-test")]
 
 
 def test_a_certificate_that_cannot_be_read_is_one_line(tmp_path: Path) -> None:
     cluster = {"server": "https://127.0.0.1:1", "certificate-authority": "ca.crt"}
-    path = kubeconfig(tmp_path, clusters=[{"name": "one", "cluster": cluster}])
+    path = write_kubeconfig(tmp_path, clusters=[{"name": "one", "cluster": cluster}])
     with pytest.raises(InvalidInput) as refused:
         LiveTransport(path)  # no ca.crt beside the kubeconfig
     assert str(refused.value).startswith(f"{path}: context 'main': unusable credentials: ")
@@ -128,7 +72,7 @@ REFUSED = [
 def test_an_unusable_kubeconfig_is_one_line_naming_the_file(
     tmp_path: Path, overrides: dict[str, Any], message: str
 ) -> None:
-    path = kubeconfig(tmp_path, **overrides)
+    path = write_kubeconfig(tmp_path, **overrides)
     with pytest.raises(InvalidInput) as refused:
         load_kubeconfig(path)
     assert str(refused.value).startswith(f"{path}: {message}")
@@ -139,7 +83,7 @@ def test_a_missing_file_an_unknown_context_and_a_non_kubeconfig_are_refused(tmp_
     with pytest.raises(InvalidInput, match="kubeconfig not found"):
         load_kubeconfig(tmp_path / "absent")
     with pytest.raises(InvalidInput, match="no context 'staging'"):
-        load_kubeconfig(kubeconfig(tmp_path), "staging")
+        load_kubeconfig(write_kubeconfig(tmp_path), "staging")
     (tmp_path / "list").write_text("- a\n- b\n")
     with pytest.raises(InvalidInput, match="not a kubeconfig"):
         load_kubeconfig(tmp_path / "list")
