@@ -41,7 +41,8 @@ from mom.manifest.layout import (
 from mom.manifest.store import Location, Snapshot
 
 if TYPE_CHECKING:
-    from mom.manifest._notify import ChangeNotifier, TreeWatch
+    from mom.manifest._notify import ChangeNotifier as ChangeNotifier  # the type, for TreeLoader's callers
+    from mom.manifest._notify import TreeWatch
     from mom.manifest.scope import ReadScope
 
 __all__ = [
