@@ -11,6 +11,7 @@ layout's file-name fitting, so an operator's run path can use it.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from mom.manifest.layout import MAX_FILE_NAME_BYTES, fitted_file_name, temporary_file_name
@@ -30,6 +31,7 @@ def write_atomically(
     unique: bool = False,
     suffix: str = TEMPORARY_SUFFIX,
     make_parents: bool = False,
+    before_replace: Callable[[], None] | None = None,
 ) -> None:
     """Replace ``path`` with ``content``.
 
@@ -39,7 +41,8 @@ def write_atomically(
     one fixed name, so a crash leaves at most one stray file per target — or, with ``unique``,
     ``.<name>.<8 random characters><suffix>``, created private (``0o600``) as ``mkstemp``
     makes one, for targets several writers may replace at once. Names too long for the file system are shortened as
-    :func:`mom.manifest.layout.fitted_file_name` does.
+    :func:`mom.manifest.layout.fitted_file_name` does. ``before_replace`` is called once the
+    temporary file is complete, just before the rename (a crash-test point).
     """
     directory = path.parent
     if make_parents:
@@ -56,6 +59,8 @@ def write_atomically(
                 os.fsync(descriptor)
         finally:
             os.close(descriptor)
+        if before_replace is not None:
+            before_replace()
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -6,7 +6,8 @@ Covers:
 - the temporary file's names: fixed ``.<name><suffix>``, or unique ones for concurrent writers,
   shortened to fit the file system's 255 bytes for a long target name;
 - permissions: an explicit mode is applied; unique temporary files start private;
-- parents are made on request, and a directory sync is done when asked.
+- parents are made on request, and a directory sync is done when asked;
+- a hook runs between the complete temporary file and the rename (a crash-test point).
 """
 
 from __future__ import annotations
@@ -91,3 +92,16 @@ def test_modes_parents_and_a_directory_sync(tmp_path: Path, monkeypatch: pytest.
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
 
     sync_directory(tmp_path / "absent")  # nothing to flush: no error
+
+
+def test_before_replace_sees_the_old_file_and_the_complete_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "pod.yaml"
+    target.write_bytes(b"old")
+    seen: list[tuple[bytes, bytes]] = []
+
+    def check() -> None:
+        seen.append((target.read_bytes(), (tmp_path / ".pod.yaml.partial").read_bytes()))
+
+    write_atomically(target, b"new", suffix=".partial", sync_directory=True, before_replace=check)
+    assert seen == [(b"old", b"new")]
+    assert target.read_bytes() == b"new"
