@@ -12,6 +12,7 @@ Covers:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -34,18 +35,21 @@ from mom.serialization import dump_go_yaml
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
 
 
+ANY_CONFIG_MAP = MutationRequest(
+    Action.CREATE,
+    CONFIGMAPS,
+    "",
+    "",
+    "",
+    GroupVersionKind("", "v1", "ConfigMap"),
+    b"",
+    controller_instance_name="op-Demo",
+)
+
+
 def _request(name: str, namespace: str = "ns") -> MutationRequest:
-    body = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: {namespace}\n"
-    return MutationRequest(
-        action=Action.CREATE,
-        gvr=CONFIGMAPS,
-        namespace=namespace,
-        name=name,
-        generate_name="",
-        kind=GroupVersionKind("", "v1", "ConfigMap"),
-        body=body.encode(),
-        controller_instance_name="op-Demo",
-    )
+    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": namespace}}
+    return replace(ANY_CONFIG_MAP, name=name, namespace=namespace, body=dump_go_yaml(body).encode())
 
 
 RESULTS = ControllerResults(
