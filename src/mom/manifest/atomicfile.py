@@ -4,8 +4,8 @@ Owns :func:`write_atomically` — write a temporary sibling (same directory, so 
 on one file system), optionally ``fsync`` it, rename it over the target with ``os.replace``,
 optionally ``fsync`` the directory — and :func:`sync_directory`, for a caller that makes the
 renames of a whole batch durable at once. A write that fails midway removes its temporary file
-and leaves the target as it was. Imports nothing beyond the standard library's ``os`` and the
-layout's file-name fitting, so an operator's run path can use it.
+and leaves the target as it was. Imports only ``os`` and the layout's file-name fitting (no
+``tempfile``), so an operator's run path can use it.
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ def write_atomically(
     permissions. The temporary file is ``.<name><suffix>``, created ``0o666`` less the umask —
     one fixed name, so a crash leaves at most one stray file per target — or, with ``unique``,
     ``.<name>.<8 random characters><suffix>``, created private (``0o600``) as ``mkstemp``
-    makes one, for targets several writers may replace at once. Names too long for the file system are shortened as
-    :func:`mom.manifest.layout.fitted_file_name` does. ``before_replace`` is called once the
-    temporary file is complete, just before the rename (a crash-test point).
+    makes one, for targets several writers may replace at once. Names too long for the file
+    system are shortened as :func:`mom.manifest.layout.fitted_file_name` does.
+    ``before_replace`` is called once the temporary file is complete, just before the rename
+    (a crash-test point).
     """
     directory = path.parent
     if make_parents:

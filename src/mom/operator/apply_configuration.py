@@ -1,8 +1,9 @@
 """``apply-configuration``: input directory in, mutation directories and results out.
 
-The output directory (:mod:`mom.manifest.operator_output`) holds the controllers' results and one
-mutation directory per cluster type that received mutations (FORMATS.md §3.5). Mutations no declared output allows are written
-under ``Unspecified/`` for inspection and make the run fail — they are never routed.
+The output directory (:mod:`mom.manifest.operator_output`) holds the controllers' results and
+one mutation directory per cluster type that received mutations (FORMATS.md §3.5). Mutations
+no declared output allows are written under ``Unspecified/`` for inspection and make the run
+fail — they are never routed.
 """
 
 from __future__ import annotations
