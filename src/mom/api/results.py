@@ -49,7 +49,7 @@ class ControllerResults:
         return {"controllerResults": [r.to_wire() for r in self.sorted().results]}
 
     @classmethod
-    def from_wire(cls, wire: Any, source: str = "controller-results.yaml") -> ControllerResults | None:
+    def from_wire(cls, wire: Any, source: str = "ControllerResults") -> ControllerResults | None:
         """Parse a decoded document; ``None`` stands for the Go ``null`` file."""
         if wire is None:
             return None

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mom.api.errors import Conflict, InvalidInput, MomError, NotFound
 from mom.apply.placement import SPLIT_LIST_ITEMS, DocumentChanges, Object, locate, read_document
@@ -32,6 +32,9 @@ from mom.manifest.requests import MutationRequest
 from mom.manifest.scope import ReadScope
 from mom.manifest.store import Snapshot
 from mom.serialization import dump_go_yaml, dump_json, load_document, load_json
+
+if TYPE_CHECKING:
+    from mom.manifest.loader import ChangeNotifier
 
 STATE_DIR = ".mom"
 STATE_FILE = f"{STATE_DIR}/state.json"
@@ -67,6 +70,7 @@ class ManifestTarget:
         compact_after: int = 1000,
         file_format: str = "yaml",
         scope: ReadScope | None = None,
+        notifier: ChangeNotifier | None = None,
     ) -> None:
         self.root = root
         self.name = name or str(root)
@@ -75,7 +79,7 @@ class ManifestTarget:
         self._checkpoint = checkpoint
         self._lock = threading.Lock()
         self._wal = WriteAheadLog(root, root / STATE_DIR, compact_after=compact_after)
-        self._reader = TreeLoader(root, scope)
+        self._reader = TreeLoader(root, scope, notifier)
         if file_format not in FILE_FORMATS:
             raise InvalidInput(
                 "format", [f"Unsupported value: {file_format!r}: supported values: yaml, json"]

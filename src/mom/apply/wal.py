@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput, MomError
-from mom.manifest.layout import MAX_FILE_NAME_BYTES, temporary_file_name
+from mom.manifest.atomicfile import sync_directory, write_atomically
+from mom.manifest.layout import MAX_FILE_NAME_BYTES
 from mom.serialization import dump_json, load_json
 
 log = logging.getLogger(__name__)
@@ -94,32 +95,6 @@ def storable_problems(root: Path, relatives: Iterable[str]) -> list[str]:
     return problems
 
 
-def write_atomically(path: Path, content: bytes, *, durable: bool = True) -> None:
-    """Replace ``path`` with ``content``: readers see the old file or the new one, never a mix.
-
-    ``durable=False`` skips the fsync, for callers that make a whole batch durable at once.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(temporary_file_name(path.name, TEMP_SUFFIX))
-    with open(temporary, "wb") as stream:
-        stream.write(content)
-        if durable:
-            stream.flush()
-            os.fsync(stream.fileno())
-    os.replace(temporary, path)
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 class WriteAheadLog:
     """The intent/done journal of one target directory, and the ids it has applied."""
 
@@ -160,7 +135,7 @@ class WriteAheadLog:
                     raise
                 torn = True  # The last record's newline made it, its fsync did not finish.
         if torn:
-            write_atomically(self._path, b"".join(dump_json(r) + b"\n" for r in records))
+            _replace_file(self._path, b"".join(dump_json(r) + b"\n" for r in records))
         for record in records:
             if record.get("done"):
                 intent = pending.pop(record["id"], None)
@@ -283,18 +258,24 @@ class WriteAheadLog:
             if content is None:
                 path.unlink(missing_ok=True)
             else:
-                write_atomically(path, content.encode("utf-8"), durable=durable)
+                _replace_file(path, content.encode("utf-8"), durable=durable)
             directories.add(path.parent)
             if checkpoint is not None:
                 checkpoint(mutation_id, f"wrote {relative}")
         if durable:
             for directory in sorted(directories):
-                _fsync_directory(directory)
+                sync_directory(directory)
 
     def _compact_if_needed(self) -> None:
         if self._records <= self.compact_after and self._bytes <= COMPACT_BYTES:
             return
-        write_atomically(self.state_dir / APPLIED_FILE, dump_json(self._applied, sort_keys=True))
-        write_atomically(self._path, b"")
-        _fsync_directory(self.state_dir)
+        _replace_file(self.state_dir / APPLIED_FILE, dump_json(self._applied, sort_keys=True))
+        _replace_file(self._path, b"")
+        sync_directory(self.state_dir)
         self._records = self._bytes = 0
+
+
+def _replace_file(path: Path, content: bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``content`` (readers see the old file or the new one, never a mix);
+    ``durable=False`` skips the fsync, for callers that make a whole batch durable at once."""
+    write_atomically(path, content, sync=durable, suffix=TEMP_SUFFIX, make_parents=True)

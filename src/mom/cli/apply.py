@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR
+from mom.api.cluster import UNSPECIFIED_DIR
 from mom.api.errors import InvalidInput
 from mom.apply.rbac import ServiceAccountRef
 from mom.apply.semantics import object_name
@@ -32,6 +32,7 @@ from mom.live.target import LiveTarget
 from mom.live.transport import LiveTransport
 from mom.manager.config import ClusterSpec, ManagerConfig, load_config
 from mom.manifest.mutationdir import read_mutation_dir
+from mom.manifest.operator_output import CLUSTER_TYPE_DIRS, read_mutation_dirs
 from mom.manifest.requests import MutationRequest
 from mom.serialization import dump_go_yaml, dump_json
 
@@ -100,15 +101,15 @@ def mutations_of(root: Path) -> list[tuple[str, MutationRequest]]:
     """(mutation id, request) for every request under ``root``; ids name the place in the directory."""
     if not root.is_dir():
         raise InvalidInput(str(root), ["Not found: not a directory"])
-    parts = [ct.value for ct in CLUSTER_TYPES if (root / ct.value).is_dir()]
-    sources = (
-        [(part, root / part) for part in parts]
+    parts = [name for name in CLUSTER_TYPE_DIRS if (root / name).is_dir()]
+    by_part = (
+        read_mutation_dirs(root, parts)
         if parts or (root / UNSPECIFIED_DIR).is_dir()
-        else [("", root)]
+        else {"": read_mutation_dir(root)}
     )
     found: list[tuple[str, MutationRequest]] = []
-    for part, directory in sources:
-        for index, request in enumerate(read_mutation_dir(directory)):
+    for part, requests in by_part.items():
+        for index, request in enumerate(requests):
             found.append((f"apply:{part}#{index}:{request.identity}", request))
     return found
 

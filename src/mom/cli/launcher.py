@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput, MomError
 from mom.manager.operators import load_operator
+from mom.manifest.atomicfile import write_atomically
 from mom.operator.launcher import parse_reference, render_launcher
 
 
@@ -52,9 +52,6 @@ def run_launcher(args: argparse.Namespace) -> int:
     if not output.parent.is_dir():
         raise InvalidInput(str(output), [f"--output: {output.parent} is not a directory"])
     text = render_launcher(args.reference, Path(sys.executable), _search_path(module))
-    temporary = output.with_name(f".{output.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.chmod(0o755)
-    os.replace(temporary, output)
+    write_atomically(output, text.encode("utf-8"), sync=False, mode=0o755)
     print(f"wrote {output}: runs {args.reference} with {sys.executable}", file=sys.stderr)
     return 0

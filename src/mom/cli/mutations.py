@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mom.api.cluster import ALL_ACTIONS, CLUSTER_TYPES, UNSPECIFIED_DIR
+from mom.api.cluster import ALL_ACTIONS
 from mom.api.errors import InvalidInput
 from mom.manifest.equivalence import (
     compare_outputs,
@@ -22,11 +22,10 @@ from mom.manifest.equivalence import (
     render_differences,
 )
 from mom.manifest.mutationdir import read_mutation_dir
-from mom.manifest.operator_output import CONTROLLER_RESULTS_FILE
+from mom.manifest.operator_output import describe_entries, is_output_dir, read_mutation_dirs
 from mom.manifest.requests import MutationRequest
 from mom.serialization import dump_go_yaml, dump_json
 
-_OUTPUT_ENTRIES = frozenset([ct.value for ct in CLUSTER_TYPES] + [UNSPECIFIED_DIR, CONTROLLER_RESULTS_FILE])
 _ACTION_DIRS = frozenset(action.value for action in ALL_ACTIONS)
 
 
@@ -59,7 +58,7 @@ def _shape(directory: Path) -> str:
     if not directory.is_dir():
         raise InvalidInput(str(directory), ["not a directory"])
     names = {entry.name for entry in directory.iterdir()}
-    if names & _OUTPUT_ENTRIES:
+    if is_output_dir(names):
         return "output"
     if names & _ACTION_DIRS:
         return "mutations"
@@ -68,8 +67,8 @@ def _shape(directory: Path) -> str:
     raise InvalidInput(
         str(directory),
         [
-            "neither an apply-configuration output (Configuration/, Management/, UserWorkload/, "
-            "controller-results.yaml) nor a mutation directory (Create/, Update/, Apply/, ...)"
+            f"neither an apply-configuration output ({describe_entries()}) "
+            "nor a mutation directory (Create/, Update/, Apply/, ...)"
         ],
     )
 
@@ -108,8 +107,8 @@ def run_show(args: argparse.Namespace) -> int:
     directory: Path = args.directory
     located: list[tuple[str | None, MutationRequest]] = []
     if _shape(directory) == "output":
-        for entry in [ct.value for ct in CLUSTER_TYPES] + [UNSPECIFIED_DIR]:
-            located.extend((entry, request) for request in read_mutation_dir(directory / entry))
+        for name, requests in read_mutation_dirs(directory).items():
+            located.extend((name, request) for request in requests)
     else:
         located.extend((None, request) for request in read_mutation_dir(directory))
     if args.output == "yaml":

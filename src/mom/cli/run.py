@@ -68,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from mom.manager.scaleout.election import start_term, user_agent
     from mom.manager.scaleout.hosted import for_one_instance
     from mom.manager.scaleout.probes import Probes, parse_address, serve_probes
+    from mom.manifest.atomicfile import write_atomically
 
     config = load_config(args.config)
     if args.instance:
@@ -107,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
             if sys.stderr.isatty():
                 sys.stderr.write("\r\x1b[2K")
             if args.metrics_file:
-                _write_atomically(args.metrics_file, metrics.render())
+                write_atomically(args.metrics_file, metrics.render().encode("utf-8"), sync=False)
             probes.beat(metrics.render())
             for warning in report.warnings:
                 print(f"mom: warning: {warning}", file=sys.stderr)
@@ -260,9 +261,3 @@ def _print_summary(report: TickReport, elapsed: float, output: str, config: Path
 def _counts(report: TickReport) -> str:
     deferred = f", {report.deferred} deferred" if report.deferred else ""
     return f"{report.runs} run(s), {report.unchanged} unchanged{deferred}"
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)

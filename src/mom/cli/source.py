@@ -20,11 +20,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from mom.api.errors import InvalidInput
-from mom.manifest import cache
 from mom.manifest.archive import unpacked
 from mom.manifest.eviction import DEFAULT_MAX_BYTES, evict, touch
 from mom.manifest.layout import find_resource_root
-from mom.manifest.loader import default_cache_dir, load_must_gather
+from mom.manifest.loader import cache_file, default_cache_dir, load_must_gather
 from mom.manifest.store import Snapshot
 
 ENVIRONMENT = "MOM_MUST_GATHER"
@@ -112,11 +111,11 @@ def open_must_gather(given: Path | None, *, use_cache: bool = True) -> Snapshot:
             directory = unpacked(path, cache_dir)
         else:
             directory = path
-        snapshot = load_must_gather(directory, cache_dir=cache_dir if use_cache else None)
+        snapshot = load_must_gather(directory, cache_dir=cache_dir if use_cache else None, freeze=True)
     if cache_dir.is_dir() and (use_cache or path.is_file()):  # --no-cache on a directory writes nothing
         in_use = [directory]
         if use_cache:
-            entry = cache.cache_file(cache_dir, find_resource_root(directory))
+            entry = cache_file(cache_dir, find_resource_root(directory))
             touch(entry)
             in_use.append(entry)
         evict(cache_dir, max_bytes, keep=in_use)

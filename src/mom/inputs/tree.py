@@ -24,7 +24,6 @@ from typing import Any
 from mom.api.errors import InvalidInput, NotFound
 from mom.api.resources import GroupVersionResource, labels_of
 from mom.manifest.builtin_discovery import builtin_discovery, observed_resources
-from mom.manifest.decoding import decode_file
 from mom.manifest.discovery import Discovery
 from mom.manifest.documents import check_placement, kinds_by_resource, objects_of, raise_problems
 from mom.manifest.layout import (
@@ -35,6 +34,7 @@ from mom.manifest.layout import (
     scan_tree,
     strip_suffix,
 )
+from mom.manifest.loader import decode_file
 from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.manifest.store import Location, Snapshot
 

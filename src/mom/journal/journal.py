@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR
+from mom.api.cluster import UNSPECIFIED_DIR
 from mom.api.errors import Conflict, InvalidInput, MomError, NotFound
 from mom.api.results import ControllerResults
 from mom.journal import rows
@@ -33,16 +33,12 @@ from mom.journal.records import (
 )
 from mom.journal.retention import RetentionPolicy, expired_runs
 from mom.journal.schema import check_journal_file, connect, read_identity
-from mom.manifest.mutationdir import write_mutation_dir
-from mom.serialization import dump_go_yaml
+from mom.manifest.operator_output import CLUSTER_TYPE_DIRS, write_operator_output
+from mom.manifest.requests import MutationRequest
 
 MEMORY = ":memory:"
-RESULTS_FILE = "controller-results.yaml"
-NULL_RESULTS = "null\n"
-"""What the results file holds when an operator reported no results (as the Go code writes it)."""
 _DELETE_CHUNK = 500
 """Run ids per DELETE statement (SQLite caps the number of bound parameters)."""
-_ROUTED_DIRS = frozenset(str(cluster_type) for cluster_type in CLUSTER_TYPES)
 
 
 class JournalWriteFailed(MomError):
@@ -370,22 +366,25 @@ class Journal:
         return [rows.mutation_of(row) for row in cursor]
 
     def write_output_dir(self, run_id: int, path: Path, *, include_unspecified: bool = True) -> None:
-        """Recreate the run's apply-configuration output below ``path``.
-
-        Mutations routed to a cluster type go to ``<ClusterType>/``, whatever became of them
-        later (that is what the operator wrote); those routed nowhere go to ``Unspecified/``.
-        """
+        """Recreate the run's apply-configuration output below ``path``, its mutations placed as
+        :func:`output_directories` places them."""
         record = self.run(run_id)
         if record.summary.status not in (RunStatus.SUCCEEDED, RunStatus.FAILED):
             raise Conflict(f"run {run_id} is {record.summary.status}: it has no output")
-        by_directory: dict[str, list[PlannedMutation]] = {}
-        for mutation in self.mutations_of(run_id):
-            directory = mutation.cluster_type if mutation.cluster_type in _ROUTED_DIRS else UNSPECIFIED_DIR
-            by_directory.setdefault(directory, []).append(mutation)
-        path.mkdir(parents=True, exist_ok=True)
-        for directory, planned in sorted(by_directory.items()):
-            if directory == UNSPECIFIED_DIR and not include_unspecified:
-                continue
-            write_mutation_dir(path / directory, [m.request for m in planned])
-        text = NULL_RESULTS if record.results is None else dump_go_yaml(record.results.to_wire())
-        (path / RESULTS_FILE).write_text(text, encoding="utf-8")
+        written = output_directories(self.mutations_of(run_id))
+        if not include_unspecified:
+            written.pop(UNSPECIFIED_DIR, None)
+        write_operator_output(path, written, record.results)
+
+
+def output_directories(planned: Sequence[PlannedMutation]) -> dict[str, list[MutationRequest]]:
+    """Planned mutations by the output directory they belong in, by name: those routed to a cluster
+    type in ``<ClusterType>/``, whatever became of them later (that is what the operator wrote);
+    those routed nowhere in ``Unspecified/``."""
+    by_directory: dict[str, list[MutationRequest]] = {}
+    for mutation in planned:
+        routed = mutation.cluster_type in CLUSTER_TYPE_DIRS
+        by_directory.setdefault(mutation.cluster_type if routed else UNSPECIFIED_DIR, []).append(
+            mutation.request
+        )
+    return dict(sorted(by_directory.items()))

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from mom.api.input_resources import ResourceReference
 from mom.api.resources import NAMESPACES, GroupVersionResource
@@ -24,8 +25,12 @@ from mom.manager.gathering import management_namespaces, read_scopes
 from mom.manager.loop import Manager, Progress
 from mom.manager.operators import InProcessRunner, OperatorRunner, SubprocessRunner
 from mom.manager.pins import Pin, PinStore, document_digest
+from mom.manifest.loader import change_notifier
 from mom.manifest.scope import ReadScope
 from mom.operator.sandbox import Sandbox, probe_sandbox
+
+if TYPE_CHECKING:
+    from mom.manifest.loader import ChangeNotifier
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +118,16 @@ def open_manager(
         resources = watched_resources(pins.values())
         scopes = read_scopes(config.instances, pins.values())
         namespaces = management_namespaces(config.instances)
+        notifier = change_notifier()  # one kernel instance for every manifest directory
         targets = {
             cluster.name: build_target(
-                cluster, clock, resources, scopes.get(cluster.name), writer, namespaces.get(cluster.name)
+                cluster,
+                clock,
+                resources,
+                scopes.get(cluster.name),
+                writer,
+                namespaces.get(cluster.name),
+                notifier,
             )
             for cluster in config.clusters
         }
@@ -173,6 +185,7 @@ def build_target(
     scope: ReadScope | None = None,
     writer: Writer | None = None,
     namespaces: Iterable[str] | None = None,
+    notifier: ChangeNotifier | None = None,
 ) -> Target:
     """The target of one configured cluster: its manifest directory (read only where ``scope``
     wants, when given), or the live cluster (namespaced types watched only in ``namespaces``,
@@ -190,5 +203,10 @@ def build_target(
         return LiveTarget(cluster.name, transport, clock=clock, resources=resources, namespaces=namespaces)
     assert cluster.manifest_dir is not None  # config validation: exactly one of the two
     return ManifestTarget(
-        cluster.manifest_dir, name=cluster.name, clock=clock, file_format=cluster.file_format, scope=scope
+        cluster.manifest_dir,
+        name=cluster.name,
+        clock=clock,
+        file_format=cluster.file_format,
+        scope=scope,
+        notifier=notifier,
     )

@@ -14,7 +14,6 @@ again would trust whatever the operator declares now.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 from mom.api.errors import InvalidInput
 from mom.api.input_resources import InputResources
 from mom.api.output_resources import OutputResources
+from mom.manifest.atomicfile import write_atomically
 from mom.serialization import dump_json, load_json
 
 _RESTORE = "restore the file, or remove it and register every operator again with --repin"
@@ -73,8 +73,6 @@ class PinStore:
     def pin(self, operator: str, inputs: InputResources, outputs: OutputResources) -> Pin:
         digest = document_digest(inputs, outputs)
         self._wire[operator] = {"inputs": inputs.to_wire(), "outputs": outputs.to_wire(), "digest": digest}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.tmp")
-        temporary.write_bytes(dump_json(self._wire, indent=True, sort_keys=True))
-        os.replace(temporary, self.path)
+        content = dump_json(self._wire, indent=True, sort_keys=True)
+        write_atomically(self.path, content, sync=False, make_parents=True)
         return Pin(operator, inputs, outputs, digest)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
-from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR
+from mom.api.cluster import CLUSTER_TYPES
 from mom.api.output_resources import output_matches
 from mom.journal.records import MutationState, PlannedMutation
 from mom.manager.pins import Pin
 from mom.manager.topology import Claims, RoutedMutation, Topology, find_collisions
 from mom.manifest.discovery import Discovery
-from mom.manifest.mutationdir import write_mutation_dir
 from mom.manifest.requests import MutationRequest
 from mom.validation.mutations import mutation_problems
 from mom.validation.outputs import body_mismatch, route_mutations
@@ -56,15 +54,6 @@ def plan_mutations(
             )
         )
     return planned
-
-
-def write_planned(directory: Path, planned: Sequence[PlannedMutation]) -> None:
-    """Planned mutations as an apply-configuration output: per cluster type, refused ones apart."""
-    groups: dict[str, list[MutationRequest]] = {}
-    for mutation in planned:
-        groups.setdefault(mutation.cluster_type or UNSPECIFIED_DIR, []).append(mutation.request)
-    for cluster_type, requests in groups.items():
-        write_mutation_dir(directory / cluster_type, requests)
 
 
 def pinned_refusal(

@@ -12,15 +12,15 @@ from pathlib import Path
 
 from mom.api.errors import InvalidInput
 from mom.journal.archive import unpack_dir
-from mom.journal.journal import Journal
+from mom.journal.journal import Journal, output_directories
 from mom.manager.config import ManagerConfig
 from mom.manager.operators import OperatorRunner
 from mom.manager.pins import Pin
-from mom.manager.planning import plan_mutations, write_planned
+from mom.manager.planning import plan_mutations
 from mom.manager.topology import Topology
 from mom.manifest.equivalence import Difference, compare_outputs
 from mom.manifest.loader import load_must_gather
-from mom.serialization import dump_go_yaml
+from mom.manifest.operator_output import write_operator_output
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,9 @@ def replay_run(
     journal.write_output_dir(run_id, recorded_dir)
     outcome = runner.run(snapshot, input_dir, workdir / "raw-output", record.now)
     planned = plan_mutations(outcome.requests, pins[summary.operator], Topology(instance), snapshot.discovery)
-    replayed_dir.mkdir(parents=True, exist_ok=True)
-    write_planned(replayed_dir, planned)
-    if outcome.results is not None:
-        (replayed_dir / "controller-results.yaml").write_text(dump_go_yaml(outcome.results.to_wire()))
+    with_results = outcome.results is not None
+    write_operator_output(
+        replayed_dir, output_directories(planned), outcome.results, with_results=with_results
+    )
     differences = compare_outputs(recorded_dir, replayed_dir)
     return Replay(run_id, recorded_dir, replayed_dir, tuple(differences), outcome.exit_code)

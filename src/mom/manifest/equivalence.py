@@ -19,10 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from mom.api.cluster import CLUSTER_TYPES
 from mom.api.errors import InvalidInput
-from mom.manifest.mutationdir import read_mutation_dir
-from mom.manifest.operator_output import CONTROLLER_RESULTS_FILE, read_results_document
+from mom.manifest.operator_output import (
+    CLUSTER_TYPE_DIRS,
+    CONTROLLER_RESULTS_FILE,
+    read_mutation_dirs,
+    read_results_document,
+)
 from mom.manifest.requests import MutationRequest
 from mom.serialization import dump_go_yaml, load_document
 
@@ -275,14 +278,10 @@ def compare_outputs(expected_dir: Path, actual_dir: Path) -> list[Difference]:
         lines = [f"controller results differ: {', '.join(fields)}"]
         lines.extend(unified_diff(expected_text, actual_text, CONTROLLER_RESULTS_FILE))
         differences.append(Difference("", CONTROLLER_RESULTS_FILE, "results", "\n".join(lines)))
-    for cluster_type in CLUSTER_TYPES:
-        differences.extend(
-            compare_requests(
-                read_mutation_dir(expected_dir / cluster_type.value),
-                read_mutation_dir(actual_dir / cluster_type.value),
-                cluster_type=cluster_type.value,
-            )
-        )
+    expected = read_mutation_dirs(expected_dir, CLUSTER_TYPE_DIRS)
+    actual = read_mutation_dirs(actual_dir, CLUSTER_TYPE_DIRS)
+    for name in CLUSTER_TYPE_DIRS:
+        differences.extend(compare_requests(expected[name], actual[name], cluster_type=name))
     return differences
 
 

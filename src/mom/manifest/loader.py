@@ -3,8 +3,15 @@
 Owns: the load pipeline — find the resource root, walk it (:mod:`mom.manifest.layout`),
 decode every resource file, check each object belongs where it was found, choose discovery
 (the tree's own ``aggregated-discovery-*.yaml``, else the objects' kinds over mom's built-in
-table), and keep a cache of the parsed tree (:mod:`mom.manifest.cache`).
-Any bad file makes the load fail with one :class:`InvalidInput` naming every bad file.
+table). Any bad file makes the load fail with one :class:`InvalidInput` naming every bad file.
+
+Its speed-ups are private to it and change nothing outside the load that asked for them:
+decoding on helper processes for a big tree (:mod:`mom.manifest._decoding`), a cache of the
+parsed tree in a directory the caller names (:mod:`mom.manifest._cache`), kernel change
+notifications for a tree read again and again, through a :class:`ChangeNotifier` its creator
+owns (:mod:`mom.manifest._notify`, made by :func:`change_notifier`), and — only when the
+caller asks with ``freeze=True``, as the ``mom`` command does — moving the loaded objects out
+of the cyclic garbage collector's reach (``gc.freeze()``), which lasts for the whole process.
 """
 
 from __future__ import annotations
@@ -18,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mom.api.resources import GroupVersionResource, ObjectRef
+from mom.manifest._decoding import decode_file, decode_files
 from mom.manifest.builtin_discovery import builtin_discovery, discovery_for_objects
-from mom.manifest.decoding import decode_files
 from mom.manifest.discovery import Discovery
 from mom.manifest.documents import check_placement, kinds_by_resource, objects_of, raise_problems
 from mom.manifest.layout import (
@@ -34,10 +41,19 @@ from mom.manifest.layout import (
 from mom.manifest.store import Location, Snapshot
 
 if TYPE_CHECKING:
-    from mom.manifest.notify import TreeWatch
+    from mom.manifest._notify import ChangeNotifier as ChangeNotifier  # the type, for TreeLoader's callers
+    from mom.manifest._notify import TreeWatch
     from mom.manifest.scope import ReadScope
 
-__all__ = ["TreeLoader", "default_cache_dir", "find_resource_root", "load_must_gather"]
+__all__ = [
+    "TreeLoader",
+    "cache_file",
+    "change_notifier",
+    "decode_file",
+    "default_cache_dir",
+    "find_resource_root",
+    "load_must_gather",
+]
 
 log = logging.getLogger(__name__)
 
@@ -53,31 +69,50 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "mom"
 
 
+def cache_file(cache_dir: Path, root: Path) -> Path:
+    """Where :func:`load_must_gather` caches the tree whose resource root is ``root``."""
+    from mom.manifest import _cache
+
+    return _cache.cache_file(cache_dir, root)
+
+
+def change_notifier() -> ChangeNotifier:
+    """A new owner of kernel change notifications, to share among the :class:`TreeLoader` objects of
+    one reader of many trees (the kernel allows a user only about 128 of them)."""
+    from mom.manifest._notify import ChangeNotifier  # ctypes, only for a long-lived reader
+
+    return ChangeNotifier()
+
+
 def load_must_gather(
-    path: Path, *, cache_dir: Path | None = None, scope: ReadScope | None = None
+    path: Path, *, cache_dir: Path | None = None, scope: ReadScope | None = None, freeze: bool = False
 ) -> Snapshot:
     """The tree at ``path`` (or one directory down) as a snapshot; cached when ``cache_dir`` is set.
 
     With ``scope``, only the files it wants are read (and nothing is cached): the snapshot holds
-    every object of those (resource, namespace) pairs, and nothing else but namespaces."""
+    every object of those (resource, namespace) pairs, and nothing else but namespaces.
+    With ``freeze``, every object alive once the tree is loaded is moved out of the cyclic
+    collector's reach for the rest of the process (``gc.freeze()``): later collections no longer
+    rescan a big snapshot, but nothing frozen is ever collected. For a command that loads one
+    tree and exits, not for a library caller."""
     root = find_resource_root(path)
     scan = scan_tree(root)
     if cache_dir is None or scope is not None:  # the cache and what it imports are not needed
         files = scan.files if scope is None else [f for f in scan.files if scope.wants(f)]
-        with _bulk_allocation():
+        with _bulk_allocation(freeze):
             decoded, problems = _decode_files(files)
         return _build_snapshot(root, decoded, scan.problems + problems)
-    from mom.manifest import cache
+    from mom.manifest import _cache
 
-    fingerprint = cache.fingerprint(root, scan.files)
+    fingerprint = _cache.fingerprint(root, scan.files)
     if not scan.problems:
-        cached = cache.read_snapshot(cache_dir, fingerprint, root)
+        cached = _cache.read_snapshot(cache_dir, fingerprint, root, freeze=freeze)
         if cached is not None:
             return cached
-    with _bulk_allocation():
+    with _bulk_allocation(freeze):
         decoded, problems = _decode_files(scan.files)
     snapshot = _build_snapshot(root, decoded, scan.problems + problems)
-    cache.write_snapshot(cache_dir, fingerprint, snapshot)
+    _cache.write_snapshot(cache_dir, fingerprint, snapshot)
     return snapshot
 
 
@@ -87,12 +122,17 @@ class TreeLoader:
     For a long-running reader of a tree that changes a little at a time (the manager reading
     its manifest-directory targets every tick): an unchanged tree returns the same snapshot,
     a changed one re-decodes only the files whose size or modification time moved.
+    Change notifications come through ``notifier`` (see :func:`change_notifier`); without
+    one, the loader makes its own at its first load.
     """
 
-    def __init__(self, path: Path, scope: ReadScope | None = None) -> None:
+    def __init__(
+        self, path: Path, scope: ReadScope | None = None, notifier: ChangeNotifier | None = None
+    ) -> None:
         self.path = path
         self.scope = scope
         """Only the files this wants are read (:mod:`mom.manifest.scope`); ``None``: every file."""
+        self._notifier = notifier
         self._documents: dict[str, tuple[tuple[int, int], Any]] = {}
         """Decoded documents by path relative to the tree root, with the (size, mtime) they had."""
         self._last: tuple[tuple[int, int], Snapshot] | None = None
@@ -113,7 +153,7 @@ class TreeLoader:
         scan = scan_tree(root)
         files = scan.files if self.scope is None else [f for f in scan.files if self.scope.wants(f)]
         stale = [f for f in files if self._stamp(f) != (f.size, f.mtime_ns)]
-        with _bulk_allocation():
+        with _bulk_allocation(False):
             decoded, problems = _decode_files(stale)
         for tree_file, document in decoded:
             self._documents[tree_file.relative] = ((tree_file.size, tree_file.mtime_ns), document)
@@ -135,11 +175,11 @@ class TreeLoader:
         removed); a tree that cannot be watched is not tried again."""
         if root == self._root and self._watch_tried and (self._watch is None or not self._watch.broken):
             return
-        from mom.manifest.notify import watch_tree  # ctypes and a thread, only for a long-lived reader
-
+        if self._notifier is None:
+            self._notifier = change_notifier()
         if self._watch is not None:
             self._watch.close()
-        self._watch = watch_tree(root, (CLUSTER_SCOPED_DIR, NAMESPACES_DIR))
+        self._watch = self._notifier.watch_tree(root, (CLUSTER_SCOPED_DIR, NAMESPACES_DIR))
         self._root, self._watch_tried = root, True
 
     def document(self, relative: str) -> tuple[bool, Any]:
@@ -205,14 +245,16 @@ def _tree_stamp(root: Path) -> tuple[int, int]:
 
 
 @contextmanager
-def _bulk_allocation() -> Iterator[None]:
-    """Keep the cyclic GC from rescanning the growing object graph while decoding."""
+def _bulk_allocation(freeze: bool) -> Iterator[None]:
+    """Keep the cyclic GC from rescanning the growing object graph while decoding; with
+    ``freeze``, keep it from ever rescanning what was decoded."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()
 

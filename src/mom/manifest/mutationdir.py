@@ -24,7 +24,8 @@ from typing import Any
 from mom.api.cluster import ALL_ACTIONS, Action
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionKind, GroupVersionResource, gvk_of
-from mom.manifest.layout import MAX_FILE_NAME_BYTES, fitted_file_name
+from mom.manifest.atomicfile import write_atomically
+from mom.manifest.layout import fitted_file_name
 from mom.manifest.requests import MutationRequest
 from mom.manifest.untrusted import ReadBudget, open_directory, read_regular_file, walk_tree
 from mom.serialization import dump_go_yaml, load_document
@@ -34,9 +35,6 @@ COLON_REPLACEMENT = "-COLON-"
 
 FILE_MODE = 0o644
 """Mode of written files (a temporary file starts private; the result is not)."""
-
-_MKSTEMP_ADDS = len("12345678.tmp")
-"""What ``mkstemp`` adds to a temporary file's prefix: eight random characters and the suffix."""
 
 BODY_MARKER = "-body-"
 BODY_SUFFIXES = (".yaml", ".json")
@@ -90,32 +88,12 @@ def metadata_bytes(request: MutationRequest) -> bytes:
     return dump_go_yaml(request.metadata_wire()).encode("utf-8")
 
 
-def _write_atomically(path: Path, content: bytes, made: set[Path]) -> None:
+def _write_file(path: Path, content: bytes, made: set[Path]) -> None:
     """Replace ``path`` with ``content``; ``made`` remembers directories already created."""
     if path.parent not in made:
         path.parent.mkdir(parents=True, exist_ok=True)
         made.add(path.parent)
-    prefix = fitted_file_name(".", path.name, ".", limit=MAX_FILE_NAME_BYTES - _MKSTEMP_ADDS)
-    handle, temp_name = _create_temporary(path.parent, prefix)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            os.fchmod(stream.fileno(), FILE_MODE)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
-def _create_temporary(directory: Path, prefix: str) -> tuple[int, str]:
-    """A new file ``<prefix><8 random characters>.tmp`` in ``directory``, open for writing, as
-    ``tempfile.mkstemp`` makes one (without importing tempfile, shutil and the compressors)."""
-    while True:
-        name = str(directory / f"{prefix}{os.urandom(4).hex()}.tmp")
-        try:
-            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600), name
-        except FileExistsError:
-            continue
+    write_atomically(path, content, sync=False, mode=FILE_MODE, unique=True)
 
 
 def _assign_paths(
@@ -143,10 +121,10 @@ def write_mutation_dir(root: Path, requests: Iterable[MutationRequest]) -> None:
     """Write ``requests`` under ``root`` byte-for-byte as library-go would (set semantics)."""
     made: set[Path] = set()
     for request, (body_path, metadata_path, options_path) in _assign_paths(requests):
-        _write_atomically(root / body_path, request.body, made)
-        _write_atomically(root / metadata_path, metadata_bytes(request), made)
+        _write_file(root / body_path, request.body, made)
+        _write_file(root / metadata_path, metadata_bytes(request), made)
         if options_path is not None:
-            _write_atomically(root / options_path, request.options, made)
+            _write_file(root / options_path, request.options, made)
 
 
 def read_mutation_dir(root: Path, budget: ReadBudget | None = None) -> list[MutationRequest]:

@@ -1,8 +1,9 @@
 """``apply-configuration``: input directory in, mutation directories and results out.
 
-The output directory holds ``controller-results.yaml`` and one mutation directory per cluster
-type that received mutations (FORMATS.md §3.5). Mutations no declared output allows are written
-under ``Unspecified/`` for inspection and make the run fail — they are never routed.
+The output directory (:mod:`mom.manifest.operator_output`) holds the controllers' results and
+one mutation directory per cluster type that received mutations (FORMATS.md §3.5). Mutations
+no declared output allows are written under ``Unspecified/`` for inspection and make the run
+fail — they are never routed.
 """
 
 from __future__ import annotations
@@ -15,18 +16,15 @@ from pathlib import Path
 
 from mom.api.cluster import UNSPECIFIED_DIR, ClusterType
 from mom.manifest.loader import load_must_gather
-from mom.manifest.mutationdir import write_mutation_dir
+from mom.manifest.operator_output import write_operator_output
 from mom.manifest.requests import MutationRequest
 from mom.manifest.store import Snapshot
 from mom.operator.operator import Operator
 from mom.operator.run import RunOutcome, run_controllers
 from mom.operator.selection import select_controllers
-from mom.serialization import dump_go_yaml
 from mom.validation.outputs import Refusal, route_mutations
 
 log = logging.getLogger(__name__)
-
-RESULTS_FILE = "controller-results.yaml"
 
 
 @dataclass(frozen=True)
@@ -80,12 +78,9 @@ def write_output(
     allowed: Mapping[ClusterType, Sequence[MutationRequest]],
     refused: Sequence[Refusal],
 ) -> None:
-    output_dir.mkdir(parents=True, exist_ok=True)
-    for cluster_type, requests in allowed.items():
-        write_mutation_dir(output_dir / str(cluster_type), requests)
+    mutations: dict[str, Sequence[MutationRequest]] = {
+        str(cluster_type): requests for cluster_type, requests in allowed.items()
+    }
     if refused:
-        write_mutation_dir(output_dir / UNSPECIFIED_DIR, [r.request for r in refused])
-    results = output_dir / RESULTS_FILE
-    temporary = results.with_name(f".{RESULTS_FILE}.tmp")
-    temporary.write_text(dump_go_yaml(outcome.results.to_wire()), encoding="utf-8")
-    temporary.replace(results)
+        mutations[UNSPECIFIED_DIR] = [r.request for r in refused]
+    write_operator_output(output_dir, mutations, outcome.results)

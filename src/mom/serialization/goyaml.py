@@ -8,8 +8,7 @@ scalars folded at 80 columns, strings that would read back as another type doubl
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+import functools
 from typing import Any
 
 import yaml
@@ -47,32 +46,46 @@ MEMO_ENTRIES = 2048
 MEMO_LARGEST = 64 * 1024
 """Values whose ``repr`` is longer than this are not remembered."""
 
-_memo: OrderedDict[str, str] = OrderedDict()
-_memo_lock = threading.Lock()
+
+class _Keyed:
+    """A value to dump, hashed and compared by its ``repr`` (computed once, before the dump)."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self, key: str, value: Any) -> None:
+        self.key = key
+        self.value = value
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Keyed) and other.key == self.key
+
+
+@functools.lru_cache(maxsize=MEMO_ENTRIES)
+def _remembered_dump(keyed: _Keyed) -> str:
+    """The text of ``keyed.value``; the value itself is let go once written, only its ``repr``
+    stays as the key (a caller may change the value afterwards)."""
+    text = _dump(keyed.value)
+    keyed.value = None
+    return text
 
 
 def dump_go_yaml(value: Any) -> str:
     """Serialize a JSON-shaped value as Go's YAML writer would.
 
     Operators that have converged send the same bodies run after run, and the representer is
-    pure Python (about a millisecond for a typical object), so recent results are remembered,
-    keyed by ``repr``: equal reprs of JSON-shaped values mean equal types and contents, key
-    order aside, which the output sorts anyway.
+    pure Python (about a millisecond for a typical object), so the text of the
+    :data:`MEMO_ENTRIES` most recent values is remembered in one bounded least-recently-used
+    cache (``_remembered_dump``, emptied by its ``cache_clear()``), keyed by ``repr``: equal
+    reprs of JSON-shaped values mean equal types and contents, key order aside, which the
+    output sorts anyway.
     """
     key = repr(value)
     if len(key) > MEMO_LARGEST:
         return _dump(value)
-    with _memo_lock:
-        text = _memo.get(key)
-        if text is not None:
-            _memo.move_to_end(key)
-            return text
-    text = _dump(value)
-    with _memo_lock:
-        _memo[key] = text
-        if len(_memo) > MEMO_ENTRIES:
-            _memo.popitem(last=False)
-    return text
+    return _remembered_dump(_Keyed(key, value))
 
 
 def _dump(value: Any) -> str:

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput
+from mom.manifest.atomicfile import write_atomically
 from mom.serialization import dump_go_yaml, load_document
 from mom.staticpod.files import RevisionFiles, pod_file
 from mom.staticpod.operand import APP_LABEL, REVISION_LABEL, StaticPodOperand
@@ -133,11 +134,14 @@ class Installer:
             template = (final / pod_file(self.operand)).read_bytes()
             manifest = render_manifest(self.operand, pod, template, final)
             self._step("manifest-write")
-            partial = self.manifests_dir / f".{self.operand.manifest_file_name}{PARTIAL}"
-            _write_synced(partial, manifest)
-            self._step("manifest-commit")
-            os.replace(partial, self.manifest_path)
-            _sync_dir(self.manifests_dir)
+            write_atomically(
+                self.manifest_path,
+                manifest,
+                mode=0o644,
+                suffix=PARTIAL,
+                sync_directory=True,
+                before_replace=lambda: self._step("manifest-commit"),
+            )
             self._step("installed")
             return pod
 

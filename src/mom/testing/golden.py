@@ -13,38 +13,29 @@ import tempfile
 from pathlib import Path
 
 from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR, ClusterType
+from mom.manifest import operator_output
 from mom.manifest.equivalence import Difference, is_event
-from mom.manifest.mutationdir import read_mutation_dir
-from mom.manifest.operator_output import CONTROLLER_RESULTS_FILE
+from mom.manifest.operator_output import ROUTED_ENTRIES, read_mutation_dirs
 from mom.manifest.requests import MutationRequest
 from mom.testing.runner import LOG_FILES
-
-GOLDEN_ENTRIES = (CONTROLLER_RESULTS_FILE, *(c.value for c in CLUSTER_TYPES))
-"""What an expected output consists of."""
-ALLOWED_ENTRIES = frozenset((*GOLDEN_ENTRIES, *LOG_FILES))
 
 
 def unexpected_entries(output_dir: Path) -> list[str]:
     """Top-level names in an actual output that are neither golden content, logs nor Unspecified/."""
-    if not output_dir.is_dir():
-        return []
-    return sorted(
-        entry.name
-        for entry in output_dir.iterdir()
-        if entry.name not in ALLOWED_ENTRIES and entry.name != UNSPECIFIED_DIR
-    )
+    return operator_output.unexpected_entries(output_dir, LOG_FILES)
 
 
 def undeclared_mutations(output_dir: Path) -> list[str]:
     """Identities of the requests in ``Unspecified/`` (empty when there is none)."""
-    return [request.identity for request in read_mutation_dir(output_dir / UNSPECIFIED_DIR)]
+    return [
+        request.identity for request in read_mutation_dirs(output_dir, [UNSPECIFIED_DIR])[UNSPECIFIED_DIR]
+    ]
 
 
 def read_requests_by_cluster_type(output_dir: Path) -> dict[ClusterType, list[MutationRequest]]:
     """The mutation directory of every cluster type (empty lists for missing directories)."""
-    return {
-        cluster_type: read_mutation_dir(output_dir / cluster_type.value) for cluster_type in CLUSTER_TYPES
-    }
+    by_name = read_mutation_dirs(output_dir, [str(cluster_type) for cluster_type in CLUSTER_TYPES])
+    return {cluster_type: by_name[str(cluster_type)] for cluster_type in CLUSTER_TYPES}
 
 
 def differences_from_nothing(output_dir: Path) -> list[Difference]:
@@ -72,7 +63,7 @@ def replace_expected_output(actual_dir: Path, expected_dir: Path) -> None:
     parent = expected_dir.parent
     staging = Path(tempfile.mkdtemp(prefix=f".{expected_dir.name}.new.", dir=parent))
     try:
-        for name in GOLDEN_ENTRIES:
+        for name in ROUTED_ENTRIES:
             source = actual_dir / name
             if source.is_dir() and not source.is_symlink():
                 shutil.copytree(source, staging / name, symlinks=True)  # a link is never followed

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mom.manifest import decoding
+from mom.manifest import _decoding as decoding
 from mom.serialization import dump_go_yaml, dump_json
 
 

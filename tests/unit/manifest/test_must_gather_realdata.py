@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from mom.api.resources import GroupVersionResource
-from mom.manifest import cache
 from mom.manifest.layout import find_resource_root
-from mom.manifest.loader import load_must_gather
+from mom.manifest.loader import cache_file, load_must_gather
 from mom.manifest.store import Snapshot
 
 pytestmark = pytest.mark.realdata
@@ -102,4 +101,4 @@ def test_cache_round_trip(aws: Snapshot, aws_must_gather: Path, cache_dir: Path)
     assert list(again.objects()) == list(aws.objects())
     assert [i.gvr for i in again.discovery.resources()] == [i.gvr for i in aws.discovery.resources()]
     assert aws.root is not None
-    assert cache.cache_file(cache_dir, aws.root).is_file()
+    assert cache_file(cache_dir, aws.root).is_file()

@@ -18,8 +18,7 @@ import pytest
 from mom.api.errors import MomError, NotFound
 from mom.api.resources import GroupVersionKind, GroupVersionResource, ObjectRef
 from mom.cli.main import main
-from mom.manifest import cache
-from mom.manifest.loader import load_must_gather
+from mom.manifest.loader import cache_file, load_must_gather
 from mom.manifest.store import Snapshot
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
@@ -116,8 +115,8 @@ def test_discovery_from_objects(tree: Path) -> None:
 def test_cache_reused_rebuilt_and_corrupt(tree: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     first = load_must_gather(tree, cache_dir=cache_dir)
-    (cache_file,) = cache_dir.iterdir()
-    assert not [p for p in cache_dir.iterdir() if p.name.startswith(".tmp")]
+    (cached,) = cache_dir.iterdir()
+    assert not [p for p in cache_dir.iterdir() if p.name.startswith(".")]  # no temporary file left
     again = load_must_gather(tree, cache_dir=cache_dir)
     assert list(again.objects()) == list(first.objects())
     write(
@@ -127,9 +126,9 @@ def test_cache_reused_rebuilt_and_corrupt(tree: Path, tmp_path: Path) -> None:
     )
     changed = load_must_gather(tree, cache_dir=cache_dir)
     assert len(changed) == len(first) + 1
-    cache_file.write_bytes(b"{not json")
+    cached.write_bytes(b"{not json")
     assert len(load_must_gather(tree, cache_dir=cache_dir)) == len(changed)
-    assert cache.cache_file(cache_dir, tree / "image-dir") == cache_file
+    assert cache_file(cache_dir, tree / "image-dir") == cached
 
 
 def test_cli_get(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:

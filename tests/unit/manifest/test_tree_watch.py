@@ -11,14 +11,18 @@ import pytest
 
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource
-from mom.manifest.loader import TreeLoader
-from mom.manifest.notify import POLL_VARIABLE, watch_tree
+from mom.manifest._notify import POLL_VARIABLE, TreeWatch
+from mom.manifest.loader import TreeLoader, change_notifier
 from mom.serialization import dump_json
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux-only")
 
 CONFIG_MAPS = GroupVersionResource("", "v1", "configmaps")
 SUBTREES = ("cluster-scoped-resources", "namespaces")
+
+
+def watch_tree(root: Path, subtrees: tuple[str, ...]) -> TreeWatch | None:
+    return change_notifier().watch_tree(root, subtrees)
 
 
 def _config_map(name: str, value: str) -> bytes:
@@ -139,3 +143,26 @@ def test_the_loader_reads_a_tree_removed_and_made_again(tmp_path: Path) -> None:
     assert _value(loader) == "2"
     (root / "namespaces" / "demo" / "core" / "configmaps" / "one.yaml").write_bytes(_config_map("one", "33"))
     assert _value(loader) == "33"
+
+
+def _inotify_descriptors() -> int:
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            count += os.readlink(f"/proc/self/fd/{fd}") == "anon_inode:inotify"
+        except OSError:  # the descriptor listdir itself used, closed since
+            continue
+    return count
+
+
+def test_loaders_given_one_notifier_share_one_kernel_instance_and_see_their_own_changes(
+    tmp_path: Path,
+) -> None:
+    before = _inotify_descriptors()
+    notifier = change_notifier()
+    loaders = [TreeLoader(_tree(tmp_path / f"tree-{index}"), notifier=notifier) for index in range(3)]
+    assert [_value(loader) for loader in loaders] == ["1", "1", "1"]
+    assert _inotify_descriptors() == before + 1
+    path = tmp_path / "tree-1" / "namespaces" / "demo" / "core" / "configmaps" / "one.yaml"
+    path.write_bytes(_config_map("one", "changed"))
+    assert [_value(loader) for loader in loaders] == ["1", "changed", "1"]

@@ -39,4 +39,4 @@ def test_memory_stays_bounded() -> None:
 
     for index in range(MEMO_ENTRIES + 10):
         dump_go_yaml({"n": index})
-    assert len(goyaml._memo) <= MEMO_ENTRIES
+    assert goyaml._remembered_dump.cache_info().currsize <= MEMO_ENTRIES

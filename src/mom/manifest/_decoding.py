@@ -1,7 +1,9 @@
 """Decoding many resource files at once, on every CPU when the tree is big enough to pay off.
 
-Owns: spreading YAML decoding over helper processes (YAML parsing is CPU-bound and holds the
-GIL). Each helper is ``python -m mom.manifest.decoding``: it reads a JSON list of paths on
+Private to :mod:`mom.manifest.loader` (which re-exports :func:`decode_file` for other readers
+of must-gather files). Owns: spreading YAML decoding over helper processes (YAML parsing is
+CPU-bound and holds the GIL); a helper lives for one :func:`decode_files` call and nothing is
+kept between calls. Each helper is ``python -m mom.manifest._decoding``: it reads a JSON list of paths on
 stdin and writes one JSON list of outcomes on stdout, which the parent decodes far faster than
 YAML. The calling process decodes its own share meanwhile. Small trees, machines with one
 CPU, or a helper that fails fall back to decoding in-process.
@@ -106,7 +108,7 @@ def _start_helper(paths: list[str]) -> subprocess.Popen[bytes] | None:
 
     try:
         helper = subprocess.Popen(
-            [sys.executable, "-m", "mom.manifest.decoding"],
+            [sys.executable, "-m", "mom.manifest._decoding"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

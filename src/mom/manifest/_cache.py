@@ -1,9 +1,11 @@
 """A cache of parsed must-gather trees, so a tree is decoded from YAML only once.
 
+Private to :mod:`mom.manifest.loader`, which uses it when a load is given a cache directory.
 Owns: the fingerprint of a tree (its resolved root and every resource file's relative path,
 size and modification time), and one JSON file per tree root in the cache directory holding
-the parsed snapshot. Writes are atomic (temporary file, then rename); a cache that is missing,
-stale, unreadable or corrupt is ignored and rebuilt, never an error.
+the parsed snapshot. Writes are atomic (:mod:`mom.manifest.atomicfile`); a cache that is
+missing, stale, unreadable or corrupt is ignored and rebuilt, never an error. Holds no state:
+the cache directory is the caller's.
 """
 
 from __future__ import annotations
@@ -11,14 +13,13 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from mom import __version__
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource
+from mom.manifest.atomicfile import write_atomically
 from mom.manifest.discovery import Discovery, ResourceInfo
 from mom.manifest.layout import TreeFile
 from mom.manifest.store import Location, Snapshot
@@ -45,8 +46,13 @@ def cache_file(cache_dir: Path, root: Path) -> Path:
     return cache_dir / f"must-gather-{key}.json"
 
 
-def read_snapshot(cache_dir: Path, expected_fingerprint: str, root: Path) -> Snapshot | None:
-    """The cached snapshot of ``root`` if it matches ``expected_fingerprint``, else ``None``."""
+def read_snapshot(
+    cache_dir: Path, expected_fingerprint: str, root: Path, *, freeze: bool = False
+) -> Snapshot | None:
+    """The cached snapshot of ``root`` if it matches ``expected_fingerprint``, else ``None``.
+
+    With ``freeze``, the objects read are moved out of the cyclic collector's reach
+    (``gc.freeze()``), as :func:`mom.manifest.loader.load_must_gather` explains."""
     path = cache_file(cache_dir, root)
     try:
         data = path.read_bytes()
@@ -66,7 +72,8 @@ def read_snapshot(cache_dir: Path, expected_fingerprint: str, root: Path) -> Sna
         log.warning("ignoring corrupt cache %s: %s", path, exc)
         return None
     finally:
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()
 
@@ -92,16 +99,7 @@ def write_snapshot(cache_dir: Path, tree_fingerprint: str, snapshot: Snapshot) -
         log.warning("not caching %s: %s", snapshot.root, exc)
         return
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cache_dir, prefix=".tmp-", suffix=".json", delete=False) as out:
-            try:
-                out.write(payload)
-                out.flush()
-                os.fsync(out.fileno())
-            except BaseException:
-                os.unlink(out.name)
-                raise
-        os.replace(out.name, path)
+        write_atomically(path, payload, unique=True, make_parents=True)
     except OSError as exc:
         log.warning("could not write cache %s: %s", path, exc.strerror)
 

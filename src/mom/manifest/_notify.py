@@ -15,8 +15,9 @@ Linux, when ``MOM_POLL_TREES`` is set (network file systems do not report remote
 for a tree holding symbolic links (their targets may live outside it), and when the kernel
 refuses more watches.
 
-One inotify instance serves every tree of the process (the kernel limits instances per user
-to about 128; a manager may read more trees than that).
+Private to :mod:`mom.manifest.loader`. The inotify instance is owned by a
+:class:`ChangeNotifier`, created by whoever reads the trees and passed to each reader; nothing
+is kept at module level.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class _Inotify:
         if fd < 0:
             raise OSError(ctypes.get_errno(), "inotify_init1 failed")
         self.fd: int = fd
+        weakref.finalize(self, os.close, fd)
         self._owners: dict[int, dict[_Pending, str]] = {}
         """Watch descriptor -> the trees that asked for it, with the directory it stands for."""
 
@@ -153,20 +155,41 @@ class _Inotify:
                 self._owners.pop(wd, None)
 
 
-_instance: _Inotify | None = None
-_instance_lock = threading.Lock()
+class ChangeNotifier:
+    """One inotify instance, opened at the first watch and shared by every :class:`TreeWatch` made
+    through it (the kernel limits instances per user to about 128; a manager may read more trees
+    than that). Whoever reads many trees creates one and hands it to each reader; its descriptor
+    is closed once the notifier and all its watches are gone."""
 
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._inotify: _Inotify | None = None
+        self._unavailable = not sys.platform.startswith("linux")
 
-def _inotify() -> _Inotify | None:
-    global _instance
-    with _instance_lock:
-        if _instance is None and sys.platform.startswith("linux"):
-            try:
-                libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-                _instance = _Inotify(libc)
-            except (OSError, AttributeError):
-                return None
-        return _instance
+    def _instance(self) -> _Inotify | None:
+        with self._lock:
+            if self._inotify is None and not self._unavailable:
+                try:
+                    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+                    self._inotify = _Inotify(libc)
+                except (OSError, AttributeError):
+                    self._unavailable = True
+            return self._inotify
+
+    def watch_tree(self, root: Path, subtrees: Iterable[str]) -> TreeWatch | None:
+        """A watch on ``root``, or ``None`` when its changes cannot be had from the kernel."""
+        if os.environ.get(POLL_VARIABLE):
+            return None
+        inotify = self._instance()
+        if inotify is None:
+            return None
+        watch = TreeWatch(inotify, root, subtrees)
+        try:
+            watch.start()
+        except (_Unwatchable, OSError):
+            watch.close()
+            return None
+        return watch
 
 
 class TreeWatch:
@@ -242,19 +265,3 @@ class TreeWatch:
         except (_Unwatchable, OSError):
             self._broken = True
         return True
-
-
-def watch_tree(root: Path, subtrees: Iterable[str]) -> TreeWatch | None:
-    """A watch on ``root``, or ``None`` when its changes cannot be had from the kernel."""
-    if os.environ.get(POLL_VARIABLE):
-        return None
-    inotify = _inotify()
-    if inotify is None:
-        return None
-    watch = TreeWatch(inotify, root, subtrees)
-    try:
-        watch.start()
-    except (_Unwatchable, OSError):
-        watch.close()
-        return None
-    return watch
