@@ -21,10 +21,10 @@ from typing import Any
 
 from mom.api.errors import Conflict, InvalidInput, MomError, NotFound
 from mom.apply.placement import SPLIT_LIST_ITEMS, DocumentChanges, Object, locate, read_document
-from mom.apply.semantics import Change, WriteContext, decide, has_status_subresource, object_name
+from mom.apply.semantics import Change, WriteContext, decide, object_name
 from mom.apply.target import ApplyResult, Outcome
 from mom.apply.wal import Checkpoint, WriteAheadLog, storable_problems
-from mom.manifest.builtin_discovery import builtin_discovery
+from mom.manifest.builtin_discovery import builtin_discovery, has_status_subresource
 from mom.manifest.discovery import Discovery
 from mom.manifest.layout import CLUSTER_SCOPED_DIR, DISCOVERY_FILES, NAMESPACES_DIR
 from mom.manifest.loader import TreeLoader

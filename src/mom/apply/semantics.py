@@ -7,7 +7,7 @@ finalizers); the fields the server sets (uid, resourceVersion, creationTimestamp
 and the status subresource rule. No I/O: :mod:`mom.apply.manifest_target` reads and writes.
 
 Status subresource rule: every resource has one, except the plain-data and policy kinds
-listed in :data:`WITHOUT_STATUS` (ConfigMaps, Secrets, ServiceAccounts, Events, RBAC, ...).
+of :data:`mom.manifest.builtin_discovery.WITHOUT_STATUS` (ConfigMaps, Secrets, Events, RBAC, ...).
 On resources with one, Create drops ``.status``, Update/Patch/Apply keep the stored status,
 the ``*Status`` actions change only ``.status``, and ``metadata.generation`` counts changes
 outside ``metadata`` and ``status``. On resources without one, ``*Status`` actions are NotFound.
@@ -39,18 +39,6 @@ from mom.validation.objects import Identity, identity_problems, object_problems
 
 Object = dict[str, Any]
 
-WITHOUT_STATUS: frozenset[tuple[str, str]] = frozenset(
-    [("", r) for r in ("bindings", "configmaps", "endpoints", "events", "limitranges", "podtemplates")]
-    + [("", "secrets"), ("", "serviceaccounts"), ("events.k8s.io", "events"), ("apps", "controllerrevisions")]
-    + [
-        ("rbac.authorization.k8s.io", r)
-        for r in ("roles", "rolebindings", "clusterroles", "clusterrolebindings")
-    ]
-    + [("storage.k8s.io", "storageclasses"), ("scheduling.k8s.io", "priorityclasses")]
-    + [("coordination.k8s.io", "leases"), ("networking.k8s.io", "ingressclasses")]
-    + [("discovery.k8s.io", "endpointslices"), ("oauth.openshift.io", "oauthclients")]
-    + [("admissionregistration.k8s.io", r + "webhookconfigurations") for r in ("mutating", "validating")]
-)
 UNCONDITIONAL_UPDATE_GROUPS: frozenset[str] = frozenset(
     [""]
     + ["apps", "autoscaling", "batch", "policy"]
@@ -71,10 +59,6 @@ CONDITIONAL_UPDATE_ONLY: frozenset[tuple[str, str]] = frozenset(
 SERVER_SET = ("creationTimestamp", "generation", "managedFields", "resourceVersion", "selfLink", "uid")
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _UID_NAMESPACE = uuid.UUID("6f1c2a52-4a49-4e0d-9d1c-6d6f6d2d6170")
-
-
-def has_status_subresource(gvr: GroupVersionResource) -> bool:
-    return (gvr.group, gvr.resource) not in WITHOUT_STATUS
 
 
 def allows_unconditional_update(gvr: GroupVersionResource) -> bool:
