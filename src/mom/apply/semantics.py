@@ -33,6 +33,8 @@ from mom.api.resources import GroupVersionResource, name_of
 from mom.apply import patches
 from mom.apply.ssa import server_side_apply
 from mom.apply.target import Outcome
+from mom.manifest.builtin_discovery import has_status_subresource
+from mom.manifest.discovery import Discovery
 from mom.manifest.requests import MutationRequest
 from mom.validation.names import GENERATED_PREFIX_MAX
 from mom.validation.objects import Identity, identity_problems, object_problems
@@ -80,6 +82,47 @@ class WriteContext:
     options: Object
     kind: str = ""
     """The kind the resource holds, when discovery knows it: every object written must be one."""
+    tolerate_reruns: bool = True
+    """A target's tolerance of an operator run made again: a create of an object already there
+    with the same content, or an update whose content is already stored (whatever its
+    resourceVersion), is ``Unchanged``. ``False`` answers as a kube-apiserver: AlreadyExists,
+    and a stale resourceVersion is a Conflict even when nothing would change."""
+
+
+def write_context(
+    mutation_id: str,
+    request: MutationRequest,
+    discovery: Discovery,
+    *,
+    now: str,
+    resource_version: str,
+    tolerate_reruns: bool = True,
+) -> WriteContext:
+    """What the server contributes to ``request``; :class:`InvalidInput` when the request's
+    namespace does not fit the resource's scope (``discovery``'s, else namespaced exactly when
+    the request names a namespace)."""
+    gvr = request.gvr
+    info = discovery.resource_info(gvr)
+    namespaced = info.namespaced if info is not None else bool(request.namespace)
+    if gvr.is_namespaces:
+        namespaced = False
+    elif namespaced and not request.namespace:
+        raise InvalidInput("metadata.namespace", [f"Required value: {gvr.group_resource} is namespaced"])
+    elif not namespaced and request.namespace:
+        raise InvalidInput(
+            "metadata.namespace",
+            [f"Invalid value: {request.namespace!r}: {gvr.group_resource} is cluster-scoped"],
+        )
+    return WriteContext(
+        mutation_id=mutation_id,
+        now=now,
+        resource_version=resource_version,
+        namespaced=namespaced,
+        has_status=has_status_subresource(gvr),
+        options=request.options_document(),
+        kind=info.kind if info is not None else "",
+        tolerate_reruns=tolerate_reruns,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +302,7 @@ def _create(body: Object, current: Object | None, ctx: WriteContext, gvr: GroupV
     if ctx.has_status:
         body.pop("status", None)
     if current is not None:
-        if comparable(current, without_status=ctx.has_status) == comparable(
+        if ctx.tolerate_reruns and comparable(current, without_status=ctx.has_status) == comparable(
             body, without_status=ctx.has_status
         ):
             return Change(Outcome.UNCHANGED, current, "already exists with the same content")
@@ -293,9 +336,11 @@ def _update(request: MutationRequest, body: Object, current: Object | None, ctx:
                 new["status"] = current["status"]
         if "managedFields" in (current.get("metadata") or {}):
             new["metadata"]["managedFields"] = current["metadata"]["managedFields"]
+    stored = str((current.get("metadata") or {}).get("resourceVersion") or "")
+    if wanted and wanted != stored and not ctx.tolerate_reruns:
+        raise Conflict(_modified(request.gvr, request.name))
     if comparable(new, without_status=False) == comparable(current, without_status=False):
         return Change(Outcome.UNCHANGED, current, "the stored object already has this content")
-    stored = str((current.get("metadata") or {}).get("resourceVersion") or "")
     if wanted and wanted != stored:
         raise Conflict(_modified(request.gvr, request.name))
     return Change(Outcome.UPDATED, _stamp(new, current, ctx, request.gvr))

@@ -76,6 +76,9 @@ def _version_of(obj: Object) -> str:
 class Snapshot:
     """A read-only cluster: the objects of a must-gather tree and the discovery that serves them."""
 
+    resource_version = ""
+    """A snapshot never changes: its lists are at no resource version."""
+
     def __init__(
         self,
         locations: Iterable[Location],
