@@ -2,7 +2,7 @@
 
 Reads follow FORMATS.md §1 with the fixes mom makes (field selectors honoured, as the
 apiserver does for each resource; per-group discovery answered; proper ``Status`` errors).
-They come from any :class:`ObjectReader`: a :class:`~mom.manifest.store.Snapshot`, or the
+They come from any :class:`~mom.manifest.store.ObjectReader`: a :class:`~mom.manifest.store.Snapshot`, or the
 writable view ``mom serve --mutable`` reads through this same transport. Writes follow §2: each
 becomes a :class:`~mom.manifest.requests.MutationRequest` in a shared recorder, and reads never
 see them (no read-your-writes, as in the Go client). A request the transport cannot answer gets
@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from mom.api.errors import InvalidInput, MomError, NotFound
-from mom.api.resources import GroupVersionKind, GroupVersionResource
+from mom.api.resources import GroupVersionResource
 from mom.client.messages import ApiRequest, ApiResponse, object_response, status_response
 from mom.client.paths import DiscoveryPath, ResourcePath, parse_path
 from mom.client.recorder import MutationRecorder
-from mom.manifest.discovery import Discovery
 from mom.manifest.fieldlabels import field_labels
 from mom.manifest.selectors import FieldSelector, LabelSelector
+from mom.manifest.store import ObjectReader
 from mom.serialization import dump_json
 
 log = logging.getLogger(__name__)
@@ -32,30 +32,6 @@ CONTROLLER_HEADER = "X-Mom-Controller-Instance-Name"
 """Header naming the controller instance on whose behalf a request is made (mom's own clients)."""
 
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-class ObjectReader(Protocol):
-    """What reads are answered from: GET, LIST with selectors, the kind of a list, discovery."""
-
-    @property
-    def discovery(self) -> Discovery: ...
-
-    @property
-    def resource_version(self) -> str:
-        """The version lists are at (empty for a snapshot that never changes)."""
-        ...
-
-    def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> dict[str, Any]: ...
-
-    def list(
-        self,
-        gvr: GroupVersionResource,
-        namespace: str = "",
-        label_selector: LabelSelector | None = None,
-        field_selector: FieldSelector | None = None,
-    ) -> list[dict[str, Any]]: ...
-
-    def list_kind(self, gvr: GroupVersionResource) -> GroupVersionKind: ...
 
 
 def failure_response(

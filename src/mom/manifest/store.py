@@ -1,7 +1,9 @@
 """The in-memory, read-only cluster a must-gather tree stands for: GET and LIST over it.
 
 Owns: :class:`Location` (what one ``<scope>/<group>/<resource>`` place of a tree holds) and
-:class:`Snapshot` (GET, LIST with label and field selectors, namespaces, every unique object).
+:class:`Snapshot` (GET, LIST with label and field selectors, namespaces, every unique object),
+and :class:`ObjectReader`, what every reader of objects offers (a snapshot is one; so is the
+writable view of :class:`~mom.apply.memory_target.MemoryTarget`).
 The directory an object was found in decides its namespace, never ``metadata.namespace``.
 
 Objects returned by a snapshot are the stored dicts themselves, shared by every caller:
@@ -14,7 +16,7 @@ import builtins
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from mom.api.errors import MomError, NotFound
 from mom.api.resources import GroupVersionKind, GroupVersionResource, ObjectRef, labels_of, name_of
@@ -71,6 +73,30 @@ class _Served:
 def _version_of(obj: Object) -> str:
     api_version = obj.get("apiVersion")
     return api_version.rpartition("/")[2] if isinstance(api_version, str) else ""
+
+
+class ObjectReader(Protocol):
+    """What reads are answered from: GET, LIST with selectors, the kind of a list, discovery."""
+
+    @property
+    def discovery(self) -> Discovery: ...
+
+    @property
+    def resource_version(self) -> str:
+        """The version lists are at (empty for a snapshot that never changes)."""
+        ...
+
+    def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object: ...
+
+    def list(
+        self,
+        gvr: GroupVersionResource,
+        namespace: str = "",
+        label_selector: LabelSelector | None = None,
+        field_selector: FieldSelector | None = None,
+    ) -> builtins.list[Object]: ...
+
+    def list_kind(self, gvr: GroupVersionResource) -> GroupVersionKind: ...
 
 
 class Snapshot:

@@ -15,9 +15,8 @@ from typing import Any
 
 from mom.api.errors import MomError
 from mom.api.resources import GroupVersionResource
-from mom.client.transport import ObjectReader
 from mom.manifest.discovery import Discovery, ResourceInfo
-from mom.manifest.store import Snapshot
+from mom.manifest.store import ObjectReader, Snapshot
 
 CRDS = GroupVersionResource("apiextensions.k8s.io", "v1", "customresourcedefinitions")
 

@@ -19,9 +19,9 @@ from typing import Any
 
 from mom.api.resources import GroupVersionKind, GroupVersionResource, labels_of
 from mom.client.messages import ApiRequest
-from mom.client.transport import ObjectReader
 from mom.manifest.fieldlabels import field_labels
 from mom.manifest.selectors import FieldSelector, LabelSelector
+from mom.manifest.store import ObjectReader
 from mom.serialization import dump_json
 
 Object = dict[str, Any]

@@ -156,14 +156,20 @@ def test_watch_initial_events_then_bookmark_then_end(served) -> None:
     assert _events(client, {"resourceVersion": "5", "timeoutSeconds": "1"}) == []
 
 
-def test_mutable_create_is_seen_by_get_and_watch(mutable) -> None:
-    client, output = mutable
+def _watching(client: httpx2.Client) -> tuple[threading.Thread, list[list[dict]]]:
+    """A watch from resourceVersion 5 for two seconds, open once this returns; its events land in the list."""
     seen: list[list[dict]] = []
     watcher = threading.Thread(
         target=lambda: seen.append(_events(client, {"resourceVersion": "5", "timeoutSeconds": "2"}))
     )
     watcher.start()
     threading.Event().wait(0.5)
+    return watcher, seen
+
+
+def test_mutable_create_is_seen_by_get_and_watch(mutable) -> None:
+    client, output = mutable
+    watcher, seen = _watching(client)
     body = dump_json({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"n": "1"}})
     created = client.post(
         f"/api/v1/namespaces/{NS}/configmaps", content=body, headers={"Content-Type": "application/json"}
@@ -199,12 +205,7 @@ def test_mutable_create_is_seen_by_get_and_watch(mutable) -> None:
 
 def test_mutable_update_and_delete_are_seen_by_a_watch(mutable) -> None:
     client, _ = mutable
-    seen: list[list[dict]] = []
-    watcher = threading.Thread(
-        target=lambda: seen.append(_events(client, {"resourceVersion": "5", "timeoutSeconds": "2"}))
-    )
-    watcher.start()
-    threading.Event().wait(0.5)
+    watcher, seen = _watching(client)
     patched = client.patch(
         f"/api/v1/namespaces/{NS}/configmaps/a",
         content=dump_json({"data": {"k": "changed"}}),
