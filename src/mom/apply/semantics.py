@@ -177,8 +177,11 @@ def _spec_changed(old: Object, new: Object) -> bool:
 
 
 def _stamp(new: Object, old: Object | None, ctx: WriteContext, gvr: GroupVersionResource) -> Object:
-    """``new`` with the server-set metadata of a write: kept from ``old``, new resourceVersion."""
-    metadata = new.setdefault("metadata", {})
+    """``new`` with the server-set metadata of a write: kept from ``old``, new resourceVersion.
+
+    The metadata is a copy: a patched object may share it with the stored one, left unchanged.
+    """
+    metadata = new["metadata"] = dict(new.get("metadata") or {})
     if old is None:
         metadata["uid"] = str(uuid.uuid5(_UID_NAMESPACE, ctx.mutation_id))
         metadata["creationTimestamp"] = ctx.now

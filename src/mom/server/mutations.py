@@ -33,8 +33,8 @@ _FAILURES = {Outcome.CONFLICT: 409, Outcome.NOT_FOUND: 404, Outcome.INVALID: 422
 
 
 def mutation_id(position: int) -> str:
-    """The id the server's ``position``-th write (from 1) is applied under: the uid and generated
-    name of an object it creates derive from it, as on every target."""
+    """The id the ``position``-th write (from 1) the server applies is applied under: the uid and
+    generated name of an object it creates derive from it, as on every target."""
     return f"serve-{position}"
 
 
@@ -104,11 +104,14 @@ class WriteHandler:
 
     def _record(self, request: ApiRequest, target: ResourcePath) -> ApiResponse:
         response = self.transport.handle(request)
-        if response.status < 300:
-            try:
-                self.log.flush()
-            except MomError as exc:
-                return status_response(500, str(exc), target)
+        return self._logged(response, target) if response.status < 300 else response
+
+    def _logged(self, response: ApiResponse, target: ResourcePath) -> ApiResponse:
+        """``response`` once the log is written out; a 500 when the write cannot be."""
+        try:
+            self.log.flush()
+        except MomError as exc:
+            return status_response(500, str(exc), target)
         return response
 
     def _defaulted(self, request: ApiRequest, target: ResourcePath) -> ApiRequest:
@@ -142,7 +145,10 @@ class WriteHandler:
         return replace(request, body=dump_json(body)) if changed else request
 
     def _apply(self, request: ApiRequest, target: ResourcePath) -> ApiResponse:
-        """Apply the write as it is recorded, then record it; the object as the write left it."""
+        """Decide the write as it is recorded, record it, then make it; the object as it left it.
+
+        The server answers on one thread: nothing comes between the decision and the write.
+        """
         mutation = build_request(
             request.method,
             request.path,
@@ -157,18 +163,18 @@ class WriteHandler:
             if mutation.action is Action.DELETE
             else None
         )
-        result = self.target.apply(mutation_id(self._writes), mutation)
-        if not result.ok:
+        decided = self.target.apply(mutation_id(self._writes), mutation, dry_run=True)
+        if not decided.ok:
             reason = (
                 "AlreadyExists"
-                if mutation.action is Action.CREATE and result.outcome is Outcome.CONFLICT
+                if mutation.action is Action.CREATE and decided.outcome is Outcome.CONFLICT
                 else ""
             )
-            return status_response(_FAILURES[result.outcome], result.message, target, reason=reason)
+            return status_response(_FAILURES[decided.outcome], decided.message, target, reason=reason)
         self.transport.recorder.add(mutation)
-        try:
-            self.log.flush()
-        except MomError as exc:
-            return status_response(500, str(exc), target)
+        logged = self._logged(ApiResponse(200, b""), target)
+        if logged.status >= 300:
+            return logged  # a write that cannot be recorded is not made either
+        result = self.target.apply(mutation_id(self._writes), mutation)
         shown = result.object if result.object is not None else deleted
         return object_response(shown, 201 if result.outcome is Outcome.CREATED else 200)

@@ -5,11 +5,13 @@ storing; reads and :meth:`read` see creates, updates and deletes over the snapsh
 resource versions count on from the snapshot's highest; with re-runs tolerated (a target's
 default) a repeated create is Unchanged, without (as ``mom serve`` answers) it is a Conflict,
 and so is an update with a stale resourceVersion that would change nothing; each stored change
-is told to the listener with the object before and after.
+is told to the listener with the object before and after; a patch (dry run or not) leaves the
+object it was made from as it was.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from apply_support import CONFIGMAPS, configmap, fixed_clock, mutation
@@ -63,3 +65,22 @@ def test_reruns_are_tolerated_by_default_and_refused_as_an_apiserver_would() -> 
         stale = {**first, "metadata": {**first["metadata"], "resourceVersion": "1"}}
         update = mutation(Action.UPDATE, CONFIGMAPS, stale, namespace="ns")
         assert target.apply("3", update).outcome is outcome
+
+
+def test_a_patch_leaves_the_stored_object_and_the_snapshot_as_they_were() -> None:
+    base = _base()
+    target = MemoryTarget(base, clock=fixed_clock)
+    before = copy.deepcopy(target.get(CONFIGMAPS, "ns", "old"))
+    patch = mutation(
+        Action.PATCH,
+        CONFIGMAPS,
+        {"data": {"k": "1"}},
+        namespace="ns",
+        name="old",
+        patch_type="application/merge-patch+json",
+    )
+    assert target.apply("dry", patch, dry_run=True).outcome is Outcome.PATCHED
+    assert target.get(CONFIGMAPS, "ns", "old") == before
+    patched = target.apply("1", patch).object
+    assert patched is not None and patched["metadata"]["resourceVersion"] == "42"
+    assert base.get(CONFIGMAPS, "ns", "old") == before
