@@ -7,7 +7,8 @@ and 422; WATCH with initial events, the initial-events-end bookmark and the time
 --mutable, a create seen by GET and by an open watch, and an update with the current version;
 an update and a delete seen by an open watch as MODIFIED and DELETED; a selector that does not
 parse is the same 400 BadRequest from the server (object list, Table, watch) and from the
-snapshot transport operators read through.
+snapshot transport operators read through; a write that cannot be recorded is a 500 and is not
+made either.
 """
 
 from __future__ import annotations
@@ -237,3 +238,21 @@ def test_a_bad_selector_is_the_same_bad_request_everywhere(served) -> None:
         for answer in answers:
             assert answer.status_code == 400
             assert _json(answer)["message"] == load_json(direct.body, "status")["message"]
+
+
+def test_a_write_that_cannot_be_recorded_is_not_made(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    output.write_text("a file where the recording directory should be")
+    server = start_in_thread(build_app(Snapshot.from_objects(OBJECTS), lambda: NOW, output, mutable=True))
+    try:
+        with httpx2.Client(base_url=server.url, timeout=10) as client:
+            body = dump_json({"metadata": {"name": "c"}, "data": {"n": "1"}})
+            created = client.post(
+                f"/api/v1/namespaces/{NS}/configmaps",
+                content=body,
+                headers={"Content-Type": "application/json"},
+            )
+            assert created.status_code == 500 and "cannot be recorded" in _json(created)["message"]
+            assert client.get(f"/api/v1/namespaces/{NS}/configmaps/c").status_code == 404
+    finally:
+        server.stop()
