@@ -4,11 +4,12 @@ Owns: the :class:`~mom.apply.target.Target` protocol and its result values; the 
 (:mod:`mom.apply.patches`); server-side apply (:mod:`mom.apply.ssa`); what each action does to
 a stored object (:mod:`mom.apply.semantics`); the manifest-directory target
 (:mod:`mom.apply.manifest_target`, with :mod:`mom.apply.placement`) and its write-ahead log
-(:mod:`mom.apply.wal`). The live-cluster target, :class:`mom.live.target.LiveTarget`, lives in
-:mod:`mom.live` and follows the rules kept here.
+(:mod:`mom.apply.wal`); the in-memory target over a snapshot that ``mom serve --mutable`` writes
+to (:mod:`mom.apply.memory_target`). The live-cluster target, :class:`mom.live.target.LiveTarget`,
+lives in :mod:`mom.live` and follows the rules kept here.
 Must not import: ``mom.operator``, ``mom.inputs``, ``mom.testing``, ``mom.cli``, or any
 manager/journal package; it may import ``mom.validation``, ``mom.client``, ``mom.manifest``,
-``mom.serialization`` and ``mom.api``. Only :mod:`mom.live`, the manager and the CLI import it.
+``mom.serialization`` and ``mom.api``. Only :mod:`mom.live`, the manager, the server and the CLI import it.
 Entry points: :class:`ManifestTarget`, :class:`Target`, :class:`ApplyResult`, :class:`Outcome`.
 """
 

@@ -19,9 +19,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mom.api.errors import Conflict, InvalidInput, MomError, NotFound
+from mom.api.errors import InvalidInput, MomError
 from mom.apply.placement import SPLIT_LIST_ITEMS, DocumentChanges, Object, locate, read_document
-from mom.apply.semantics import Change, WriteContext, decide, has_status_subresource, object_name
+from mom.apply.semantics import Change, decide, object_name, write_context
 from mom.apply.target import ApplyResult, Outcome
 from mom.apply.wal import Checkpoint, WriteAheadLog, storable_problems
 from mom.manifest.builtin_discovery import builtin_discovery
@@ -104,9 +104,9 @@ class ManifestTarget:
                 return ApplyResult(mutation_id, Outcome.ALREADY_APPLIED, message)
             try:
                 options = request.options_document()
-                change, documents, version = self._plan(mutation_id, request, options)
+                change, documents, version = self._plan(mutation_id, request)
             except MomError as exc:
-                return ApplyResult(mutation_id, _failure(exc), str(exc))
+                return ApplyResult(mutation_id, Outcome.of_failure(exc), str(exc))
             result = ApplyResult(mutation_id, change.outcome, change.message, change.object)
             if dry_run or options.get("dryRun"):
                 return result
@@ -143,9 +143,9 @@ class ManifestTarget:
                     continue
                 try:
                     options = request.options_document()
-                    change, documents, version = self._plan(mutation_id, request, options, overlay, version)
+                    change, documents, version = self._plan(mutation_id, request, overlay, version)
                 except MomError as exc:
-                    results.append(ApplyResult(mutation_id, _failure(exc), str(exc)))
+                    results.append(ApplyResult(mutation_id, Outcome.of_failure(exc), str(exc)))
                     continue
                 results.append(ApplyResult(mutation_id, change.outcome, change.message, change.object))
                 if options.get("dryRun"):
@@ -165,38 +165,18 @@ class ManifestTarget:
         self,
         mutation_id: str,
         request: MutationRequest,
-        options: dict[str, Any],
         overlay: Mapping[str, Object | None] | None = None,
         last_version: int | None = None,
     ) -> tuple[Change, DocumentChanges, int]:
         """What ``request`` changes: the outcome, the documents to write, the version handed out."""
-        gvr = request.gvr
         body = request.body_document()
-        info = self._discovery.resource_info(gvr)
-        namespaced = info.namespaced if info is not None else bool(request.namespace)
-        if gvr.is_namespaces:
-            namespaced = False
-        elif namespaced and not request.namespace:
-            raise InvalidInput("metadata.namespace", [f"Required value: {gvr.group_resource} is namespaced"])
-        elif not namespaced and request.namespace:
-            raise InvalidInput(
-                "metadata.namespace",
-                [f"Invalid value: {request.namespace!r}: {gvr.group_resource} is cluster-scoped"],
-            )
         name = object_name(request, body, mutation_id)
-        located = locate(self.root, gvr, request.namespace, name, partial(self._read, overlay or {}))
+        located = locate(self.root, request.gvr, request.namespace, name, partial(self._read, overlay or {}))
         last = self._stored_version() if last_version is None else last_version
         stored = str(((located.object or {}).get("metadata") or {}).get("resourceVersion") or "")
         version = max(last, int(stored) if stored.isdigit() else 0) + 1
-        context = WriteContext(
-            mutation_id=mutation_id,
-            now=rfc3339(self._clock()),
-            resource_version=str(version),
-            namespaced=namespaced,
-            has_status=has_status_subresource(gvr),
-            options=options,
-            kind=info.kind if info is not None else "",
-        )
+        now, rv = rfc3339(self._clock()), str(version)
+        context = write_context(mutation_id, request, self._discovery, now=now, resource_version=rv)
         change = decide(request, body, located.object, context)
         if change.outcome is Outcome.UNCHANGED:
             return change, {}, last
@@ -235,11 +215,3 @@ def _json(document: Object) -> str:
 FILE_FORMATS = {"yaml": _yaml, "json": _json}
 """How files are written: Go-style YAML (readable, the default), or JSON in the same ``.yaml``
 files (every must-gather reader accepts it; an order of magnitude faster to write and read)."""
-
-
-def _failure(error: MomError) -> Outcome:
-    if isinstance(error, Conflict):
-        return Outcome.CONFLICT
-    if isinstance(error, NotFound):
-        return Outcome.NOT_FOUND
-    return Outcome.INVALID

@@ -40,6 +40,8 @@ from mom.api.input_resources import (
     ResourceList,
 )
 from mom.api.output_resources import OutputResources
+from mom.api.resources import GroupVersionResource
+from mom.manifest.builtin_discovery import has_status_subresource
 from mom.serialization import dump_go_yaml
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
@@ -54,25 +56,6 @@ _READ = ("get", "list", "watch")
 _WRITE_NAMED = ("get", "update", "patch", "delete")
 _STATUS_VERBS = ("get", "update", "patch")
 _EVENT_GROUPS = ("", "events.k8s.io")
-# Well-known types served without a status subresource: no status rules for them.
-_NO_STATUS = frozenset(
-    {
-        ("", "configmaps"),
-        ("", "secrets"),
-        ("", "serviceaccounts"),
-        ("", "events"),
-        ("", "endpoints"),
-        ("", "podtemplates"),
-        ("", "limitranges"),
-        ("events.k8s.io", "events"),
-        ("coordination.k8s.io", "leases"),
-        ("discovery.k8s.io", "endpointslices"),
-        (RBAC_GROUP, "roles"),
-        (RBAC_GROUP, "rolebindings"),
-        (RBAC_GROUP, "clusterroles"),
-        (RBAC_GROUP, "clusterrolebindings"),
-    }
-)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -228,7 +211,7 @@ def _grant_writes(grants: _Grants, outputs: OutputResources, kind: ClusterType) 
     for exact in declared.exact_resources:
         grants.add(exact.namespace, exact.group, exact.resource, ("create",), note=create_note)
         grants.add(exact.namespace, exact.group, exact.resource, _WRITE_NAMED, exact.name)
-        if (exact.group, exact.resource) not in _NO_STATUS:
+        if has_status_subresource(GroupVersionResource(exact.group, "", exact.resource)):
             grants.add(exact.namespace, exact.group, f"{exact.resource}/status", _STATUS_VERBS, exact.name)
     for generated in declared.generated_name_resources:
         note = f"objects are created with generateName {generated.name!r}; later writes to them are refused"

@@ -7,7 +7,7 @@ finalizers); the fields the server sets (uid, resourceVersion, creationTimestamp
 and the status subresource rule. No I/O: :mod:`mom.apply.manifest_target` reads and writes.
 
 Status subresource rule: every resource has one, except the plain-data and policy kinds
-listed in :data:`WITHOUT_STATUS` (ConfigMaps, Secrets, ServiceAccounts, Events, RBAC, ...).
+of :data:`mom.manifest.builtin_discovery.WITHOUT_STATUS` (ConfigMaps, Secrets, Events, RBAC, ...).
 On resources with one, Create drops ``.status``, Update/Patch/Apply keep the stored status,
 the ``*Status`` actions change only ``.status``, and ``metadata.generation`` counts changes
 outside ``metadata`` and ``status``. On resources without one, ``*Status`` actions are NotFound.
@@ -33,24 +33,14 @@ from mom.api.resources import GroupVersionResource, name_of
 from mom.apply import patches
 from mom.apply.ssa import server_side_apply
 from mom.apply.target import Outcome
+from mom.manifest.builtin_discovery import has_status_subresource
+from mom.manifest.discovery import Discovery
 from mom.manifest.requests import MutationRequest
 from mom.validation.names import GENERATED_PREFIX_MAX
 from mom.validation.objects import Identity, identity_problems, object_problems
 
 Object = dict[str, Any]
 
-WITHOUT_STATUS: frozenset[tuple[str, str]] = frozenset(
-    [("", r) for r in ("bindings", "configmaps", "endpoints", "events", "limitranges", "podtemplates")]
-    + [("", "secrets"), ("", "serviceaccounts"), ("events.k8s.io", "events"), ("apps", "controllerrevisions")]
-    + [
-        ("rbac.authorization.k8s.io", r)
-        for r in ("roles", "rolebindings", "clusterroles", "clusterrolebindings")
-    ]
-    + [("storage.k8s.io", "storageclasses"), ("scheduling.k8s.io", "priorityclasses")]
-    + [("coordination.k8s.io", "leases"), ("networking.k8s.io", "ingressclasses")]
-    + [("discovery.k8s.io", "endpointslices"), ("oauth.openshift.io", "oauthclients")]
-    + [("admissionregistration.k8s.io", r + "webhookconfigurations") for r in ("mutating", "validating")]
-)
 UNCONDITIONAL_UPDATE_GROUPS: frozenset[str] = frozenset(
     [""]
     + ["apps", "autoscaling", "batch", "policy"]
@@ -73,10 +63,6 @@ _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _UID_NAMESPACE = uuid.UUID("6f1c2a52-4a49-4e0d-9d1c-6d6f6d2d6170")
 
 
-def has_status_subresource(gvr: GroupVersionResource) -> bool:
-    return (gvr.group, gvr.resource) not in WITHOUT_STATUS
-
-
 def allows_unconditional_update(gvr: GroupVersionResource) -> bool:
     """Whether the server accepts an Update (or UpdateStatus) whose body has no resourceVersion."""
     return (
@@ -96,6 +82,47 @@ class WriteContext:
     options: Object
     kind: str = ""
     """The kind the resource holds, when discovery knows it: every object written must be one."""
+    tolerate_reruns: bool = True
+    """A target's tolerance of an operator run made again: a create of an object already there
+    with the same content, or an update whose content is already stored (whatever its
+    resourceVersion), is ``Unchanged``. ``False`` answers as a kube-apiserver: AlreadyExists,
+    and a stale resourceVersion is a Conflict even when nothing would change."""
+
+
+def write_context(
+    mutation_id: str,
+    request: MutationRequest,
+    discovery: Discovery,
+    *,
+    now: str,
+    resource_version: str,
+    tolerate_reruns: bool = True,
+) -> WriteContext:
+    """What the server contributes to ``request``; :class:`InvalidInput` when the request's
+    namespace does not fit the resource's scope (``discovery``'s, else namespaced exactly when
+    the request names a namespace)."""
+    gvr = request.gvr
+    info = discovery.resource_info(gvr)
+    namespaced = info.namespaced if info is not None else bool(request.namespace)
+    if gvr.is_namespaces:
+        namespaced = False
+    elif namespaced and not request.namespace:
+        raise InvalidInput("metadata.namespace", [f"Required value: {gvr.group_resource} is namespaced"])
+    elif not namespaced and request.namespace:
+        raise InvalidInput(
+            "metadata.namespace",
+            [f"Invalid value: {request.namespace!r}: {gvr.group_resource} is cluster-scoped"],
+        )
+    return WriteContext(
+        mutation_id=mutation_id,
+        now=now,
+        resource_version=resource_version,
+        namespaced=namespaced,
+        has_status=has_status_subresource(gvr),
+        options=request.options_document(),
+        kind=info.kind if info is not None else "",
+        tolerate_reruns=tolerate_reruns,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +177,11 @@ def _spec_changed(old: Object, new: Object) -> bool:
 
 
 def _stamp(new: Object, old: Object | None, ctx: WriteContext, gvr: GroupVersionResource) -> Object:
-    """``new`` with the server-set metadata of a write: kept from ``old``, new resourceVersion."""
-    metadata = new.setdefault("metadata", {})
+    """``new`` with the server-set metadata of a write: kept from ``old``, new resourceVersion.
+
+    The metadata is a copy: a patched object may share it with the stored one, left unchanged.
+    """
+    metadata = new["metadata"] = dict(new.get("metadata") or {})
     if old is None:
         metadata["uid"] = str(uuid.uuid5(_UID_NAMESPACE, ctx.mutation_id))
         metadata["creationTimestamp"] = ctx.now
@@ -275,7 +305,7 @@ def _create(body: Object, current: Object | None, ctx: WriteContext, gvr: GroupV
     if ctx.has_status:
         body.pop("status", None)
     if current is not None:
-        if comparable(current, without_status=ctx.has_status) == comparable(
+        if ctx.tolerate_reruns and comparable(current, without_status=ctx.has_status) == comparable(
             body, without_status=ctx.has_status
         ):
             return Change(Outcome.UNCHANGED, current, "already exists with the same content")
@@ -309,9 +339,11 @@ def _update(request: MutationRequest, body: Object, current: Object | None, ctx:
                 new["status"] = current["status"]
         if "managedFields" in (current.get("metadata") or {}):
             new["metadata"]["managedFields"] = current["metadata"]["managedFields"]
+    stored = str((current.get("metadata") or {}).get("resourceVersion") or "")
+    if wanted and wanted != stored and not ctx.tolerate_reruns:
+        raise Conflict(_modified(request.gvr, request.name))
     if comparable(new, without_status=False) == comparable(current, without_status=False):
         return Change(Outcome.UNCHANGED, current, "the stored object already has this content")
-    stored = str((current.get("metadata") or {}).get("resourceVersion") or "")
     if wanted and wanted != stored:
         raise Conflict(_modified(request.gvr, request.name))
     return Change(Outcome.UPDATED, _stamp(new, current, ctx, request.gvr))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
+from mom.api.errors import Conflict, MomError, NotFound
 from mom.apply.rbac import ServiceAccountRef
 from mom.manifest.requests import MutationRequest
 from mom.manifest.store import Snapshot
@@ -38,6 +39,15 @@ class Outcome(StrEnum):
     @property
     def ok(self) -> bool:
         return self not in (Outcome.CONFLICT, Outcome.NOT_FOUND, Outcome.INVALID)
+
+    @classmethod
+    def of_failure(cls, error: MomError) -> Outcome:
+        """The outcome of a write refused with ``error``."""
+        if isinstance(error, Conflict):
+            return cls.CONFLICT
+        if isinstance(error, NotFound):
+            return cls.NOT_FOUND
+        return cls.INVALID
 
 
 @dataclass(frozen=True, slots=True)

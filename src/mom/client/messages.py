@@ -1,4 +1,8 @@
-"""HTTP-shaped request and response values exchanged with a transport, and kube ``Status`` bodies."""
+"""HTTP-shaped request and response values exchanged with a transport, and kube ``Status`` bodies.
+
+Owns :class:`ApiRequest`, :class:`ApiResponse`, the :class:`Transport` protocol and
+:func:`status_response`, the one builder of ``Status`` failures for the transports and the server.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from mom.client.paths import ResourcePath
 from mom.serialization import dump_json
 
 JSON = "application/json"
@@ -53,26 +58,39 @@ _REASONS = {
     403: "Forbidden",
     404: "NotFound",
     405: "MethodNotAllowed",
+    408: "Timeout",
     409: "Conflict",
+    413: "RequestEntityTooLarge",
     415: "UnsupportedMediaType",
     422: "Invalid",
     500: "InternalError",
 }
 
 
-def status_response(code: int, message: str, details: Mapping[str, Any] | None = None) -> ApiResponse:
-    """A failure as the kube-apiserver reports it: a ``Status`` object with reason and code."""
+def status_response(
+    code: int, message: str, target: ResourcePath | None = None, *, reason: str = ""
+) -> ApiResponse:
+    """A failure as the kube-apiserver reports it: a ``Status`` object with a reason and the code.
+
+    ``reason`` defaults to the code's usual one (``AlreadyExists`` is the one 409 that is not
+    ``Conflict``); ``details`` name the addressed resource and object when ``target`` is given.
+    """
     status: dict[str, Any] = {
         "kind": "Status",
         "apiVersion": "v1",
         "metadata": {},
         "status": "Failure",
         "message": message,
-        "reason": _REASONS.get(code, "InternalError"),
+        "reason": reason or _REASONS.get(code, "InternalError"),
         "code": code,
     }
-    if details:
-        status["details"] = dict(details)
+    if target is not None:
+        details: dict[str, Any] = {"kind": target.gvr.resource}
+        if target.gvr.group:
+            details["group"] = target.gvr.group
+        if target.name:
+            details["name"] = target.name
+        status["details"] = details
     return ApiResponse(code, dump_json(status))
 
 

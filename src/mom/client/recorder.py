@@ -81,9 +81,13 @@ class MutationRecorder:
         subresources, disallowed content types, malformed bodies, namespace or name mismatches.
         """
         request = build_request(method, path, query, content_type, body, controller_instance_name)
+        self.add(request)
+        return _stub_response(request, kind_for)
+
+    def add(self, request: MutationRequest) -> None:
+        """Record a request already built with :func:`build_request`."""
         with self._lock:
             self._requests.append(request)
-        return _stub_response(request, kind_for)
 
 
 def build_request(

@@ -1,23 +1,29 @@
 """A transport that answers reads from a snapshot and records writes instead of performing them.
 
-Reads follow FORMATS.md §1 with the fixes mom makes (field selectors honoured, per-group
-discovery answered, proper ``Status`` errors). Writes follow §2: each becomes a
-:class:`~mom.manifest.requests.MutationRequest` in a shared recorder, and reads never see them
-(no read-your-writes, as in the Go client).
+Reads follow FORMATS.md §1 with the fixes mom makes (field selectors honoured, as the
+apiserver does for each resource; per-group discovery answered; proper ``Status`` errors).
+They come from any :class:`~mom.manifest.reader.ServedReader`: a :class:`~mom.manifest.store.Snapshot`, or the
+writable view ``mom serve --mutable`` reads through this same transport. Writes follow §2: each
+becomes a :class:`~mom.manifest.requests.MutationRequest` in a shared recorder, and reads never
+see them (no read-your-writes, as in the Go client). A request the transport cannot answer gets
+the Status :func:`failure_response` gives, as a kube-apiserver answers it: 404 for what does not
+exist, 400 for a bad read (a selector that does not parse), 422 for a write that is invalid.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from mom.api.errors import InvalidInput, MomError, NotFound
 from mom.api.resources import GroupVersionResource
 from mom.client.messages import ApiRequest, ApiResponse, object_response, status_response
 from mom.client.paths import DiscoveryPath, ResourcePath, parse_path
 from mom.client.recorder import MutationRecorder
+from mom.manifest.fieldlabels import field_labels
+from mom.manifest.reader import ServedReader
 from mom.manifest.selectors import FieldSelector, LabelSelector
-from mom.manifest.store import Snapshot
 from mom.serialization import dump_json
 
 log = logging.getLogger(__name__)
@@ -28,11 +34,23 @@ CONTROLLER_HEADER = "X-Mom-Controller-Instance-Name"
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+def failure_response(
+    error: MomError, target: ResourcePath | None = None, *, write: bool = False
+) -> ApiResponse:
+    """The Status a kube-apiserver answers ``error`` with: 404 not found, 422 an invalid write,
+    400 any other bad request, 500 the rest."""
+    if isinstance(error, NotFound):
+        return status_response(404, str(error), target)
+    if isinstance(error, InvalidInput):
+        return status_response(422 if write else 400, str(error), target)
+    return status_response(500, str(error), target)
+
+
 @dataclass(frozen=True)
 class SnapshotTransport:
     """Reads from ``snapshot``; writes go to ``recorder``, tagged with ``controller_instance_name``."""
 
-    snapshot: Snapshot
+    snapshot: ServedReader
     recorder: MutationRecorder
     controller_instance_name: str = ""
 
@@ -42,52 +60,58 @@ class SnapshotTransport:
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         target = parse_path(request.path)
+        resource = target if isinstance(target, ResourcePath) else None
+        write = request.method in _WRITE_METHODS
         try:
-            if request.method in _WRITE_METHODS:
-                if not isinstance(target, ResourcePath):
+            if write:
+                if resource is None:
                     return status_response(405, f"{request.method} {request.path} is not a resource write")
                 return self._write(request)
             if request.method not in ("GET", "HEAD"):
                 return status_response(405, f"method {request.method} is not supported")
             if isinstance(target, DiscoveryPath):
                 return self._discovery(target)
-            if isinstance(target, ResourcePath):
-                return self._read(request, target)
+            if resource is not None:
+                return self._read(request, resource)
             if request.path.rstrip("/") == "/version":
                 return object_response({"major": "1", "minor": "31", "gitVersion": "v1.31.0-mom"})
             return status_response(404, f"the server could not find the requested resource {request.path}")
-        except NotFound as exc:
-            return status_response(404, str(exc))
-        except InvalidInput as exc:
-            return status_response(422, str(exc))
         except MomError as exc:
-            return status_response(500, str(exc))
+            return failure_response(exc, resource, write=write)
+
+    def read_objects(self, request: ApiRequest, target: ResourcePath) -> list[dict[str, Any]]:
+        """The objects a GET (one) or LIST (those selected) addresses; :class:`NotFound` for
+        what does not exist, :class:`InvalidInput` for a selector that does not parse."""
+        if target.subresource:
+            raise NotFound(f"subresource {target.subresource!r} is not served from a snapshot")
+        if target.name:
+            return [self.snapshot.get(target.gvr, namespace=target.namespace, name=target.name)]
+        label = request.param("labelSelector")
+        field = request.param("fieldSelector")
+        gvr = target.gvr
+        return self.snapshot.list(
+            gvr,
+            namespace=target.namespace,
+            label_selector=LabelSelector.parse(label) if label else None,
+            field_selector=FieldSelector.parse(field, field_labels(gvr), (gvr.group, gvr.resource))
+            if field
+            else None,
+        )
 
     def _read(self, request: ApiRequest, target: ResourcePath) -> ApiResponse:
-        if target.subresource:
-            return status_response(404, f"subresource {target.subresource!r} is not served from a snapshot")
-        if target.name:
-            return object_response(
-                self.snapshot.get(target.gvr, namespace=target.namespace, name=target.name)
-            )
-        if request.param("watch") in ("true", "1"):
+        if not target.name and not target.subresource and request.param("watch") in ("true", "1"):
             if request.param("sendInitialEvents") == "true":
                 return status_response(422, "sendInitialEvents is not supported by a snapshot; use LIST")
             return ApiResponse(200, b"")  # A snapshot never changes: the watch ends with no event.
-        label = request.param("labelSelector")
-        field = request.param("fieldSelector")
-        items = self.snapshot.list(
-            target.gvr,
-            namespace=target.namespace,
-            label_selector=LabelSelector.parse(label) if label else None,
-            field_selector=FieldSelector.parse(field) if field else None,
-        )
+        items = self.read_objects(request, target)
+        if target.name:
+            return object_response(items[0])
         list_kind = self.snapshot.list_kind(target.gvr)
         return object_response(
             {
                 "apiVersion": list_kind.api_version,
                 "kind": list_kind.kind,
-                "metadata": {"resourceVersion": ""},
+                "metadata": {"resourceVersion": self.snapshot.resource_version},
                 "items": items,
             }
         )

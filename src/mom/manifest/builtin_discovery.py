@@ -3,7 +3,9 @@
 Owns: the built-in discovery used when a tree has no ``aggregated-discovery-*.yaml`` (each
 group's preferred version listed first), and :func:`discovery_for_objects`, which layers what
 a tree's objects say (group and resource from where they are, kind and version from the
-objects, scope from namespaced or cluster location) over that table.
+objects, scope from namespaced or cluster location) over that table; and which resources have
+no ``status`` subresource (:data:`WITHOUT_STATUS`, :func:`has_status_subresource`), the one
+table every writer and every RBAC rule consults.
 """
 
 from __future__ import annotations
@@ -192,6 +194,35 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
     ),
     ("monitoring.openshift.io/v1", "alertingrules:AlertingRule alertrelabelconfigs:AlertRelabelConfig", ""),
 )
+
+
+WITHOUT_STATUS: frozenset[tuple[str, str]] = frozenset(
+    [("", r) for r in ("bindings", "componentstatuses", "configmaps", "endpoints", "events")]
+    + [("", r) for r in ("limitranges", "podtemplates", "secrets", "serviceaccounts")]
+    + [("admissionregistration.k8s.io", r + "webhookconfigurations") for r in ("mutating", "validating")]
+    + [("admissionregistration.k8s.io", "validatingadmissionpolicybindings")]
+    + [("apps", "controllerrevisions"), ("coordination.k8s.io", "leases")]
+    + [("discovery.k8s.io", "endpointslices"), ("events.k8s.io", "events")]
+    + [("networking.k8s.io", r) for r in ("ingressclasses", "ipaddresses", "networkpolicies")]
+    + [("node.k8s.io", "runtimeclasses"), ("scheduling.k8s.io", "priorityclasses")]
+    + [
+        ("rbac.authorization.k8s.io", r)
+        for r in ("roles", "rolebindings", "clusterroles", "clusterrolebindings")
+    ]
+    + [("resource.k8s.io", r) for r in ("deviceclasses", "resourceclaimtemplates", "resourceslices")]
+    + [("storage.k8s.io", r) for r in ("csidrivers", "csinodes", "csistoragecapacities")]
+    + [("storage.k8s.io", r) for r in ("storageclasses", "volumeattributesclasses")]
+    + [("oauth.openshift.io", "oauthclients")]
+)
+"""(group, resource) of the stored resources served without a ``/status`` subresource: every
+Kubernetes 1.34 resource that accepts updates and lists no ``<resource>/status`` in discovery,
+plus OpenShift's OAuthClients (no status at all). Every other resource, custom ones included,
+is taken to have one."""
+
+
+def has_status_subresource(gvr: GroupVersionResource) -> bool:
+    """Whether ``gvr`` is served with a ``status`` subresource (see :data:`WITHOUT_STATUS`)."""
+    return (gvr.group, gvr.resource) not in WITHOUT_STATUS
 
 
 def _entries(api_version: str, text: str, namespaced: bool) -> list[ResourceInfo]:

@@ -1,7 +1,9 @@
 """The one read protocol of a cluster, and the one type of the objects it holds.
 
 Owns: :data:`Object` (a Kubernetes object as a plain dict), :class:`ResourceCatalog` (what
-kind and scope a resource has) and :class:`ClusterReader` (GET and LIST). A snapshot of a
+kind and scope a resource has), :class:`ClusterReader` (GET and LIST) and
+:class:`ServedReader` (a reader a transport serves as a kube-apiserver: its lists carry their
+kind and a resource version). A snapshot of a
 must-gather (:class:`mom.manifest.store.Snapshot`), a tree read on demand, a live cluster and
 the views the manager and the server build over them all read through this protocol, so
 anything that gathers or inspects objects takes a :class:`ClusterReader`.
@@ -18,8 +20,8 @@ from __future__ import annotations
 import builtins
 from typing import Any, Protocol
 
-from mom.api.resources import GroupVersionResource
-from mom.manifest.discovery import ResourceInfo
+from mom.api.resources import GroupVersionKind, GroupVersionResource
+from mom.manifest.discovery import Discovery, ResourceInfo
 from mom.manifest.selectors import FieldSelector, LabelSelector
 
 Object = dict[str, Any]
@@ -50,4 +52,18 @@ class ClusterReader(Protocol):
     ) -> builtins.list[Object]: ...
 
 
-__all__ = ["ClusterReader", "Object", "ResourceCatalog"]
+class ServedReader(ClusterReader, Protocol):
+    """A reader served as a kube-apiserver: full discovery, and what a LIST response carries."""
+
+    @property
+    def discovery(self) -> Discovery: ...
+
+    @property
+    def resource_version(self) -> str:
+        """The version lists are at (empty for a snapshot that never changes)."""
+        ...
+
+    def list_kind(self, gvr: GroupVersionResource) -> GroupVersionKind: ...
+
+
+__all__ = ["ClusterReader", "Object", "ResourceCatalog", "ServedReader"]

@@ -1,7 +1,9 @@
 """The in-memory, read-only cluster a must-gather tree stands for: GET and LIST over it.
 
 Owns: :class:`Location` (what one ``<scope>/<group>/<resource>`` place of a tree holds) and
-:class:`Snapshot` (GET, LIST with label and field selectors, namespaces, every unique object).
+:class:`Snapshot` (GET, LIST with label and field selectors, namespaces, every unique object); a
+:class:`~mom.manifest.reader.ServedReader`, as is the writable view of
+:class:`~mom.apply.memory_target.MemoryTarget`.
 The directory an object was found in decides its namespace, never ``metadata.namespace``.
 
 Objects returned by a snapshot are the stored dicts themselves, shared by every caller:
@@ -73,6 +75,9 @@ def _version_of(obj: Object) -> str:
 
 class Snapshot:
     """A read-only cluster: the objects of a must-gather tree and the discovery that serves them."""
+
+    resource_version = ""
+    """A snapshot never changes: its lists are at no resource version."""
 
     def __init__(
         self,

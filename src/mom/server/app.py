@@ -1,8 +1,10 @@
-"""The ASGI application: kube-apiserver requests answered from a :class:`ServedCluster`.
+"""The ASGI application: kube-apiserver requests answered from a :class:`MemoryTarget`.
 
 Owns HTTP: turning an ASGI request into an :class:`~mom.client.messages.ApiRequest`, routing it
 (discovery, ``/version`` and health, GET and LIST with ``Table`` output, WATCH streams, writes),
 and sending JSON back — always JSON, whatever protobuf the client would have preferred.
+GET and LIST are the snapshot transport's, reading the target (the snapshot, plus the writes
+of ``--mutable``); a ``Table`` renders the objects the transport selected.
 Runs under any ASGI server; :mod:`mom.server.runner` runs it under uvicorn.
 """
 
@@ -17,22 +19,19 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-from mom.api.errors import InvalidInput, MomError, NotFound
-from mom.client.messages import ApiRequest, ApiResponse, object_response
+from mom.api.errors import MomError
+from mom.apply.memory_target import MemoryTarget
+from mom.client.messages import ApiRequest, ApiResponse, object_response, status_response
 from mom.client.paths import DiscoveryPath, ResourcePath, parse_path
-from mom.client.transport import SnapshotTransport
-from mom.manifest.fieldlabels import field_labels
-from mom.manifest.selectors import FieldSelector, LabelSelector
-from mom.server.cluster import ServedCluster
+from mom.client.transport import SnapshotTransport, failure_response
 from mom.server.discovery import discovery_response
 from mom.server.intake import Limits, Refused, check_path, check_write_names, read_body
 from mom.server.logs import pod_log
 from mom.server.mutations import WriteHandler
 from mom.server.openapi import PREFIX as OPENAPI_PREFIX
 from mom.server.openapi import openapi_response
-from mom.server.statuses import status
 from mom.server.tables import columns_for, render_table, wants_table
-from mom.server.watch import WatchRequest, watch_events
+from mom.server.watch import Watchers, WatchRequest, watch_events
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -49,9 +48,10 @@ _HEALTH = frozenset({"/healthz", "/readyz", "/livez"})
 class ServeApp:
     """Answers kube API requests; ``clock`` gives "now" for ages in tables."""
 
-    cluster: ServedCluster
+    target: MemoryTarget
     transport: SnapshotTransport
     writes: WriteHandler
+    watchers: Watchers
     clock: Callable[[], datetime]
     limits: Limits = field(default_factory=Limits)
     version: dict[str, Any] | None = None
@@ -69,9 +69,7 @@ class ServeApp:
             await _send_response(send, refused.response, close=True)
         except Exception:  # whatever went wrong, the client gets a Status and the server goes on
             log.exception("%s %s failed", scope.get("method"), scope.get("path"))
-            await _send_response(
-                send, status(500, "InternalError", "the server failed to answer"), close=True
-            )
+            await _send_response(send, status_response(500, "the server failed to answer"), close=True)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = await _request_of(scope, receive, self.limits)
@@ -95,78 +93,43 @@ class ServeApp:
         if isinstance(target, ResourcePath) and request.method in _WRITES:
             return check_write_names(request, target) or self.writes.handle(request, target)
         if request.method not in ("GET", "HEAD"):
-            return status(405, "MethodNotAllowed", f"{request.method} {request.path} is not supported")
+            return status_response(405, f"{request.method} {request.path} is not supported")
         if isinstance(target, DiscoveryPath):
             return discovery_response(self.transport, request, target)
         if isinstance(target, ResourcePath):
             try:
                 return self._read(request, target)
-            except NotFound as exc:
-                return status(404, "NotFound", str(exc), target)
-            except InvalidInput as exc:
-                return status(400, "BadRequest", str(exc), target)
             except MomError as exc:
-                return status(500, "InternalError", str(exc), target)
+                return failure_response(exc, target)
         path = request.path.rstrip("/")
         if path in _HEALTH:
             return ApiResponse(200, b"ok", "text/plain")
         if path == "/version" and self.version is not None:
             return object_response(self.version)
         if path.startswith(OPENAPI_PREFIX):
-            return openapi_response(self.cluster.snapshot, request.path)
+            return openapi_response(self.target.base, request.path)
         return self.transport.handle(request)
 
     def _read(self, request: ApiRequest, target: ResourcePath) -> ApiResponse:
         if target.subresource == "log" and target.gvr.group == "" and target.gvr.resource == "pods":
-            pod = self.cluster.get(target.gvr, namespace=target.namespace, name=target.name)
-            return pod_log(self.cluster.snapshot.root, pod, request, target, self.clock())
-        if target.subresource:
-            message = f"subresource {target.subresource!r} is not served from a snapshot"
-            return status(404, "NotFound", message, target)
-        table = wants_table(request.headers.get("accept", ""))
-        if target.name:
-            obj = self.cluster.get(target.gvr, namespace=target.namespace, name=target.name)
-            if not table:
-                return object_response(obj)
-            items = [obj]
-        else:
-            label = request.param("labelSelector")
-            field = request.param("fieldSelector")
-            items = self.cluster.list(
-                target.gvr,
-                namespace=target.namespace,
-                label_selector=LabelSelector.parse(label) if label else None,
-                field_selector=FieldSelector.parse(
-                    field, field_labels(target.gvr), (target.gvr.group, target.gvr.resource)
-                )
-                if field
-                else None,
-            )
-            if not table:
-                list_kind = self.cluster.snapshot.list_kind(target.gvr)
-                return object_response(
-                    {
-                        "apiVersion": list_kind.api_version,
-                        "kind": list_kind.kind,
-                        "metadata": {"resourceVersion": self.cluster.resource_version},
-                        "items": items,
-                    }
-                )
-        columns = columns_for(self.cluster.snapshot, target.gvr)
+            pod = self.target.get(target.gvr, namespace=target.namespace, name=target.name)
+            return pod_log(self.target.base.root, pod, request, target, self.clock())
+        if not wants_table(request.headers.get("accept", "")):
+            return self.transport.handle(request)
+        items = self.transport.read_objects(request, target)
+        columns = columns_for(self.target.base, target.gvr)
         include = request.param("includeObject", "Metadata")
-        document = render_table(columns, items, self.clock(), include, self.cluster.resource_version)
+        document = render_table(columns, items, self.clock(), include, self.target.resource_version)
         return object_response(document)
 
     def _watch(self, request: ApiRequest, target: ResourcePath) -> AsyncIterator[bytes] | ApiResponse:
         try:
-            kind = self.cluster.snapshot.list_kind(target.gvr)
+            kind = self.target.list_kind(target.gvr)
             watch = WatchRequest.of(request, target.gvr, target.namespace, target.name)
-        except NotFound as exc:
-            return status(404, "NotFound", str(exc), target)
-        except InvalidInput as exc:
-            return status(400, "BadRequest", str(exc), target)
+        except MomError as exc:
+            return failure_response(exc, target)
         item_kind = type(kind)(kind.group, kind.version, kind.kind.removesuffix("List"))
-        return watch_events(self.cluster, watch, item_kind)
+        return watch_events(self.target, self.watchers, watch, item_kind)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

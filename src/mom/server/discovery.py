@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from mom.client.messages import ApiRequest, ApiResponse, object_response
+from mom.client.messages import ApiRequest, ApiResponse, object_response, status_response
 from mom.client.paths import DiscoveryPath
 from mom.client.transport import SnapshotTransport
 from mom.manifest.discovery import Discovery
 from mom.serialization import dump_json, load_document
 from mom.server.names import resource_names, with_names
-from mom.server.statuses import status
 
 AGGREGATED = "as=APIGroupDiscoveryList"
 
@@ -56,7 +55,7 @@ def discovery_response(
     if target.version is None and target.group:
         versions = _groups(discovery).get(target.group)
         if not versions:
-            return status(404, "NotFound", f"the server could not find the requested resource {request.path}")
+            return status_response(404, f"the server could not find the requested resource {request.path}")
         return object_response(
             {"kind": "APIGroup", "apiVersion": "v1", **_group_document(target.group, versions)}
         )

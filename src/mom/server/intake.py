@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mom.api.errors import InvalidInput
-from mom.client.messages import ApiRequest, ApiResponse
+from mom.client.messages import ApiRequest, ApiResponse, status_response
 from mom.client.paths import ResourcePath
 from mom.serialization import load_document
-from mom.server.statuses import status
 
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -62,9 +61,9 @@ async def read_body(receive: Receive, headers: dict[str, str], limits: Limits) -
             message = await asyncio.wait_for(receive(), timeout=max(remaining, 0.0))
         except TimeoutError:
             message_text = f"the request body did not arrive within {limits.request_timeout:g}s"
-            raise Refused(status(408, "Timeout", message_text)) from None
+            raise Refused(status_response(408, message_text)) from None
         if message["type"] == "http.disconnect":
-            raise Refused(status(400, "BadRequest", "the client went away before sending its body"))
+            raise Refused(status_response(400, "the client went away before sending its body"))
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limits.max_body_bytes:
@@ -76,7 +75,7 @@ async def read_body(receive: Receive, headers: dict[str, str], limits: Limits) -
 
 def _too_large(size: int, limits: Limits) -> ApiResponse:
     message = f"the request body is larger than {limits.max_body_bytes} bytes (at least {size})"
-    return status(413, "RequestEntityTooLarge", message)
+    return status_response(413, message)
 
 
 def check_path(target: ResourcePath) -> ApiResponse | None:
@@ -92,7 +91,7 @@ def check_path(target: ResourcePath) -> ApiResponse | None:
     for field, value, may_be_empty in segments:
         problem = _segment_problem(value, may_be_empty)
         if problem:
-            return status(400, "BadRequest", f"{field} {value!r} in the path {problem}")
+            return status_response(400, f"{field} {value!r} in the path {problem}")
     return None
 
 
@@ -126,7 +125,7 @@ def check_write_names(request: ApiRequest, target: ResourcePath) -> ApiResponse 
         )
         if problem:
             message = f'{target.gvr.group_resource} "{name}" is invalid: {field}: Invalid value: "{name}": {problem}'
-            return status(422, "Invalid", message, target)
+            return status_response(422, message, target)
     return None
 
 

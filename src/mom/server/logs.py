@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput
-from mom.client.messages import ApiRequest, ApiResponse
+from mom.client.messages import ApiRequest, ApiResponse, status_response
 from mom.client.paths import ResourcePath
-from mom.server.statuses import status
 
 TEXT = "text/plain"
 DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
@@ -194,7 +193,7 @@ def pod_log(
     try:
         options = LogOptions.of(request, pod, now)
     except InvalidInput as exc:
-        return status(400, "BadRequest", str(exc), target)
+        return status_response(400, str(exc), target)
     path = _log_file(root, target.namespace, target.name, options) if root is not None else None
     content = _read(path) if path is not None else None
     if content is None:
@@ -204,6 +203,6 @@ def pod_log(
             f"({'/'.join(PREVIOUS_FILES if options.previous else CURRENT_FILES)})"
         )
         if options.previous:
-            return status(400, "BadRequest", message, target)
-        return status(404, "NotFound", message, target)
+            return status_response(400, message, target)
+        return status_response(404, message, target)
     return ApiResponse(200, _select(content, options), TEXT)

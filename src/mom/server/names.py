@@ -16,6 +16,7 @@ from typing import Any
 from mom.api.errors import MomError
 from mom.api.resources import GroupVersionResource
 from mom.manifest.discovery import Discovery, ResourceInfo
+from mom.manifest.reader import ServedReader
 from mom.manifest.store import Snapshot
 
 CRDS = GroupVersionResource("apiextensions.k8s.io", "v1", "customresourcedefinitions")
@@ -47,7 +48,7 @@ def _strings(value: Any) -> list[str]:
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
-def resource_names(snapshot: Snapshot) -> Names:
+def resource_names(snapshot: ServedReader) -> Names:
     """Short names and categories by (group, resource), from the CRDs and the built-in table."""
     names: Names = {key: ([], list(categories)) for key, categories in BUILTIN_CATEGORIES.items()}
     if snapshot.discovery.resource_info(CRDS) is None:

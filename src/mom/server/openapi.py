@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mom.client.messages import ApiResponse, object_response
+from mom.client.messages import ApiResponse, object_response, status_response
 from mom.manifest.discovery import ResourceInfo
 from mom.manifest.store import Snapshot
 from mom.server.schemas import kind_schemas
-from mom.server.statuses import status
 
 PREFIX = "/openapi/v3"
 
@@ -56,7 +55,7 @@ def openapi_response(snapshot: Snapshot, path: str) -> ApiResponse:
     if not relative and path.rstrip("/") == PREFIX:
         return object_response({"paths": {key: {"serverRelativeURL": f"{PREFIX}/{key}"} for key in keys}})
     if relative not in keys:
-        return status(404, "NotFound", f"the server could not find the requested resource {path}")
+        return status_response(404, f"the server could not find the requested resource {path}")
     mine = [info for info in served if _gv_key(info) == relative]
     paths = {_object_path(info): {"patch": _patch_operation(info)} for info in mine}
     return object_response(

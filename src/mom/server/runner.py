@@ -19,16 +19,17 @@ from pathlib import Path
 import uvicorn
 
 from mom.api.errors import MomError
+from mom.apply.memory_target import MemoryTarget
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import SnapshotTransport
 from mom.manifest.store import Snapshot
 from mom.server.app import ServeApp
-from mom.server.cluster import ServedCluster
 from mom.server.intake import Limits
 from mom.server.mutations import MutationLog, WriteHandler
 from mom.server.names import with_crd_resources
 from mom.server.protocol import protocol_with_deadline
 from mom.server.version import server_version
+from mom.server.watch import Watchers
 
 GRACEFUL_SHUTDOWN_SECONDS = 1
 KEEP_ALIVE_SECONDS = 5
@@ -49,11 +50,15 @@ def build_app(
     The snapshot's discovery gains the resources its CRDs define (:func:`with_crd_resources`).
     """
     snapshot.discovery = with_crd_resources(snapshot)
-    cluster = ServedCluster.over(snapshot) if mutable else ServedCluster(snapshot)
+    watchers = Watchers()
+    target = MemoryTarget(
+        snapshot, "mom serve", clock=clock, tolerate_reruns=False, on_change=watchers.changed
+    )
     recorder = MutationRecorder()
-    transport = SnapshotTransport(snapshot, recorder)
-    writes = WriteHandler(cluster, transport, MutationLog(recorder, output_dir), clock, mutable)
-    return ServeApp(cluster, transport, writes, clock, limits or Limits(), server_version(snapshot))
+    transport = SnapshotTransport(target, recorder)
+    writes = WriteHandler(target, transport, MutationLog(recorder, output_dir), mutable)
+    version = server_version(snapshot)
+    return ServeApp(target, transport, writes, watchers, clock, limits or Limits(), version)
 
 
 def bind(address: str, port: int) -> socket.socket:

@@ -1,10 +1,11 @@
 """WATCH: an initial list as ``ADDED`` events, bookmarks, then changes until the timeout.
 
 Owns: reading a watch request's parameters (:class:`WatchRequest`) and producing its stream of
-newline-separated JSON events (:func:`watch_events`). With ``sendInitialEvents=true`` (client-go's
+newline-separated JSON events (:func:`watch_events`), and the open watches told of each change
+(:class:`Watchers`, listening to the :class:`~mom.apply.memory_target.MemoryTarget`). With ``sendInitialEvents=true`` (client-go's
 WatchList) the initial events end with a ``BOOKMARK`` annotated ``k8s.io/initial-events-end``;
 without a resource version the stream also starts with the current objects, as the apiserver
-does. Changes come only from the ``--mutable`` overlay; a snapshot alone never changes, so the
+does. Changes come only from ``--mutable`` writes; a snapshot alone never changes, so the
 stream then carries bookmarks until ``timeoutSeconds`` (default 300 s, at most 1800 s) and ends,
 and informers re-watch instead of hot-looping.
 """
@@ -12,16 +13,18 @@ and informers re-watch instead of hot-looping.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from mom.api.resources import GroupVersionKind, GroupVersionResource
+from mom.api.resources import GroupVersionKind, GroupVersionResource, labels_of
 from mom.client.messages import ApiRequest
 from mom.manifest.fieldlabels import field_labels
+from mom.manifest.reader import ServedReader
 from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.serialization import dump_json
-from mom.server.cluster import ServedCluster, Watcher
+
+Object = dict[str, Any]
 
 DEFAULT_TIMEOUT_SECONDS = 300.0
 MAX_TIMEOUT_SECONDS = 1800.0
@@ -70,6 +73,52 @@ class WatchRequest:
         return self.send_initial_events and self.bookmarks
 
 
+@dataclass
+class Watcher:
+    """One open watch: which objects it wants and where its events go."""
+
+    watch: WatchRequest
+    deliver: Callable[[str, Object], None]
+
+    def wants(self, gvr: GroupVersionResource, namespace: str, obj: Object) -> bool:
+        watch = self.watch
+        if (gvr.group, gvr.resource) != (watch.gvr.group, watch.gvr.resource):
+            return False
+        if watch.namespace and namespace != watch.namespace:
+            return False
+        if watch.label_selector is not None and not watch.label_selector.matches(labels_of(obj)):
+            return False
+        return watch.field_selector is None or watch.field_selector.matches(obj, namespace=namespace)
+
+
+@dataclass
+class Watchers:
+    """The open watches; :meth:`changed` is the target's change listener."""
+
+    _open: list[Watcher] = field(default_factory=list)
+
+    def subscribe(self, watcher: Watcher) -> None:
+        self._open.append(watcher)
+
+    def unsubscribe(self, watcher: Watcher) -> None:
+        if watcher in self._open:
+            self._open.remove(watcher)
+
+    def changed(
+        self, gvr: GroupVersionResource, namespace: str, old: Object | None, new: Object | None
+    ) -> None:
+        """Tell the watches wanting it: ADDED, MODIFIED, or DELETED (with the object as it was)."""
+        if new is None:
+            event, shown = "DELETED", old
+        else:
+            event, shown = ("MODIFIED" if old is not None else "ADDED"), new
+        if shown is None:
+            return
+        for watcher in list(self._open):
+            if watcher.wants(gvr, namespace, shown):
+                watcher.deliver(event, shown)
+
+
 def _event(kind: str, obj: Any) -> bytes:
     return dump_json({"type": kind, "object": obj}) + b"\n"
 
@@ -82,22 +131,15 @@ def _bookmark(gvk: GroupVersionKind, resource_version: str, initial_end: bool) -
 
 
 async def watch_events(
-    cluster: ServedCluster, watch: WatchRequest, gvk: GroupVersionKind
+    objects: ServedReader, watchers: Watchers, watch: WatchRequest, gvk: GroupVersionKind
 ) -> AsyncIterator[bytes]:
-    """The chunks of the watch stream; ends after ``watch.timeout_seconds``."""
+    """The chunks of the watch stream over ``objects``; ends after ``watch.timeout_seconds``."""
     queue: asyncio.Queue[bytes] = asyncio.Queue()
-    watcher = Watcher(
-        watch.gvr.group,
-        watch.gvr.resource,
-        watch.namespace,
-        watch.label_selector,
-        watch.field_selector,
-        lambda kind, obj: queue.put_nowait(_event(kind, obj)),
-    )
-    cluster.subscribe(watcher)
+    watcher = Watcher(watch, lambda kind, obj: queue.put_nowait(_event(kind, obj)))
+    watchers.subscribe(watcher)
     try:
         if watch.send_initial_events:
-            items = cluster.list(
+            items = objects.list(
                 watch.gvr,
                 namespace=watch.namespace,
                 label_selector=watch.label_selector,
@@ -106,7 +148,7 @@ async def watch_events(
             for obj in items:
                 yield _event("ADDED", obj)
             if watch.bookmarks:
-                yield _bookmark(gvk, cluster.resource_version, initial_end=True)
+                yield _bookmark(gvk, objects.resource_version, initial_end=True)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + watch.timeout_seconds
         while (remaining := deadline - loop.time()) > 0:
@@ -114,6 +156,6 @@ async def watch_events(
                 yield await asyncio.wait_for(queue.get(), min(remaining, BOOKMARK_INTERVAL_SECONDS))
             except TimeoutError:
                 if watch.bookmarks and deadline - loop.time() > 0:
-                    yield _bookmark(gvk, cluster.resource_version, initial_end=False)
+                    yield _bookmark(gvk, objects.resource_version, initial_end=False)
     finally:
-        cluster.unsubscribe(watcher)
+        watchers.unsubscribe(watcher)

@@ -217,7 +217,6 @@ def test_cluster_types_split_the_sample_operator_outputs() -> None:
         ("", "config.openshift.io", "ingresses"),
         ("", "config.openshift.io", "ingresses/status"),
         ("", "oauth.openshift.io", "oauthclients"),
-        ("", "oauth.openshift.io", "oauthclients/status"),
         (NS, "", "configmaps"),
     }
     assert standalone == management | guest

@@ -1,6 +1,6 @@
 """Every reader of a cluster answers the one read protocol alike, and never by argument position.
 
-Covers: a snapshot, a must-gather tree read on demand, the served cluster of ``mom serve`` and
+Covers: a snapshot, a must-gather tree read on demand, the writable view ``mom serve --mutable`` serves and
 the live source (over a transport) each answer GET of a namespaced and a cluster-scoped object
 and LIST with a namespace and selectors with the same objects; each refuses namespace and name
 given by position, so the order of the two can never be confused.
@@ -9,12 +9,14 @@ given by position, so the order of the two can never be confused.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mom.api.resources import GroupVersionResource, ObjectRef
+from mom.apply.memory_target import MemoryTarget
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import SnapshotTransport
 from mom.inputs import GatheredInputs, TreeSource, write_input_dir
@@ -22,7 +24,6 @@ from mom.live.source import LiveSource
 from mom.manifest.reader import ClusterReader
 from mom.manifest.selectors import FieldSelector, LabelSelector
 from mom.manifest.store import Snapshot
-from mom.server.cluster import ServedCluster
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
 NODES = GroupVersionResource("", "v1", "nodes")
@@ -54,7 +55,9 @@ def tree(root: Path) -> ClusterReader:
 READERS: dict[str, Callable[[Path], ClusterReader]] = {
     "snapshot": lambda _: Snapshot.from_objects(objects()),
     "tree": tree,
-    "served": lambda _: ServedCluster.over(Snapshot.from_objects(objects())),
+    "served": lambda _: MemoryTarget(
+        Snapshot.from_objects(objects()), clock=lambda: datetime(2024, 1, 1, tzinfo=UTC)
+    ),
     "live": lambda _: LiveSource(SnapshotTransport(Snapshot.from_objects(objects()), MutationRecorder())),
 }
 

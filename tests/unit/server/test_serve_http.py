@@ -4,7 +4,11 @@ Covers: legacy and aggregated discovery, /apis/<group>, /version, the OpenAPI v3
 group-version documents; LIST with a resource version and label selector; Table output when
 asked for; Status errors 404, 405, 409 (AlreadyExists, stale resourceVersion), 415 (protobuf)
 and 422; WATCH with initial events, the initial-events-end bookmark and the timeout; with
---mutable, a create seen by GET and by an open watch, and an update with the current version.
+--mutable, a create seen by GET and by an open watch, and an update with the current version;
+an update and a delete seen by an open watch as MODIFIED and DELETED; a selector that does not
+parse is the same 400 BadRequest from the server (object list, Table, watch) and from the
+snapshot transport operators read through; a write that cannot be recorded is a 500 and is not
+made either.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ import httpx2
 import pytest
 
 from mom.api.resources import GroupVersionResource, ObjectRef
+from mom.client.messages import ApiRequest
+from mom.client.recorder import MutationRecorder
+from mom.client.transport import SnapshotTransport
 from mom.manifest.mutationdir import read_mutation_dir
 from mom.manifest.store import Snapshot
 from mom.serialization import dump_json, load_json
@@ -150,14 +157,20 @@ def test_watch_initial_events_then_bookmark_then_end(served) -> None:
     assert _events(client, {"resourceVersion": "5", "timeoutSeconds": "1"}) == []
 
 
-def test_mutable_create_is_seen_by_get_and_watch(mutable) -> None:
-    client, output = mutable
+def _watching(client: httpx2.Client) -> tuple[threading.Thread, list[list[dict]]]:
+    """A watch from resourceVersion 5 for two seconds, open once this returns; its events land in the list."""
     seen: list[list[dict]] = []
     watcher = threading.Thread(
         target=lambda: seen.append(_events(client, {"resourceVersion": "5", "timeoutSeconds": "2"}))
     )
     watcher.start()
     threading.Event().wait(0.5)
+    return watcher, seen
+
+
+def test_mutable_create_is_seen_by_get_and_watch(mutable) -> None:
+    client, output = mutable
+    watcher, seen = _watching(client)
     body = dump_json({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"n": "1"}})
     created = client.post(
         f"/api/v1/namespaces/{NS}/configmaps", content=body, headers={"Content-Type": "application/json"}
@@ -189,3 +202,57 @@ def test_mutable_create_is_seen_by_get_and_watch(mutable) -> None:
     )
     assert _json(client.get(f"/api/v1/namespaces/{NS}/configmaps/c"))["data"] == {"n": "2"}
     assert [r.action.value for r in read_mutation_dir(output)] == ["Create", "Update"]
+
+
+def test_mutable_update_and_delete_are_seen_by_a_watch(mutable) -> None:
+    client, _ = mutable
+    watcher, seen = _watching(client)
+    patched = client.patch(
+        f"/api/v1/namespaces/{NS}/configmaps/a",
+        content=dump_json({"data": {"k": "changed"}}),
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
+    assert patched.status_code == 200 and _json(patched)["data"] == {"k": "changed"}
+    deleted = client.delete(f"/api/v1/namespaces/{NS}/configmaps/b")
+    assert deleted.status_code == 200 and _json(deleted)["metadata"]["name"] == "b"
+    watcher.join()
+    events = [(e["type"], e["object"]["metadata"]["name"]) for e in seen[0]]
+    assert events == [("MODIFIED", "a"), ("DELETED", "b")]
+    assert seen[0][0]["object"]["metadata"]["resourceVersion"] == "6"
+    assert client.get(f"/api/v1/namespaces/{NS}/configmaps/b").status_code == 404
+
+
+def test_a_bad_selector_is_the_same_bad_request_everywhere(served) -> None:
+    client, _ = served
+    path = f"/api/v1/namespaces/{NS}/configmaps"
+    transport = SnapshotTransport(Snapshot.from_objects(OBJECTS), MutationRecorder())
+    for params in ({"labelSelector": "app in (x"}, {"fieldSelector": "spec.nodeName=n"}):
+        direct = transport.handle(ApiRequest("GET", path, tuple(params.items())))
+        table = {"Accept": "application/json;as=Table;v=v1;g=meta.k8s.io"}
+        answers = [
+            client.get(path, params=params),
+            client.get(path, params=params, headers=table),
+            client.get(path, params={**params, "watch": "1"}),
+        ]
+        assert direct.status == 400 and load_json(direct.body, "status")["reason"] == "BadRequest"
+        for answer in answers:
+            assert answer.status_code == 400
+            assert _json(answer)["message"] == load_json(direct.body, "status")["message"]
+
+
+def test_a_write_that_cannot_be_recorded_is_not_made(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    output.write_text("a file where the recording directory should be")
+    server = start_in_thread(build_app(Snapshot.from_objects(OBJECTS), lambda: NOW, output, mutable=True))
+    try:
+        with httpx2.Client(base_url=server.url, timeout=10) as client:
+            body = dump_json({"metadata": {"name": "c"}, "data": {"n": "1"}})
+            created = client.post(
+                f"/api/v1/namespaces/{NS}/configmaps",
+                content=body,
+                headers={"Content-Type": "application/json"},
+            )
+            assert created.status_code == 500 and "cannot be recorded" in _json(created)["message"]
+            assert client.get(f"/api/v1/namespaces/{NS}/configmaps/c").status_code == 404
+    finally:
+        server.stop()
