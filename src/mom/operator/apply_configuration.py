@@ -31,6 +31,8 @@ RESULTS_FILE = "controller-results.yaml"
 
 @dataclass(frozen=True)
 class ApplyConfigurationOptions:
+    """What one ``apply-configuration`` run is given."""
+
     input_dir: Path
     output_dir: Path
     now: datetime
@@ -40,6 +42,8 @@ class ApplyConfigurationOptions:
 
 @dataclass(frozen=True)
 class ApplyConfigurationResult:
+    """What one ``apply-configuration`` run produced, and what was refused."""
+
     outcome: RunOutcome
     refused: tuple[Refusal, ...]
 

@@ -40,6 +40,7 @@ DENIED = {
     "concurrent.futures": "a run's one controller thread is started by hand",
     "mom.manifest.cache": "the parsed-tree cache is for long-lived readers",
     "mom.manifest.notify": "file-change notifications are for long-lived readers",
+    "mom.api.jsonpath": "reference paths are followed when inputs are gathered, not in a run",
     "mom.manager": "the manager is not part of a run",
     "mom.journal": "the journal is not part of a run",
     "mom.inputs": "gathering is not part of a run",
