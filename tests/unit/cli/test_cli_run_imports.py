@@ -8,33 +8,19 @@ TLS and socket modules it brings; those load only when ``--probe-address`` asks 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.import_trace import imported_modules
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 UNUSED = ("http.server", "http.client", "email", "ssl", "socket", "socketserver")
 
 
-def imported_by_run_once(config: Path) -> tuple[subprocess.CompletedProcess[str], set[str]]:
-    completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "mom.cli.main", "run", "--config", str(config), "--once"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    modules = {
-        line.rsplit("|", 1)[1].strip()
-        for line in completed.stderr.splitlines()
-        if line.startswith("import time:") and "|" in line
-    }
-    return completed, modules
-
-
 def test_run_once_without_probes_loads_no_network_server(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLES / "standalone", tmp_path / "standalone")
-    completed, modules = imported_by_run_once(tmp_path / "standalone" / "mom.yaml")
+    config = tmp_path / "standalone" / "mom.yaml"
+    completed, modules = imported_modules("mom.cli.main", ["run", "--config", str(config), "--once"])
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert "mom.manager.loop" in modules, "importtime output was read"
     assert sorted(m for m in modules if m in UNUSED or m.startswith("email.")) == []
