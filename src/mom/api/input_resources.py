@@ -70,6 +70,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class ResourceList:
+    """The four kinds of resource entries one list of inputs may hold."""
+
     exact_resources: tuple[ExactResource, ...] = ()
     generated_name_resources: tuple[GeneratedNameResource, ...] = ()
     label_selected_resources: tuple[LabelSelectedResource, ...] = ()
@@ -90,6 +92,8 @@ class ResourceList:
 
 @dataclass(frozen=True, slots=True)
 class OperandResourceList:
+    """The operand's inputs, one list per cluster type."""
+
     configuration_resources: ResourceList = ResourceList()
     management_resources: ResourceList = ResourceList()
     user_workload_resources: ResourceList = ResourceList()

@@ -34,21 +34,27 @@ _MISSING = object()
 
 @dataclass(frozen=True, slots=True)
 class Key:
+    """``.name`` or ``['name']``: one field of an object."""
+
     name: str
 
 
 @dataclass(frozen=True, slots=True)
 class Index:
+    """``[n]``: one item of a list."""
+
     index: int
 
 
 @dataclass(frozen=True, slots=True)
 class Wildcard:
-    pass
+    """``*`` or ``[*]``: every item or field value."""
 
 
 @dataclass(frozen=True, slots=True)
 class Slice:
+    """``[start:stop:step]`` over a list."""
+
     start: int | None
     stop: int | None
     step: int | None
@@ -56,6 +62,8 @@ class Slice:
 
 @dataclass(frozen=True, slots=True)
 class Union:
+    """``[a,b]``: several keys or indexes."""
+
     members: tuple[Key | Index, ...]
 
 
@@ -66,6 +74,8 @@ class Descend:
 
 @dataclass(frozen=True, slots=True)
 class Filter:
+    """``[?(...)]``: the list items the predicate keeps."""
+
     predicate: Callable[[Any, Any], bool]
     text: str
 

@@ -9,12 +9,14 @@ be present and the other two absent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mom.api.errors import InvalidInput
-from mom.api.jsonpath import JsonPath, parse_jsonpath
 from mom.api.resource_entries import TYPE_FIELDS, ExactResource, TypedResource, read_exact
 from mom.api.wire_reader import WireReader, field_path, quote
+
+if TYPE_CHECKING:
+    from mom.api.jsonpath import JsonPath
 
 IMPLICIT_NAMESPACED = "ImplicitNamespacedReference"
 EXPLICIT_NAMESPACED = "ExplicitNamespacedReference"
@@ -27,6 +29,14 @@ _REFERENCE_BODIES = {
 }
 
 
+def _jsonpath(text: str) -> JsonPath:
+    """``text`` parsed; the parser is imported by the first expression read or followed, so an
+    operator run that declares references but never follows them does not load it."""
+    from mom.api.jsonpath import parse_jsonpath
+
+    return parse_jsonpath(text)
+
+
 @dataclass(frozen=True, slots=True)
 class ImplicitNamespacedReference(TypedResource):
     """Names found by ``name_json_path`` in the referring object, all in one fixed namespace."""
@@ -36,7 +46,7 @@ class ImplicitNamespacedReference(TypedResource):
 
     @property
     def name_path(self) -> JsonPath:
-        return parse_jsonpath(self.name_json_path)
+        return _jsonpath(self.name_json_path)
 
     def to_wire(self) -> dict[str, Any]:
         return {**self.type_wire(), "namespace": self.namespace, "nameJSONPath": self.name_json_path}
@@ -51,11 +61,11 @@ class ExplicitNamespacedReference(TypedResource):
 
     @property
     def namespace_path(self) -> JsonPath:
-        return parse_jsonpath(self.namespace_json_path)
+        return _jsonpath(self.namespace_json_path)
 
     @property
     def name_path(self) -> JsonPath:
-        return parse_jsonpath(self.name_json_path)
+        return _jsonpath(self.name_json_path)
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -73,7 +83,7 @@ class ClusterScopedReference(TypedResource):
 
     @property
     def name_path(self) -> JsonPath:
-        return parse_jsonpath(self.name_json_path)
+        return _jsonpath(self.name_json_path)
 
     def to_wire(self) -> dict[str, Any]:
         return {**self.type_wire(), "nameJSONPath": self.name_json_path}
@@ -169,7 +179,7 @@ def _read_path(reader: WireReader, doc: dict[str, Any], key: str, path: str) -> 
     text = reader.string(doc, key, path, required=True)
     if text:
         try:
-            parse_jsonpath(text)
+            _jsonpath(text)
         except ValueError as exc:
             reader.add(field_path(path, key), f"Invalid value: {quote(text)}: {exc}")
     return text

@@ -19,6 +19,8 @@ class ControllerStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ControllerResult:
+    """How one controller's run ended, as ``controller-results.yaml`` records it."""
+
     controller_name: str
     status: ControllerStatus
     errors: tuple[str, ...] = ()

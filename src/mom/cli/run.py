@@ -7,7 +7,6 @@ import json
 import os
 import shlex
 import signal
-import socket
 import sys
 import threading
 import time
@@ -41,7 +40,7 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--identity",
-        default=os.environ.get("POD_NAME") or f"{socket.gethostname()}-{os.getpid()}",
+        default=os.environ.get("POD_NAME") or f"{os.uname().nodename}-{os.getpid()}",
         help="this replica's name in the configured lease (default: $POD_NAME, else host-pid)",
     )
     parser.add_argument("--instance", help="manage only this instance of the configuration")

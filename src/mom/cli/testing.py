@@ -16,7 +16,6 @@ from typing import Any
 from mom.api.errors import InvalidInput
 from mom.cli.main import UsageError
 from mom.testing.harness import DEFAULT_TIMEOUT, PreservePolicy, SuiteOptions, run_suite
-from mom.testing.junit import write_junit
 from mom.testing.progress import TerminalProgress
 
 JUNIT_FILE = "junit.xml"
@@ -101,6 +100,8 @@ def run_apply_configuration_tests(args: argparse.Namespace) -> int:
     progress = TerminalProgress(sys.stderr, interactive=sys.stderr.isatty())
     suite = run_suite(options, progress, clock=time.monotonic)
     progress.finish()
+    from mom.testing.junit import write_junit  # XML is needed only once every case has run
+
     write_junit(suite, args.output_dir / JUNIT_FILE)
     failed = [result for result in suite.results if not result.passed]
     for result in failed:

@@ -18,6 +18,8 @@ JSON = "application/json"
 
 @dataclass(frozen=True, slots=True)
 class ApiRequest:
+    """One Kubernetes API request as the transport receives it."""
+
     method: str
     path: str
     query: tuple[tuple[str, str], ...] = ()
@@ -42,6 +44,8 @@ class ApiRequest:
 
 @dataclass(frozen=True, slots=True)
 class ApiResponse:
+    """The transport's answer: HTTP status, body and its content type."""
+
     status: int
     body: bytes
     content_type: str = JSON

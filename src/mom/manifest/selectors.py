@@ -202,6 +202,8 @@ _FIELD_TERM_RE = re.compile(r"^\s*([A-Za-z.]+)\s*(==|!=|=)\s*(.*?)\s*$")
 
 @dataclass(frozen=True, slots=True)
 class FieldTerm:
+    """One ``field=value`` or ``field!=value`` term of a field selector."""
+
     field: str
     operator: Literal["=", "!="]
     value: str

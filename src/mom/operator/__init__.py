@@ -10,9 +10,35 @@ Entry points: :class:`Operator`, :func:`mom.operator.command.run_command`,
 :func:`mom.operator.apply_configuration.apply_configuration`,
 :func:`mom.operator.typed.typed_client` (lightkube's typed models over the run's transport),
 :func:`mom.operator.launcher.render_launcher`.
+
+The names below are loaded on first use, so a module of this package that only starts or finds
+operator executables (:mod:`mom.operator.executables`, :mod:`mom.operator.process`) does not
+load the SDK with it.
 """
 
-from mom.operator.context import EventRecorder, RunContext
-from mom.operator.operator import Controller, Operator, SyncError
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mom.operator.context import EventRecorder, RunContext
+    from mom.operator.operator import Controller, Operator, SyncError
 
 __all__ = ["Controller", "EventRecorder", "Operator", "RunContext", "SyncError"]
+
+_HOMES = {
+    "Controller": "mom.operator.operator",
+    "EventRecorder": "mom.operator.context",
+    "Operator": "mom.operator.operator",
+    "RunContext": "mom.operator.context",
+    "SyncError": "mom.operator.operator",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(home), name)

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ApplyConfigurationOptions:
+    """What one ``apply-configuration`` run is given."""
+
     input_dir: Path
     output_dir: Path
     now: datetime
@@ -38,6 +40,8 @@ class ApplyConfigurationOptions:
 
 @dataclass(frozen=True)
 class ApplyConfigurationResult:
+    """What one ``apply-configuration`` run produced, and what was refused."""
+
     outcome: RunOutcome
     refused: tuple[Refusal, ...]
 

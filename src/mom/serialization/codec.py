@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 import yaml
 
 from mom.api.errors import InvalidInput
@@ -118,6 +117,8 @@ def load_document(data: bytes, source: str) -> Any:
 
 
 def load_json(data: bytes, source: str) -> Any:
+    import orjson  # on first use: a command that never encodes JSON does not load it (nor uuid)
+
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -125,6 +126,8 @@ def load_json(data: bytes, source: str) -> Any:
 
 
 def dump_json(value: Any, *, indent: bool = False, sort_keys: bool = False) -> bytes:
+    import orjson
+
     option = (orjson.OPT_INDENT_2 if indent else 0) | (orjson.OPT_SORT_KEYS if sort_keys else 0)
     return orjson.dumps(value, option=option)
 

@@ -2,7 +2,7 @@
 
 Owns: the ``test.yaml`` wire type and discovery of test directories (:mod:`.cases`), running
 an operator binary for one case (:mod:`.runner`), judging and replacing expected outputs
-(:mod:`.golden`, :mod:`.harness`), the topology check of a case's output (:mod:`.topology`),
+(:mod:`.judge`, :mod:`.golden`; the suite in :mod:`.harness`), the topology check of a case's output (:mod:`.topology`),
 an in-process run of a Python operator on given objects with golden comparison
 (:mod:`.scenario`), failure reports (:mod:`.report`) with a one-line summary of an output mismatch
 (:mod:`.mismatch`), junit XML (:mod:`.junit`), terminal progress (:mod:`.progress`) and the

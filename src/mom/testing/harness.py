@@ -1,19 +1,7 @@
 """The golden-test suite: run each case, judge it, optionally replace its expected output.
 
-Judging one case (FORMATS.md §3.7, with the Go harness' bugs fixed):
-
-* the operator could not start, or ran past its timeout → error, nothing compared;
-* exit 0 but ``desiredError: NonZeroReturn`` → failure, output still compared;
-* non-zero exit without ``NonZeroReturn`` → failure, output still compared;
-* output that cannot be read → failure, except after a wanted non-zero exit (Go's rule);
-* ``Unspecified/`` or any other unknown entry in the output → failure naming what it holds;
-* expected vs actual compared with :func:`mom.manifest.equivalence.compare_outputs` (events
-  ignored); a missing ``expected-output/`` means "expects no mutations";
-* ``topologies`` in test.yaml → :func:`mom.testing.topology.check_topology` per topology.
-
-Replace mode copies the actual output over ``expected-output/`` (never logs or
-``Unspecified/``) unless the run itself went wrong (no start, timeout, wrong exit status,
-unreadable output), in which case the old expected output is left alone.
+The rules a case is judged by are :mod:`mom.testing.judge`'s. The judging modules are imported
+when the first case has been run, so they load while the next case's operator runs.
 
 The harness never writes to a terminal: progress goes to a :class:`SuiteReporter`.
 """
@@ -28,28 +16,20 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from mom.api.errors import InvalidInput, MomError
-from mom.manifest.equivalence import Difference, compare_outputs
-from mom.manifest.operator_output import read_results_document
+from mom.api.errors import InvalidInput
 from mom.testing.cases import Case, discover_cases, matches_filter
-from mom.testing.golden import (
-    differences_from_nothing,
-    read_requests_by_cluster_type,
-    replace_expected_output,
-    undeclared_mutations,
-    unexpected_entries,
-)
-from mom.testing.report import CaseResult, Outcome, SuiteResult, undeclared_mutations_reason
+from mom.testing.report import CaseResult, Outcome, SuiteResult
 from mom.testing.runner import (
     STDERR_LOG,
     STDOUT_LOG,
     Clock,
+    ProcessOutcome,
+    StartedOperator,
     build_command,
     read_log_tail,
     resolve_binary,
-    run_operator,
+    start_operator,
 )
-from mom.testing.topology import check_topology
 
 logger = logging.getLogger(__name__)
 
@@ -131,45 +111,103 @@ def run_suite(
     options: SuiteOptions, reporter: SuiteReporter | None = None, clock: Clock = time.monotonic
 ) -> SuiteResult:
     """Run every selected case in directory order; raises :class:`InvalidInput` before running
-    anything when a test.yaml, a test directory or the options are wrong."""
+    anything when a test.yaml, a test directory or the options are wrong.
+
+    One operator runs at a time; once it has exited, the next case's operator is started before
+    this one is judged, so judging overlaps the next run. Progress is reported in case order."""
     started = clock()
     cases = select_cases(options)
+    total = len(cases)
     if reporter is not None:
-        reporter.suite_started(len(cases))
+        reporter.suite_started(total)
     results: list[CaseResult] = []
-    for position, case in enumerate(cases, start=1):
+    exited: _Exited | None = None
+    running: _Started | None = None
+
+    def conclude(previous: _Exited) -> None:
+        results.append(_conclude(previous, options))
         if reporter is not None:
-            reporter.case_started(position, len(cases), case)
-        result = run_case(case, options, clock)
-        results.append(result)
-        if reporter is not None:
-            reporter.case_finished(position, len(cases), result)
+            reporter.case_finished(len(results), total, results[-1])
+
+    try:
+        for position, case in enumerate(cases, start=1):
+            output_dir = options.output_dir / case.relative_name
+            if exited is not None and _nested(exited.output_dir, output_dir):
+                conclude(exited)  # one output directory holds the other: no overlap
+                exited = None
+            if exited is None and reporter is not None:
+                reporter.case_started(position, total, case)
+            running = _start_case(case, output_dir, options, clock)
+            if exited is not None:
+                conclude(exited)
+                if reporter is not None:
+                    reporter.case_started(position, total, case)
+            exited, running = running.wait(), None
+        if exited is not None:
+            conclude(exited)
+    finally:
+        if running is not None:
+            running.abandon()
     return SuiteResult(tuple(results), clock() - started)
 
 
-@dataclass(frozen=True, slots=True)
-class _Verdict:
-    outcome: Outcome
-    reasons: tuple[str, ...] = ()
-    differences: tuple[Difference, ...] = ()
-    replaced: bool = False
+def _nested(first: Path, second: Path) -> bool:
+    return first == second or first in second.parents or second in first.parents
 
 
 def run_case(case: Case, options: SuiteOptions, clock: Clock = time.monotonic) -> CaseResult:
     """Run one case into ``<output-dir>/<case dir>`` and judge it."""
-    output_dir = options.output_dir / case.relative_name
+    return _conclude(
+        _start_case(case, options.output_dir / case.relative_name, options, clock).wait(), options
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Exited:
+    """A case whose operator has ended (or never started), not yet judged."""
+
+    case: Case
+    output_dir: Path
+    timeout: float
+    process: ProcessOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class _Started:
+    """A case whose operator may still be running."""
+
+    case: Case
+    output_dir: Path
+    timeout: float
+    operator: StartedOperator | ProcessOutcome
+
+    def wait(self) -> _Exited:
+        operator = self.operator
+        process = operator if isinstance(operator, ProcessOutcome) else operator.finish(self.timeout)
+        return _Exited(self.case, self.output_dir, self.timeout, process)
+
+    def abandon(self) -> None:
+        if isinstance(self.operator, StartedOperator):
+            self.operator.abandon()
+
+
+def _start_case(case: Case, output_dir: Path, options: SuiteOptions, clock: Clock) -> _Started:
+    """Clear ``output_dir`` and start the case's operator into it."""
     if output_dir.exists():
         shutil.rmtree(output_dir)
     binary = options.binary or resolve_binary(case.description.binary_name, options.working_dir)
     timeout = case.description.timeout or options.timeout
-    process = run_operator(build_command(binary, case, output_dir), output_dir, timeout, clock)
+    operator = start_operator(build_command(binary, case, output_dir), output_dir, clock)
+    return _Started(case, output_dir, timeout, operator)
+
+
+def _conclude(exited: _Exited, options: SuiteOptions) -> CaseResult:
+    """Judge a case whose operator has ended; keep or remove its output as the policy says."""
+    from mom.testing.judge import judge  # the comparison stack, see the module docstring
+
+    case, output_dir, process = exited.case, exited.output_dir, exited.process
     logger.debug("case %s: %s", case.relative_name, process)
-    if process.start_error:
-        verdict = _Verdict(Outcome.ERROR, (f"could not start the operator: {process.start_error}",))
-    elif process.timed_out or process.exit_code is None:
-        verdict = _Verdict(Outcome.ERROR, (f"timed out after {timeout:g} s",))
-    else:
-        verdict = _judge(case, process.exit_code, output_dir, options.replace_expected_output)
+    verdict = judge(case, process, exited.timeout, output_dir, options.replace_expected_output)
     passed = verdict.outcome is Outcome.PASSED
     keep = options.preserve_policy is PreservePolicy.KEEP_ALWAYS or (
         options.preserve_policy is PreservePolicy.KEEP_ON_FAILURE and not passed
@@ -188,56 +226,3 @@ def run_case(case: Case, options: SuiteOptions, clock: Clock = time.monotonic) -
     if not keep:
         shutil.rmtree(output_dir, ignore_errors=True)
     return result
-
-
-def _judge(case: Case, exit_code: int, output_dir: Path, replace: bool) -> _Verdict:
-    wants_failure = case.description.wants_non_zero_exit
-    exit_reasons: list[str] = []
-    if exit_code == 0 and wants_failure:
-        exit_reasons.append(
-            "test requires a non-zero exit code (desiredError: NonZeroReturn), but the operator exited 0"
-        )
-    elif exit_code != 0 and not wants_failure:
-        exit_reasons.append(f"operator exited with code {exit_code}; the test wants exit code 0")
-    reasons = list(exit_reasons)
-    try:
-        reasons += [
-            f"unexpected entry in the output directory: {name}" for name in unexpected_entries(output_dir)
-        ]
-        undeclared = undeclared_mutations(output_dir)
-        if undeclared:
-            reasons.append(undeclared_mutations_reason(undeclared))
-        if replace:
-            if exit_reasons:
-                return _Verdict(Outcome.FAILED, (*reasons, "expected-output/ left unchanged"))
-            return _replace(case, output_dir, reasons)
-        if case.expected_output_dir.is_dir():
-            differences = compare_outputs(case.expected_output_dir, output_dir)
-        else:
-            differences = differences_from_nothing(output_dir)
-        requests = read_requests_by_cluster_type(output_dir)
-        for topology in case.description.topologies:
-            reasons += [f"topology {problem}" for problem in check_topology(requests, topology)]
-    except MomError as exc:
-        if replace:
-            return _Verdict(
-                Outcome.FAILED,
-                (*reasons, f"cannot read the outputs, expected-output/ left unchanged: {exc}"),
-            )
-        if exit_code != 0 and wants_failure and not reasons:
-            return _Verdict(Outcome.PASSED)  # a wanted failure may leave an unreadable output
-        return _Verdict(Outcome.FAILED, (*reasons, f"cannot read the outputs: {exc}"))
-    outcome = Outcome.FAILED if reasons or differences else Outcome.PASSED
-    return _Verdict(outcome, tuple(reasons), tuple(differences))
-
-
-def _replace(case: Case, output_dir: Path, reasons: list[str]) -> _Verdict:
-    # Refuse to store an output that cannot be read back (a link, a FIFO, a malformed file).
-    read_results_document(output_dir)
-    read_requests_by_cluster_type(output_dir)
-    replace_expected_output(output_dir, case.expected_output_dir)
-    if reasons:
-        return _Verdict(
-            Outcome.FAILED, (*reasons, "expected-output/ replaced, without Unspecified/"), replaced=True
-        )
-    return _Verdict(Outcome.PASSED, replaced=True)

@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mom.manifest.equivalence import Difference, render_differences
 from mom.testing.cases import Case
-from mom.testing.mismatch import summarize_mismatch
 from mom.testing.runner import ProcessOutcome
+
+if TYPE_CHECKING:
+    from mom.manifest.equivalence import Difference
 
 REPORT_LOG_LINES = 20
 """Lines of stderr shown in a failure report (junit keeps a longer tail)."""
@@ -59,6 +61,8 @@ class CaseResult:
         """One line: the first reason, or what the output mismatch amounts to."""
         if self.reasons:
             return self.reasons[0]
+        from mom.testing.mismatch import summarize_mismatch  # loaded by judging, as is equivalence
+
         return summarize_mismatch(self.differences)
 
     def failure_report(self) -> str:
@@ -73,6 +77,9 @@ class CaseResult:
             )
         lines.extend(f"  {reason}" for reason in self.reasons)
         if self.differences:
+            from mom.manifest.equivalence import render_differences
+            from mom.testing.mismatch import summarize_mismatch
+
             lines.append(f"  {summarize_mismatch(self.differences)}")
             lines.extend("  " + line for line in render_differences(self.differences).splitlines())
         if self.output_dir is not None:

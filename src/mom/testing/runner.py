@@ -100,6 +100,42 @@ def run_operator(
     command: Sequence[str], output_dir: Path, timeout: float, clock: Clock = time.monotonic
 ) -> ProcessOutcome:
     """Run ``command`` with its logs in ``output_dir`` (created), killing it after ``timeout`` s."""
+    started = start_operator(command, output_dir, clock)
+    return started if isinstance(started, ProcessOutcome) else started.finish(timeout)
+
+
+class StartedOperator:
+    """An operator process started by :func:`start_operator`, not yet waited for."""
+
+    def __init__(self, command: tuple[str, ...], process: Child, started: float, clock: Clock) -> None:
+        self.command = command
+        self._process = process
+        self._started = started
+        self._clock = clock
+        self._spawned = time.monotonic()
+        """When the timeout started counting: real time, whatever ``clock`` reports durations in."""
+
+    def finish(self, timeout: float) -> ProcessOutcome:
+        """Wait until the operator exits or ``timeout`` seconds after its start have passed, then
+        kill whatever is left of its process group; how it ended."""
+        remaining = max(0.0, timeout - (time.monotonic() - self._spawned))
+        exited = wait_for_exit(self._process.pid, remaining)
+        kill_group(self._process)
+        duration = self._clock() - self._started
+        if not exited:
+            return ProcessOutcome(self.command, None, duration, timed_out=True)
+        return ProcessOutcome(self.command, self._process.wait(), duration)
+
+    def abandon(self) -> None:
+        """Kill the operator's process group and reap it (the harness is stopping early)."""
+        kill_group(self._process)
+
+
+def start_operator(
+    command: Sequence[str], output_dir: Path, clock: Clock = time.monotonic
+) -> StartedOperator | ProcessOutcome:
+    """Start ``command`` with its logs in ``output_dir`` (created); the outcome right away when
+    it cannot be started."""
     output_dir.mkdir(parents=True, exist_ok=True)
     started = clock()
     with (output_dir / STDOUT_LOG).open("wb") as stdout, (output_dir / STDERR_LOG).open("wb") as stderr:
@@ -120,11 +156,7 @@ def run_operator(
             return ProcessOutcome(
                 tuple(command), None, clock() - started, start_error=f"{command[0]}: {reason}"
             )
-        exited = wait_for_exit(process.pid, timeout)
-        kill_group(process)
-        if not exited:
-            return ProcessOutcome(tuple(command), None, clock() - started, timed_out=True)
-    return ProcessOutcome(tuple(command), process.wait(), clock() - started)
+    return StartedOperator(tuple(command), process, started, clock)
 
 
 def _runs_in_this_interpreter(binary: str) -> bool:
@@ -163,7 +195,12 @@ class _Forked:
 
 
 def _fork_script(command: Sequence[str], stdout: int, stderr: int) -> Child:
-    """Run the Python script ``command[0]`` with ``command[1:]`` in a forked child of this process."""
+    """Run the Python script ``command[0]`` with ``command[1:]`` in a forked child of this process.
+
+    The SDK's run path is imported here first (once per harness), so each forked operator
+    starts with it loaded instead of importing it again."""
+    import mom.operator.command  # noqa: F401
+
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     pid = os.fork()

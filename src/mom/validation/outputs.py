@@ -15,6 +15,8 @@ from mom.validation.mutations import mutation_problems
 
 @dataclass(frozen=True)
 class Refusal:
+    """A mutation no declared output allows, and why."""
+
     request: MutationRequest
     reason: str
 

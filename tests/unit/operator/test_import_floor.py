@@ -11,10 +11,10 @@ still gets argparse's words.
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from tests import import_trace
 
 from mom.operator.command import ContractArguments, read_arguments
 
@@ -40,6 +40,7 @@ DENIED = {
     "concurrent.futures": "a run's one controller thread is started by hand",
     "mom.manifest._cache": "the parsed-tree cache is for long-lived readers",
     "mom.manifest._notify": "file-change notifications are for long-lived readers",
+    "mom.api.jsonpath": "reference paths are followed when inputs are gathered, not in a run",
     "mom.manager": "the manager is not part of a run",
     "mom.journal": "the journal is not part of a run",
     "mom.inputs": "gathering is not part of a run",
@@ -49,19 +50,7 @@ DENIED = {
 
 
 def imported_modules(argv: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[str], set[str]]:
-    completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "mom.operator.sample.command", *argv],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    modules = {
-        line.rsplit("|", 1)[1].strip()
-        for line in completed.stderr.splitlines()
-        if line.startswith("import time:") and "|" in line
-    }
-    return completed, modules - {"imported package"}
+    return import_trace.imported_modules("mom.operator.sample.command", argv, cwd)
 
 
 def denied_in(modules: set[str]) -> list[str]:

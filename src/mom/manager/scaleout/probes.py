@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
 
 from mom.api.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from http.server import ThreadingHTTPServer
 
 Monotonic = Callable[[], float]
 
@@ -56,6 +59,7 @@ def parse_address(value: str) -> tuple[str, int]:
 
 def serve_probes(probes: Probes, address: tuple[str, int]) -> ThreadingHTTPServer:
     """Serve ``probes`` at ``address`` on a daemon thread; ``shutdown()`` the result to stop."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # only a served probe needs HTTP
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
