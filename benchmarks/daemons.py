@@ -37,7 +37,7 @@ from pathlib import Path
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
 from mom.manager.operators import load_operator
-from mom.manifest.loader import load_must_gather
+from mom.mustgather.loader import load_must_gather
 from mom.operator.run import run_controllers
 from mom.serialization import dump_json
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from mom.api.input_resources import InputResources
 from mom.inputs import TreeSource, gather_inputs, input_digest, prune_must_gather
-from mom.manifest.loader import load_must_gather
+from mom.mustgather.loader import load_must_gather
 from mom.operator.sample.operator import SAMPLE_OPERATOR
 from mom.serialization import dump_json, load_document
 

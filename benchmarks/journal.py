@@ -25,7 +25,7 @@ from mom.api.resources import GroupVersionKind, GroupVersionResource
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState, PlannedMutation
 from mom.journal.retention import RetentionPolicy
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.requests import MutationRequest
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 FAILED_EVERY = 97

@@ -26,7 +26,7 @@ from mom.api.cluster import Action
 from mom.api.resources import GroupVersionKind, GroupVersionResource
 from mom.apply import ManifestTarget
 from mom.apply.wal import WAL_FILE
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.requests import MutationRequest
 from mom.serialization import dump_go_yaml, dump_json
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")

@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.resources import GroupVersionResource
-from mom.manifest.layout import find_resource_root, scan_tree
-from mom.manifest.loader import load_must_gather
-from mom.manifest.selectors import LabelSelector
-from mom.manifest.store import Snapshot
+from mom.mustgather.layout import find_resource_root, scan_tree
+from mom.mustgather.loader import load_must_gather
+from mom.mustgather.selectors import LabelSelector
+from mom.mustgather.store import Snapshot
 
 COLD_GOAL_S = 8.0
 WARM_GOAL_S = 0.5

@@ -34,7 +34,7 @@ from pathlib import Path
 import httpx2
 
 from mom.api.resources import GroupVersionResource, name_of, namespace_of
-from mom.manifest.loader import default_cache_dir, load_must_gather
+from mom.mustgather.loader import default_cache_dir, load_must_gather
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
 ARCHIVE = (

@@ -43,7 +43,7 @@ from benchmarks.daemons import DAY, EPOCH, _wait_for, cpu_seconds
 from benchmarks.sampling import GIB, MemorySampler
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
-from mom.manifest.loader import load_must_gather
+from mom.mustgather.loader import load_must_gather
 from mom.serialization import dump_json, load_json
 from mom.staticpod.controller import static_pod_operator
 from mom.staticpod.node import Action, ApiRevisionSource, NodeAgent

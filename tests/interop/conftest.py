@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from mom.manifest.gathered import gathered_at
-from mom.manifest.loader import load_must_gather
-from mom.manifest.store import Snapshot
+from mom.mustgather.gathered import gathered_at
+from mom.mustgather.loader import load_must_gather
+from mom.mustgather.store import Snapshot
 from mom.server.runner import RunningServer, build_app, start_in_thread
 
 NOW = datetime(2024, 10, 14, 22, 38, 20, tzinfo=UTC)

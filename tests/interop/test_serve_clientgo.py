@@ -16,7 +16,7 @@ import pytest
 
 from mom.api.cluster import Action
 from mom.api.resources import GroupVersionResource
-from mom.manifest.mutationdir import read_mutation_dir
+from mom.mutationdir.directory import read_mutation_dir
 from mom.serialization import load_json, load_yaml_text
 
 pytestmark = pytest.mark.conformance

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from mom.api.cluster import Action
-from mom.manifest.mutationdir import read_mutation_dir
+from mom.mutationdir.directory import read_mutation_dir
 
 pytestmark = pytest.mark.conformance
 

@@ -16,9 +16,9 @@ import pytest
 
 from mom.api.cluster import Action
 from mom.api.resources import GroupVersionResource, name_of, namespace_of
-from mom.manifest.mutationdir import read_mutation_dir
-from mom.manifest.requests import MutationRequest
-from mom.manifest.selectors import LabelSelector
+from mom.mustgather.selectors import LabelSelector
+from mom.mutationdir.directory import read_mutation_dir
+from mom.mutationdir.requests import MutationRequest
 from mom.serialization import dump_go_yaml, dump_json, load_json, load_yaml_text
 
 pytestmark = pytest.mark.conformance

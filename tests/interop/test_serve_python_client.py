@@ -12,7 +12,7 @@ from kubernetes import client
 
 from mom.api.cluster import Action
 from mom.api.resources import GroupVersionResource, name_of, namespace_of
-from mom.manifest.mutationdir import read_mutation_dir
+from mom.mutationdir.directory import read_mutation_dir
 from mom.serialization import load_yaml_text
 
 pytestmark = pytest.mark.conformance

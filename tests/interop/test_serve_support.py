@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 
 from mom.api.resources import GroupVersionResource, name_of, namespace_of
-from mom.manifest.gathered import gathered_at
-from mom.manifest.layout import find_resource_root
+from mom.mustgather.gathered import gathered_at
+from mom.mustgather.layout import find_resource_root
 from mom.serialization import dump_go_yaml, load_document
 from mom.server.tables import human_duration
 

@@ -23,8 +23,8 @@ from mom.cli.main import main
 from mom.client.client import Client
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import SnapshotTransport
-from mom.manifest.mutationdir import write_mutation_dir
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.directory import write_mutation_dir
 from mom.serialization import dump_json
 
 pytestmark = pytest.mark.live

@@ -21,8 +21,8 @@ from mom.client.client import Client
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import SnapshotTransport
 from mom.live.transport import LiveTransport
-from mom.manifest.mutationdir import write_mutation_dir
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.directory import write_mutation_dir
 from mom.serialization import dump_json
 
 pytestmark = pytest.mark.live

@@ -39,9 +39,9 @@ from mom.inputs.gather import GatheredInputs, gather_inputs
 from mom.inputs.writer import write_input_dir
 from mom.live.target import LiveTarget
 from mom.live.transport import LiveTransport
-from mom.manifest.loader import load_must_gather
-from mom.manifest.mutationdir import read_mutation_dir
-from mom.manifest.requests import MutationRequest
+from mom.mustgather.loader import load_must_gather
+from mom.mutationdir.directory import read_mutation_dir
+from mom.mutationdir.requests import MutationRequest
 from mom.operator.sandbox import probe_sandbox
 from mom.serialization import dump_json, load_document
 

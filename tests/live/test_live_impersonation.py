@@ -39,8 +39,8 @@ from mom.live.transport import LiveTransport
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config, parse_config
 from mom.manager.loop import Manager
-from mom.manifest.mutationdir import write_mutation_dir
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.directory import write_mutation_dir
 from mom.serialization import dump_json
 
 pytestmark = pytest.mark.live

@@ -24,9 +24,9 @@ from mom.client.client import Client
 from mom.live.source import LiveSource
 from mom.live.transport import LiveTransport
 from mom.live.watches import WatchCache
-from mom.manifest.builtin_discovery import builtin_discovery
-from mom.manifest.loader import load_must_gather
-from mom.manifest.selectors import FieldSelector, LabelSelector
+from mom.mustgather.builtin_discovery import builtin_discovery
+from mom.mustgather.loader import load_must_gather
+from mom.mustgather.selectors import FieldSelector, LabelSelector
 
 pytestmark = pytest.mark.live
 

@@ -12,7 +12,7 @@ import pytest
 from cluster import Cluster
 
 from mom.api.resources import GroupVersionResource
-from mom.manifest.builtin_discovery import WITHOUT_STATUS, has_status_subresource
+from mom.mustgather.builtin_discovery import WITHOUT_STATUS, has_status_subresource
 
 pytestmark = pytest.mark.live
 

@@ -34,8 +34,8 @@ from mom.client.transport import SnapshotTransport
 from mom.live.target import LiveTarget
 from mom.live.transport import LiveTransport
 from mom.live.watches import SEEN_TIMEOUT
-from mom.manifest.requests import MutationRequest
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.requests import MutationRequest
 
 pytestmark = pytest.mark.live
 

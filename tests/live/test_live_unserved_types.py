@@ -31,7 +31,7 @@ from mom.live.target import LiveTarget
 from mom.live.transport import LiveTransport
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
 from mom.serialization import dump_json
 
 pytestmark = pytest.mark.live

@@ -27,8 +27,8 @@ from mom.client.recorder import MutationRecorder
 from mom.client.transport import SnapshotTransport
 from mom.live.target import LiveTarget
 from mom.live.transport import LiveTransport
-from mom.manifest.requests import MutationRequest
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.requests import MutationRequest
 
 pytestmark = pytest.mark.live
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from harnesses import go_verdicts, mom_verdicts, run_harness
 from tests.real_operators import operator_repository
 
-from mom.manifest.equivalence import compare_outputs
+from mom.mutationdir.equivalence import compare_outputs
 
 BINARY_NAME = "authentication-operator"
 CASES = [

@@ -24,7 +24,7 @@ from mom.cli.main import main
 from mom.journal.archive import unpack_dir
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState, PlannedMutation
-from mom.manifest.loader import load_must_gather
+from mom.mustgather.loader import load_must_gather
 
 pytestmark = pytest.mark.realdata
 

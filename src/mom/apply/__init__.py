@@ -8,7 +8,7 @@ a stored object (:mod:`mom.apply.semantics`); the manifest-directory target
 to (:mod:`mom.apply.memory_target`). The live-cluster target, :class:`mom.live.target.LiveTarget`,
 lives in :mod:`mom.live` and follows the rules kept here.
 Must not import: ``mom.operator``, ``mom.inputs``, ``mom.testing``, ``mom.cli``, or any
-manager/journal package; it may import ``mom.validation``, ``mom.client``, ``mom.manifest``,
+manager/journal package; it may import ``mom.validation``, ``mom.client``, ``mom.mutationdir``, ``mom.mustgather``,
 ``mom.serialization`` and ``mom.api``. Only :mod:`mom.live`, the manager, the server and the CLI import it.
 Entry points: :class:`ManifestTarget`, :class:`Target`, :class:`ApplyResult`, :class:`Outcome`.
 """

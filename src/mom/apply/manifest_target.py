@@ -24,17 +24,17 @@ from mom.apply.placement import SPLIT_LIST_ITEMS, DocumentChanges, Object, locat
 from mom.apply.semantics import Change, decide, object_name, write_context
 from mom.apply.target import ApplyResult, Outcome
 from mom.apply.wal import Checkpoint, WriteAheadLog, storable_problems
-from mom.manifest.builtin_discovery import builtin_discovery
-from mom.manifest.discovery import Discovery
-from mom.manifest.layout import CLUSTER_SCOPED_DIR, DISCOVERY_FILES, NAMESPACES_DIR
-from mom.manifest.loader import TreeLoader
-from mom.manifest.requests import MutationRequest
-from mom.manifest.scope import ReadScope
-from mom.manifest.store import Snapshot
+from mom.mustgather.builtin_discovery import builtin_discovery
+from mom.mustgather.discovery import Discovery
+from mom.mustgather.layout import CLUSTER_SCOPED_DIR, DISCOVERY_FILES, NAMESPACES_DIR
+from mom.mustgather.loader import TreeLoader
+from mom.mustgather.scope import ReadScope
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.requests import MutationRequest
 from mom.serialization import dump_go_yaml, dump_json, load_document, load_json
 
 if TYPE_CHECKING:
-    from mom.manifest.loader import ChangeNotifier
+    from mom.mustgather.loader import ChangeNotifier
 
 STATE_DIR = ".mom"
 STATE_FILE = f"{STATE_DIR}/state.json"

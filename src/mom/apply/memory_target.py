@@ -31,10 +31,10 @@ from mom.api.resources import (
 from mom.apply.manifest_target import rfc3339
 from mom.apply.semantics import Object, decide, object_name, write_context
 from mom.apply.target import ApplyResult, Outcome
-from mom.manifest.discovery import Discovery
-from mom.manifest.requests import MutationRequest
-from mom.manifest.selectors import FieldSelector, LabelSelector
-from mom.manifest.store import Snapshot
+from mom.mustgather.discovery import Discovery
+from mom.mustgather.selectors import FieldSelector, LabelSelector
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.requests import MutationRequest
 
 Key = tuple[str, str, str, str]
 """(group, resource, namespace, name) of a written object; namespaces are cluster-scoped."""

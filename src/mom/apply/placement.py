@@ -7,7 +7,7 @@ version of it into whole-file contents: an object is rewritten in the file it ca
 (a List file keeps its other items, their order and its list-level fields); a new object is
 appended to the location's List file when there is one (a LIST of that location reads only
 the List file) and becomes ``<scope>/<group>/<resource>/<name>.yaml`` otherwise (a name too
-long for a file name takes the long-name form of :func:`mom.manifest.layout.object_file_name`).
+long for a file name takes the long-name form of :func:`mom.mustgather.layout.object_file_name`).
 Removing an object removes its object file and every item of that name in the List file;
 removing a Namespace removes ``namespaces/<ns>/<ns>.yaml`` only, not what is inside.
 
@@ -30,7 +30,7 @@ from typing import Any
 
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource, name_of
-from mom.manifest.layout import CLUSTER_SCOPED_DIR, NAMESPACES_DIR, object_file_name
+from mom.mustgather.layout import CLUSTER_SCOPED_DIR, NAMESPACES_DIR, object_file_name
 from mom.serialization import load_document
 
 SPLIT_LIST_ITEMS = 500

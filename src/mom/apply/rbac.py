@@ -41,7 +41,7 @@ from mom.api.input_resources import (
 )
 from mom.api.output_resources import OutputResources
 from mom.api.resources import GroupVersionResource
-from mom.manifest.builtin_discovery import has_status_subresource
+from mom.mustgather.builtin_discovery import has_status_subresource
 from mom.serialization import dump_go_yaml
 
 RBAC_GROUP = "rbac.authorization.k8s.io"

@@ -7,7 +7,7 @@ finalizers); the fields the server sets (uid, resourceVersion, creationTimestamp
 and the status subresource rule. No I/O: :mod:`mom.apply.manifest_target` reads and writes.
 
 Status subresource rule: every resource has one, except the plain-data and policy kinds
-of :data:`mom.manifest.builtin_discovery.WITHOUT_STATUS` (ConfigMaps, Secrets, Events, RBAC, ...).
+of :data:`mom.mustgather.builtin_discovery.WITHOUT_STATUS` (ConfigMaps, Secrets, Events, RBAC, ...).
 On resources with one, Create drops ``.status``, Update/Patch/Apply keep the stored status,
 the ``*Status`` actions change only ``.status``, and ``metadata.generation`` counts changes
 outside ``metadata`` and ``status``. On resources without one, ``*Status`` actions are NotFound.
@@ -33,9 +33,9 @@ from mom.api.resources import GroupVersionResource, name_of
 from mom.apply import patches
 from mom.apply.ssa import server_side_apply
 from mom.apply.target import Outcome
-from mom.manifest.builtin_discovery import has_status_subresource
-from mom.manifest.discovery import Discovery
-from mom.manifest.requests import MutationRequest
+from mom.mustgather.builtin_discovery import has_status_subresource
+from mom.mustgather.discovery import Discovery
+from mom.mutationdir.requests import MutationRequest
 from mom.validation.names import GENERATED_PREFIX_MAX
 from mom.validation.objects import Identity, identity_problems, object_problems
 

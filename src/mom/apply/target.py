@@ -16,8 +16,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from mom.api.errors import Conflict, MomError, NotFound
 from mom.apply.rbac import ServiceAccountRef
-from mom.manifest.requests import MutationRequest
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.requests import MutationRequest
 
 
 class Outcome(StrEnum):

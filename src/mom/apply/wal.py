@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput, MomError
-from mom.manifest.atomicfile import sync_directory, write_atomically
-from mom.manifest.layout import MAX_FILE_NAME_BYTES
+from mom.mustgather.atomicfile import sync_directory, write_atomically
+from mom.mustgather.layout import MAX_FILE_NAME_BYTES
 from mom.serialization import dump_json, load_json
 
 log = logging.getLogger(__name__)

@@ -31,9 +31,9 @@ from mom.apply.target import ApplyResult, Outcome
 from mom.live.target import LiveTarget
 from mom.live.transport import LiveTransport
 from mom.manager.config import ClusterSpec, ManagerConfig, load_config
-from mom.manifest.mutationdir import read_mutation_dir
-from mom.manifest.operator_output import CLUSTER_TYPE_DIRS, read_mutation_dirs
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.directory import read_mutation_dir
+from mom.mutationdir.output import CLUSTER_TYPE_DIRS, read_mutation_dirs
+from mom.mutationdir.requests import MutationRequest
 from mom.serialization import dump_go_yaml, dump_json
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from mom.api.errors import InvalidInput
 from mom.cli.snapshot import print_table
 from mom.cli.source import add_source_option, open_must_gather
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
 from mom.serialization import dump_json
 
 _WINDOW_RE = re.compile(r"^(\d+)([dhm])$")
@@ -51,7 +51,7 @@ def register(commands: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> tuple[Snapshot, datetime]:
-    from mom.manifest.gathered import gathered_at
+    from mom.mustgather.gathered import gathered_at
 
     snapshot = open_must_gather(args.must_gather_dir, use_cache=not args.no_cache)
     return snapshot, gathered_at(snapshot) or datetime.now(UTC)

@@ -24,7 +24,7 @@ from typing import Any
 from mom.journal import Journal, PlannedMutation, RunRecord, RunSummary, export_test
 from mom.journal.export import rfc3339
 from mom.journal.records import InputChange, MutationState
-from mom.manifest.equivalence import render_differences
+from mom.mutationdir.equivalence import render_differences
 from mom.serialization import dump_go_yaml, dump_json
 
 JOURNAL_ENV = "MOM_JOURNAL"

@@ -14,7 +14,7 @@ from typing import Any
 
 from mom.api.errors import InvalidInput, MomError
 from mom.manager.operators import load_operator
-from mom.manifest.atomicfile import write_atomically
+from mom.mustgather.atomicfile import write_atomically
 from mom.operator.launcher import parse_reference, render_launcher
 
 

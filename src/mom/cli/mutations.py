@@ -15,15 +15,15 @@ from typing import Any
 
 from mom.api.cluster import ALL_ACTIONS
 from mom.api.errors import InvalidInput
-from mom.manifest.equivalence import (
+from mom.mutationdir.directory import read_mutation_dir
+from mom.mutationdir.equivalence import (
     compare_outputs,
     compare_requests,
     field_manager_of,
     render_differences,
 )
-from mom.manifest.mutationdir import read_mutation_dir
-from mom.manifest.operator_output import describe_entries, is_output_dir, read_mutation_dirs
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.output import describe_entries, is_output_dir, read_mutation_dirs
+from mom.mutationdir.requests import MutationRequest
 from mom.serialization import dump_go_yaml, dump_json
 
 _ACTION_DIRS = frozenset(action.value for action in ALL_ACTIONS)

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     from mom.manager.scaleout.election import start_term, user_agent
     from mom.manager.scaleout.hosted import for_one_instance
     from mom.manager.scaleout.probes import Probes, parse_address, serve_probes
-    from mom.manifest.atomicfile import write_atomically
+    from mom.mustgather.atomicfile import write_atomically
 
     config = load_config(args.config)
     if args.instance:

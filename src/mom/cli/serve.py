@@ -6,7 +6,7 @@ then serves until SIGINT/SIGTERM. Writes are recorded as a mutation directory in
 rewritten after every write (nothing is lost if the server is killed). Without ``--mutable``
 reads never see the writes; with it, writes change an in-memory overlay that reads and watches see.
 With neither, writes are refused. Ages are counted from when the must-gather was taken
-(:func:`mom.manifest.gathered.gathered_at`), not from today.
+(:func:`mom.mustgather.gathered.gathered_at`), not from today.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def _check_limits(args: argparse.Namespace) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     # Imported here so other commands never pay for uvicorn and cryptography.
-    from mom.manifest.gathered import gathered_at
+    from mom.mustgather.gathered import gathered_at
     from mom.server.intake import Limits
     from mom.server.runner import bind, build_app, serve, url_of
     from mom.server.tls import generate_certificate, kubeconfig

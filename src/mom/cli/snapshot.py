@@ -5,7 +5,7 @@
 the columns kubectl shows (:mod:`mom.server.tables`), ages as of when the must-gather was taken;
 ``mom api-resources --must-gather-dir DIR [-o table|yaml|json]`` prints the resources the tree serves.
 Without ``--must-gather-dir``, the one of ``$MOM_MUST_GATHER`` or ``mom use``
-(:mod:`mom.cli.source`). The parsed tree is cached in :func:`mom.manifest.loader.default_cache_dir`
+(:mod:`mom.cli.source`). The parsed tree is cached in :func:`mom.mustgather.loader.default_cache_dir`
 unless ``--no-cache``.
 """
 
@@ -21,11 +21,11 @@ from typing import Any
 from mom.api.errors import InvalidInput, NotFound
 from mom.api.resources import name_of
 from mom.cli.source import add_source_option, open_must_gather
-from mom.manifest.discovery import ResourceInfo
-from mom.manifest.fieldlabels import field_labels
-from mom.manifest.gathered import gathered_at
-from mom.manifest.selectors import FieldSelector, LabelSelector
-from mom.manifest.store import Snapshot
+from mom.mustgather.discovery import ResourceInfo
+from mom.mustgather.fieldlabels import field_labels
+from mom.mustgather.gathered import gathered_at
+from mom.mustgather.selectors import FieldSelector, LabelSelector
+from mom.mustgather.store import Snapshot
 from mom.serialization import dump_go_yaml, dump_json
 from mom.server.tables import columns_for, render_table
 

@@ -20,11 +20,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from mom.api.errors import InvalidInput
-from mom.manifest.archive import unpacked
-from mom.manifest.eviction import DEFAULT_MAX_BYTES, evict, touch
-from mom.manifest.layout import find_resource_root
-from mom.manifest.loader import cache_file, default_cache_dir, load_must_gather
-from mom.manifest.store import Snapshot
+from mom.mustgather.archive import unpacked
+from mom.mustgather.eviction import DEFAULT_MAX_BYTES, evict, touch
+from mom.mustgather.layout import find_resource_root
+from mom.mustgather.loader import cache_file, default_cache_dir, load_must_gather
+from mom.mustgather.store import Snapshot
 
 ENVIRONMENT = "MOM_MUST_GATHER"
 MAX_BYTES_ENVIRONMENT = "MOM_CACHE_MAX_BYTES"

@@ -2,7 +2,7 @@
 
 Owns: parsing kube-apiserver request paths, the request/response values and the
 :class:`~mom.client.messages.Transport` protocol, the snapshot transport (reads from a
-:class:`mom.manifest.store.Snapshot`, writes recorded as :class:`MutationRequest`), mom's lean
+:class:`mom.mustgather.store.Snapshot`, writes recorded as :class:`MutationRequest`), mom's lean
 dict client, the httpx2 adapter that lets lightkube (or any httpx2 user) use the same
 transport (:mod:`mom.client.adapters`), and a transport wrapper noting every read
 (:mod:`mom.client.reads`). The transport to a live cluster is :mod:`mom.live.transport`.

@@ -18,7 +18,7 @@ from mom.api.cluster import Action
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionKind, GroupVersionResource, gvk_of, metadata_of
 from mom.client.paths import ResourcePath, parse_path
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.requests import MutationRequest
 from mom.serialization import dump_go_yaml, load_document, load_json
 
 APPLY_PATCH = "application/apply-patch+yaml"

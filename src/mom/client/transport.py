@@ -2,9 +2,9 @@
 
 Reads follow FORMATS.md §1 with the fixes mom makes (field selectors honoured, as the
 apiserver does for each resource; per-group discovery answered; proper ``Status`` errors).
-They come from any :class:`~mom.manifest.reader.ServedReader`: a :class:`~mom.manifest.store.Snapshot`, or the
+They come from any :class:`~mom.mustgather.reader.ServedReader`: a :class:`~mom.mustgather.store.Snapshot`, or the
 writable view ``mom serve --mutable`` reads through this same transport. Writes follow §2: each
-becomes a :class:`~mom.manifest.requests.MutationRequest` in a shared recorder, and reads never
+becomes a :class:`~mom.mutationdir.requests.MutationRequest` in a shared recorder, and reads never
 see them (no read-your-writes, as in the Go client). A request the transport cannot answer gets
 the Status :func:`failure_response` gives, as a kube-apiserver answers it: 404 for what does not
 exist, 400 for a bad read (a selector that does not parse), 422 for a write that is invalid.
@@ -21,9 +21,9 @@ from mom.api.resources import GroupVersionResource
 from mom.client.messages import ApiRequest, ApiResponse, object_response, status_response
 from mom.client.paths import DiscoveryPath, ResourcePath, parse_path
 from mom.client.recorder import MutationRecorder
-from mom.manifest.fieldlabels import field_labels
-from mom.manifest.reader import ServedReader
-from mom.manifest.selectors import FieldSelector, LabelSelector
+from mom.mustgather.fieldlabels import field_labels
+from mom.mustgather.reader import ServedReader
+from mom.mustgather.selectors import FieldSelector, LabelSelector
 from mom.serialization import dump_json
 
 log = logging.getLogger(__name__)

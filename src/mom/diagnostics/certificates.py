@@ -19,7 +19,7 @@ from cryptography import x509
 
 from mom.api.resources import GroupVersionResource, name_of, namespace_of
 from mom.diagnostics.files import mapping
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
 
 SECRETS = GroupVersionResource("", "v1", "secrets")
 KEYS = ("tls.crt", "ca.crt")

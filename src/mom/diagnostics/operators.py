@@ -12,7 +12,7 @@ from typing import Any
 
 from mom.api.resources import GroupVersionResource, name_of
 from mom.diagnostics.files import mapping, mappings
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
 
 CLUSTEROPERATORS = GroupVersionResource("config.openshift.io", "v1", "clusteroperators")
 HEALTHY = {"Available": "True", "Progressing": "False", "Degraded": "False"}

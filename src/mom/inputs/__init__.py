@@ -1,7 +1,7 @@
 """Inputs: gathering what an operator declared it reads into a pruned, standalone-shaped tree.
 
 Owns: following an ``input-resources`` declaration against any
-:class:`~mom.manifest.reader.ClusterReader` (a must-gather read on demand, a loaded snapshot,
+:class:`~mom.mustgather.reader.ClusterReader` (a must-gather read on demand, a loaded snapshot,
 or a live cluster) — exact, generated-name and label-selected
 objects and JSONPath references followed to a fixed point — writing the result as a
 must-gather tree, the digest that tells whether an operator's inputs changed, and whether a

@@ -25,7 +25,7 @@ from mom.api.errors import MomError
 from mom.api.input_resources import ImplicitNamespacedReference, InputResources
 from mom.api.resources import GroupVersionResource, ObjectRef
 from mom.inputs.gather import Identity, identity_of
-from mom.manifest.reader import ClusterReader
+from mom.mustgather.reader import ClusterReader
 
 
 def holds(source: ClusterReader, ref: ObjectRef) -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mom.api.resources import ObjectRef
 from mom.inputs.gather import GatheredInputs, identity_of
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
 from mom.serialization import dump_json
 
 _VERSION = b"mom-input-digest-v1\n"
@@ -40,7 +40,7 @@ def snapshot_digest(snapshot: Snapshot) -> str:
 
 def directory_digest(input_dir: Path) -> str:
     """The digest of the input directory at ``input_dir``."""
-    from mom.manifest.loader import load_must_gather
+    from mom.mustgather.loader import load_must_gather
 
     return snapshot_digest(load_must_gather(input_dir))
 

@@ -1,7 +1,7 @@
 """Gathering an operator's declared inputs from a source (a must-gather snapshot or a live cluster).
 
 Owns: :class:`GatheredInputs` and :func:`gather_inputs`, which reads any
-:class:`~mom.manifest.reader.ClusterReader`.
+:class:`~mom.mustgather.reader.ClusterReader`.
 
 Semantics (only ``applyConfigurationResources`` are gathered; operand resources are not inputs):
 
@@ -45,8 +45,8 @@ from mom.api.input_resources import (
 )
 from mom.api.jsonpath import JsonPath, JsonPathNoMatch
 from mom.api.resources import GroupVersionResource, ObjectRef, name_of, namespace_of
-from mom.manifest.reader import ClusterReader, Object, ResourceCatalog
-from mom.manifest.selectors import LabelSelector
+from mom.mustgather.reader import ClusterReader, Object, ResourceCatalog
+from mom.mustgather.selectors import LabelSelector
 
 Identity = tuple[str, str, str, str]
 """group, resource, namespace, name: what makes two gathered objects the same object."""

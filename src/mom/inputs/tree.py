@@ -1,15 +1,15 @@
 """A must-gather tree read on demand: the input source for one-shot pruning.
 
-Owns: :class:`TreeSource`, an :class:`~mom.manifest.reader.ClusterReader` that walks the tree once
+Owns: :class:`TreeSource`, an :class:`~mom.mustgather.reader.ClusterReader` that walks the tree once
 (names only) and decodes just the files a GET or LIST needs, so pruning a real must-gather
 costs the declared inputs, not the whole tree. A GET reads the object's own
 ``<resource>/<name>.yaml`` file when there is one, else the ``<resource>.yaml`` List file of its
 namespace, never the other objects of the resource; a LIST reads every file of the resource in
 the namespace (every namespace when it has none). Each file is decoded at most once. Answers
-follow the same rules as :class:`~mom.manifest.store.Snapshot` (which answers each request over
+follow the same rules as :class:`~mom.mustgather.store.Snapshot` (which answers each request over
 the locations loaded).
 The walk's refusals (non-regular files, symlinks out of the tree, oversized files) fail it at
-once, and every file it decodes is held to the loader's rules (:mod:`mom.manifest.documents`):
+once, and every file it decodes is held to the loader's rules (:mod:`mom.mustgather.documents`):
 a tree mom refuses to load is refused here too, naming the file.
 Discovery is the tree's own ``aggregated-discovery-*.yaml`` over mom's built-in table; a resource
 neither knows is learned from its objects when it is first listed.
@@ -23,10 +23,10 @@ from typing import Any
 
 from mom.api.errors import InvalidInput, NotFound
 from mom.api.resources import GroupVersionResource, labels_of
-from mom.manifest.builtin_discovery import builtin_discovery, observed_resources
-from mom.manifest.discovery import Discovery
-from mom.manifest.documents import check_placement, kinds_by_resource, objects_of, raise_problems
-from mom.manifest.layout import (
+from mom.mustgather.builtin_discovery import builtin_discovery, observed_resources
+from mom.mustgather.discovery import Discovery
+from mom.mustgather.documents import check_placement, kinds_by_resource, objects_of, raise_problems
+from mom.mustgather.layout import (
     TreeFile,
     find_resource_root,
     object_file_name,
@@ -34,9 +34,9 @@ from mom.manifest.layout import (
     scan_tree,
     strip_suffix,
 )
-from mom.manifest.loader import decode_file
-from mom.manifest.selectors import FieldSelector, LabelSelector
-from mom.manifest.store import Location, Snapshot
+from mom.mustgather.loader import decode_file
+from mom.mustgather.selectors import FieldSelector, LabelSelector
+from mom.mustgather.store import Location, Snapshot
 
 Object = dict[str, Any]
 Key = tuple[str, str, str]

@@ -1,4 +1,4 @@
-"""Writing gathered inputs as a must-gather tree that :func:`mom.manifest.loader.load_must_gather` reads.
+"""Writing gathered inputs as a must-gather tree that :func:`mom.mustgather.loader.load_must_gather` reads.
 
 Owns: the layout of an input directory and writing it safely.
 

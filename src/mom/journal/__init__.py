@@ -4,7 +4,7 @@ Owns: the SQLite database (schema, migrations, crash-safe writes, refusing a fil
 journal), the one-manager lock beside it, retention, the values its queries return,
 deterministic packing of input directories, and exporting a run as a golden test.
 Must not import: mom.cli, mom.testing, mom.operator, mom.inputs, mom.client (it sits below
-the manager and the CLI and depends only on mom.manifest, mom.serialization and mom.api).
+the manager and the CLI and depends only on mom.mutationdir, mom.mustgather, mom.serialization and mom.api).
 Entry points: :class:`Journal`, :class:`PlannedMutation`, :class:`MutationState`,
 :func:`pack_dir` / :func:`unpack_dir`, :func:`export_test`, :func:`mom.journal.lock.lock_journal`,
 :class:`mom.journal.retention.RetentionPolicy`.

@@ -33,8 +33,8 @@ from mom.journal.records import (
 )
 from mom.journal.retention import RetentionPolicy, expired_runs
 from mom.journal.schema import check_journal_file, connect, read_identity
-from mom.manifest.operator_output import CLUSTER_TYPE_DIRS, write_operator_output
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.output import CLUSTER_TYPE_DIRS, write_operator_output
+from mom.mutationdir.requests import MutationRequest
 
 MEMORY = ":memory:"
 _DELETE_CHUNK = 500

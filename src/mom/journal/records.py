@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from mom.api.results import ControllerResults
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.requests import MutationRequest
 
 
 class MutationState(StrEnum):

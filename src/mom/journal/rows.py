@@ -20,7 +20,7 @@ from mom.journal.records import (
     RunStatus,
     RunSummary,
 )
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.requests import MutationRequest
 from mom.serialization import dump_json, load_json
 
 MUTATION_COLUMNS = (

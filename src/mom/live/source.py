@@ -1,4 +1,4 @@
-"""A live cluster as a :class:`~mom.manifest.reader.ClusterReader`, on a mom transport.
+"""A live cluster as a :class:`~mom.mustgather.reader.ClusterReader`, on a mom transport.
 
 Owns: :class:`LiveSource` — GET and LIST sent through a transport (a
 :class:`~mom.live.transport.LiveTransport` for a kube-apiserver; any mom transport answers
@@ -16,10 +16,10 @@ from mom.api.errors import MomError, NotFound
 from mom.api.resources import GroupVersionResource
 from mom.client.messages import JSON, ApiRequest, Transport
 from mom.client.paths import resource_url
-from mom.manifest.builtin_discovery import builtin_discovery
-from mom.manifest.discovery import Discovery
-from mom.manifest.reader import Object
-from mom.manifest.selectors import FieldSelector, LabelSelector
+from mom.mustgather.builtin_discovery import builtin_discovery
+from mom.mustgather.discovery import Discovery
+from mom.mustgather.reader import Object
+from mom.mustgather.selectors import FieldSelector, LabelSelector
 from mom.serialization import load_json
 
 

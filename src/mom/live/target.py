@@ -55,11 +55,11 @@ from mom.client.messages import JSON, ApiRequest
 from mom.client.paths import resource_url
 from mom.live.transport import LiveTransport
 from mom.live.watches import WatchCache
-from mom.manifest.builtin_discovery import builtin_discovery
-from mom.manifest.discovery import Discovery, ResourceInfo
-from mom.manifest.reader import Object
-from mom.manifest.requests import MutationRequest
-from mom.manifest.store import Snapshot
+from mom.mustgather.builtin_discovery import builtin_discovery
+from mom.mustgather.discovery import Discovery, ResourceInfo
+from mom.mustgather.reader import Object
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.requests import MutationRequest
 from mom.serialization import dump_json, load_document, load_json
 
 _FAILURES = {400: Outcome.INVALID, 403: Outcome.INVALID, 404: Outcome.NOT_FOUND, 409: Outcome.CONFLICT}

@@ -6,10 +6,10 @@ when the server answers 410 Gone or the stream breaks. Given the namespaces a re
 replica's share of a management cluster: its hosted control plane namespaces), a namespaced
 type is listed and watched in each of those namespaces only, one thread each, so nothing of
 the other namespaces is held. :meth:`WatchCache.snapshot` returns the
-same :class:`~mom.manifest.store.Snapshot` object while nothing changed and a new one after any
+same :class:`~mom.mustgather.store.Snapshot` object while nothing changed and a new one after any
 event, so a manager can skip re-gathering when the snapshot is identical.
 :meth:`WatchCache.get` and :meth:`WatchCache.list` read that snapshot (the cache is a
-:class:`~mom.manifest.reader.ClusterReader`). :meth:`WatchCache.expect` registers a write mom just made; the next snapshot waits (briefly)
+:class:`~mom.mustgather.reader.ClusterReader`). :meth:`WatchCache.expect` registers a write mom just made; the next snapshot waits (briefly)
 until the watch has delivered it, so a reader sees its own writes.
 Objects are stored without ``metadata.managedFields`` (must-gathers do not carry them).
 
@@ -32,10 +32,10 @@ from mom.api.resources import GroupVersionResource, ObjectRef, name_of, namespac
 from mom.client.messages import JSON, ApiRequest
 from mom.client.paths import resource_url
 from mom.live.transport import QUIET, LiveTransport
-from mom.manifest.discovery import Discovery
-from mom.manifest.reader import Object
-from mom.manifest.selectors import FieldSelector, LabelSelector
-from mom.manifest.store import Snapshot
+from mom.mustgather.discovery import Discovery
+from mom.mustgather.reader import Object
+from mom.mustgather.selectors import FieldSelector, LabelSelector
+from mom.mustgather.store import Snapshot
 from mom.serialization import load_json
 
 log = logging.getLogger(__name__)

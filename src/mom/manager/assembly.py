@@ -25,12 +25,12 @@ from mom.manager.gathering import management_namespaces, read_scopes
 from mom.manager.loop import Manager, Progress
 from mom.manager.operators import InProcessRunner, OperatorRunner, SubprocessRunner
 from mom.manager.pins import Pin, PinStore, document_digest
-from mom.manifest.loader import change_notifier
-from mom.manifest.scope import ReadScope
+from mom.mustgather.loader import change_notifier
+from mom.mustgather.scope import ReadScope
 from mom.operator.sandbox import Sandbox, probe_sandbox
 
 if TYPE_CHECKING:
-    from mom.manifest.loader import ChangeNotifier
+    from mom.mustgather.loader import ChangeNotifier
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from mom.apply.semantics import SERVER_SET
 from mom.inputs.gather import Identity, identity_of
 from mom.journal.records import InputChange, InputChangeKind, MutationState, PlannedMutation
 from mom.manager.topology import Topology
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.requests import MutationRequest
 from mom.serialization import load_json
 
 Object = dict[str, Any]

@@ -39,7 +39,7 @@ A YAML (or JSON) document; relative paths are relative to the file. Example::
       guestNamespaces: [openshift-config, openshift-config-managed]   # Management objects there
 
 A ``manifestDir`` may be a must-gather's top directory: its resource tree is found one level
-down (:func:`mom.manifest.layout.find_resource_root`).
+down (:func:`mom.mustgather.layout.find_resource_root`).
 
 Every problem in the file is reported at once, with its field path.
 """
@@ -57,8 +57,8 @@ from mom.api.wire_reader import WireReader, field_path, quote
 from mom.apply.rbac import DEFAULT_SERVICE_ACCOUNT_NAMESPACE, ServiceAccountRef
 from mom.journal.retention import DEFAULT_PROBLEMS_FOR, DEFAULT_RUNS_PER_PAIR, RetentionPolicy
 from mom.manager.scaleout.lease import LeaseSpec, check_ring, read_lease
-from mom.manifest.layout import find_resource_root
-from mom.manifest.untrusted import ReadLimits
+from mom.mustgather.layout import find_resource_root
+from mom.mustgather.untrusted import ReadLimits
 from mom.serialization import load_document
 
 

@@ -21,8 +21,8 @@ from mom.inputs.gather import GatheredInputs
 from mom.manager.config import InstanceSpec, TopologyKind
 from mom.manager.pins import Pin
 from mom.manager.topology import HostedView, Topology
-from mom.manifest.scope import ReadScope, scope_of_inputs
-from mom.manifest.store import Snapshot
+from mom.mustgather.scope import ReadScope, scope_of_inputs
+from mom.mustgather.store import Snapshot
 
 
 def read_scopes(instances: Iterable[InstanceSpec], pins: Iterable[Pin]) -> dict[str, ReadScope]:

@@ -39,9 +39,9 @@ from mom.manager.pins import Pin
 from mom.manager.planning import pinned_refusal, plan_mutations
 from mom.manager.schedule import Key, Schedule, Trigger
 from mom.manager.topology import Claims, HostedView, Topology
-from mom.manifest.discovery import Discovery
-from mom.manifest.loader import load_must_gather
-from mom.manifest.store import Snapshot
+from mom.mustgather.discovery import Discovery
+from mom.mustgather.loader import load_must_gather
+from mom.mustgather.store import Snapshot
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ snapshot built from the gathered objects — many operators in one process, the 
 mode. Subprocess runners spawn the operator's executable (never through a shell) with
 ``apply-configuration --input-dir --output-dir --now``, confined (:mod:`mom.operator.sandbox`)
 and in a session of its own that is killed when the run ends, and read its output directory
-back as untrusted data (:mod:`mom.manifest.operator_output`). Neither is trusted about its
+back as untrusted data (:mod:`mom.mutationdir.output`). Neither is trusted about its
 outputs: the manager re-routes every mutation itself against the outputs pinned when the
 operator was registered.
 """
@@ -25,9 +25,9 @@ from mom.api.input_resources import InputResources
 from mom.api.output_resources import OutputResources
 from mom.api.results import ControllerResults
 from mom.manager.config import OperatorSpec
-from mom.manifest.operator_output import read_operator_output
-from mom.manifest.requests import MutationRequest
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.output import read_operator_output
+from mom.mutationdir.requests import MutationRequest
 from mom.operator import Operator
 from mom.operator.command import format_now
 from mom.operator.executables import find_executable

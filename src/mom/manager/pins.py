@@ -21,7 +21,7 @@ from typing import Any
 from mom.api.errors import InvalidInput
 from mom.api.input_resources import InputResources
 from mom.api.output_resources import OutputResources
-from mom.manifest.atomicfile import write_atomically
+from mom.mustgather.atomicfile import write_atomically
 from mom.serialization import dump_json, load_json
 
 _RESTORE = "restore the file, or remove it and register every operator again with --repin"

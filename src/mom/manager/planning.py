@@ -9,8 +9,8 @@ from mom.api.output_resources import output_matches
 from mom.journal.records import MutationState, PlannedMutation
 from mom.manager.pins import Pin
 from mom.manager.topology import Claims, RoutedMutation, Topology, find_collisions
-from mom.manifest.discovery import Discovery
-from mom.manifest.requests import MutationRequest
+from mom.mustgather.discovery import Discovery
+from mom.mutationdir.requests import MutationRequest
 from mom.validation.mutations import mutation_problems
 from mom.validation.outputs import body_mismatch, route_mutations
 

@@ -18,9 +18,9 @@ from mom.manager.operators import OperatorRunner
 from mom.manager.pins import Pin
 from mom.manager.planning import plan_mutations
 from mom.manager.topology import Topology
-from mom.manifest.equivalence import Difference, compare_outputs
-from mom.manifest.loader import load_must_gather
-from mom.manifest.operator_output import write_operator_output
+from mom.mustgather.loader import load_must_gather
+from mom.mutationdir.equivalence import Difference, compare_outputs
+from mom.mutationdir.output import write_operator_output
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,10 @@ from mom.api.output_resources import OutputResources
 from mom.api.resources import NAMESPACES, GroupVersionResource, metadata_of
 from mom.manager.config import InstanceSpec, TopologyKind
 from mom.manager.mapping import ORIGIN_ANNOTATION, NamespaceMapper
-from mom.manifest.discovery import Discovery
-from mom.manifest.requests import MutationRequest
-from mom.manifest.selectors import FieldSelector, LabelSelector
-from mom.manifest.store import Snapshot
+from mom.mustgather.discovery import Discovery
+from mom.mustgather.selectors import FieldSelector, LabelSelector
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.requests import MutationRequest
 from mom.serialization import dump_go_yaml
 
 __all__ = ["ORIGIN_ANNOTATION", "Claims", "HostedView", "RoutedMutation", "Topology", "find_collisions"]

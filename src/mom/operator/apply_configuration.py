@@ -1,6 +1,6 @@
 """``apply-configuration``: input directory in, mutation directories and results out.
 
-The output directory (:mod:`mom.manifest.operator_output`) holds the controllers' results and
+The output directory (:mod:`mom.mutationdir.output`) holds the controllers' results and
 one mutation directory per cluster type that received mutations (FORMATS.md §3.5). Mutations
 no declared output allows are written under ``Unspecified/`` for inspection and make the run
 fail — they are never routed.
@@ -15,10 +15,10 @@ from datetime import datetime
 from pathlib import Path
 
 from mom.api.cluster import UNSPECIFIED_DIR, ClusterType
-from mom.manifest.loader import load_must_gather
-from mom.manifest.operator_output import write_operator_output
-from mom.manifest.requests import MutationRequest
-from mom.manifest.store import Snapshot
+from mom.mustgather.loader import load_must_gather
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.output import write_operator_output
+from mom.mutationdir.requests import MutationRequest
 from mom.operator.operator import Operator
 from mom.operator.run import RunOutcome, run_controllers
 from mom.operator.selection import select_controllers

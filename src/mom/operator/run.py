@@ -22,8 +22,8 @@ from mom.api.results import ControllerResult, ControllerResults, ControllerStatu
 from mom.client.client import Client
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import CONTROLLER_HEADER, SnapshotTransport
-from mom.manifest.requests import MutationRequest
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.requests import MutationRequest
 from mom.operator.context import EventRecorder, RunContext
 from mom.operator.operator import Controller, Operator, SyncError
 

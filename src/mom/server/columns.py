@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mom.manifest.gathered import parse_time
+from mom.mustgather.gathered import parse_time
 
 Object = dict[str, Any]
 Cell = Callable[[Object, datetime], Any]

@@ -15,7 +15,7 @@ from typing import Any
 from mom.client.messages import ApiRequest, ApiResponse, object_response, status_response
 from mom.client.paths import DiscoveryPath
 from mom.client.transport import SnapshotTransport
-from mom.manifest.discovery import Discovery
+from mom.mustgather.discovery import Discovery
 from mom.serialization import dump_json, load_document
 from mom.server.names import resource_names, with_names
 

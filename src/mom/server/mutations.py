@@ -26,7 +26,7 @@ from mom.client.messages import ApiRequest, ApiResponse, object_response, status
 from mom.client.paths import ResourcePath
 from mom.client.recorder import APPLY_PATCH, JSON, MutationRecorder, build_request
 from mom.client.transport import CONTROLLER_HEADER, SnapshotTransport, failure_response
-from mom.manifest.mutationdir import write_mutation_dir
+from mom.mutationdir.directory import write_mutation_dir
 from mom.serialization import dump_json, load_document
 
 _FAILURES = {Outcome.CONFLICT: 409, Outcome.NOT_FOUND: 404, Outcome.INVALID: 422}

@@ -15,9 +15,9 @@ from typing import Any
 
 from mom.api.errors import MomError
 from mom.api.resources import GroupVersionResource
-from mom.manifest.discovery import Discovery, ResourceInfo
-from mom.manifest.reader import ServedReader
-from mom.manifest.store import Snapshot
+from mom.mustgather.discovery import Discovery, ResourceInfo
+from mom.mustgather.reader import ServedReader
+from mom.mustgather.store import Snapshot
 
 CRDS = GroupVersionResource("apiextensions.k8s.io", "v1", "customresourcedefinitions")
 

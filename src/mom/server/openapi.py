@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from mom.client.messages import ApiResponse, object_response, status_response
-from mom.manifest.discovery import ResourceInfo
-from mom.manifest.store import Snapshot
+from mom.mustgather.discovery import ResourceInfo
+from mom.mustgather.store import Snapshot
 from mom.server.schemas import kind_schemas
 
 PREFIX = "/openapi/v3"

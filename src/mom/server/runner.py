@@ -22,7 +22,7 @@ from mom.api.errors import MomError
 from mom.apply.memory_target import MemoryTarget
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import SnapshotTransport
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
 from mom.server.app import ServeApp
 from mom.server.intake import Limits
 from mom.server.mutations import MutationLog, WriteHandler

@@ -13,8 +13,8 @@ from typing import Any
 
 from mom.api.errors import MomError
 from mom.api.resources import GroupVersionResource
-from mom.manifest.discovery import ResourceInfo
-from mom.manifest.store import Snapshot
+from mom.mustgather.discovery import ResourceInfo
+from mom.mustgather.store import Snapshot
 
 CRDS = GroupVersionResource("apiextensions.k8s.io", "v1", "customresourcedefinitions")
 SAMPLE = 200

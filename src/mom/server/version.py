@@ -12,7 +12,7 @@ from typing import Any
 
 from mom.api.errors import MomError
 from mom.api.resources import GroupVersionResource
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
 
 CLUSTEROPERATORS = GroupVersionResource("config.openshift.io", "v1", "clusteroperators")
 NODES = GroupVersionResource("", "v1", "nodes")

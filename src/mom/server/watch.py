@@ -19,9 +19,9 @@ from typing import Any
 
 from mom.api.resources import GroupVersionKind, GroupVersionResource, labels_of
 from mom.client.messages import ApiRequest
-from mom.manifest.fieldlabels import field_labels
-from mom.manifest.reader import ServedReader
-from mom.manifest.selectors import FieldSelector, LabelSelector
+from mom.mustgather.fieldlabels import field_labels
+from mom.mustgather.reader import ServedReader
+from mom.mustgather.selectors import FieldSelector, LabelSelector
 from mom.serialization import dump_json
 
 Object = dict[str, Any]

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput
-from mom.manifest.atomicfile import write_atomically
+from mom.mustgather.atomicfile import write_atomically
 from mom.serialization import dump_go_yaml, load_document
 from mom.staticpod.files import RevisionFiles, pod_file
 from mom.staticpod.operand import APP_LABEL, REVISION_LABEL, StaticPodOperand

@@ -13,10 +13,10 @@ import tempfile
 from pathlib import Path
 
 from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR, ClusterType
-from mom.manifest import operator_output
-from mom.manifest.equivalence import Difference, is_event
-from mom.manifest.operator_output import ROUTED_ENTRIES, read_mutation_dirs
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir import output as operator_output
+from mom.mutationdir.equivalence import Difference, is_event
+from mom.mutationdir.output import ROUTED_ENTRIES, read_mutation_dirs
+from mom.mutationdir.requests import MutationRequest
 from mom.testing.runner import LOG_FILES
 
 

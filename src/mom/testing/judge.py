@@ -7,7 +7,7 @@ One case is judged (FORMATS.md §3.7, with the Go harness' bugs fixed):
 * non-zero exit without ``NonZeroReturn`` → failure, output still compared;
 * output that cannot be read → failure, except after a wanted non-zero exit (Go's rule);
 * ``Unspecified/`` or any other unknown entry in the output → failure naming what it holds;
-* expected vs actual compared with :func:`mom.manifest.equivalence.compare_outputs` (events
+* expected vs actual compared with :func:`mom.mutationdir.equivalence.compare_outputs` (events
   ignored); a missing ``expected-output/`` means "expects no mutations";
 * ``topologies`` in test.yaml → :func:`mom.testing.topology.check_topology` per topology.
 
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mom.api.errors import MomError
-from mom.manifest.equivalence import Difference, compare_outputs
-from mom.manifest.operator_output import read_results_document
+from mom.mutationdir.equivalence import Difference, compare_outputs
+from mom.mutationdir.output import read_results_document
 from mom.testing.cases import Case
 from mom.testing.golden import (
     differences_from_nothing,

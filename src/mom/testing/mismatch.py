@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from mom.manifest.equivalence import Difference, FieldDifference
+from mom.mutationdir.equivalence import Difference, FieldDifference
 
 SHOWN_DIFFERENCES = 3
 """How many differences the line names before it only counts the rest."""

@@ -17,7 +17,7 @@ from mom.testing.cases import Case
 from mom.testing.runner import ProcessOutcome
 
 if TYPE_CHECKING:
-    from mom.manifest.equivalence import Difference
+    from mom.mutationdir.equivalence import Difference
 
 REPORT_LOG_LINES = 20
 """Lines of stderr shown in a failure report (junit keeps a longer tail)."""
@@ -77,7 +77,7 @@ class CaseResult:
             )
         lines.extend(f"  {reason}" for reason in self.reasons)
         if self.differences:
-            from mom.manifest.equivalence import render_differences
+            from mom.mutationdir.equivalence import render_differences
             from mom.testing.mismatch import summarize_mismatch
 
             lines.append(f"  {summarize_mismatch(self.differences)}")

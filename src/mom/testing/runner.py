@@ -4,7 +4,7 @@ The binary is spawned directly (no shell) as ``<bin> apply-configuration --input
 --output-dir … [--now …] [--controllers a,b]`` in a new process group, with stdout and stderr
 written to ``stdout.log`` / ``stderr.log`` in the output directory. When the operator exits or
 its time is up the whole process group is killed, so helpers it started do not outlive the
-test; its output directory is then read as untrusted data (:mod:`mom.manifest.operator_output`).
+test; its output directory is then read as untrusted data (:mod:`mom.mutationdir.output`).
 The harness learns of the exit at once (a pidfd on Linux), not on a polling tick.
 
 An operator that is a Python script of this very interpreter (a console script installed beside
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mom.api.errors import InvalidInput
-from mom.manifest.layout import find_resource_root
+from mom.mustgather.layout import find_resource_root
 from mom.operator.executables import find_executable
 from mom.operator.process import Child, kill_group, wait_for_exit
 from mom.testing.cases import Case

@@ -23,10 +23,10 @@ from mom.api.cluster import CLUSTER_TYPES, Action, ClusterType
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource, ObjectRef, gvk_of, name_of, namespace_of
 from mom.api.results import ControllerResult, ControllerResults
-from mom.manifest.builtin_discovery import builtin_discovery
-from mom.manifest.equivalence import compare_outputs, is_event, render_differences
-from mom.manifest.requests import MutationRequest
-from mom.manifest.store import Snapshot
+from mom.mustgather.builtin_discovery import builtin_discovery
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.equivalence import compare_outputs, is_event, render_differences
+from mom.mutationdir.requests import MutationRequest
 from mom.operator.apply_configuration import write_output
 from mom.operator.operator import Operator
 from mom.operator.run import RunOutcome, run_controllers

@@ -32,7 +32,7 @@ from typing import Any
 
 from mom.api.cluster import ClusterType
 from mom.api.errors import InvalidInput
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.requests import MutationRequest
 from mom.serialization import dump_go_yaml, load_document
 from mom.testing.cases import Topology
 

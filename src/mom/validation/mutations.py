@@ -16,8 +16,8 @@ from typing import Any
 from mom.api.cluster import Action
 from mom.api.errors import MomError
 from mom.client.recorder import JSON_PATCH
-from mom.manifest.discovery import Discovery
-from mom.manifest.requests import MutationRequest
+from mom.mustgather.discovery import Discovery
+from mom.mutationdir.requests import MutationRequest
 from mom.validation.names import name_problem, namespace_problem
 from mom.validation.objects import json_problems, object_problems
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from mom.api.cluster import CLUSTER_TYPES, ClusterType
 from mom.api.output_resources import OutputResources, output_matches
 from mom.api.resources import GroupVersionKind
-from mom.manifest.discovery import Discovery
-from mom.manifest.requests import MutationRequest
+from mom.mustgather.discovery import Discovery
+from mom.mutationdir.requests import MutationRequest
 from mom.validation.mutations import mutation_problems
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from mom.api.cluster import Action
 from mom.api.resources import GroupVersionKind, GroupVersionResource
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.requests import MutationRequest
 from mom.serialization import dump_go_yaml, dump_json
 
 NOW = datetime(2024, 10, 14, 22, 38, 20, tzinfo=UTC)

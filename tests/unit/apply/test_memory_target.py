@@ -20,7 +20,7 @@ from mom.api.cluster import Action
 from mom.api.resources import ObjectRef
 from mom.apply.memory_target import MemoryTarget
 from mom.apply.target import Outcome
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
 
 
 def _base() -> Snapshot:

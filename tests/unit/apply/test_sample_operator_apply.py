@@ -17,8 +17,8 @@ from apply_support import AUTHENTICATIONS, CONFIGMAPS, fixed_clock
 from mom.api.cluster import CLUSTER_TYPES
 from mom.api.resources import GroupVersionResource
 from mom.apply import ManifestTarget, Outcome
-from mom.manifest.mutationdir import read_mutation_dir
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.directory import read_mutation_dir
+from mom.mutationdir.requests import MutationRequest
 from mom.operator.command import run_command
 from mom.operator.sample.operator import SAMPLE_OPERATOR
 from mom.serialization import load_document

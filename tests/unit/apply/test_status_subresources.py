@@ -18,7 +18,7 @@ from mom.api.output_resources import OutputResourceList, OutputResources
 from mom.api.resources import GroupVersionResource
 from mom.apply import ManifestTarget, Outcome
 from mom.apply.rbac import generate_rbac
-from mom.manifest.builtin_discovery import WITHOUT_STATUS, builtin_discovery
+from mom.mustgather.builtin_discovery import WITHOUT_STATUS, builtin_discovery
 
 WITH_STATUS = [("apps", "deployments"), ("operator.openshift.io", "authentications")]
 

@@ -15,7 +15,7 @@ from mom.client.paths import ResourcePath
 from mom.client.reads import Read, ReadLog, ReadTracingTransport
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import CONTROLLER_HEADER, SnapshotTransport
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
 

@@ -26,8 +26,8 @@ from mom.api.cluster import Action
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionKind, GroupVersionResource
 from mom.client.recorder import MutationRecorder
-from mom.manifest.equivalence import compare_requests
-from mom.manifest.mutationdir import read_mutation_dir, write_mutation_dir
+from mom.mutationdir.directory import read_mutation_dir, write_mutation_dir
+from mom.mutationdir.equivalence import compare_requests
 
 FEATUREGATES = "/apis/config.openshift.io/v1/featuregates"
 JSON = "application/json"

@@ -26,7 +26,7 @@ from mom.client.client import Client, InvalidError, NotFoundError
 from mom.client.messages import ApiRequest, ApiResponse
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import CONTROLLER_HEADER, SnapshotTransport
-from mom.manifest.loader import load_must_gather
+from mom.mustgather.loader import load_must_gather
 from mom.serialization import load_json
 
 FEATUREGATES = GroupVersionResource("config.openshift.io", "v1", "featuregates")

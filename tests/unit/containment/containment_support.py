@@ -19,8 +19,8 @@ from pathlib import Path
 from mom.api.cluster import Action
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource
-from mom.manifest.mutationdir import metadata_bytes, request_paths
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.directory import metadata_bytes, request_paths
+from mom.mutationdir.requests import MutationRequest
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 EXAMPLES = REPOSITORY / "examples"

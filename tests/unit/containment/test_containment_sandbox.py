@@ -24,8 +24,8 @@ from mom.cli.main import main
 from mom.manager import assembly
 from mom.manager.config import OperatorSpec, load_config
 from mom.manager.operators import SubprocessRunner
-from mom.manifest.equivalence import compare_outputs
-from mom.manifest.loader import load_must_gather
+from mom.mustgather.loader import load_must_gather
+from mom.mutationdir.equivalence import compare_outputs
 from mom.operator.command import parse_now
 from mom.operator.landlock import abi_version
 from mom.operator.sandbox import Sandbox, probe_sandbox

@@ -39,10 +39,10 @@ from mom.client.paths import parse_path
 from mom.inputs.gather import gather_inputs
 from mom.inputs.tree import TreeSource
 from mom.manager import config as manager_config
-from mom.manifest.loader import load_must_gather
-from mom.manifest.mutationdir import read_mutation_dir
-from mom.manifest.selectors import FieldSelector, LabelSelector
-from mom.manifest.store import Snapshot
+from mom.mustgather.loader import load_must_gather
+from mom.mustgather.selectors import FieldSelector, LabelSelector
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.directory import read_mutation_dir
 from mom.serialization import dump_go_yaml, dump_json, load_document
 from mom.server.intake import Limits
 from mom.server.runner import build_app

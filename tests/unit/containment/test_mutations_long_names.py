@@ -33,10 +33,10 @@ from mom.api.resources import GroupVersionResource
 from mom.inputs.tree import TreeSource
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState
-from mom.manifest.layout import MAX_FILE_NAME_BYTES
-from mom.manifest.loader import load_must_gather
-from mom.manifest.mutationdir import read_mutation_dir, request_paths, write_mutation_dir
-from mom.manifest.requests import MutationRequest
+from mom.mustgather.layout import MAX_FILE_NAME_BYTES
+from mom.mustgather.loader import load_must_gather
+from mom.mutationdir.directory import read_mutation_dir, request_paths, write_mutation_dir
+from mom.mutationdir.requests import MutationRequest
 
 LONGEST = "a" * 61 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * 63  # 253 characters
 CLUSTERROLES = GroupVersionResource("rbac.authorization.k8s.io", "v1", "clusterroles")

@@ -21,7 +21,7 @@ from mom.api.cluster import Action
 from mom.api.resources import GroupVersionKind, GroupVersionResource
 from mom.apply.manifest_target import ManifestTarget
 from mom.apply.target import Outcome
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.requests import MutationRequest
 from mom.validation.names import generate_name_problem, name_problem, namespace_problem
 
 CORE = {r: GroupVersionResource("", "v1", r) for r in ("namespaces", "services", "configmaps", "secrets")}

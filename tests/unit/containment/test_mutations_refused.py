@@ -31,7 +31,7 @@ from tests.unit.containment.containment_support import (
 from mom.api.cluster import Action
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState
-from mom.manifest.loader import load_must_gather
+from mom.mustgather.loader import load_must_gather
 
 MERGE = "application/merge-patch+json"
 JSON_PATCH = "application/json-patch+json"

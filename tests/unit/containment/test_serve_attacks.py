@@ -26,8 +26,8 @@ import pytest
 
 from mom.api.resources import GroupVersionResource, ObjectRef
 from mom.cli.main import main
-from mom.manifest.mutationdir import read_mutation_dir
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.directory import read_mutation_dir
 from mom.server.intake import Limits
 from mom.server.runner import RunningServer, build_app, start_in_thread
 

@@ -27,7 +27,7 @@ from tests.unit.manager.conftest import EXAMPLES
 from mom.api.resources import GroupVersionResource
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState
-from mom.manifest.loader import load_must_gather
+from mom.mustgather.loader import load_must_gather
 
 CLUSTERROLES_DIR = "cluster-scoped-resources/rbac.authorization.k8s.io"
 CLUSTERROLES = GroupVersionResource("rbac.authorization.k8s.io", "v1", "clusterroles")

@@ -25,7 +25,7 @@ from mom.journal.records import MutationState, PlannedMutation, RunStatus
 from mom.journal.retention import RetentionPolicy
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.requests import MutationRequest
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from mom.cli.main import main
-from mom.manifest import layout
+from mom.mustgather import layout
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "examples"

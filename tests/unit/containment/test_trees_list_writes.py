@@ -26,9 +26,9 @@ from mom.api.resources import GroupVersionKind, GroupVersionResource, name_of
 from mom.apply import ManifestTarget
 from mom.apply.placement import SPLIT_LIST_ITEMS
 from mom.apply.wal import WAL_FILE
-from mom.manifest.layout import object_file_name
-from mom.manifest.loader import TreeLoader
-from mom.manifest.requests import MutationRequest
+from mom.mustgather.layout import object_file_name
+from mom.mustgather.loader import TreeLoader
+from mom.mutationdir.requests import MutationRequest
 from mom.serialization import dump_go_yaml, dump_json, load_document
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")

@@ -25,9 +25,9 @@ from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource
 from mom.diagnostics.alerts import firing_alerts
 from mom.diagnostics.etcd import etcd_members
-from mom.manifest.gathered import gathered_at
-from mom.manifest.layout import find_resource_root
-from mom.manifest.loader import load_must_gather
+from mom.mustgather.gathered import gathered_at
+from mom.mustgather.layout import find_resource_root
+from mom.mustgather.loader import load_must_gather
 
 MOM = [sys.executable, "-m", "mom.cli.main"]
 SECRETS = GroupVersionResource("", "v1", "secrets")

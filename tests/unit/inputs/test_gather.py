@@ -35,8 +35,8 @@ from mom.api.input_resources import (
 from mom.api.resources import GroupVersionResource, ObjectRef
 from mom.inputs import GatheredInputs, gather_inputs, write_input_dir
 from mom.inputs.writer import input_files
-from mom.manifest.loader import load_must_gather
-from mom.manifest.store import Snapshot
+from mom.mustgather.loader import load_must_gather
+from mom.mustgather.store import Snapshot
 from mom.serialization import load_document
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")

@@ -22,8 +22,8 @@ import pytest
 from mom.api.input_resources import InputResources
 from mom.inputs import GatheredInputs, TreeSource, gather_inputs, input_digest, write_input_dir
 from mom.inputs.digest import directory_digest
-from mom.manifest.loader import load_must_gather
-from mom.manifest.store import Snapshot
+from mom.mustgather.loader import load_must_gather
+from mom.mustgather.store import Snapshot
 
 pytestmark = pytest.mark.realdata
 

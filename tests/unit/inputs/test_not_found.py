@@ -16,7 +16,7 @@ import pytest
 
 from mom.api.resources import GroupVersionResource
 from mom.manager.inputcheck.not_found import MissingObject, objects_not_found
-from mom.manifest.builtin_discovery import builtin_discovery
+from mom.mustgather.builtin_discovery import builtin_discovery
 
 AUTHENTICATIONS = GroupVersionResource("config.openshift.io", "v1", "authentications")
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")

@@ -16,7 +16,7 @@ import pytest
 from mom.api.errors import InvalidInput, NotFound
 from mom.api.resources import GroupVersionResource
 from mom.inputs import TreeSource
-from mom.manifest.loader import load_must_gather
+from mom.mustgather.loader import load_must_gather
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
 WIDGETS = GroupVersionResource("example.io", "v1", "widgets")

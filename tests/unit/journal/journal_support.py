@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from mom.api.cluster import Action
 from mom.api.resources import GroupVersionKind, GroupVersionResource
 from mom.journal import Journal, PlannedMutation
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.requests import MutationRequest
 
 T0 = datetime(2024, 10, 14, 22, 38, 20, tzinfo=UTC)
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")

@@ -21,7 +21,7 @@ from mom.api.errors import Conflict, InvalidInput
 from mom.api.results import ControllerResults
 from mom.cli.main import main
 from mom.journal import Journal, PlannedMutation, export_test, pack_dir
-from mom.manifest.mutationdir import read_mutation_dir
+from mom.mutationdir.directory import read_mutation_dir
 from mom.operator.command import run_command
 from mom.operator.sample.operator import SAMPLE_OPERATOR
 from mom.serialization import load_document

@@ -22,7 +22,7 @@ from journal_support import T0, begin, configmap_create, planned, status_patch
 from mom.api.errors import Conflict, InvalidInput, NotFound
 from mom.api.results import ControllerResult, ControllerResults, ControllerStatus
 from mom.journal import Journal, MutationState, PlannedMutation, RunStatus, schema
-from mom.manifest.mutationdir import read_mutation_dir
+from mom.mutationdir.directory import read_mutation_dir
 
 RESULTS = ControllerResults(
     (

@@ -2,7 +2,7 @@
 
 Covers: ``mom.live`` exports the loader, transport, source, watch cache and target it names;
 every ``mom.…`` module or object named in the docstrings of ``mom.live`` and of the packages
-it was made from (``mom.client``, ``mom.apply``, ``mom.inputs``) and of ``mom.manifest``
+it was made from (``mom.client``, ``mom.apply``, ``mom.inputs``) and of ``mom.mustgather`` and ``mom.mutationdir``
 exists, so a docstring cannot keep pointing at a module that moved.
 """
 
@@ -15,7 +15,7 @@ import pytest
 
 import mom.live
 
-PACKAGES = ["mom.apply", "mom.client", "mom.inputs", "mom.live", "mom.manifest"]
+PACKAGES = ["mom.apply", "mom.client", "mom.inputs", "mom.live", "mom.mustgather", "mom.mutationdir"]
 
 
 def _resolves(dotted: str) -> bool:

@@ -29,8 +29,8 @@ from mom.client.recorder import MutationRecorder
 from mom.client.transport import SnapshotTransport
 from mom.inputs import gather_inputs
 from mom.live.source import LiveSource
-from mom.manifest.selectors import FieldSelector, LabelSelector
-from mom.manifest.store import Snapshot
+from mom.mustgather.selectors import FieldSelector, LabelSelector
+from mom.mustgather.store import Snapshot
 from mom.serialization import dump_json, load_json
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.unit.manifest.test_resource_root import must_gather
+from tests.unit.mustgather.test_resource_root import must_gather
 
 from mom.cli.main import main
 from mom.journal.journal import Journal

@@ -32,8 +32,8 @@ from mom.journal.records import MutationState
 from mom.manager.config import load_config, parse_config
 from mom.manager.mapping import ORIGIN_ANNOTATION
 from mom.manager.topology import HostedView, Topology
-from mom.manifest.loader import load_must_gather
-from mom.manifest.store import Snapshot
+from mom.mustgather.loader import load_must_gather
+from mom.mustgather.store import Snapshot
 from mom.operator import RunContext
 
 DEPLOYMENTS = GroupVersionResource("apps", "v1", "deployments")

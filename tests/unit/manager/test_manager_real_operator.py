@@ -27,7 +27,7 @@ from mom.journal.records import MutationState
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
 from mom.manager.schedule import Trigger
-from mom.manifest.loader import load_must_gather
+from mom.mustgather.loader import load_must_gather
 from mom.serialization import dump_json, load_document
 
 

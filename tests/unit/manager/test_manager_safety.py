@@ -29,7 +29,7 @@ from mom.journal.journal import Journal
 from mom.journal.records import MutationState
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
-from mom.manifest.loader import load_must_gather
+from mom.mustgather.loader import load_must_gather
 from mom.operator import RunContext
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")

@@ -21,7 +21,7 @@ from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
 from mom.manager.replay import replay_run
 from mom.manager.topology import ORIGIN_ANNOTATION
-from mom.manifest.loader import load_must_gather
+from mom.mustgather.loader import load_must_gather
 
 DEPLOYMENTS = GroupVersionResource("apps", "v1", "deployments")
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")

@@ -26,8 +26,8 @@ from mom.api.resources import GroupVersionKind, GroupVersionResource, ObjectRef
 from mom.manager.config import InstanceSpec, NamespaceMapping, TopologyKind
 from mom.manager.mapping import NamespaceMapper
 from mom.manager.topology import HostedView, Topology
-from mom.manifest.requests import MutationRequest
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.requests import MutationRequest
 from mom.serialization import dump_go_yaml
 
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")

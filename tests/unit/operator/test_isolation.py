@@ -21,8 +21,8 @@ from mom.api.input_resources import ExactResource, InputResources
 from mom.api.output_resources import OutputResourceList, OutputResources
 from mom.api.resources import GroupVersionResource
 from mom.api.results import ControllerResults, ControllerStatus
-from mom.manifest.mutationdir import read_mutation_dir
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.directory import read_mutation_dir
 from mom.operator import Controller, Operator, RunContext, SyncError
 from mom.operator.command import run_command
 from mom.operator.run import run_controllers

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from mom.manifest.equivalence import compare_outputs, render_differences
+from mom.mutationdir.equivalence import compare_outputs, render_differences
 from mom.operator.command import run_command
 from mom.operator.sample.operator import SAMPLE_OPERATOR
 from mom.serialization import load_document

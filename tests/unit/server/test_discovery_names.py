@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mom.api.resources import GroupVersionResource, ObjectRef
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
 from mom.server.names import CRDS, resource_names, with_crd_resources, with_names
 
 WIDGETS = GroupVersionResource("example.com", "v1", "widgets")

@@ -19,10 +19,10 @@ from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource, ObjectRef
 from mom.client.messages import ApiRequest
 from mom.client.paths import ResourcePath
-from mom.manifest.fieldlabels import field_labels
-from mom.manifest.gathered import gathered_at
-from mom.manifest.selectors import FieldSelector
-from mom.manifest.store import Snapshot
+from mom.mustgather.fieldlabels import field_labels
+from mom.mustgather.gathered import gathered_at
+from mom.mustgather.selectors import FieldSelector
+from mom.mustgather.store import Snapshot
 from mom.server.logs import pod_log
 
 PODS = GroupVersionResource("", "v1", "pods")

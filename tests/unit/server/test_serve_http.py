@@ -25,8 +25,8 @@ from mom.api.resources import GroupVersionResource, ObjectRef
 from mom.client.messages import ApiRequest
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import SnapshotTransport
-from mom.manifest.mutationdir import read_mutation_dir
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.directory import read_mutation_dir
 from mom.serialization import dump_json, load_json
 from mom.server.runner import RunningServer, build_app, start_in_thread
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 
 from mom.api.resources import GroupVersionResource
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
 from mom.server.tables import columns_for, human_duration, render_table, wants_table
 
 NOW = datetime(2024, 1, 10, tzinfo=UTC)

@@ -25,8 +25,8 @@ from mom.api.cluster import Action
 from mom.api.resources import GroupVersionResource
 from mom.apply import ManifestTarget
 from mom.client.recorder import build_request
-from mom.manifest.loader import load_must_gather
-from mom.manifest.mutationdir import read_mutation_dir
+from mom.mustgather.loader import load_must_gather
+from mom.mutationdir.directory import read_mutation_dir
 from mom.serialization import dump_json, load_json
 from mom.server.app import ServeApp
 from mom.server.mutations import mutation_id

@@ -21,7 +21,7 @@ from tests.unit.staticpod.world import EXAMPLE, KUBESCHEDULERS, OPERAND
 
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
-from mom.manifest.loader import load_must_gather
+from mom.mustgather.loader import load_must_gather
 from mom.staticpod.operand import CONFIGMAPS, SECRETS
 from mom.staticpod.status import read_status
 

@@ -15,8 +15,8 @@ from typing import Any
 from mom.api.cluster import Action
 from mom.api.resources import GroupVersionResource, gvk_of
 from mom.api.results import ControllerResults
-from mom.manifest.mutationdir import write_mutation_dir
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.directory import write_mutation_dir
+from mom.mutationdir.requests import MutationRequest
 from mom.serialization import dump_go_yaml
 
 OPERATORS = Path(__file__).resolve().parent / "operators"

@@ -20,7 +20,7 @@ import pytest
 from golden_support import CONFIGMAP_FOO, INGRESS, RESULTS, MakeCase, default_script
 
 from mom.api.errors import InvalidInput
-from mom.manifest.equivalence import compare_outputs
+from mom.mutationdir.equivalence import compare_outputs
 from mom.testing.harness import PreservePolicy, SuiteOptions, run_suite
 from mom.testing.report import CaseResult, Outcome, SuiteResult
 

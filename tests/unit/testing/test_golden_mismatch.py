@@ -16,7 +16,7 @@ from pathlib import Path
 
 from golden_support import CONFIGMAP_FOO, MakeCase, default_script
 
-from mom.manifest.equivalence import Difference, FieldDifference
+from mom.mutationdir.equivalence import Difference, FieldDifference
 from mom.testing.harness import SuiteOptions, run_suite
 from mom.testing.mismatch import pem_block_type, summarize_mismatch
 

@@ -15,7 +15,7 @@ from typing import Any
 from golden_support import CONFIGMAP_FOO, INGRESS, request_of
 
 from mom.api.cluster import ClusterType
-from mom.manifest.requests import MutationRequest
+from mom.mutationdir.requests import MutationRequest
 from mom.testing.cases import Topology
 from mom.testing.topology import (
     GUEST_CLUSTER,

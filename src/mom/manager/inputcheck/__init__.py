@@ -21,7 +21,7 @@ from mom.manager.inputcheck.pruned import Progress, PrunedRunOptions, check_prun
 from mom.manager.inputcheck.report import CompletenessReport
 from mom.manager.inputcheck.traced import check_traced_reads
 from mom.manager.operators import SubprocessRunner, load_operator
-from mom.manifest.loader import load_must_gather
+from mom.mustgather.loader import load_must_gather
 from mom.operator import Operator
 
 DEFAULT_TIMEOUT = 120.0

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from mom.api.resources import GroupVersionResource
-from mom.manifest.discovery import Discovery
+from mom.mustgather.discovery import Discovery
 
 _NAME = r"[a-z0-9](?:[a-z0-9.:-]*[a-z0-9])?"
 _RESOURCE = r"(?<![\w./-])(?P<resource>[A-Za-z][\w.-]*)"

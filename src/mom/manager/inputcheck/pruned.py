@@ -11,7 +11,7 @@ declaration is complete gives the same answers on the pruned inputs, so the chec
 * the objects those errors say were not found (:func:`mom.manager.inputcheck.not_found.objects_not_found`)
   unless the declaration covers them; when an error names no namespace, every namespace of the
   must-gather holding an object of that name is reported (marked inferred);
-* how the mutations differ, per controller (:func:`mom.manifest.equivalence.compare_requests`,
+* how the mutations differ, per controller (:func:`mom.mutationdir.equivalence.compare_requests`,
   the whole run as expected, events ignored), leaving out every difference the second whole run
   shows too: an operator that generates keys or reads a clock is not thereby missing inputs.
 
@@ -44,9 +44,9 @@ from mom.manager.inputcheck.report import (
     UndeclaredInput,
 )
 from mom.manager.operators import OperatorRun, SubprocessRunner
-from mom.manifest.equivalence import Difference, compare_requests
-from mom.manifest.mutationdir import read_mutation_dir
-from mom.manifest.store import Snapshot
+from mom.mustgather.store import Snapshot
+from mom.mutationdir.directory import read_mutation_dir
+from mom.mutationdir.equivalence import Difference, compare_requests
 
 PRUNED_INPUT_DIR = "pruned-input"
 FULL_OUTPUT_DIR = "full-output"

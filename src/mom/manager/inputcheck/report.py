@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from mom.api.resources import ObjectRef
-from mom.manifest.equivalence import Difference
+from mom.mutationdir.equivalence import Difference
 
 
 class Evidence(StrEnum):

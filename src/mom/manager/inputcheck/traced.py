@@ -29,8 +29,8 @@ from mom.client.transport import CONTROLLER_HEADER
 from mom.inputs.coverage import could_gather_any, holds, is_declared
 from mom.inputs.gather import Identity, gather_inputs, identity_of
 from mom.manager.inputcheck.report import CompletenessReport, Evidence, Method, UndeclaredInput
-from mom.manifest.selectors import FieldSelector, LabelSelector
-from mom.manifest.store import Snapshot
+from mom.mustgather.selectors import FieldSelector, LabelSelector
+from mom.mustgather.store import Snapshot
 from mom.operator import Controller, Operator, RunContext
 from mom.operator.operator import Sync
 from mom.operator.run import run_controllers

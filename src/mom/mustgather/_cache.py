@@ -1,0 +1,137 @@
+"""A cache of parsed must-gather trees, so a tree is decoded from YAML only once.
+
+Private to :mod:`mom.mustgather.loader`, which uses it when a load is given a cache directory.
+Owns: the fingerprint of a tree (its resolved root and every resource file's relative path,
+size and modification time), and one JSON file per tree root in the cache directory holding
+the parsed snapshot. Writes are atomic (:mod:`mom.mustgather.atomicfile`); a cache that is
+missing, stale, unreadable or corrupt is ignored and rebuilt, never an error. Holds no state:
+the cache directory is the caller's.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from mom import __version__
+from mom.api.errors import InvalidInput
+from mom.api.resources import GroupVersionResource
+from mom.mustgather.atomicfile import write_atomically
+from mom.mustgather.discovery import Discovery, ResourceInfo
+from mom.mustgather.layout import TreeFile
+from mom.mustgather.store import Location, Snapshot
+from mom.serialization import dump_json, load_json
+
+log = logging.getLogger(__name__)
+
+CACHE_FORMAT = f"mom-snapshot/2 mom/{__version__}"
+"""Changes whenever the cached shape or the loading rules change, invalidating older caches."""
+
+
+def fingerprint(root: Path, files: list[TreeFile]) -> str:
+    """A digest that changes whenever a resource file of the tree is added, removed or touched."""
+    digest = hashlib.sha256()
+    digest.update(f"{CACHE_FORMAT}\0{root.resolve()}\n".encode())
+    for tree_file in files:
+        digest.update(f"{tree_file.relative}\0{tree_file.size}\0{tree_file.mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def cache_file(cache_dir: Path, root: Path) -> Path:
+    """Where the cache of the tree at ``root`` lives (one file per tree, replaced on change)."""
+    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
+    return cache_dir / f"must-gather-{key}.json"
+
+
+def read_snapshot(
+    cache_dir: Path, expected_fingerprint: str, root: Path, *, freeze: bool = False
+) -> Snapshot | None:
+    """The cached snapshot of ``root`` if it matches ``expected_fingerprint``, else ``None``.
+
+    With ``freeze``, the objects read are moved out of the cyclic collector's reach
+    (``gc.freeze()``), as :func:`mom.mustgather.loader.load_must_gather` explains."""
+    path = cache_file(cache_dir, root)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        log.warning("ignoring unreadable cache %s: %s", path, exc.strerror)
+        return None
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        document = load_json(data, str(path))
+        if not isinstance(document, dict) or document.get("fingerprint") != expected_fingerprint:
+            return None
+        return _snapshot_from(document, root)
+    except (InvalidInput, KeyError, TypeError, ValueError, AttributeError) as exc:
+        log.warning("ignoring corrupt cache %s: %s", path, exc)
+        return None
+    finally:
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def write_snapshot(cache_dir: Path, tree_fingerprint: str, snapshot: Snapshot) -> None:
+    """Store ``snapshot`` atomically; failures are logged, the cache being only an optimisation."""
+    if snapshot.root is None:
+        return
+    path = cache_file(cache_dir, snapshot.root)
+    document = {
+        "format": CACHE_FORMAT,
+        "fingerprint": tree_fingerprint,
+        "namespaces": snapshot.namespace_files(),
+        "locations": [
+            [loc.namespace, loc.group, loc.resource, loc.list_items, loc.files]
+            for loc in snapshot.locations()
+        ],
+        "discovery": [_info_row(info) for info in snapshot.discovery.resources()],
+    }
+    try:
+        payload = dump_json(document)
+    except TypeError as exc:  # a value JSON cannot hold (YAML !!binary, ...): no cache for this tree
+        log.warning("not caching %s: %s", snapshot.root, exc)
+        return
+    try:
+        write_atomically(path, payload, unique=True, make_parents=True)
+    except OSError as exc:
+        log.warning("could not write cache %s: %s", path, exc.strerror)
+
+
+def _info_row(info: ResourceInfo) -> list[Any]:
+    gvr = info.gvr
+    return [
+        gvr.group,
+        gvr.version,
+        gvr.resource,
+        info.kind,
+        info.namespaced,
+        info.verbs,
+        info.short_names,
+        info.singular,
+    ]
+
+
+def _snapshot_from(document: dict[str, Any], root: Path) -> Snapshot:
+    locations = [
+        Location(namespace, group, resource, list_items=items, files=files)
+        for namespace, group, resource, items, files in document["locations"]
+    ]
+    discovery = Discovery(
+        ResourceInfo(
+            gvr=GroupVersionResource(group, version, resource),
+            kind=kind,
+            namespaced=namespaced,
+            verbs=tuple(verbs),
+            short_names=tuple(short_names),
+            singular=singular,
+        )
+        for group, version, resource, kind, namespaced, verbs, short_names, singular in document["discovery"]
+    )
+    return Snapshot(locations, document["namespaces"], discovery, root=root)
