@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mom.api.errors import InvalidInput, MomError
-from mom.apply.placement import SPLIT_LIST_ITEMS, DocumentChanges, Object, locate, read_document
+from mom.apply.placement import SPLIT_LIST_ITEMS, DocumentChanges, locate, read_document
 from mom.apply.semantics import Change, decide, object_name, write_context
 from mom.apply.target import ApplyResult, Outcome
 from mom.apply.wal import Checkpoint, WriteAheadLog, storable_problems
@@ -28,6 +28,7 @@ from mom.mustgather.builtin_discovery import builtin_discovery
 from mom.mustgather.discovery import Discovery
 from mom.mustgather.layout import CLUSTER_SCOPED_DIR, DISCOVERY_FILES, NAMESPACES_DIR
 from mom.mustgather.loader import TreeLoader
+from mom.mustgather.reader import Object
 from mom.mustgather.scope import ReadScope
 from mom.mustgather.store import Snapshot
 from mom.mutationdir.requests import MutationRequest

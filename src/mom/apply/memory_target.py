@@ -29,20 +29,21 @@ from mom.api.resources import (
     namespace_of,
 )
 from mom.apply.manifest_target import rfc3339
-from mom.apply.semantics import Object, decide, object_name, write_context
+from mom.apply.semantics import decide, object_name, write_context
 from mom.apply.target import ApplyResult, Outcome
 from mom.mustgather.discovery import Discovery
+from mom.mustgather.reader import Object
 from mom.mustgather.selectors import FieldSelector, LabelSelector
 from mom.mustgather.store import Snapshot
 from mom.mutationdir.requests import MutationRequest
 
-Key = tuple[str, str, str, str]
+WrittenKey = tuple[str, str, str, str]
 """(group, resource, namespace, name) of a written object; namespaces are cluster-scoped."""
 ChangeListener = Callable[[GroupVersionResource, str, Object | None, Object | None], None]
 """Told of each stored change: the resource, the namespace, the object before and after."""
 
 
-def _key(gvr: GroupVersionResource, namespace: str, name: str) -> Key:
+def _key(gvr: GroupVersionResource, namespace: str, name: str) -> WrittenKey:
     if gvr.is_namespaces:
         return (gvr.group, gvr.resource, "", name or namespace)
     return (gvr.group, gvr.resource, namespace, name)
@@ -79,7 +80,7 @@ class MemoryTarget:
         self._tolerate_reruns = tolerate_reruns
         self._on_change = on_change
         self._lock = threading.Lock()
-        self._written: dict[Key, Object | None] = {}
+        self._written: dict[WrittenKey, Object | None] = {}
         self._touched: set[tuple[str, str]] = set()
         self._applied: set[str] = set()
         self._version = max(
@@ -125,7 +126,7 @@ class MemoryTarget:
                 gvr, namespace=namespace, label_selector=label_selector, field_selector=field_selector
             )
         result: list[Object] = []
-        seen: set[Key] = set()
+        seen: set[WrittenKey] = set()
         for obj in self.base.list(gvr, namespace=namespace):
             scope = "" if gvr.is_namespaces else (namespace or namespace_of(obj))
             key = (gvr.group, gvr.resource, scope, name_of(obj))
@@ -148,7 +149,7 @@ class MemoryTarget:
 
     def objects(self) -> Iterator[tuple[ObjectRef, Object]]:
         """Every object as it is now: the snapshot's, replaced or removed by the writes, then new ones."""
-        seen: set[Key] = set()
+        seen: set[WrittenKey] = set()
         for ref, obj in self.base.objects():
             key = _key(ref.gvr, ref.namespace, ref.name)
             seen.add(key)

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mom.api.errors import InvalidInput
+from mom.mustgather.reader import Object
 
 JSON_PATCH = "application/json-patch+json"
 MERGE_PATCH = "application/merge-patch+json"
@@ -39,8 +40,6 @@ LIST_MAP_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
 """Field name -> candidate merge keys (the first whose fields every item has is used).
 
 ``ports`` is keyed by ``containerPort`` in pod specs and by ``port`` in Service specs."""
-
-Object = dict[str, Any]
 
 
 class PatchFailed(InvalidInput):

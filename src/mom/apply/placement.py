@@ -26,18 +26,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource, name_of
 from mom.mustgather.layout import CLUSTER_SCOPED_DIR, NAMESPACES_DIR, object_file_name
+from mom.mustgather.reader import Object
 from mom.serialization import load_document
 
 SPLIT_LIST_ITEMS = 500
 """A write into a List longer than this splits it into object files first (module docstring),
 so the cost of a write does not grow with the List it lands in."""
 
-Object = dict[str, Any]
 DocumentChanges = dict[str, Object | None]
 Reader = Callable[[str], Object | None]
 """Reads the document at a path relative to the root (``None`` when there is no such file)."""

@@ -35,11 +35,10 @@ from mom.apply.ssa import server_side_apply
 from mom.apply.target import Outcome
 from mom.mustgather.builtin_discovery import has_status_subresource
 from mom.mustgather.discovery import Discovery
+from mom.mustgather.reader import Object
 from mom.mutationdir.requests import MutationRequest
 from mom.validation.names import GENERATED_PREFIX_MAX
 from mom.validation.objects import Identity, identity_problems, object_problems
-
-Object = dict[str, Any]
 
 UNCONDITIONAL_UPDATE_GROUPS: frozenset[str] = frozenset(
     [""]

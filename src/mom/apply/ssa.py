@@ -21,9 +21,9 @@ from typing import Any
 
 from mom.api.errors import Conflict
 from mom.apply.patches import key_of, merge_key
+from mom.mustgather.reader import Object
 from mom.serialization import dump_json, load_json
 
-Object = dict[str, Any]
 FieldPath = tuple[str, ...]
 
 TRACKED_METADATA = ("annotations", "finalizers", "labels", "ownerReferences")

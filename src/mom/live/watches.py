@@ -40,7 +40,7 @@ from mom.serialization import load_json
 
 log = logging.getLogger(__name__)
 
-Key = tuple[str, str]
+NamespacedName = tuple[str, str]
 """An object's (namespace, name) within one resource type."""
 Slot = tuple[GroupVersionResource, str]
 """What one watch holds: a resource type in one namespace (``""``: every namespace)."""
@@ -184,8 +184,8 @@ class WatchCache:
         self.discovery = discovery
         self.stopping = threading.Event()
         self._changed = threading.Condition()
-        self._objects: dict[Slot, dict[Key, Object]] = {}
-        self._expected: dict[tuple[GroupVersionResource, Key], str | None] = {}
+        self._objects: dict[Slot, dict[NamespacedName, Object]] = {}
+        self._expected: dict[tuple[GroupVersionResource, NamespacedName], str | None] = {}
         self._snapshot: Snapshot | None = None
         self._watchers = [
             _Watcher(self, gvr, kind, namespace)
@@ -210,7 +210,7 @@ class WatchCache:
         """Whether an object of ``gvr`` in ``namespace`` is held here."""
         return (gvr, "") in self._slots or (gvr, namespace) in self._slots
 
-    def replace(self, slot: Slot, objects: dict[Key, Object]) -> None:
+    def replace(self, slot: Slot, objects: dict[NamespacedName, Object]) -> None:
         gvr = slot[0]
         with self._changed:
             if self._objects.get(slot) != objects:
@@ -224,7 +224,7 @@ class WatchCache:
     def watched_in(slot: Slot, namespace: str) -> bool:
         return not slot[1] or slot[1] == namespace
 
-    def event(self, slot: Slot, key: Key, obj: Object | None) -> None:
+    def event(self, slot: Slot, key: NamespacedName, obj: Object | None) -> None:
         gvr = slot[0]
         with self._changed:
             objects = self._objects.setdefault(slot, {})
@@ -239,7 +239,7 @@ class WatchCache:
                 del self._expected[(gvr, key)]
             self._changed.notify_all()
 
-    def expect(self, gvr: GroupVersionResource, key: Key, obj: Object | None) -> None:
+    def expect(self, gvr: GroupVersionResource, key: NamespacedName, obj: Object | None) -> None:
         """A write mom made: the object as written (``None`` after a delete)."""
         with self._changed:
             if not self.watches(gvr, key[0]):

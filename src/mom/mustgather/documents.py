@@ -18,8 +18,7 @@ from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionKind
 from mom.mustgather.discovery import Discovery
 from mom.mustgather.layout import TreeFile
-
-Object = dict[str, Any]
+from mom.mustgather.reader import Object
 
 
 def objects_of(document: Any, tree_file: TreeFile, problems: list[str]) -> list[Object]:

@@ -38,6 +38,7 @@ from mom.mustgather.layout import (
     object_name_of_file,
     scan_tree,
 )
+from mom.mustgather.reader import Object
 from mom.mustgather.store import Location, Snapshot
 
 if TYPE_CHECKING:
@@ -56,8 +57,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-Object = dict[str, Any]
 
 
 def default_cache_dir() -> Path:

@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from mom.mustgather.gathered import parse_time
+from mom.mustgather.reader import Object
 
-Object = dict[str, Any]
 Cell = Callable[[Object, datetime], Any]
 NONE = "<none>"
 

@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from mom.api.errors import InvalidInput
 from mom.client.messages import ApiRequest, ApiResponse, status_response
 from mom.client.paths import ResourcePath
+from mom.mustgather.reader import Object
 
 TEXT = "text/plain"
 DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
@@ -32,8 +32,6 @@ MAX_LOG_BYTES = 1 << 30
 """A log file larger than this is not read into memory."""
 
 _STAMP_RE = re.compile(rb"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d) ")
-
-Object = dict[str, Any]
 
 
 @dataclass(frozen=True)

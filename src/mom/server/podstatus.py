@@ -13,9 +13,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from mom.mustgather.reader import Object
 from mom.server.columns import age
-
-Object = dict[str, Any]
 
 
 def _dicts(value: Any) -> Iterator[Object]:

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from mom.server.columns import AGE, NAME, NONE, Column, Object, age, field, items, number, section
+from mom.mustgather.reader import Object
+from mom.server.columns import AGE, NAME, NONE, Column, age, field, items, number, section
 from mom.server.podstatus import pod_reason, pod_restarts
 
 ROLE_PREFIX = "node-role.kubernetes.io/"

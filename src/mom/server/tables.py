@@ -14,8 +14,9 @@ from typing import Any
 
 from mom.api.jsonpath import parse_jsonpath
 from mom.api.resources import GroupVersionResource, metadata_of
+from mom.mustgather.reader import Object
 from mom.mustgather.store import Snapshot
-from mom.server.columns import AGE, NAME, Cell, Column, Object, age, human_duration
+from mom.server.columns import AGE, NAME, Cell, Column, age, human_duration
 from mom.server.printers import PRINTERS
 
 TABLE_ACCEPT = "as=Table"

@@ -20,11 +20,9 @@ from typing import Any
 from mom.api.resources import GroupVersionKind, GroupVersionResource, labels_of
 from mom.client.messages import ApiRequest
 from mom.mustgather.fieldlabels import field_labels
-from mom.mustgather.reader import ServedReader
+from mom.mustgather.reader import Object, ServedReader
 from mom.mustgather.selectors import FieldSelector, LabelSelector
 from mom.serialization import dump_json
-
-Object = dict[str, Any]
 
 DEFAULT_TIMEOUT_SECONDS = 300.0
 MAX_TIMEOUT_SECONDS = 1800.0

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mom.api.resources import GroupVersionResource
+from mom.mustgather.reader import Object
 from mom.staticpod.operand import CONFIGMAPS, REVISION_LABEL, REVISION_STATUS, StaticPodOperand, revision_name
 
-Object = dict[str, Any]
 CONTENT_FIELDS = ("data", "binaryData", "type")
 
 

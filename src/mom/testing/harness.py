@@ -18,7 +18,7 @@ from typing import Protocol
 
 from mom.api.errors import InvalidInput
 from mom.testing.cases import Case, discover_cases, matches_filter
-from mom.testing.report import CaseResult, Outcome, SuiteResult
+from mom.testing.report import CaseOutcome, CaseResult, SuiteResult
 from mom.testing.runner import (
     STDERR_LOG,
     STDOUT_LOG,
@@ -208,7 +208,7 @@ def _conclude(exited: _Exited, options: SuiteOptions) -> CaseResult:
     case, output_dir, process = exited.case, exited.output_dir, exited.process
     logger.debug("case %s: %s", case.relative_name, process)
     verdict = judge(case, process, exited.timeout, output_dir, options.replace_expected_output)
-    passed = verdict.outcome is Outcome.PASSED
+    passed = verdict.outcome is CaseOutcome.PASSED
     keep = options.preserve_policy is PreservePolicy.KEEP_ALWAYS or (
         options.preserve_policy is PreservePolicy.KEEP_ON_FAILURE and not passed
     )

@@ -32,7 +32,7 @@ from mom.testing.golden import (
     undeclared_mutations,
     unexpected_entries,
 )
-from mom.testing.report import Outcome, undeclared_mutations_reason
+from mom.testing.report import CaseOutcome, undeclared_mutations_reason
 from mom.testing.runner import ProcessOutcome
 from mom.testing.topology import check_topology
 
@@ -41,7 +41,7 @@ from mom.testing.topology import check_topology
 class Verdict:
     """A judged case: its outcome, why, and whether its expected output was replaced."""
 
-    outcome: Outcome
+    outcome: CaseOutcome
     reasons: tuple[str, ...] = ()
     differences: tuple[Difference, ...] = ()
     replaced: bool = False
@@ -52,9 +52,9 @@ def judge(case: Case, process: ProcessOutcome, timeout: float, output_dir: Path,
     writing ``output_dir``; with ``replace``, its output becomes the expected output when the run
     went right."""
     if process.start_error:
-        return Verdict(Outcome.ERROR, (f"could not start the operator: {process.start_error}",))
+        return Verdict(CaseOutcome.ERROR, (f"could not start the operator: {process.start_error}",))
     if process.timed_out or process.exit_code is None:
-        return Verdict(Outcome.ERROR, (f"timed out after {timeout:g} s",))
+        return Verdict(CaseOutcome.ERROR, (f"timed out after {timeout:g} s",))
     return _judge_output(case, process.exit_code, output_dir, replace)
 
 
@@ -77,7 +77,7 @@ def _judge_output(case: Case, exit_code: int, output_dir: Path, replace: bool) -
             reasons.append(undeclared_mutations_reason(undeclared))
         if replace:
             if exit_reasons:
-                return Verdict(Outcome.FAILED, (*reasons, "expected-output/ left unchanged"))
+                return Verdict(CaseOutcome.FAILED, (*reasons, "expected-output/ left unchanged"))
             return _replace(case, output_dir, reasons)
         if case.expected_output_dir.is_dir():
             differences = compare_outputs(case.expected_output_dir, output_dir)
@@ -89,13 +89,13 @@ def _judge_output(case: Case, exit_code: int, output_dir: Path, replace: bool) -
     except MomError as exc:
         if replace:
             return Verdict(
-                Outcome.FAILED,
+                CaseOutcome.FAILED,
                 (*reasons, f"cannot read the outputs, expected-output/ left unchanged: {exc}"),
             )
         if exit_code != 0 and wants_failure and not reasons:
-            return Verdict(Outcome.PASSED)  # a wanted failure may leave an unreadable output
-        return Verdict(Outcome.FAILED, (*reasons, f"cannot read the outputs: {exc}"))
-    outcome = Outcome.FAILED if reasons or differences else Outcome.PASSED
+            return Verdict(CaseOutcome.PASSED)  # a wanted failure may leave an unreadable output
+        return Verdict(CaseOutcome.FAILED, (*reasons, f"cannot read the outputs: {exc}"))
+    outcome = CaseOutcome.FAILED if reasons or differences else CaseOutcome.PASSED
     return Verdict(outcome, tuple(reasons), tuple(differences))
 
 
@@ -106,6 +106,6 @@ def _replace(case: Case, output_dir: Path, reasons: list[str]) -> Verdict:
     replace_expected_output(output_dir, case.expected_output_dir)
     if reasons:
         return Verdict(
-            Outcome.FAILED, (*reasons, "expected-output/ replaced, without Unspecified/"), replaced=True
+            CaseOutcome.FAILED, (*reasons, "expected-output/ replaced, without Unspecified/"), replaced=True
         )
-    return Verdict(Outcome.PASSED, replaced=True)
+    return Verdict(CaseOutcome.PASSED, replaced=True)

@@ -12,7 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from mom.testing.report import CaseResult, Outcome, SuiteResult
+from mom.testing.report import CaseOutcome, CaseResult, SuiteResult
 
 SUITE_NAME = "mom test apply-configuration"
 JUNIT_LOG_CHARS = 64 * 1024
@@ -31,8 +31,8 @@ def _seconds(value: float) -> str:
 
 def build_junit(suite: SuiteResult) -> ET.ElementTree[ET.Element]:
     """The junit document for ``suite``."""
-    failures = sum(1 for r in suite.results if r.outcome is Outcome.FAILED)
-    errors = sum(1 for r in suite.results if r.outcome is Outcome.ERROR)
+    failures = sum(1 for r in suite.results if r.outcome is CaseOutcome.FAILED)
+    errors = sum(1 for r in suite.results if r.outcome is CaseOutcome.ERROR)
     element = ET.Element(
         "testsuite",
         {
@@ -59,7 +59,7 @@ def _testcase(result: CaseResult) -> ET.Element:
         },
     )
     if not result.passed:
-        tag = "error" if result.outcome is Outcome.ERROR else "failure"
+        tag = "error" if result.outcome is CaseOutcome.ERROR else "failure"
         problem = ET.SubElement(case, tag, {"message": _xml_text(result.message)})
         problem.text = _xml_text(result.failure_report())
     if result.stdout_tail:

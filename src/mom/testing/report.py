@@ -23,7 +23,7 @@ REPORT_LOG_LINES = 20
 """Lines of stderr shown in a failure report (junit keeps a longer tail)."""
 
 
-class Outcome(StrEnum):
+class CaseOutcome(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     ERROR = "error"
@@ -35,7 +35,7 @@ class CaseResult:
     """What happened to one test directory."""
 
     case: Case
-    outcome: Outcome
+    outcome: CaseOutcome
     reasons: tuple[str, ...] = ()
     """Why it failed, one line each (exit status, undeclared mutations, topology...)."""
     differences: tuple[Difference, ...] = ()
@@ -50,7 +50,7 @@ class CaseResult:
 
     @property
     def passed(self) -> bool:
-        return self.outcome is Outcome.PASSED
+        return self.outcome is CaseOutcome.PASSED
 
     @property
     def duration(self) -> float:

@@ -17,13 +17,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from mom.api.cluster import CLUSTER_TYPES, Action, ClusterType
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource, ObjectRef, gvk_of, name_of, namespace_of
 from mom.api.results import ControllerResult, ControllerResults
 from mom.mustgather.builtin_discovery import builtin_discovery
+from mom.mustgather.reader import Object
 from mom.mustgather.store import Snapshot
 from mom.mutationdir.equivalence import compare_outputs, is_event, render_differences
 from mom.mutationdir.requests import MutationRequest
@@ -35,7 +35,6 @@ from mom.testing.golden import differences_from_nothing, replace_expected_output
 from mom.testing.mismatch import summarize_mismatch
 from mom.validation.outputs import Refusal, route_mutations
 
-Object = dict[str, Any]
 Given = Object | tuple[GroupVersionResource, Object]
 """An input object: a dict of a built-in kind, or any object with the resource it is served as."""
 

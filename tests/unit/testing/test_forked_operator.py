@@ -29,14 +29,14 @@ print(json.dumps({"exit": outcome.exit_code, "timedOut": outcome.timed_out, "pid
 
 
 @dataclass(frozen=True)
-class Outcome:
+class CaseOutcome:
     exit_code: int | None
     timed_out: bool
     harness_pid: int
     harness_sid: int
 
 
-def run_operator(command: list[str], output: Path, timeout: float, *, threads: bool = False) -> Outcome:
+def run_operator(command: list[str], output: Path, timeout: float, *, threads: bool = False) -> CaseOutcome:
     """``mom.testing.runner.run_operator`` in a harness process of its own."""
     done = subprocess.run(
         [
@@ -53,7 +53,7 @@ def run_operator(command: list[str], output: Path, timeout: float, *, threads: b
         check=True,
     )
     found = json.loads(done.stdout.splitlines()[-1])
-    return Outcome(found["exit"], found["timedOut"], found["pid"], found["sid"])
+    return CaseOutcome(found["exit"], found["timedOut"], found["pid"], found["sid"])
 
 
 BEHAVIOURS = {

@@ -22,7 +22,7 @@ from golden_support import CONFIGMAP_FOO, INGRESS, RESULTS, MakeCase, default_sc
 from mom.api.errors import InvalidInput
 from mom.mutationdir.equivalence import compare_outputs
 from mom.testing.harness import PreservePolicy, SuiteOptions, run_suite
-from mom.testing.report import CaseResult, Outcome, SuiteResult
+from mom.testing.report import CaseOutcome, CaseResult, SuiteResult
 
 
 def run(tmp_path: Path, binary: Path | None, **kwargs: Any) -> SuiteResult:
@@ -46,7 +46,7 @@ def test_matching_output_passes_and_operator_gets_now_and_controllers(
 ) -> None:
     make_case("ok", now="2024-10-14T22:38:20Z", controllers=["op-Demo", "-op-Other"])
     result = only(run(tmp_path, operator_binary, preserve_policy=PreservePolicy.KEEP_ALWAYS))
-    assert result.outcome is Outcome.PASSED, result.failure_report()
+    assert result.outcome is CaseOutcome.PASSED, result.failure_report()
     assert "--now 2024-10-14T22:38:20Z --controllers op-Demo,-op-Other" in result.stderr_tail
     assert (tmp_path / "out" / "ok" / "stdout.log").read_text() == "scripted operator running\n"
 
@@ -60,7 +60,7 @@ def test_wrong_expected_output_fails_naming_mutation_and_field(
     expected["mutations"]["UserWorkload"] = [changed]
     make_case("wrong", expected=expected)
     result = only(run(tmp_path, operator_binary))
-    assert result.outcome is Outcome.FAILED
+    assert result.outcome is CaseOutcome.FAILED
     (difference,) = result.differences
     assert difference.subject == "Create-ConfigMap.v1./foo[openshift-authentication]"
     assert difference.cluster_type == "UserWorkload"
@@ -73,10 +73,10 @@ def test_wrong_expected_output_fails_naming_mutation_and_field(
 @pytest.mark.parametrize(
     ("exit_code", "desired_error", "outcome", "reason"),
     [
-        (1, "NonZeroReturn", Outcome.PASSED, None),
-        (0, "NonZeroReturn", Outcome.FAILED, "requires a non-zero exit code"),
-        (3, "", Outcome.FAILED, "exited with code 3"),
-        (0, "", Outcome.PASSED, None),
+        (1, "NonZeroReturn", CaseOutcome.PASSED, None),
+        (0, "NonZeroReturn", CaseOutcome.FAILED, "requires a non-zero exit code"),
+        (3, "", CaseOutcome.FAILED, "exited with code 3"),
+        (0, "", CaseOutcome.PASSED, None),
     ],
 )
 def test_exit_status_rules(
@@ -85,7 +85,7 @@ def test_exit_status_rules(
     operator_binary: Path,
     exit_code: int,
     desired_error: str,
-    outcome: Outcome,
+    outcome: CaseOutcome,
     reason: str | None,
 ) -> None:
     make_case("exit", script={**default_script(), "exitCode": exit_code}, desiredError=desired_error)
@@ -106,7 +106,7 @@ def test_wanted_non_zero_exit_still_compares_output(
         desiredError="NonZeroReturn",
     )
     result = only(run(tmp_path, operator_binary))
-    assert result.outcome is Outcome.FAILED
+    assert result.outcome is CaseOutcome.FAILED
     assert {d.kind for d in result.differences} == {"extra"}
 
 
@@ -115,7 +115,7 @@ def test_timeout_kills_operator_and_reports(
 ) -> None:
     make_case("slow", script={**default_script(), "sleep": 30}, timeout=0.5)
     result = only(run(tmp_path, operator_binary))
-    assert result.outcome is Outcome.ERROR
+    assert result.outcome is CaseOutcome.ERROR
     assert result.message == "timed out after 0.5 s"
     assert result.duration < 10
 
@@ -123,7 +123,7 @@ def test_timeout_kills_operator_and_reports(
 def test_binary_that_cannot_start_is_an_error(tmp_path: Path, make_case: MakeCase) -> None:
     make_case("nobin")
     result = only(run(tmp_path, None))  # binaryName ./scripted-operator does not exist in tmp_path
-    assert result.outcome is Outcome.ERROR
+    assert result.outcome is CaseOutcome.ERROR
     assert result.message.startswith("could not start the operator:")
 
 
@@ -140,8 +140,8 @@ def test_missing_expected_output_means_no_mutations(
     make_case("quiet", script={"results": RESULTS, "mutations": {"Management": [event]}}, expected=None)
     make_case("noisy", expected=None)
     noisy, quiet = run(tmp_path, operator_binary).results
-    assert quiet.outcome is Outcome.PASSED, quiet.failure_report()  # events are never compared
-    assert noisy.outcome is Outcome.FAILED
+    assert quiet.outcome is CaseOutcome.PASSED, quiet.failure_report()  # events are never compared
+    assert noisy.outcome is CaseOutcome.FAILED
     assert sorted(d.subject for d in noisy.differences) == [
         "Create-ConfigMap.v1./foo[openshift-authentication]",
         "Create-Ingress.v1.config.openshift.io/cluster[]",
@@ -159,7 +159,7 @@ def test_unspecified_output_fails_naming_each_mutation(
         expected=script,
     )
     result = only(run(tmp_path, operator_binary))
-    assert result.outcome is Outcome.FAILED
+    assert result.outcome is CaseOutcome.FAILED
     assert result.differences == ()
     assert "1 mutation was not declared in output-resources" in result.message
     assert "Create-Ingress.v1.config.openshift.io/cluster[]" in result.message
@@ -174,7 +174,7 @@ def test_replace_expected_output_rewrites_goldens_without_unspecified_or_logs(
         "undeclared", script={**script, "mutations": {**script["mutations"], "Unspecified": [INGRESS]}}
     )
     results = run(tmp_path, operator_binary, replace_expected_output=True).results
-    assert [r.outcome for r in results] == [Outcome.PASSED, Outcome.FAILED]
+    assert [r.outcome for r in results] == [CaseOutcome.PASSED, CaseOutcome.FAILED]
     assert all(r.replaced for r in results)
     for case in (good, bad):
         golden = case / "expected-output"
@@ -193,7 +193,7 @@ def test_replace_keeps_goldens_when_exit_status_is_wrong(
     case = make_case("crash", script={**default_script(), "exitCode": 2}, expected={"results": []})
     before = (case / "expected-output" / "controller-results.yaml").read_bytes()
     result = only(run(tmp_path, operator_binary, replace_expected_output=True))
-    assert result.outcome is Outcome.FAILED and not result.replaced
+    assert result.outcome is CaseOutcome.FAILED and not result.replaced
     assert (case / "expected-output" / "controller-results.yaml").read_bytes() == before
     assert not (case / "expected-output" / "Configuration").exists()
 
@@ -305,7 +305,7 @@ def test_topology_collision_under_hypershift_fails(
         topologies=["HyperShift"],
     )
     result = only(run(tmp_path, operator_binary))
-    assert result.outcome is Outcome.FAILED
+    assert result.outcome is CaseOutcome.FAILED
     assert result.differences == ()
     assert result.message == (
         "topology HyperShift: configmaps.core openshift-authentication/foo, openshift-other/foo all map to "
@@ -321,7 +321,7 @@ def test_unreadable_output_passes_only_after_a_wanted_failure(
         for body in (case / "input-dir" / "output" / "UserWorkload").rglob("*-metadata-*.yaml"):
             body.unlink()  # a body without its metadata file cannot be read
     unwanted, wanted = run(tmp_path, operator_binary).results
-    assert wanted.outcome is Outcome.PASSED, wanted.failure_report()
-    assert unwanted.outcome is Outcome.FAILED
+    assert wanted.outcome is CaseOutcome.PASSED, wanted.failure_report()
+    assert unwanted.outcome is CaseOutcome.FAILED
     assert "cannot read the outputs:" in unwanted.failure_report()
     assert "no metadata file" in unwanted.failure_report()

@@ -17,7 +17,7 @@ from golden_support import CONFIGMAP_FOO, MakeCase, default_script
 from mom.testing.cases import Case, CaseDescription
 from mom.testing.harness import SuiteOptions, run_suite
 from mom.testing.junit import SUITE_NAME, write_junit
-from mom.testing.report import CaseResult, Outcome, SuiteResult
+from mom.testing.report import CaseOutcome, CaseResult, SuiteResult
 
 
 def test_junit_lists_each_case_with_counters_and_failure_details(
@@ -64,7 +64,7 @@ def test_junit_lists_each_case_with_counters_and_failure_details(
 
 def test_control_characters_do_not_break_the_xml(tmp_path: Path) -> None:
     case = Case(tmp_path, "odd\x01dir", CaseDescription("bin", "name\x07", "d"))
-    result = CaseResult(case, Outcome.FAILED, reasons=("bad \x1b[31mred\x1b[0m",), stderr_tail="\x00oops")
+    result = CaseResult(case, CaseOutcome.FAILED, reasons=("bad \x1b[31mred\x1b[0m",), stderr_tail="\x00oops")
     write_junit(SuiteResult((result,), 1.0), tmp_path / "junit.xml")
     testcase = ET.parse(tmp_path / "junit.xml").getroot().find("testcase")
     assert testcase is not None

@@ -13,7 +13,7 @@ from golden_support import MakeCase
 
 from mom.testing.cases import Case
 from mom.testing.harness import SuiteOptions, run_suite
-from mom.testing.report import CaseResult, Outcome
+from mom.testing.report import CaseOutcome, CaseResult
 from mom.testing.runner import STDERR_LOG
 
 
@@ -47,7 +47,7 @@ def run(tmp_path: Path, operator_binary: Path, names: list[str]) -> Recorder:
         binary=str(operator_binary),
     )
     suite = run_suite(options, recorder)
-    assert [r.outcome for r in suite.results] == [Outcome.PASSED] * len(names), [
+    assert [r.outcome for r in suite.results] == [CaseOutcome.PASSED] * len(names), [
         r.failure_report() for r in suite.results
     ]
     return recorder

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from mom.testing.cases import Case, CaseDescription
 from mom.testing.progress import TerminalProgress
-from mom.testing.report import CaseResult, Outcome
+from mom.testing.report import CaseOutcome, CaseResult
 
 
 def feed(progress: TerminalProgress) -> None:
@@ -21,9 +21,9 @@ def feed(progress: TerminalProgress) -> None:
     ]
     progress.suite_started(2)
     progress.case_started(1, 2, cases[0])
-    progress.case_finished(1, 2, CaseResult(cases[0], Outcome.PASSED))
+    progress.case_finished(1, 2, CaseResult(cases[0], CaseOutcome.PASSED))
     progress.case_started(2, 2, cases[1])
-    progress.case_finished(2, 2, CaseResult(cases[1], Outcome.FAILED, reasons=("boom",)))
+    progress.case_finished(2, 2, CaseResult(cases[1], CaseOutcome.FAILED, reasons=("boom",)))
     progress.finish()
 
 
