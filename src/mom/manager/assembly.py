@@ -20,8 +20,9 @@ from mom.apply.target import Target
 from mom.journal.journal import Journal
 from mom.journal.lock import lock_journal
 from mom.manager.config import ClusterSpec, ManagerConfig
+from mom.manager.execution import Progress
 from mom.manager.gathering import management_namespaces, read_scopes
-from mom.manager.loop import Manager, Progress
+from mom.manager.loop import Manager
 from mom.manager.operators import InProcessRunner, OperatorRunner, SubprocessRunner
 from mom.manager.pins import Pin, PinStore, document_digest
 from mom.manifest.scope import ReadScope
@@ -127,8 +128,8 @@ def open_manager(
             pins=pins,
             clock=clock,
             progress=progress,
+            write_budget=writer.write_budget if writer else None,
         )
-        manager.write_budget = writer.write_budget if writer else None
     except BaseException:
         journal.close()
         raise

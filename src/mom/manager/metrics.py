@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from mom.manager.loop import TickReport
+from mom.manager.report import TickReport
 from mom.manager.schedule import Trigger
 
 

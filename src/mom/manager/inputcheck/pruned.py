@@ -46,7 +46,6 @@ from mom.manager.inputcheck.report import (
 from mom.manager.operators import OperatorRun, SubprocessRunner
 from mom.manifest.equivalence import Difference, compare_requests
 from mom.manifest.mutationdir import read_mutation_dir
-from mom.manifest.store import Snapshot
 
 PRUNED_INPUT_DIR = "pruned-input"
 FULL_OUTPUT_DIR = "full-output"
@@ -78,8 +77,6 @@ def check_pruned_run(
     progress(f"{name}: pruning {source.root} to the declared inputs")
     pruned_dir = options.work_dir / PRUNED_INPUT_DIR
     gathered = {identity_of(ref) for ref in prune_must_gather(source.root, spec, pruned_dir).refs()}
-    # The runner reads its input from a directory; the snapshot argument serves in-process runs only.
-    unused = Snapshot((), {}, source.discovery)
     work = options.work_dir
     runs = [
         ("the whole must-gather", source.root, work / FULL_OUTPUT_DIR),
@@ -89,7 +86,7 @@ def check_pruned_run(
     results = []
     for inputs, input_dir, output_dir in runs:
         progress(f"{name}: apply-configuration on {inputs}")
-        results.append(_results(runner.run(unused, input_dir, output_dir, options.now), name, inputs))
+        results.append(_results(runner.apply_configuration(input_dir, output_dir, options.now), name, inputs))
     full, pruned, control = results
     failures = _new_failures((full, control), pruned)
     undeclared: dict[Identity, UndeclaredInput] = {}
