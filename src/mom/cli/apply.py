@@ -30,7 +30,8 @@ from mom.apply.rbac import ServiceAccountRef
 from mom.apply.semantics import object_name
 from mom.apply.target import ApplyResult, Outcome
 from mom.client.adapters import LiveTransport
-from mom.manager.config import ClusterSpec, ManagerConfig, load_config
+from mom.manager.config import load_config
+from mom.manager.specs import ClusterSpec, ManagerConfig
 from mom.manifest.mutationdir import read_mutation_dir
 from mom.manifest.requests import MutationRequest
 from mom.serialization import dump_go_yaml, dump_json

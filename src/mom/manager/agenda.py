@@ -17,11 +17,11 @@ from operator import is_
 from mom.inputs.digest import input_digest
 from mom.inputs.gather import GatheredInputs, gather_inputs
 from mom.inputs.writer import write_input_dir
-from mom.manager.config import InstanceSpec, ManagerConfig, OperatorSpec
 from mom.manager.gathering import empty_world, reading_as
 from mom.manager.operators import OperatorRunner, RunInputs
 from mom.manager.pins import Pin
 from mom.manager.schedule import Decision, Key, Schedule, Trigger
+from mom.manager.specs import InstanceSpec, ManagerConfig, OperatorSpec
 from mom.manager.topology import HostedView, Topology
 from mom.manifest.store import Snapshot
 

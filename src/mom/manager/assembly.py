@@ -19,12 +19,12 @@ from mom.apply.manifest_target import ManifestTarget
 from mom.apply.target import Target
 from mom.journal.journal import Journal
 from mom.journal.lock import lock_journal
-from mom.manager.config import ClusterSpec, ManagerConfig
 from mom.manager.execution import Progress
 from mom.manager.gathering import management_namespaces, read_scopes
 from mom.manager.loop import Manager
 from mom.manager.operators import InProcessRunner, OperatorRunner, SubprocessRunner
 from mom.manager.pins import Pin, PinStore, document_digest
+from mom.manager.specs import ClusterSpec, ManagerConfig
 from mom.manifest.scope import ReadScope
 from mom.operator.sandbox import Sandbox, probe_sandbox
 

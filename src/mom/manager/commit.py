@@ -20,10 +20,10 @@ from mom.apply.target import ActingTarget, ApplyResult, Target
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState, PlannedMutation
 from mom.manager.agenda import Work
-from mom.manager.config import ManagerConfig
 from mom.manager.execution import Begun, Finished
 from mom.manager.history import InputHistory
 from mom.manager.planning import plan_mutations
+from mom.manager.specs import ManagerConfig
 from mom.manager.topology import Claims
 
 Clock = Callable[[], datetime]

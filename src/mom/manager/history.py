@@ -17,8 +17,8 @@ from mom.journal.journal import Journal
 from mom.journal.records import InputChange, PlannedMutation
 from mom.manager.agenda import Work
 from mom.manager.changes import InputObjects, Writers, addressed_writes, input_changes, input_objects
-from mom.manager.config import ManagerConfig
 from mom.manager.schedule import Key, Trigger
+from mom.manager.specs import ManagerConfig
 from mom.manager.stored import scratch, stored_inputs
 
 

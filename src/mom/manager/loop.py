@@ -21,7 +21,6 @@ from mom.journal.journal import Journal
 from mom.journal.records import MutationState
 from mom.manager.agenda import Agenda
 from mom.manager.commit import Ledger, writes_of
-from mom.manager.config import InstanceSpec, ManagerConfig
 from mom.manager.convergence import TroubleWatch
 from mom.manager.execution import Finished, Progress, run_all
 from mom.manager.operators import OperatorRunner
@@ -29,6 +28,7 @@ from mom.manager.pins import Pin
 from mom.manager.recovery import Recovery, refusal_warnings
 from mom.manager.report import PairReport, TickReport, ran_report, waiting_report
 from mom.manager.schedule import Schedule
+from mom.manager.specs import InstanceSpec, ManagerConfig
 from mom.manager.topology import Claims
 
 Clock = Callable[[], datetime]

@@ -28,7 +28,7 @@ from mom.api.errors import InvalidInput, MomError
 from mom.api.input_resources import InputResources
 from mom.api.output_resources import OutputResources
 from mom.api.results import ControllerResults
-from mom.manager.config import OperatorSpec
+from mom.manager.specs import OperatorSpec
 from mom.manifest.operator_output import read_operator_output
 from mom.manifest.requests import MutationRequest
 from mom.manifest.store import Snapshot

@@ -15,12 +15,12 @@ from itertools import groupby
 from mom.inputs.gather import GatheredInputs
 from mom.manager.agenda import Work
 from mom.manager.commit import Ledger, Write, writes_of
-from mom.manager.config import InstanceSpec
 from mom.manager.execution import Finished
 from mom.manager.operators import OperatorRunner
 from mom.manager.pins import Pin
 from mom.manager.planning import pinned_refusal
 from mom.manager.schedule import Trigger
+from mom.manager.specs import InstanceSpec
 from mom.manager.stored import scratch, stored_inputs
 from mom.manager.topology import Topology
 from mom.manifest.discovery import Discovery

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from mom.api.errors import InvalidInput
 from mom.journal.journal import Journal
-from mom.manager.config import ManagerConfig
 from mom.manager.operators import OperatorRunner
 from mom.manager.pins import Pin
 from mom.manager.planning import plan_mutations, write_planned
+from mom.manager.specs import ManagerConfig
 from mom.manager.stored import stored_inputs
 from mom.manager.topology import Topology
 from mom.manifest.equivalence import Difference, compare_outputs
