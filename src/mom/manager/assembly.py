@@ -8,7 +8,7 @@ A manifest-directory cluster becomes a :class:`ManifestTarget`; a live cluster a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -111,19 +111,10 @@ def open_manager(
     try:
         runners = build_runners(config)
         pins, notices = pin_operators(config, runners, repin=repin)
-        resources = watched_resources(pins.values())
-        scopes = read_scopes(config.instances, pins.values())
-        namespaces = management_namespaces(config.instances)
-        targets = {
-            cluster.name: build_target(
-                cluster, clock, resources, scopes.get(cluster.name), writer, namespaces.get(cluster.name)
-            )
-            for cluster in config.clusters
-        }
         manager = Manager(
             config,
             journal=journal,
-            targets=targets,
+            targets=build_targets(config, clock, pins, writer),
             runners=runners,
             pins=pins,
             clock=clock,
@@ -134,6 +125,21 @@ def open_manager(
         journal.close()
         raise
     return manager, notices
+
+
+def build_targets(
+    config: ManagerConfig, clock: Callable[[], datetime], pins: Mapping[str, Pin], writer: Writer | None
+) -> dict[str, Target]:
+    """Every configured cluster's target, reading only what the pinned operators may read."""
+    resources = watched_resources(pins.values())
+    scopes = read_scopes(config.instances, pins.values())
+    namespaces = management_namespaces(config.instances)
+    return {
+        cluster.name: build_target(
+            cluster, clock, resources, scopes.get(cluster.name), writer, namespaces.get(cluster.name)
+        )
+        for cluster in config.clusters
+    }
 
 
 def watched_resources(pins: Iterable[Pin]) -> set[GroupVersionResource]:

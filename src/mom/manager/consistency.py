@@ -76,13 +76,21 @@ def check_references(
                     field_path(path, "operators"), f"Not found: {quote(name)}: no operator has this name"
                 )
         if instance.topology is TopologyKind.HYPERSHIFT:
-            place = (instance.management, instance.hosted_control_plane_namespace)
-            if place in hcp_namespaces:
-                reader.add(
-                    field_path(path, "hostedControlPlaneNamespace"),
-                    f"Duplicate value: {quote(place[1])}: instance {quote(hcp_namespaces[place])} already "
-                    "maps into this namespace of the same management cluster",
-                )
-            hcp_namespaces[place] = instance.name
-            if not instance.operand_namespaces:
-                reader.add(field_path(path, "operandNamespaces"), "Required value: namespaces to map")
+            _check_hosted(reader, path, instance, hcp_namespaces)
+
+
+def _check_hosted(
+    reader: WireReader, path: str, instance: InstanceSpec, hcp_namespaces: dict[tuple[str, str], str]
+) -> None:
+    """A hosted instance maps into a namespace no other instance on its management cluster
+    maps into (``hcp_namespaces``: the instances seen so far), and names namespaces to map."""
+    place = (instance.management, instance.hosted_control_plane_namespace)
+    if place in hcp_namespaces:
+        reader.add(
+            field_path(path, "hostedControlPlaneNamespace"),
+            f"Duplicate value: {quote(place[1])}: instance {quote(hcp_namespaces[place])} already "
+            "maps into this namespace of the same management cluster",
+        )
+    hcp_namespaces[place] = instance.name
+    if not instance.operand_namespaces:
+        reader.add(field_path(path, "operandNamespaces"), "Required value: namespaces to map")

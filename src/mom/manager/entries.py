@@ -62,10 +62,7 @@ def operator_entry(reader: WireReader, value: Any, path: str) -> OperatorSpec:
         reader.add(path, "Invalid value: exactly one of 'command' (a subprocess) or 'python' (in-process)")
     if python and ":" not in python:
         reader.add(field_path(path, "python"), f"Invalid value: {quote(python)}: want 'module:attribute'")
-    network = item.get("network", False)
-    if not isinstance(network, bool):
-        reader.add(field_path(path, "network"), f"Invalid value: {quote(network)}: must be true or false")
-        network = False
+    network = _flag(reader, item, "network", path)
     if network and python:
         reader.add(
             field_path(path, "network"),
@@ -82,6 +79,15 @@ def operator_entry(reader: WireReader, value: Any, path: str) -> OperatorSpec:
         network=network,
         output_limits=_output_limits(reader, item.get("outputLimits"), field_path(path, "outputLimits")),
     )
+
+
+def _flag(reader: WireReader, item: dict[str, Any], key: str, path: str) -> bool:
+    """``item[key]``, true or false (false when absent, or reported when not a boolean)."""
+    value = item.get(key, False)
+    if not isinstance(value, bool):
+        reader.add(field_path(path, key), f"Invalid value: {quote(value)}: must be true or false")
+        return False
+    return value
 
 
 def _output_limits(reader: WireReader, value: Any, path: str) -> ReadLimits:
@@ -116,12 +122,7 @@ def cluster_entry(reader: WireReader, value: Any, path: str, base: Path) -> Clus
         reader.add(field_path(path, "kubeconfig"), f"Not found: {quote(kubeconfig)}: not a file")
     if context and not kubeconfig:
         reader.add(field_path(path, "context"), "Invalid value: a context needs a 'kubeconfig'")
-    impersonate = item.get("impersonate", False)
-    if not isinstance(impersonate, bool):
-        reader.add(
-            field_path(path, "impersonate"), f"Invalid value: {quote(impersonate)}: must be true or false"
-        )
-        impersonate = False
+    impersonate = _flag(reader, item, "impersonate", path)
     account_namespace = reader.string(item, "serviceAccountNamespace", path)
     if (impersonate or account_namespace) and not kubeconfig:
         reader.add(path, "Invalid value: impersonation needs a live cluster ('kubeconfig')")
@@ -133,6 +134,15 @@ def cluster_entry(reader: WireReader, value: Any, path: str, base: Path) -> Clus
             impersonate=impersonate,
             service_account_namespace=account_namespace or DEFAULT_SERVICE_ACCOUNT_NAMESPACE,
         )
+    return _directory_cluster(reader, item, path, name, (base, manifest_dir))
+
+
+def _directory_cluster(
+    reader: WireReader, item: dict[str, Any], path: str, name: str, where: tuple[Path, str]
+) -> ClusterSpec:
+    """A cluster in the manifest directory ``manifest_dir`` relative to ``base`` (its resource
+    tree when it is a must-gather's top directory)."""
+    base, manifest_dir = where
     root = base / manifest_dir
     if manifest_dir and not root.is_dir():
         reader.add(field_path(path, "manifestDir"), f"Not found: {quote(manifest_dir)}: not a directory")
