@@ -50,7 +50,7 @@ class Work:
         return self.key[1]
 
     def inputs(self) -> RunInputs:
-        return RunInputs(self.snapshot, partial(write_input_dir, self.gathered))
+        return RunInputs(snapshot=self.snapshot, lay_out=partial(write_input_dir, self.gathered))
 
 
 @dataclass(frozen=True)
@@ -125,8 +125,8 @@ class Agenda:
                 if decision.trigger.runs:
                     work.append(self._work(spec, instance, known, decision.trigger, sources))
                 else:
-                    waiting.append(Waiting(key, decision))
-        return Plan(tuple(work), tuple(waiting))
+                    waiting.append(Waiting(key=key, decision=decision))
+        return Plan(work=tuple(work), waiting=tuple(waiting))
 
     def _gather(self, key: Key, sources: _Sources) -> _Gathered:
         """The pair's inputs, gathered again only when a snapshot they came from changed."""
@@ -135,7 +135,7 @@ class Agenda:
         if known is None or len(known.seen) != len(seen) or not all(map(is_, known.seen, seen)):
             reader = reading_as(sources.view, sources.topology, self.pins[key[0]])
             gathered = gather_inputs(reader, self.pins[key[0]].inputs)
-            known = self._gathered[key] = _Gathered(seen, gathered, input_digest(gathered))
+            known = self._gathered[key] = _Gathered(seen=seen, inputs=gathered, digest=input_digest(gathered))
         return known
 
     def _work(

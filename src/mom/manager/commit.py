@@ -91,7 +91,7 @@ class Ledger:
             input_changes=self.history.changes(item),
         )
         self.history.stored(item, run_id)
-        return Begun(run_id, now)
+        return Begun(run_id=run_id, started=now)
 
     def finish_all(self, finished: Sequence[Finished], claims: Claims) -> list[Finished]:
         """Journal how every run ended and what it plans to write; returns the runs with what

@@ -159,8 +159,14 @@ class TroubleWatch:
             name = request.name or (name_of(result.object) if result.object else "")
             where = (mutation.target, request.gvr.group, request.gvr.resource, request.namespace, name)
             if result.object is not None:
-                created = result.outcome is Outcome.CREATED
-                writes.append(Write(where, result.object, request.controller_instance_name, created))
+                writes.append(
+                    Write(
+                        where=where,
+                        object=result.object,
+                        controller=request.controller_instance_name,
+                        created=result.outcome is Outcome.CREATED,
+                    )
+                )
             warnings += self._fight(where, operator)
         own = trigger in (Trigger.INPUTS_CHANGED, Trigger.RESYNC)
         runs = self.changing_runs[key] = self.changing_runs.get(key, 0) + 1 if changing and own else 0

@@ -49,7 +49,7 @@ class Finished:
 def run_one(item: Work, now: datetime) -> OperatorRun:
     """One run at ``now``; a refused pair is not run, and fails with why."""
     if item.refusal:
-        return OperatorRun(-1, None, (), error=item.refusal)
+        return OperatorRun.not_run(item.refusal)
     return item.runner.run(item.inputs(), now)
 
 
@@ -63,7 +63,7 @@ def run_all(
         try:
             outcomes[index] = run()
         except Exception as exc:  # a runner bug must not stop the other runs
-            outcomes[index] = OperatorRun(-1, None, (), error=f"{type(exc).__name__}: {exc}")
+            outcomes[index] = OperatorRun.not_run(f"{type(exc).__name__}: {exc}")
         progress(f"[{len(outcomes)}/{len(work)}] ran {work[index].operator} on {work[index].instance}")
 
     runs = list(enumerate(zip(work, begun, strict=True)))
@@ -79,5 +79,6 @@ def run_all(
         for index, future in futures.items():
             record(index, future.result)
     return [
-        Finished(item, started.run_id, started.started, outcomes[index]) for index, (item, started) in runs
+        Finished(item=item, run_id=started.run_id, started=started.started, outcome=outcomes[index])
+        for index, (item, started) in runs
     ]

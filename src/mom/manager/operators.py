@@ -56,6 +56,11 @@ class OperatorRun:
     stderr: str = ""
     error: str = ""
 
+    @classmethod
+    def not_run(cls, error: str) -> OperatorRun:
+        """A run that never got an answer from the operator, and why (exit code -1)."""
+        return cls(exit_code=-1, results=None, requests=(), error=error)
+
 
 @dataclass(frozen=True)
 class RunInputs:

@@ -64,7 +64,7 @@ class Recovery:
             trigger=_trigger_of(summary.trigger),
             snapshot=inputs.snapshot,
         )
-        return Finished(item, run_id, summary.started_at, outcome)
+        return Finished(item=item, run_id=run_id, started=summary.started_at, outcome=outcome)
 
     def recheck(self) -> tuple[list[Write], list[tuple[Write, str]]]:
         """The journal's pending mutations in the order the lost tick would have applied them,

@@ -23,7 +23,7 @@ def stored_inputs(archive: bytes, directory: Path) -> RunInputs:
     """The inputs packed in ``archive``, unpacked into ``directory`` and loaded from there; an
     executable gets them unpacked again into a directory of its own."""
     unpack_dir(archive, directory)
-    return RunInputs(load_must_gather(directory), partial(unpack_dir, archive))
+    return RunInputs(snapshot=load_must_gather(directory), lay_out=partial(unpack_dir, archive))
 
 
 @contextmanager
