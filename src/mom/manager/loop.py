@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import datetime
 
 from mom.apply.target import ApplyResult, Target
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState
 from mom.manager.agenda import Agenda
-from mom.manager.commit import Ledger, writes_of
+from mom.manager.commit import Clock, Ledger, writes_of
 from mom.manager.convergence import TroubleWatch
 from mom.manager.execution import Finished, Progress, run_all
 from mom.manager.operators import OperatorRunner
@@ -30,8 +29,6 @@ from mom.manager.report import PairReport, TickReport, ran_report, waiting_repor
 from mom.manager.schedule import Schedule
 from mom.manager.specs import InstanceSpec, ManagerConfig
 from mom.manager.topology import Claims
-
-Clock = Callable[[], datetime]
 
 
 class Manager:
