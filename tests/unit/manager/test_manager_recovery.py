@@ -2,7 +2,8 @@
 
 Covers: a pending mutation is applied at roll-forward as its own run's operator, whatever form
 its id takes (the journal keeps an id it is given), and the journal says which run planned each
-mutation and at which position.
+mutation and at which position; a replica that gives up some instances refuses exactly their
+pending mutations, whatever their ids.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from tests.unit.journal.journal_support import T0, begin, configmap_create, planned
 from tests.unit.manager.conftest import FakeClock
 from tests.unit.manager.test_manager_triggers import (
     READS_SHARED,
@@ -21,7 +23,9 @@ from tests.unit.manager.test_manager_triggers import (
 
 from mom.api.resources import GroupVersionResource
 from mom.journal.archive import pack_files
+from mom.journal.journal import Journal
 from mom.journal.records import MutationState
+from mom.manager.scaleout.election import give_up
 from mom.manager.schedule import Trigger
 from mom.manifest.loader import load_must_gather
 
@@ -59,3 +63,17 @@ def test_a_pending_mutation_is_rolled_forward_whatever_its_id(standalone: Path, 
     cluster = load_must_gather(standalone.parent / "cluster")
     assert cluster.get(CONFIGMAPS, "openshift-authentication", "shared")["data"] == {"owner": "second"}
     journal.close()
+
+
+def test_giving_up_instances_refuses_their_pending_mutations_whatever_their_ids(tmp_path: Path) -> None:
+    with Journal(tmp_path / "journal.sqlite") as journal:
+        kept, released = begin(journal, instance="kept"), begin(journal, instance="released", minute=1)
+        for run_id, name in ((kept, "a"), (released, "b")):
+            (mutation,) = planned([configmap_create(name)])
+            mutation = replace(mutation, mutation_id=f"imported-{name}")
+            journal.finish_run(run_id, finished_at=T0, exit_code=0, results=None, mutations=[mutation])
+
+        assert give_up(journal, at=T0, reason="another replica holds it", instances={"released"}) == 1
+        assert [m.mutation_id for m in journal.pending_mutations()] == ["imported-a"]
+        (refused,) = journal.mutations_of(released)
+        assert (refused.state, refused.reason) == (MutationState.REFUSED, "another replica holds it")
