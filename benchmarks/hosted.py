@@ -22,7 +22,7 @@ from pathlib import Path
 
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
-from mom.manager.loop import TickReport
+from mom.manager.report import TickReport
 from mom.serialization import dump_json
 
 SETTLE_TICKS = 5

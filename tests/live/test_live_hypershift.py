@@ -32,7 +32,7 @@ from mom.live.target import LiveTarget
 from mom.live.transport import LiveTransport
 from mom.manager.assembly import open_manager
 from mom.manager.config import load_config
-from mom.manager.loop import TickReport
+from mom.manager.report import TickReport
 from mom.manager.topology import ORIGIN_ANNOTATION
 from mom.serialization import dump_json
 

@@ -30,7 +30,8 @@ from mom.apply.semantics import object_name
 from mom.apply.target import ApplyResult, Outcome
 from mom.live.target import LiveTarget
 from mom.live.transport import LiveTransport
-from mom.manager.config import ClusterSpec, ManagerConfig, load_config
+from mom.manager.config import load_config
+from mom.manager.specs import ClusterSpec, ManagerConfig
 from mom.mutationdir.directory import read_mutation_dir
 from mom.mutationdir.output import CLUSTER_TYPE_DIRS, read_mutation_dirs
 from mom.mutationdir.requests import MutationRequest

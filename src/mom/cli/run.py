@@ -16,10 +16,10 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mom.manager.config import ManagerConfig
-    from mom.manager.loop import TickReport
+    from mom.manager.report import TickReport
     from mom.manager.scaleout.election import LeaderElector
     from mom.manager.scaleout.probes import Probes
+    from mom.manager.specs import ManagerConfig
 
 
 def register(commands: Any) -> None:

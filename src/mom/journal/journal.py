@@ -292,7 +292,7 @@ class Journal:
     def pending_mutations(self) -> list[PlannedMutation]:
         """Pending mutations of finished runs, oldest run first, in planned order."""
         cursor = self._db.execute(
-            f"SELECT {rows.MUTATION_COLUMNS} FROM mutations JOIN runs USING (run_id) "
+            f"SELECT {rows.MUTATION_COLUMNS}, run_id, position FROM mutations JOIN runs USING (run_id) "
             "WHERE mutations.state = ? AND runs.status IN (?, ?) ORDER BY run_id, position",
             (MutationState.PENDING.value, RunStatus.SUCCEEDED.value, RunStatus.FAILED.value),
         )
@@ -361,7 +361,8 @@ class Journal:
         """The run's planned mutations in planned order, with their current states."""
         self.run(run_id)
         cursor = self._db.execute(
-            f"SELECT {rows.MUTATION_COLUMNS} FROM mutations WHERE run_id = ? ORDER BY position", (run_id,)
+            f"SELECT {rows.MUTATION_COLUMNS}, run_id, position FROM mutations WHERE run_id = ? ORDER BY position",
+            (run_id,),
         )
         return [rows.mutation_of(row) for row in cursor]
 

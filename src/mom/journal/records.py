@@ -69,10 +69,12 @@ class RunStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class PlannedMutation:
-    """One write a run produced, routed to a cluster type and a physical target.
+    """One write a run produced, routed to a cluster type and a physical target, as the journal
+    stores and returns it.
 
-    ``mutation_id`` is empty until the journal stores it; ``reason`` says why a mutation was
-    refused, failed or skipped; ``applied_at`` is set when it was marked applied.
+    ``mutation_id`` is empty until the journal stores it, ``run_id`` and ``position`` (the run
+    that planned it and its place in that run's plan) are 0 until then; ``reason`` says why a
+    mutation was refused, failed or skipped; ``applied_at`` is set when it was marked applied.
     """
 
     mutation_id: str
@@ -82,6 +84,8 @@ class PlannedMutation:
     state: MutationState = MutationState.PENDING
     reason: str = ""
     applied_at: datetime | None = None
+    run_id: int = 0
+    position: int = 0
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,7 @@ def mutation_values(
 
 
 def mutation_of(row: sqlite3.Row) -> PlannedMutation:
+    """One planned mutation from its row: :data:`MUTATION_COLUMNS` plus run/position."""
     kind = (
         None if row["kind"] is None else GroupVersionKind(row["kind_group"], row["kind_version"], row["kind"])
     )
@@ -181,6 +182,8 @@ def mutation_of(row: sqlite3.Row) -> PlannedMutation:
         state=MutationState(row["state"]),
         reason=row["reason"],
         applied_at=moment_of(row["applied_at"]),
+        run_id=row["run_id"],
+        position=row["position"],
     )
 
 

@@ -8,7 +8,7 @@ A manifest-directory cluster becomes a :class:`ManifestTarget`; a live cluster a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,11 +20,12 @@ from mom.apply.manifest_target import ManifestTarget
 from mom.apply.target import Target
 from mom.journal.journal import Journal
 from mom.journal.lock import lock_journal
-from mom.manager.config import ClusterSpec, ManagerConfig
+from mom.manager.execution import Progress
 from mom.manager.gathering import management_namespaces, read_scopes
-from mom.manager.loop import Manager, Progress
+from mom.manager.loop import Manager
 from mom.manager.operators import InProcessRunner, OperatorRunner, SubprocessRunner
 from mom.manager.pins import Pin, PinStore, document_digest
+from mom.manager.specs import ClusterSpec, ManagerConfig
 from mom.mustgather.loader import change_notifier
 from mom.mustgather.scope import ReadScope
 from mom.operator.sandbox import Sandbox, probe_sandbox
@@ -115,36 +116,42 @@ def open_manager(
     try:
         runners = build_runners(config)
         pins, notices = pin_operators(config, runners, repin=repin)
-        resources = watched_resources(pins.values())
-        scopes = read_scopes(config.instances, pins.values())
-        namespaces = management_namespaces(config.instances)
-        notifier = change_notifier()  # one kernel instance for every manifest directory
-        targets = {
-            cluster.name: build_target(
-                cluster,
-                clock,
-                resources,
-                scopes.get(cluster.name),
-                writer,
-                namespaces.get(cluster.name),
-                notifier,
-            )
-            for cluster in config.clusters
-        }
         manager = Manager(
             config,
             journal=journal,
-            targets=targets,
+            targets=build_targets(config, clock, pins, writer),
             runners=runners,
             pins=pins,
             clock=clock,
             progress=progress,
+            write_budget=writer.write_budget if writer else None,
         )
-        manager.write_budget = writer.write_budget if writer else None
     except BaseException:
         journal.close()
         raise
     return manager, notices
+
+
+def build_targets(
+    config: ManagerConfig, clock: Callable[[], datetime], pins: Mapping[str, Pin], writer: Writer | None
+) -> dict[str, Target]:
+    """Every configured cluster's target, reading only what the pinned operators may read."""
+    resources = watched_resources(pins.values())
+    scopes = read_scopes(config.instances, pins.values())
+    namespaces = management_namespaces(config.instances)
+    notifier = change_notifier()  # one kernel instance for every manifest directory
+    return {
+        cluster.name: build_target(
+            cluster,
+            clock,
+            resources,
+            scopes.get(cluster.name),
+            writer,
+            namespaces.get(cluster.name),
+            notifier,
+        )
+        for cluster in config.clusters
+    }
 
 
 def watched_resources(pins: Iterable[Pin]) -> set[GroupVersionResource]:

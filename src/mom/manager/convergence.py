@@ -60,6 +60,15 @@ class _Changed:
     managers: set[str] = field(default_factory=set)
     controllers: set[str] = field(default_factory=set)
 
+    def add(self, paths: Sequence[str], before: Object, write: Write) -> None:
+        """``write`` changed ``paths`` of the object as it was ``before``."""
+        self.paths += [p for p in paths if p not in self.paths]
+        self.managers |= {
+            m for path in paths for obj in (before, write.object) for m in field_managers(obj, path)
+        }
+        if write.controller:
+            self.controllers.add(write.controller)
+
 
 @dataclass
 class _PairMemory:
@@ -95,13 +104,7 @@ class ConvergenceWatch:
             paths = changed_fields(before, write.object)
             if not paths:
                 continue
-            found = changed.setdefault(write.where, _Changed())
-            found.paths += [p for p in paths if p not in found.paths]
-            found.managers |= {
-                m for path in paths for obj in (before, write.object) for m in field_managers(obj, path)
-            }
-            if write.controller:
-                found.controllers.add(write.controller)
+            changed.setdefault(write.where, _Changed()).add(paths, before, write)
         described = [_describe_output(where, found) for where, found in sorted(changed.items())]
         described += [
             f"{count} new {_kind(group, resource)}"
@@ -110,15 +113,24 @@ class ConvergenceWatch:
             for (target, group, resource, namespace), count in sorted(created.items())
         ]
         own = {where[1:] for where in (*memory.objects, *last_run)}
-        for identity, obj in sorted(current_inputs.items()):
-            previous = memory.inputs.get(identity)
-            if identity in own or previous is None:
-                continue
-            paths = changed_fields(previous, obj)
-            if paths:
-                described.append(f"input {_place(*identity)}: {_listed(paths)}")
+        described += _changed_inputs(memory.inputs, current_inputs, own)
         memory.inputs = current_inputs
         return described
+
+
+def _changed_inputs(
+    previous: dict[Identity, Object], current: dict[Identity, Object], own: set[Identity]
+) -> list[str]:
+    """The inputs, other than the operator's own writes, that changed since the previous run."""
+    described = []
+    for identity, obj in sorted(current.items()):
+        before = previous.get(identity)
+        if identity in own or before is None:
+            continue
+        paths = changed_fields(before, obj)
+        if paths:
+            described.append(f"input {_place(*identity)}: {_listed(paths)}")
+    return described
 
 
 @dataclass
@@ -139,44 +151,56 @@ class TroubleWatch:
     ) -> list[str]:
         """The warnings one finished run calls for; ``results`` are those of its applied mutations."""
         operator, instance = key
-        by_id = {r.mutation_id: r for r in results}
         warnings: list[str] = []
         writes: list[Write] = []
-        changed = False
-        for mutation in stored:
-            result = by_id.get(mutation.mutation_id)
-            if (
-                result is None
-                or not result.ok
-                or result.outcome in (Outcome.UNCHANGED, Outcome.ALREADY_APPLIED)
-            ):
-                continue
-            changed = True
+        changing = _changing(stored, results)
+        for mutation, result in changing:
             request = mutation.request
             name = request.name or (name_of(result.object) if result.object else "")
             where = (mutation.target, request.gvr.group, request.gvr.resource, request.namespace, name)
             if result.object is not None:
-                created = result.outcome is Outcome.CREATED
-                writes.append(Write(where, result.object, request.controller_instance_name, created))
-            writers = self.writers.setdefault(where, [])
-            writers.append(operator)
-            del writers[:-4]
-            # A, B, A alone is how a first rollout settles (A's second write follows its own
-            # progress); A, B, A, B, each changing the object, is a fight.
-            if len(writers) == 4 and writers[0] == writers[2] != writers[1] == writers[3]:
-                warnings.append(
-                    f"operators {writers[0]} and {writers[1]} fight over {_place(*where[1:])} on {where[0]}:"
-                    " each keeps changing what the other wrote"
+                writes.append(
+                    Write(
+                        where=where,
+                        object=result.object,
+                        controller=request.controller_instance_name,
+                        created=result.outcome is Outcome.CREATED,
+                    )
                 )
+            warnings += self._fight(where, operator)
         own = trigger in (Trigger.INPUTS_CHANGED, Trigger.RESYNC)
-        runs = self.changing_runs[key] = self.changing_runs.get(key, 0) + 1 if changed and own else 0
-        changing = self.convergence.observe(key, inputs, writes)
+        runs = self.changing_runs[key] = self.changing_runs.get(key, 0) + 1 if changing and own else 0
+        changed = self.convergence.observe(key, inputs, writes)
         if runs >= CHANGING_RUNS:
             warnings.append(
                 f"operator {operator} on {instance} does not converge: {runs} runs in a row changed the cluster"
-                " again" + (f"; changing since the previous run: {'; '.join(changing)}" if changing else "")
+                " again" + (f"; changing since the previous run: {'; '.join(changed)}" if changed else "")
             )
         return warnings
+
+    def _fight(self, where: Written, operator: str) -> list[str]:
+        """``operator`` changed ``where``: the warning when that makes a fight."""
+        writers = self.writers.setdefault(where, [])
+        writers.append(operator)
+        del writers[:-4]
+        # A, B, A alone is how a first rollout settles (A's second write follows its own
+        # progress); A, B, A, B, each changing the object, is a fight.
+        if len(writers) == 4 and writers[0] == writers[2] != writers[1] == writers[3]:
+            return [
+                f"operators {writers[0]} and {writers[1]} fight over {_place(*where[1:])} on {where[0]}:"
+                " each keeps changing what the other wrote"
+            ]
+        return []
+
+
+def _changing(
+    stored: Sequence[PlannedMutation], results: Sequence[ApplyResult]
+) -> list[tuple[PlannedMutation, ApplyResult]]:
+    """The run's mutations that were applied and changed something, with their results."""
+    by_id = {r.mutation_id: r for r in results}
+    settled = (Outcome.UNCHANGED, Outcome.ALREADY_APPLIED)
+    found = [(mutation, by_id.get(mutation.mutation_id)) for mutation in stored]
+    return [(m, r) for m, r in found if r is not None and r.ok and r.outcome not in settled]
 
 
 def _describe_output(where: Written, found: _Changed) -> str:

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mom.inputs.gather import GatheredInputs
-from mom.manager.config import InstanceSpec, TopologyKind
 from mom.manager.pins import Pin
+from mom.manager.specs import InstanceSpec, TopologyKind
 from mom.manager.topology import HostedView, Topology
 from mom.mustgather.scope import ReadScope, scope_of_inputs
 from mom.mustgather.store import Snapshot

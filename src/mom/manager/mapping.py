@@ -2,7 +2,7 @@
 
 A hosted cluster's operand namespaces all share one namespace on the management cluster (the
 hosted control plane namespace), so an object's name there must say which operand namespace it
-belongs to. Two rules, chosen per instance (:class:`~mom.manager.config.NamespaceMapping`):
+belongs to. Two rules, chosen per instance (:class:`~mom.manager.specs.NamespaceMapping`):
 
 - ``Flatten``: ``<namespace>/<name>`` becomes ``<hcp>/<namespace>--<name>``. Operand namespaces
   never contain ``--`` (the configuration refuses them), so the first ``--`` of a flattened name
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mom.api.resources import GroupVersionResource, metadata_of
-from mom.manager.config import FLATTEN_SEPARATOR, NamespaceMapping
+from mom.manager.specs import FLATTEN_SEPARATOR, NamespaceMapping
 
 ORIGIN_ANNOTATION = "mom.openshift.io/operand-namespace"
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from mom.manager.loop import TickReport
+from mom.manager.report import TickReport
 from mom.manager.schedule import Trigger
 
 
@@ -41,37 +42,26 @@ class Metrics:
                 self.mutations[(pair.operator, state)] += count
 
     def render(self) -> str:
-        lines = [
-            "# HELP mom_operator_runs_total Operator runs by operator, instance and result.",
-            "# TYPE mom_operator_runs_total counter",
-        ]
-        for (operator, instance, status), count in sorted(self.runs.items()):
-            lines.append(
-                f'mom_operator_runs_total{{operator="{operator}",instance="{instance}",status="{status}"}} {count}'
-            )
-        lines += [
-            "# HELP mom_operator_runs_skipped_total Ticks in which a pair did not run (inputs unchanged).",
-            "# TYPE mom_operator_runs_skipped_total counter",
-        ]
-        for (operator, instance), count in sorted(self.skipped.items()):
-            lines.append(
-                f'mom_operator_runs_skipped_total{{operator="{operator}",instance="{instance}"}} {count}'
-            )
-        lines += [
-            "# HELP mom_operator_runs_deferred_total Ticks in which a pair had a reason to run but"
-            " waited for its debounce window or failure backoff.",
-            "# TYPE mom_operator_runs_deferred_total counter",
-        ]
-        for (operator, instance), count in sorted(self.deferred.items()):
-            lines.append(
-                f'mom_operator_runs_deferred_total{{operator="{operator}",instance="{instance}"}} {count}'
-            )
-        lines += [
-            "# HELP mom_mutations_total Mutations by operator and what became of them.",
-            "# TYPE mom_mutations_total counter",
-        ]
-        for (operator, state), count in sorted(self.mutations.items()):
-            lines.append(f'mom_mutations_total{{operator="{operator}",state="{state}"}} {count}')
+        lines = _counter(
+            "mom_operator_runs_total",
+            "Operator runs by operator, instance and result.",
+            {(("operator", o), ("instance", i), ("status", s)): n for (o, i, s), n in self.runs.items()},
+        )
+        lines += _counter(
+            "mom_operator_runs_skipped_total",
+            "Ticks in which a pair did not run (inputs unchanged).",
+            {(("operator", o), ("instance", i)): n for (o, i), n in self.skipped.items()},
+        )
+        lines += _counter(
+            "mom_operator_runs_deferred_total",
+            "Ticks in which a pair had a reason to run but waited for its debounce window or failure backoff.",
+            {(("operator", o), ("instance", i)): n for (o, i), n in self.deferred.items()},
+        )
+        lines += _counter(
+            "mom_mutations_total",
+            "Mutations by operator and what became of them.",
+            {(("operator", o), ("state", s)): n for (o, s), n in self.mutations.items()},
+        )
         lines += [
             "# HELP mom_ticks_total Manager ticks.",
             "# TYPE mom_ticks_total counter",
@@ -84,3 +74,12 @@ class Metrics:
             f"mom_warnings_total {self.warnings}",
         ]
         return "\n".join(lines) + "\n"
+
+
+def _counter(name: str, help_text: str, samples: Mapping[tuple[tuple[str, str], ...], int]) -> list[str]:
+    """One counter's HELP and TYPE lines and its samples, in label order."""
+    lines = [f"# HELP {name} {help_text}", f"# TYPE {name} counter"]
+    for labels, count in sorted(samples.items()):
+        rendered = ",".join(f'{key}="{value}"' for key, value in labels)
+        lines.append(f"{name}{{{rendered}}} {count}")
+    return lines

@@ -1,30 +1,34 @@
 """Running operators for the manager: in-process (Python) or as a subprocess (any language).
 
-Both runners speak the operator contract. In-process runners call the SDK directly on a
-snapshot built from the gathered objects — many operators in one process, the reduced-footprint
-mode. Subprocess runners spawn the operator's executable (never through a shell) with
-``apply-configuration --input-dir --output-dir --now``, confined (:mod:`mom.operator.sandbox`)
-and in a session of its own that is killed when the run ends, and read its output directory
-back as untrusted data (:mod:`mom.mutationdir.output`). Neither is trusted about its
-outputs: the manager re-routes every mutation itself against the outputs pinned when the
-operator was registered.
+Owns the one seam every run goes through: :meth:`OperatorRunner.run` takes a run's inputs
+(:class:`RunInputs`) and its ``now`` and gives back an :class:`OperatorRun`; each runner keeps
+whatever scratch space it needs to itself. In-process runners call the SDK directly on the
+snapshot of the inputs — many operators in one process, the reduced-footprint mode. Subprocess
+runners lay the inputs out in a private directory and spawn the operator's executable (never
+through a shell) with ``apply-configuration --input-dir --output-dir --now``, confined
+(:mod:`mom.operator.sandbox`) and in a session of its own that is killed when the run ends, and
+read its output directory back as untrusted data (:mod:`mom.mutationdir.output`). Neither
+is trusted about its outputs: the manager re-routes every mutation itself against the outputs
+pinned when the operator was registered.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from mom.api.errors import InvalidInput, MomError
 from mom.api.input_resources import InputResources
 from mom.api.output_resources import OutputResources
 from mom.api.results import ControllerResults
-from mom.manager.config import OperatorSpec
+from mom.manager.specs import OperatorSpec
 from mom.mustgather.store import Snapshot
 from mom.mutationdir.output import read_operator_output
 from mom.mutationdir.requests import MutationRequest
@@ -52,19 +56,38 @@ class OperatorRun:
     stderr: str = ""
     error: str = ""
 
+    @classmethod
+    def not_run(cls, error: str) -> OperatorRun:
+        """A run that never got an answer from the operator, and why (exit code -1)."""
+        return cls(exit_code=-1, results=None, requests=(), error=error)
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """What one run reads: ``snapshot`` for an operator run in-process, and ``lay_out``, which
+    writes the same objects as a must-gather directory for an executable."""
+
+    snapshot: Snapshot
+    lay_out: Callable[[Path], None]
+
 
 class OperatorRunner(Protocol):
     spec: OperatorSpec
+    concurrent: ClassVar[bool]
+    """Whether runs gain from running side by side on threads (a subprocess does; Python code
+    in this process only contends for the interpreter)."""
 
     def declared_inputs(self) -> InputResources: ...
 
     def declared_outputs(self) -> OutputResources: ...
 
-    def run(self, snapshot: Snapshot, input_dir: Path, output_dir: Path, now: datetime) -> OperatorRun: ...
+    def run(self, inputs: RunInputs, now: datetime) -> OperatorRun: ...
 
 
 class InProcessRunner:
     """A Python :class:`Operator` run inside the manager process."""
+
+    concurrent: ClassVar[bool] = False
 
     def __init__(self, spec: OperatorSpec, operator: Operator | None = None) -> None:
         self.spec = spec
@@ -77,8 +100,8 @@ class InProcessRunner:
     def declared_outputs(self) -> OutputResources:
         return self.operator.outputs
 
-    def run(self, snapshot: Snapshot, input_dir: Path, output_dir: Path, now: datetime) -> OperatorRun:
-        outcome = run_controllers(self.operator, snapshot, now=now, enabled=self.enabled)
+    def run(self, inputs: RunInputs, now: datetime) -> OperatorRun:
+        outcome = run_controllers(self.operator, inputs.snapshot, now=now, enabled=self.enabled)
         return OperatorRun(
             exit_code=1 if outcome.failed else 0,
             results=outcome.results,
@@ -102,6 +125,8 @@ def load_operator(reference: str) -> Operator:
 class SubprocessRunner:
     """An executable honouring the operator contract, in any language, treated as untrusted:
     confined by ``sandbox``, its output read within ``spec.output_limits``."""
+
+    concurrent: ClassVar[bool] = True
 
     def __init__(self, spec: OperatorSpec, working_dir: Path, sandbox: Sandbox = UNCONFINED) -> None:
         self.spec = spec
@@ -132,7 +157,17 @@ class SubprocessRunner:
             self._document("output-resources"), f"{self.spec.name} output-resources"
         )
 
-    def run(self, snapshot: Snapshot, input_dir: Path, output_dir: Path, now: datetime) -> OperatorRun:
+    def run(self, inputs: RunInputs, now: datetime) -> OperatorRun:
+        """``apply-configuration`` on ``inputs`` laid out in a scratch directory of its own."""
+        scratch = Path(tempfile.mkdtemp(prefix="mom-run-"))
+        try:
+            inputs.lay_out(scratch / "input")
+            return self.apply_configuration(scratch / "input", scratch / "output", now)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def apply_configuration(self, input_dir: Path, output_dir: Path, now: datetime) -> OperatorRun:
+        """``apply-configuration`` from ``input_dir`` into ``output_dir``, which it leaves behind."""
         arguments = [
             "apply-configuration",
             "--input-dir",

@@ -1,4 +1,9 @@
-"""From an operator's raw mutations to planned ones: validated, routed, mapped, or refused."""
+"""From an operator's raw mutations to planned ones: validated, routed, mapped, or refused.
+
+The planned mutations are built here, as the records the journal stores
+(:class:`~mom.journal.records.PlannedMutation`); once stored, the manager applies them as
+:class:`~mom.manager.commit.Write` values (:func:`~mom.manager.commit.writes_of`).
+"""
 
 from __future__ import annotations
 
@@ -29,10 +34,7 @@ def plan_mutations(
     are kept, with their reason, and never applied.
     """
     routed = route_mutations(requests, pin.outputs, discovery)
-    planned = [
-        PlannedMutation("", "", "", refusal.request, MutationState.REFUSED, refusal.reason)
-        for refusal in routed.refused
-    ]
+    planned = [_planned(refusal.request, MutationState.REFUSED, refusal.reason) for refusal in routed.refused]
     placed: list[RoutedMutation] = [
         topology.route(cluster_type, request)
         for cluster_type, allowed in routed.allowed.items()
@@ -43,17 +45,21 @@ def plan_mutations(
         reason = collisions.get(index, "") or topology.refusal(mutation.cluster_type, mutation.original)
         if not reason and claims is not None:
             reason = claims.claim(topology, mutation)
+        state = MutationState.REFUSED if reason else MutationState.PENDING
         planned.append(
-            PlannedMutation(
-                "",
-                str(mutation.cluster_type),
-                mutation.cluster,
-                mutation.request,
-                MutationState.REFUSED if reason else MutationState.PENDING,
-                reason,
-            )
+            _planned(mutation.request, state, reason, (str(mutation.cluster_type), mutation.cluster))
         )
     return planned
+
+
+def _planned(
+    request: MutationRequest, state: MutationState, reason: str, place: tuple[str, str] = ("", "")
+) -> PlannedMutation:
+    """A mutation to journal, not yet stored; ``place``: its cluster type and target, when routed."""
+    cluster_type, target = place
+    return PlannedMutation(
+        mutation_id="", cluster_type=cluster_type, target=target, request=request, state=state, reason=reason
+    )
 
 
 def pinned_refusal(

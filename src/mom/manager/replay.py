@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mom.api.errors import InvalidInput
-from mom.journal.archive import unpack_dir
 from mom.journal.journal import Journal, output_directories
-from mom.manager.config import ManagerConfig
 from mom.manager.operators import OperatorRunner
 from mom.manager.pins import Pin
 from mom.manager.planning import plan_mutations
+from mom.manager.specs import ManagerConfig
+from mom.manager.stored import stored_inputs
 from mom.manager.topology import Topology
-from mom.mustgather.loader import load_must_gather
 from mom.mutationdir.equivalence import Difference, compare_outputs
 from mom.mutationdir.output import write_operator_output
 
@@ -53,13 +52,13 @@ def replay_run(
         raise InvalidInput(
             str(config.source), [f"run {run_id} is of instance {summary.instance!r}, not configured"]
         )
-    input_dir = workdir / "input-dir"
-    unpack_dir(journal.inputs_of(run_id), input_dir)
-    snapshot = load_must_gather(input_dir)
+    inputs = stored_inputs(journal.inputs_of(run_id), workdir / "input-dir")
     recorded_dir, replayed_dir = workdir / "recorded", workdir / "replayed"
     journal.write_output_dir(run_id, recorded_dir)
-    outcome = runner.run(snapshot, input_dir, workdir / "raw-output", record.now)
-    planned = plan_mutations(outcome.requests, pins[summary.operator], Topology(instance), snapshot.discovery)
+    outcome = runner.run(inputs, record.now)
+    planned = plan_mutations(
+        outcome.requests, pins[summary.operator], Topology(instance), inputs.snapshot.discovery
+    )
     with_results = outcome.results is not None
     write_operator_output(
         replayed_dir, output_directories(planned), outcome.results, with_results=with_results

@@ -1,7 +1,8 @@
 """When an (operator, instance) pair must run: input digest, resync, debounce, backoff.
 
 Pure bookkeeping over times passed in; the loop asks :meth:`Schedule.decide` and reports back
-with :meth:`Schedule.ran`. A pair that has a reason to run (changed inputs, a resync due) while
+with :meth:`Schedule.ran`; a restarted manager starts from the journal's last runs with
+:meth:`Schedule.restore`. A pair that has a reason to run (changed inputs, a resync due) while
 its debounce window or its failure backoff is still open is *deferred*, not unchanged: the
 decision says when it may run.
 """
@@ -81,6 +82,12 @@ class Schedule:
             if now < until:
                 return Decision(Trigger.DEFERRED, due, until)
         return Decision(due)
+
+    def restore(self, key: Key, digest: str, started: datetime) -> None:
+        """What a previous process last ran of the pair: its input digest and when it started."""
+        state = self.state(key)
+        state.last_digest = digest
+        state.last_started = started
 
     def ran(self, key: Key, digest: str, started: datetime, *, failed: bool) -> None:
         state = self.state(key)

@@ -34,8 +34,8 @@ from mom.api.cluster import ClusterType
 from mom.api.errors import MomError, NotFound
 from mom.api.output_resources import OutputResources
 from mom.api.resources import NAMESPACES, GroupVersionResource, metadata_of
-from mom.manager.config import InstanceSpec, TopologyKind
 from mom.manager.mapping import ORIGIN_ANNOTATION, NamespaceMapper
+from mom.manager.specs import InstanceSpec, TopologyKind
 from mom.mustgather.discovery import Discovery
 from mom.mustgather.selectors import FieldSelector, LabelSelector
 from mom.mustgather.store import Snapshot

@@ -22,9 +22,9 @@ from tests.unit.containment.support import Setup, hostile_operator, needs_landlo
 
 from mom.cli.main import main
 from mom.manager import assembly
-from mom.manager.config import OperatorSpec, load_config
+from mom.manager.config import load_config
 from mom.manager.operators import SubprocessRunner
-from mom.mustgather.loader import load_must_gather
+from mom.manager.specs import OperatorSpec
 from mom.mutationdir.equivalence import compare_outputs
 from mom.operator.command import parse_now
 from mom.operator.landlock import abi_version
@@ -220,7 +220,7 @@ def test_the_real_authentication_operator_runs_confined_and_matches_its_goldens(
     assert sandbox.available, sandbox.notes
     runner = SubprocessRunner(spec, tmp_path, sandbox)
     now = parse_now(case.description.now)
-    run = runner.run(load_must_gather(input_dir), input_dir, tmp_path / "output", now)
+    run = runner.apply_configuration(input_dir, tmp_path / "output", now)
     assert run.error == "", run.stderr[-2000:]
     assert run.exit_code == 0, run.stderr[-2000:]
     assert compare_outputs(case.expected_output_dir, tmp_path / "output") == []

@@ -18,7 +18,8 @@ from tests.unit.manager.conftest import EXAMPLES
 
 from mom.api.errors import InvalidInput
 from mom.cli.main import main
-from mom.manager.config import TopologyKind, load_config, parse_config
+from mom.manager.config import load_config, parse_config
+from mom.manager.specs import TopologyKind
 
 
 def test_examples_load() -> None:

@@ -28,11 +28,12 @@ from mom.api.resources import GroupVersionResource
 from mom.cli.run import _print_summary
 from mom.journal import InputChange, InputChangeKind
 from mom.manager.assembly import open_manager
-from mom.manager.config import OperatorSpec, load_config
+from mom.manager.config import load_config
 from mom.manager.loop import Manager
 from mom.manager.metrics import Metrics
 from mom.manager.operators import InProcessRunner
 from mom.manager.schedule import Trigger
+from mom.manager.specs import OperatorSpec
 from mom.operator import Controller, Operator, RunContext, SyncError
 from mom.operator.oauth.operator import OAUTH_OPERATOR
 

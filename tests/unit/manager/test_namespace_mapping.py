@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from mom.api.cluster import Action, ClusterType
 from mom.api.resources import GroupVersionKind, GroupVersionResource, ObjectRef
-from mom.manager.config import InstanceSpec, NamespaceMapping, TopologyKind
 from mom.manager.mapping import NamespaceMapper
+from mom.manager.specs import InstanceSpec, NamespaceMapping, TopologyKind
 from mom.manager.topology import HostedView, Topology
 from mom.mustgather.store import Snapshot
 from mom.mutationdir.requests import MutationRequest

@@ -22,7 +22,7 @@ The work directory keeps ``pruned-input/``, ``full-output/``, ``pruned-output/``
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -44,7 +44,6 @@ from mom.manager.inputcheck.report import (
     UndeclaredInput,
 )
 from mom.manager.operators import OperatorRun, SubprocessRunner
-from mom.mustgather.store import Snapshot
 from mom.mutationdir.directory import read_mutation_dir
 from mom.mutationdir.equivalence import Difference, compare_requests
 
@@ -78,8 +77,6 @@ def check_pruned_run(
     progress(f"{name}: pruning {source.root} to the declared inputs")
     pruned_dir = options.work_dir / PRUNED_INPUT_DIR
     gathered = {identity_of(ref) for ref in prune_must_gather(source.root, spec, pruned_dir).refs()}
-    # The runner reads its input from a directory; the snapshot argument serves in-process runs only.
-    unused = Snapshot((), {}, source.discovery)
     work = options.work_dir
     runs = [
         ("the whole must-gather", source.root, work / FULL_OUTPUT_DIR),
@@ -89,9 +86,26 @@ def check_pruned_run(
     results = []
     for inputs, input_dir, output_dir in runs:
         progress(f"{name}: apply-configuration on {inputs}")
-        results.append(_results(runner.run(unused, input_dir, output_dir, options.now), name, inputs))
+        results.append(_results(runner.apply_configuration(input_dir, output_dir, options.now), name, inputs))
     full, pruned, control = results
     failures = _new_failures((full, control), pruned)
+    undeclared = _undeclared(failures, source, spec, gathered)
+    unstable = _mutation_differences(work / FULL_OUTPUT_DIR, work / CONTROL_OUTPUT_DIR)
+    changed = _mutation_differences(work / FULL_OUTPUT_DIR, work / PRUNED_OUTPUT_DIR)
+    differences = [difference for key, difference in changed.items() if key not in unstable]
+    return CompletenessReport(
+        name,
+        Method.PRUNED_RUN,
+        undeclared,
+        failures,
+        tuple(differences),
+    )
+
+
+def _undeclared(
+    failures: Sequence[ControllerFailure], source: TreeSource, spec: InputResources, gathered: set[Identity]
+) -> tuple[UndeclaredInput, ...]:
+    """The objects the failures name that were not gathered, each with every controller naming it."""
     undeclared: dict[Identity, UndeclaredInput] = {}
     for failure in failures:
         for item in _named_objects(failure, source, spec, gathered):
@@ -99,16 +113,7 @@ def check_pruned_run(
             if known is not None:
                 item = replace(item, controllers=(*known.controllers, *item.controllers))
             undeclared[identity_of(item.ref)] = item
-    unstable = _mutation_differences(work / FULL_OUTPUT_DIR, work / CONTROL_OUTPUT_DIR)
-    changed = _mutation_differences(work / FULL_OUTPUT_DIR, work / PRUNED_OUTPUT_DIR)
-    differences = [difference for key, difference in changed.items() if key not in unstable]
-    return CompletenessReport(
-        name,
-        Method.PRUNED_RUN,
-        tuple(item for _, item in sorted(undeclared.items())),
-        failures,
-        tuple(differences),
-    )
+    return tuple(item for _, item in sorted(undeclared.items()))
 
 
 def _mutation_differences(expected_dir: Path, actual_dir: Path) -> dict[tuple[str, str, str], Difference]:

@@ -27,8 +27,8 @@ from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource
 from mom.api.wire_reader import quote
 from mom.apply.rbac import RBAC_API_VERSION, RBAC_GROUP, ServiceAccountRef, generate_rbac
-from mom.manager.config import ManagerConfig
 from mom.manager.pins import Pin
+from mom.manager.specs import ManagerConfig
 from mom.serialization import dump_json
 
 CONFIG_DIR = "/etc/mom"

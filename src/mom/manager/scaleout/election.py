@@ -193,7 +193,7 @@ def give_up(journal: Journal, *, at: datetime, reason: str, instances: Set[str] 
     instance_of: dict[int, str] = {}
     pending = []
     for mutation in journal.pending_mutations():
-        run_id = int(mutation.mutation_id.partition("-")[0])
+        run_id = mutation.run_id
         if run_id not in instance_of:
             instance_of[run_id] = journal.run(run_id).summary.instance
         if instances is None or instance_of[run_id] in instances:

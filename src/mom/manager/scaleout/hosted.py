@@ -11,7 +11,7 @@ from collections.abc import Set
 from dataclasses import replace
 
 from mom.api.errors import NotFound
-from mom.manager.config import ManagerConfig
+from mom.manager.specs import ManagerConfig
 from mom.manager.topology import Topology
 
 

@@ -14,11 +14,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from mom.manager.assembly import Writer, open_manager
-from mom.manager.config import ManagerConfig
-from mom.manager.loop import Manager, Progress, TickReport
+from mom.manager.execution import Progress
+from mom.manager.loop import Manager
+from mom.manager.report import TickReport
 from mom.manager.scaleout.election import give_up, user_agent
 from mom.manager.scaleout.hosted import for_instances
 from mom.manager.scaleout.sharding import ShardMember
+from mom.manager.specs import ManagerConfig
 
 
 class ShardedManager:
