@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mom.api.errors import InvalidInput, MomError
 from mom.apply.placement import SPLIT_LIST_ITEMS, DocumentChanges, locate, read_document
-from mom.apply.semantics import Change, decide, object_name, write_context
+from mom.apply.semantics import Change, decide, object_name, rfc3339, write_context
 from mom.apply.target import ApplyResult, Outcome
 from mom.apply.wal import Checkpoint, WriteAheadLog, storable_problems
 from mom.mustgather.builtin_discovery import builtin_discovery
@@ -39,12 +39,6 @@ if TYPE_CHECKING:
 
 STATE_DIR = ".mom"
 STATE_FILE = f"{STATE_DIR}/state.json"
-
-
-def rfc3339(moment: datetime) -> str:
-    """``2024-10-14T22:38:20Z``: the form Kubernetes stores timestamps in (naive means UTC)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _tree_discovery(root: Path) -> Discovery:
