@@ -44,7 +44,7 @@ from mom.serialization import load_document
 _LINE_CHARS = 500
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OperatorRun:
     """What one run of an operator gave back, before the manager validates any of it."""
 
@@ -183,12 +183,32 @@ class SubprocessRunner:
         done = self._call(arguments, [output_dir])
         stdout, stderr = done.stdout.text(), done.stderr.text()
         if done.timed_out or done.exit_code is None:
-            return OperatorRun(-1, None, (), None, stdout, stderr, f"timed out after {self.spec.timeout:g}s")
+            return OperatorRun(
+                exit_code=-1,
+                results=None,
+                requests=(),
+                stdout=stdout,
+                stderr=stderr,
+                error=f"timed out after {self.spec.timeout:g}s",
+            )
         try:
             output = read_operator_output(output_dir, self.limits)
         except MomError as exc:
-            return OperatorRun(done.exit_code, None, (), None, stdout, stderr, f"unreadable output: {exc}")
-        return OperatorRun(done.exit_code, output.results, output.requests, None, stdout, stderr)
+            return OperatorRun(
+                exit_code=done.exit_code,
+                results=None,
+                requests=(),
+                stdout=stdout,
+                stderr=stderr,
+                error=f"unreadable output: {exc}",
+            )
+        return OperatorRun(
+            exit_code=done.exit_code,
+            results=output.results,
+            requests=output.requests,
+            stdout=stdout,
+            stderr=stderr,
+        )
 
     def _call(self, arguments: list[str], writable: list[Path], keep: int = TAIL_BYTES) -> ProcessOutcome:
         """Run the operator with ``arguments``, confined, with a private temporary directory."""
