@@ -61,7 +61,7 @@ def load_must_gather(
     With ``scope``, only the files it wants are read (and nothing is cached): the snapshot holds
     every object of those (resource, namespace) pairs, and nothing else but namespaces."""
     root = find_resource_root(path)
-    scan = scan_tree(root)
+    scan = scan_tree(root, scope)
     if cache_dir is None or scope is not None:  # the cache and what it imports are not needed
         files = scan.files if scope is None else [f for f in scan.files if scope.wants(f)]
         with _bulk_allocation():
@@ -110,7 +110,7 @@ class TreeLoader:
         if self._last is not None and self._last[0] == stamp:
             return self._last[1]
         self._last = None  # a load that fails is retried in full next time
-        scan = scan_tree(root)
+        scan = scan_tree(root, self.scope)
         files = scan.files if self.scope is None else [f for f in scan.files if self.scope.wants(f)]
         stale = [f for f in files if self._stamp(f) != (f.size, f.mtime_ns)]
         with _bulk_allocation():

@@ -8,13 +8,15 @@ whose every object is wanted (a label selector, a generated name) has all its fi
 Namespace objects and the tree's own discovery files are always read: inputs carry their
 namespaces, and discovery decides kinds. A label selector across all namespaces, a reference
 whose target namespace comes from the referring object, and a cluster-scoped reference need
-every file of their resource.
+every file of their resource. A scope is also the :class:`~mom.manifest.layout.WalkFilter` of a
+walk that lists only those places (and every namespace directory, for its Namespace object).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from mom.api.input_resources import ResourceList
 from mom.api.output_resources import OutputResourceList
@@ -39,18 +41,42 @@ class ReadScope:
     def wants(self, tree_file: TreeFile) -> bool:
         if tree_file.role in ("namespace", "discovery"):
             return True
-        key = (tree_file.group, tree_file.resource)
+        if tree_file.role == "list":
+            return self.wants_place(tree_file.namespace, tree_file.group, tree_file.resource)
+        return self.wants_object(tree_file.namespace, tree_file.group, tree_file.resource, tree_file.name)
+
+    def wants_namespace(self, namespace: str) -> bool:
+        return True  # every Namespace object is read
+
+    def wants_group(self, namespace: str, group: str) -> bool:
+        everywhere, placed = self._groups
+        return group in everywhere or (namespace, group) in placed
+
+    def wants_place(self, namespace: str, group: str, resource: str) -> bool:
+        key = (group, resource)
         if key not in self.resources:
             return False
         places = self.resources[key]
-        if places is None:
-            return True
-        if tree_file.namespace not in places:
+        return places is None or namespace in places
+
+    def wants_object(self, namespace: str, group: str, resource: str, stem: str) -> bool:
+        if not self.wants_place(namespace, group, resource):
             return False
-        names = places[tree_file.namespace]
-        if tree_file.role == "list" or names is None:
-            return True
-        return tree_file.name in names or LONG_NAME_MARKER in tree_file.name
+        places = self.resources[(group, resource)]
+        names = None if places is None else places[namespace]
+        return names is None or stem in names or LONG_NAME_MARKER in stem
+
+    @cached_property
+    def _groups(self) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+        """The groups wanted in every namespace, and ``(namespace, group)`` pairs wanted."""
+        everywhere = frozenset(group for (group, _), places in self.resources.items() if places is None)
+        placed = frozenset(
+            (namespace, group)
+            for (group, _), places in self.resources.items()
+            if places is not None
+            for namespace in places
+        )
+        return everywhere, placed
 
     def union(self, other: ReadScope) -> ReadScope:
         merged = _Builder(self.resources)

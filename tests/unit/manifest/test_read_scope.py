@@ -4,7 +4,8 @@ On the real aws must-gather, for the real authentication operator's declaration,
 operator's (exact objects, label selectors in one namespace, an implicit reference) and one
 with a label selector across every namespace and an explicit reference, the input directory
 written from a scoped load is byte for byte the one written from a full load, while the scoped
-load reads a small part of the tree. The rules themselves are checked on hand-made entries.
+load reads a small part of the tree, and a walk given the scope finds exactly the files a whole
+walk's filter keeps. The rules themselves are checked on hand-made entries.
 """
 
 from __future__ import annotations
@@ -87,6 +88,13 @@ def test_a_scoped_load_gathers_what_a_full_load_does(
     read = [f for f in files if scope.wants(f)]
     if declaration != "everywhere":
         assert sum(f.size for f in read) * 10 < sum(f.size for f in files), (len(read), len(files))
+
+    root = find_resource_root(aws_must_gather)
+    walked = scan_tree(root, scope)
+    assert walked.problems == []
+    assert walked.files == [f for f in scan_tree(root).files if scope.wants(f)], (
+        "a scoped walk finds what the scope wants of a whole walk, in the same order"
+    )
 
 
 def _file(role: str, group: str, resource: str, namespace: str = "", name: str = "") -> TreeFile:
