@@ -84,6 +84,19 @@ class ReadScope:
             merged.add_places(key, places)
         return ReadScope(merged.resources)
 
+    def outside(self, namespaces: Iterable[str]) -> ReadScope:
+        """The same, minus what it wants by name in ``namespaces`` (a guest cluster: its operand
+        namespaces are read from the management cluster); a resource wanted in every namespace
+        stays wanted in every namespace."""
+        left = frozenset(namespaces)
+        resources: dict[ResourceKey, Places] = {}
+        for key, places in self.resources.items():
+            if places is None:
+                resources[key] = None
+            elif kept := {namespace: names for namespace, names in places.items() if namespace not in left}:
+                resources[key] = kept
+        return ReadScope(resources)
+
     def in_namespaces(self, namespaces: Iterable[str]) -> ReadScope:
         """The same resources, every object of ``namespaces`` and nothing elsewhere (a
         management cluster: the hosted control plane namespaces the mapped objects live in)."""
