@@ -141,6 +141,13 @@ def _is_resource_root(path: Path) -> bool:
     )
 
 
+def holds_no_resources(relative: str) -> bool:
+    """Whether the directory at ``relative`` (to the resource root) is one a walk never reads:
+    a namespace's ``pods/`` logs."""
+    parts = relative.split(os.sep)
+    return len(parts) == 3 and parts[0] == NAMESPACES_DIR and parts[2] == POD_LOGS_DIR
+
+
 def strip_suffix(filename: str) -> str | None:
     """``configmaps.yaml`` -> ``configmaps``; ``None`` for names that are not resource files."""
     for suffix in RESOURCE_SUFFIXES:

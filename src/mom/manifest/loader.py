@@ -29,6 +29,7 @@ from mom.manifest.layout import (
     TreeFile,
     TreeScan,
     find_resource_root,
+    holds_no_resources,
     object_name_of_file,
     scan_tree,
 )
@@ -140,7 +141,7 @@ class TreeLoader:
 
         if self._watch is not None:
             self._watch.close()
-        self._watch = watch_tree(root, (CLUSTER_SCOPED_DIR, NAMESPACES_DIR))
+        self._watch = watch_tree(root, (CLUSTER_SCOPED_DIR, NAMESPACES_DIR), holds_no_resources)
         self._root, self._watch_tried = root, True
 
     def document(self, relative: str) -> tuple[bool, Any]:

@@ -1,4 +1,8 @@
-"""A tree read again and again: changes are seen without walking it, and never missed."""
+"""A tree read again and again: changes are seen without walking it, and never missed.
+
+Also: a loader does not watch a namespace's pod logs, which no walk reads, so their changes do
+not cost a reload; a resource file changed beside them still does.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import pytest
 
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource
+from mom.manifest.layout import holds_no_resources
 from mom.manifest.loader import TreeLoader
 from mom.manifest.notify import POLL_VARIABLE, watch_tree
 from mom.serialization import dump_json
@@ -139,3 +144,16 @@ def test_the_loader_reads_a_tree_removed_and_made_again(tmp_path: Path) -> None:
     assert _value(loader) == "2"
     (root / "namespaces" / "demo" / "core" / "configmaps" / "one.yaml").write_bytes(_config_map("one", "33"))
     assert _value(loader) == "33"
+
+
+def test_pod_logs_are_not_watched_but_resources_beside_them_are(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    logs = root / "namespaces" / "demo" / "pods" / "pod-a" / "container"
+    logs.mkdir(parents=True)
+    watch = watch_tree(root, SUBTREES, holds_no_resources)
+    assert watch is not None
+    (logs / "current.log").write_text("a line\n")
+    (root / "namespaces" / "demo" / "pods" / "pod-b").mkdir()
+    assert not watch.changed(), "nothing a walk reads changed"
+    (root / "namespaces" / "demo" / "core" / "configmaps" / "one.yaml").write_bytes(_config_map("one", "2"))
+    assert watch.changed()
