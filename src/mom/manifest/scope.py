@@ -5,11 +5,12 @@ reader wants — and building one from declarations (:func:`scope_of_inputs`). A
 lives in its per-object file (``<name>.yaml``, or the long-name form) or in the List file of its
 resource in its namespace, so those are the only files of that place opened for it; a place
 whose every object is wanted (a label selector, a generated name) has all its files read.
-Namespace objects and the tree's own discovery files are always read: inputs carry their
-namespaces, and discovery decides kinds. A label selector across all namespaces, a reference
-whose target namespace comes from the referring object, and a cluster-scoped reference need
-every file of their resource. A scope is also the :class:`~mom.manifest.layout.WalkFilter` of a
-walk that lists only those places (and every namespace directory, for its Namespace object).
+The tree's own discovery files are always read (discovery decides kinds); a Namespace object is
+read when it is declared (or written), or when some place of its namespace is read. A label
+selector across all namespaces, a reference whose target namespace comes from the referring
+object, and a cluster-scoped reference need every file of their resource (and every namespace
+directory). A scope is also the :class:`~mom.manifest.layout.WalkFilter` of a walk that lists
+only those places.
 """
 
 from __future__ import annotations
@@ -39,14 +40,17 @@ class ReadScope:
     resources: Mapping[ResourceKey, Places]
 
     def wants(self, tree_file: TreeFile) -> bool:
-        if tree_file.role in ("namespace", "discovery"):
+        if tree_file.role == "discovery":
             return True
+        if tree_file.role == "namespace":
+            return self.wants_namespace(tree_file.namespace)
         if tree_file.role == "list":
             return self.wants_place(tree_file.namespace, tree_file.group, tree_file.resource)
         return self.wants_object(tree_file.namespace, tree_file.group, tree_file.resource, tree_file.name)
 
     def wants_namespace(self, namespace: str) -> bool:
-        return True  # every Namespace object is read
+        everywhere, placed = self._namespaces
+        return everywhere or namespace in placed
 
     def wants_group(self, namespace: str, group: str) -> bool:
         everywhere, placed = self._groups
@@ -65,6 +69,21 @@ class ReadScope:
         places = self.resources[(group, resource)]
         names = None if places is None else places[namespace]
         return names is None or stem in names or LONG_NAME_MARKER in stem
+
+    @cached_property
+    def _namespaces(self) -> tuple[bool, frozenset[str]]:
+        """Whether every namespace is wanted, else the namespaces some place is in or whose
+        Namespace object is wanted (``""``: cluster scope)."""
+        if any(places is None for places in self.resources.values()):
+            return True, frozenset()
+        placed = {namespace for places in self.resources.values() if places for namespace in places}
+        declared = self.resources.get(("", "namespaces")) or {}
+        if "" in declared:  # Namespace objects are cluster-scoped: wanted by name, or every one
+            names = declared[""]
+            if names is None:
+                return True, frozenset()
+            placed.update(names)
+        return False, frozenset(placed)
 
     @cached_property
     def _groups(self) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:

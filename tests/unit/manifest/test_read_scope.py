@@ -5,7 +5,8 @@ operator's (exact objects, label selectors in one namespace, an implicit referen
 with a label selector across every namespace and an explicit reference, the input directory
 written from a scoped load is byte for byte the one written from a full load, while the scoped
 load reads a small part of the tree, and a walk given the scope finds exactly the files a whole
-walk's filter keeps. The rules themselves are checked on hand-made entries.
+walk's filter keeps. The rules themselves are checked on hand-made entries: a Namespace object
+is read when declared or when a place of its namespace is read, and not otherwise.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def _file(role: str, group: str, resource: str, namespace: str = "", name: str =
     return TreeFile(Path("/tree"), "x", role, namespace, group, resource, name)  # type: ignore[arg-type]
 
 
-def test_a_declared_object_is_read_from_its_own_file_or_its_list_file_only() -> None:
+def test_a_declared_object_is_read_from_its_own_file_or_its_list_file_and_its_namespace_only() -> None:
     declared = InputResources.from_wire(
         load_document(
             b"""
@@ -109,6 +110,7 @@ applyConfigurationResources:
   exactResources:
   - {group: "", version: v1, resource: configmaps, namespace: ns-a, name: wanted}
   - {group: config.openshift.io, version: v1, resource: oauths, name: cluster}
+  - {group: "", version: v1, resource: namespaces, name: ns-d}
   labelSelectedResources:
   - {group: "", version: v1, resource: secrets, namespace: ns-b, labelSelector: {matchLabels: {a: b}}}
 """,
@@ -125,7 +127,9 @@ applyConfigurationResources:
         _file("list", "config.openshift.io", "oauths", ""),
         _file("object", "", "secrets", "ns-b", "any"),
         _file("list", "", "secrets", "ns-b"),
-        _file("namespace", "", "", "ns-z", "ns-z"),
+        _file("namespace", "", "", "ns-a", "ns-a"),
+        _file("namespace", "", "", "ns-b", "ns-b"),
+        _file("namespace", "", "", "ns-d", "ns-d"),
         _file("discovery", "", "", "", "aggregated-discovery-api"),
     ]
     skipped = [
@@ -136,6 +140,7 @@ applyConfigurationResources:
         _file("object", "", "secrets", "ns-a", "any"),
         _file("list", "apps", "deployments", "ns-a"),
         _file("object", "", "events", "ns-a", "wanted"),
+        _file("namespace", "", "", "ns-z", "ns-z"),
     ]
     assert [f for f in wanted if not scope.wants(f)] == []
     assert [f for f in skipped if scope.wants(f)] == []
@@ -151,7 +156,8 @@ applyConfigurationResources:
         "nor cluster-scoped"
     )
     assert not hosted.wants(_file("list", "apps", "deployments", "ns-a")), "nor an undeclared resource"
-    assert hosted.wants(_file("namespace", "", "", "ns-z", "ns-z")), "Namespace objects always"
+    assert hosted.wants(_file("namespace", "", "", "ns-c", "ns-c")), "the Namespace of a place read"
+    assert not hosted.wants(_file("namespace", "", "", "ns-z", "ns-z")), "no other Namespace object"
 
 
 def test_the_union_of_two_scopes_wants_what_either_wants() -> None:
