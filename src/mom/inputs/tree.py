@@ -69,7 +69,7 @@ class TreeSource:
         if self._namespace_names is None:
             scan = self._scan(_Where(namespace=None))
             self._namespace_names = sorted({f.namespace for f in scan.files if f.role == "namespace"})
-        return self._namespace_names
+        return builtins.list(self._namespace_names)
 
     def get(self, gvr: GroupVersionResource, namespace: str, name: str) -> Object:
         if gvr.is_namespaces:
