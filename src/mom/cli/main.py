@@ -20,7 +20,7 @@ COMMAND_MODULES: dict[str, str] = {
     "mutations": "mom.cli.mutations",
     "create-input-resources": "mom.cli.inputs",
     "input-digest": "mom.cli.inputs",
-    "check-input-resources": "mom.cli.inputs",
+    "check-input-resources": "mom.cli.inputcheck",
     "test": "mom.cli.testing",
     "run": "mom.cli.run",
     "serve": "mom.cli.serve",

@@ -10,7 +10,9 @@ A manifest-directory cluster is read only where some pair's gathering can look
 (:func:`read_scopes`): the files of the resources the pinned operators declare, read or written.
 A management cluster is read only in the hosted control plane namespaces of the configured
 hosted clusters (:func:`management_namespaces`), so a replica of a ring, configured with its
-share, reads and watches its share's namespaces and nothing of the others'.
+share, reads and watches its share's namespaces and nothing of the others'. A guest is not read
+in its operand namespaces, which its operators see on the management cluster, except where
+configuration and user-workload outputs write to it.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from mom.mustgather.store import Snapshot
 def read_scopes(instances: Iterable[InstanceSpec], pins: Iterable[Pin]) -> dict[str, ReadScope]:
     """Per cluster some instance uses, the files its pairs' gathering needs: what the pinned
     operators declare (read, and written: a write looks its object up first), in the declared
-    namespaces on a standalone or guest cluster, and on a management cluster in the hosted control
-    plane namespaces, where operand namespaces are mapped."""
+    namespaces on a standalone cluster; on a management cluster in the hosted control plane
+    namespaces, where operand namespaces are mapped; on a guest outside its operand namespaces,
+    plus what the configuration and user-workload outputs write there (those stay on the guest)."""
     pinned = list(pins)
     declared = scope_of_inputs(
         [pin.inputs.apply_configuration_resources for pin in pinned],
@@ -43,11 +46,20 @@ def read_scopes(instances: Iterable[InstanceSpec], pins: Iterable[Pin]) -> dict[
             )
         ],
     )
+    to_guests = scope_of_inputs(
+        [],
+        [
+            written
+            for pin in pinned
+            for written in (pin.outputs.configuration_resources, pin.outputs.user_workload_resources)
+        ],
+    )
     scopes: dict[str, ReadScope] = {}
     for instance in instances:
         if instance.topology is TopologyKind.HYPERSHIFT:
             hcp = [instance.hosted_control_plane_namespace]
-            uses = [(instance.management, declared.in_namespaces(hcp)), (instance.guest, declared)]
+            guest = declared.outside(instance.operand_namespaces).union(to_guests)
+            uses = [(instance.management, declared.in_namespaces(hcp)), (instance.guest, guest)]
         else:
             uses = [(instance.cluster, declared)]
         for cluster, scope in uses:

@@ -30,7 +30,7 @@ import struct
 import sys
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 IN_MODIFY = 0x00000002
@@ -176,14 +176,17 @@ class ChangeNotifier:
                     self._unavailable = True
             return self._inotify
 
-    def watch_tree(self, root: Path, subtrees: Iterable[str]) -> TreeWatch | None:
-        """A watch on ``root``, or ``None`` when its changes cannot be had from the kernel."""
+    def watch_tree(
+        self, root: Path, subtrees: Iterable[str], unread: Callable[[str], bool] | None = None
+    ) -> TreeWatch | None:
+        """A watch on ``root``, or ``None`` when its changes cannot be had from the kernel;
+        directories ``unread`` names (by path relative to ``root``) are not watched."""
         if os.environ.get(POLL_VARIABLE):
             return None
         inotify = self._instance()
         if inotify is None:
             return None
-        watch = TreeWatch(inotify, root, subtrees)
+        watch = TreeWatch(inotify, root, subtrees, unread)
         try:
             watch.start()
         except (_Unwatchable, OSError):
@@ -195,9 +198,17 @@ class ChangeNotifier:
 class TreeWatch:
     """Changes below ``root``: the root itself (shallow) and every directory under ``subtrees``."""
 
-    def __init__(self, inotify: _Inotify, root: Path, subtrees: Iterable[str]) -> None:
+    def __init__(
+        self,
+        inotify: _Inotify,
+        root: Path,
+        subtrees: Iterable[str],
+        unread: Callable[[str], bool] | None = None,
+    ) -> None:
         self._inotify = inotify
         self._root = str(root)
+        self._unread = unread
+        """Directories (relative to the root) whose changes do not matter: not watched, nor below."""
         self._subtrees = [os.path.join(self._root, name) for name in subtrees]
         self._pending = _Pending()
         self._broken = False
@@ -226,6 +237,8 @@ class TreeWatch:
         pending = [directory]
         while pending:
             current = pending.pop()
+            if self._unread is not None and self._unread(current[len(self._root) + 1 :]):
+                continue
             if os.path.islink(current):
                 raise _Unwatchable(f"{current} is a symbolic link")
             self._inotify.add(self._pending, current)

@@ -9,6 +9,9 @@ Everything else — logs, ``event-filter.html``, ``timestamp``, the per-pod log 
 reading them, resource files that are not regular files (FIFOs, devices, sockets,
 directories), symlinks that lead out of the tree or cannot be followed (loops, dangling), and
 files far larger than any real object. Symlinks that stay inside the tree are followed.
+A walk given a :class:`WalkFilter` descends only where the filter points: entries it does not
+want are neither listed further, examined nor refused, so a reader of a few declared places
+pays for those places, not for the tree.
 
 Long names: Kubernetes names reach 253 characters (and RBAC names have no limit), but a file
 name may not pass :data:`MAX_FILE_NAME_BYTES` bytes. A file whose name would is named
@@ -22,10 +25,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
-from typing import Literal
+from typing import Literal, Protocol
 
 from mom.api.errors import InvalidInput
 from mom.api.resources import CORE_GROUP_DIR
@@ -75,6 +79,35 @@ class TreeScan:
     problems: list[tuple[str, str]]
 
 
+class WalkFilter(Protocol):
+    """Which parts of a tree a walk descends into (``namespace`` is "" for cluster scope).
+    Discovery files are always found; a namespace wanted brings its Namespace object file."""
+
+    def wants_namespace(self, namespace: str) -> bool: ...
+
+    def wants_group(self, namespace: str, group: str) -> bool: ...
+
+    def wants_place(self, namespace: str, group: str, resource: str) -> bool: ...
+
+    def wants_object(self, namespace: str, group: str, resource: str, stem: str) -> bool:
+        """Whether the object file named ``stem`` (its name without the suffix) is wanted."""
+        ...
+
+
+class _Everything:
+    def wants_namespace(self, namespace: str) -> bool:
+        return True
+
+    def wants_group(self, namespace: str, group: str) -> bool:
+        return True
+
+    def wants_place(self, namespace: str, group: str, resource: str) -> bool:
+        return True
+
+    def wants_object(self, namespace: str, group: str, resource: str, stem: str) -> bool:
+        return True
+
+
 def find_resource_root(path: Path) -> Path:
     """The directory holding ``cluster-scoped-resources/`` or ``namespaces/``: ``path`` itself, or
     the one child that does (``oc adm must-gather`` writes the tree into a directory named after
@@ -106,6 +139,13 @@ def _is_resource_root(path: Path) -> bool:
     return any((path / name).is_dir() for name in (CLUSTER_SCOPED_DIR, NAMESPACES_DIR)) or any(
         (path / name).is_file() for name in DISCOVERY_FILES
     )
+
+
+def holds_no_resources(relative: str) -> bool:
+    """Whether the directory at ``relative`` (to the resource root) is one a walk never reads:
+    a namespace's ``pods/`` logs."""
+    parts = relative.split(os.sep)
+    return len(parts) == 3 and parts[0] == NAMESPACES_DIR and parts[2] == POD_LOGS_DIR
 
 
 def strip_suffix(filename: str) -> str | None:
@@ -151,18 +191,22 @@ def object_name_of_file(file_stem: str, obj: object) -> str:
 
 
 class _Walker:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, wanted: WalkFilter) -> None:
         self.root = root
+        self.wanted = wanted
         self.real_root = os.path.realpath(root)
         self.scan = TreeScan([], [])
         self._prefix = len(os.path.join(str(root), ""))
         """Entry paths start with ``str(root) + sep``: the rest is the relative path (no relpath())."""
 
-    def entries(self, directory: str) -> list[os.DirEntry[str]]:
-        """Sorted entries of ``directory``, minus symlinks that leave the tree (reported)."""
+    def entries(self, directory: str, keep: Callable[[str], bool] | None = None) -> list[os.DirEntry[str]]:
+        """Sorted entries of ``directory`` whose names ``keep`` accepts, minus symlinks that leave
+        the tree (reported)."""
         try:
             with os.scandir(directory) as iterator:
-                found = sorted(iterator, key=lambda e: e.name)
+                found = sorted(
+                    (entry for entry in iterator if keep is None or keep(entry.name)), key=lambda e: e.name
+                )
         except OSError as exc:
             self.problem(directory, f"cannot read directory: {exc.strerror}")
             return []
@@ -206,17 +250,31 @@ class _Walker:
 
     def walk_groups(self, directory: str, namespace: str) -> None:
         """``<group>/<resource>.yaml`` and ``<group>/<resource>/<name>.yaml`` below ``directory``."""
-        for group_entry in self.entries(directory):
-            if not group_entry.is_dir() or (namespace and group_entry.name == POD_LOGS_DIR):
+        wanted = self.wanted
+
+        def keep_group(name: str) -> bool:
+            return not (namespace and name == POD_LOGS_DIR) and wanted.wants_group(namespace, _group_of(name))
+
+        for group_entry in self.entries(directory, keep_group):
+            if not group_entry.is_dir():
                 continue
-            group = "" if group_entry.name == CORE_GROUP_DIR else group_entry.name
-            for resource_entry in self.entries(group_entry.path):
+            group = _group_of(group_entry.name)
+
+            def keep_resource(name: str, group: str = group) -> bool:
+                return wanted.wants_place(namespace, group, strip_suffix(name) or name)
+
+            for resource_entry in self.entries(group_entry.path, keep_resource):
                 if resource_entry.is_dir():
-                    for object_entry in self.entries(resource_entry.path):
-                        name = strip_suffix(object_entry.name)
-                        if name is not None:
-                            where = {"namespace": namespace, "group": group, "resource": resource_entry.name}
-                            self.add(object_entry, "object", name=name, **where)
+                    where = {"namespace": namespace, "group": group, "resource": resource_entry.name}
+
+                    def keep_object(
+                        name: str, resource: str = resource_entry.name, group: str = group
+                    ) -> bool:
+                        stem = strip_suffix(name)
+                        return stem is not None and wanted.wants_object(namespace, group, resource, stem)
+
+                    for object_entry in self.entries(resource_entry.path, keep_object):
+                        self.add(object_entry, "object", name=strip_suffix(object_entry.name) or "", **where)
                     continue
                 resource = strip_suffix(resource_entry.name)
                 if resource is not None:
@@ -227,19 +285,23 @@ class _Walker:
             if entry.name in DISCOVERY_FILES:
                 self.add(entry, "discovery", name=entry.name)
             elif entry.name == CLUSTER_SCOPED_DIR and entry.is_dir():
-                self.walk_groups(entry.path, "")
+                if self.wanted.wants_namespace(""):
+                    self.walk_groups(entry.path, "")
             elif entry.name == NAMESPACES_DIR and entry.is_dir():
-                for namespace_entry in self.entries(entry.path):
+                for namespace_entry in self.entries(entry.path, self.wanted.wants_namespace):
                     if namespace_entry.is_dir():
                         self.walk_namespace(namespace_entry)
         return self.scan
 
     def walk_namespace(self, namespace_entry: os.DirEntry[str]) -> None:
         namespace = namespace_entry.name
-        for entry in self.entries(namespace_entry.path):
-            if strip_suffix(entry.name) == namespace:
-                self.add(entry, "namespace", namespace=namespace, name=namespace)
+        for entry in self.entries(namespace_entry.path, lambda name: strip_suffix(name) == namespace):
+            self.add(entry, "namespace", namespace=namespace, name=namespace)
         self.walk_groups(namespace_entry.path, namespace)
+
+
+def _group_of(directory_name: str) -> str:
+    return "" if directory_name == CORE_GROUP_DIR else directory_name
 
 
 def _file_type(mode: int) -> str:
@@ -247,6 +309,7 @@ def _file_type(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "block device")
 
 
-def scan_tree(root: Path) -> TreeScan:
-    """Every resource file below ``root`` in a stable order, and the files refused on the way."""
-    return _Walker(root).walk()
+def scan_tree(root: Path, wanted: WalkFilter | None = None) -> TreeScan:
+    """Every resource file below ``root`` (only where ``wanted`` points, when given) in a stable
+    order, and the files refused on the way."""
+    return _Walker(root, wanted or _Everything()).walk()

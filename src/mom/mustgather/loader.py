@@ -34,7 +34,9 @@ from mom.mustgather.layout import (
     DISCOVERY_FILES,
     NAMESPACES_DIR,
     TreeFile,
+    TreeScan,
     find_resource_root,
+    holds_no_resources,
     object_name_of_file,
     scan_tree,
 )
@@ -95,7 +97,7 @@ def load_must_gather(
     rescan a big snapshot, but nothing frozen is ever collected. For a command that loads one
     tree and exits, not for a library caller."""
     root = find_resource_root(path)
-    scan = scan_tree(root)
+    scan = scan_tree(root, scope)
     if cache_dir is None or scope is not None:  # the cache and what it imports are not needed
         files = scan.files if scope is None else [f for f in scan.files if scope.wants(f)]
         with _bulk_allocation(freeze):
@@ -145,11 +147,11 @@ class TreeLoader:
             return self._last[1]
         root = find_resource_root(self.path)
         self._watch_before_walking(root)
-        stamp = _tree_stamp(root)
+        scan = scan_tree(root, self.scope)
+        stamp = _scan_stamp(scan)
         if self._last is not None and self._last[0] == stamp:
             return self._last[1]
         self._last = None  # a load that fails is retried in full next time
-        scan = scan_tree(root)
         files = scan.files if self.scope is None else [f for f in scan.files if self.scope.wants(f)]
         stale = [f for f in files if self._stamp(f) != (f.size, f.mtime_ns)]
         with _bulk_allocation(False):
@@ -178,7 +180,9 @@ class TreeLoader:
             self._notifier = change_notifier()
         if self._watch is not None:
             self._watch.close()
-        self._watch = self._notifier.watch_tree(root, (CLUSTER_SCOPED_DIR, NAMESPACES_DIR))
+        self._watch = self._notifier.watch_tree(
+            root, (CLUSTER_SCOPED_DIR, NAMESPACES_DIR), holds_no_resources
+        )
         self._root, self._watch_tried = root, True
 
     def document(self, relative: str) -> tuple[bool, Any]:
@@ -210,37 +214,14 @@ class TreeLoader:
         return known[0] if known is not None else None
 
 
-def _tree_stamp(root: Path) -> tuple[int, int]:
-    """A cheap fingerprint of the files a load reads (path, size, modification time) — everything
-    under ``cluster-scoped-resources/`` and ``namespaces/``, and the discovery files: the number of
-    files and an order-independent sum of their hashes. Any change to them changes it; other
-    files at the root (a target's own state directory, logs) do not. Compared within one
-    process only, like Python's own ``hash``."""
-    count, total = 0, 0
-    pending = [str(root / CLUSTER_SCOPED_DIR), str(root / NAMESPACES_DIR)]
-    for name in sorted(DISCOVERY_FILES):
-        try:
-            stat = (root / name).stat()
-        except OSError:
-            continue
-        count += 1
-        total += hash((name, stat.st_size, stat.st_mtime_ns))
-    while pending:
-        try:
-            with os.scandir(pending.pop()) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append(entry.path)
-                        continue
-                    try:
-                        stat = entry.stat()
-                    except OSError:
-                        continue
-                    count += 1
-                    total += hash((entry.path, stat.st_size, stat.st_mtime_ns))
-        except OSError:
-            continue
-    return count, total & 0xFFFFFFFFFFFFFFFF
+def _scan_stamp(scan: TreeScan) -> tuple[int, int]:
+    """A cheap fingerprint of the files a load reads (path, size, modification time, as the walk
+    found them) and of the walk's refusals: the number of entries and an order-independent sum of
+    their hashes. Any change to them changes it; files the load does not read do not. Compared
+    within one process only, like Python's own ``hash``."""
+    total = sum(hash((f.relative, f.size, f.mtime_ns)) for f in scan.files)
+    total += sum(hash(problem) for problem in scan.problems)
+    return len(scan.files) + len(scan.problems), total & 0xFFFFFFFFFFFFFFFF
 
 
 @contextmanager

@@ -5,16 +5,19 @@ reader wants — and building one from declarations (:func:`scope_of_inputs`). A
 lives in its per-object file (``<name>.yaml``, or the long-name form) or in the List file of its
 resource in its namespace, so those are the only files of that place opened for it; a place
 whose every object is wanted (a label selector, a generated name) has all its files read.
-Namespace objects and the tree's own discovery files are always read: inputs carry their
-namespaces, and discovery decides kinds. A label selector across all namespaces, a reference
-whose target namespace comes from the referring object, and a cluster-scoped reference need
-every file of their resource.
+The tree's own discovery files are always read (discovery decides kinds); a Namespace object is
+read when it is declared (or written), or when some place of its namespace is read. A label
+selector across all namespaces, a reference whose target namespace comes from the referring
+object, and a cluster-scoped reference need every file of their resource (and every namespace
+directory). A scope is also the :class:`~mom.mustgather.layout.WalkFilter` of a walk that lists
+only those places.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from mom.api.input_resources import ResourceList
 from mom.api.output_resources import OutputResourceList
@@ -37,26 +40,81 @@ class ReadScope:
     resources: Mapping[ResourceKey, Places]
 
     def wants(self, tree_file: TreeFile) -> bool:
-        if tree_file.role in ("namespace", "discovery"):
+        if tree_file.role == "discovery":
             return True
-        key = (tree_file.group, tree_file.resource)
+        if tree_file.role == "namespace":
+            return self.wants_namespace(tree_file.namespace)
+        if tree_file.role == "list":
+            return self.wants_place(tree_file.namespace, tree_file.group, tree_file.resource)
+        return self.wants_object(tree_file.namespace, tree_file.group, tree_file.resource, tree_file.name)
+
+    def wants_namespace(self, namespace: str) -> bool:
+        everywhere, placed = self._namespaces
+        return everywhere or namespace in placed
+
+    def wants_group(self, namespace: str, group: str) -> bool:
+        everywhere, placed = self._groups
+        return group in everywhere or (namespace, group) in placed
+
+    def wants_place(self, namespace: str, group: str, resource: str) -> bool:
+        key = (group, resource)
         if key not in self.resources:
             return False
         places = self.resources[key]
-        if places is None:
-            return True
-        if tree_file.namespace not in places:
+        return places is None or namespace in places
+
+    def wants_object(self, namespace: str, group: str, resource: str, stem: str) -> bool:
+        if not self.wants_place(namespace, group, resource):
             return False
-        names = places[tree_file.namespace]
-        if tree_file.role == "list" or names is None:
-            return True
-        return tree_file.name in names or LONG_NAME_MARKER in tree_file.name
+        places = self.resources[(group, resource)]
+        names = None if places is None else places[namespace]
+        return names is None or stem in names or LONG_NAME_MARKER in stem
+
+    @cached_property
+    def _namespaces(self) -> tuple[bool, frozenset[str]]:
+        """Whether every namespace is wanted, else the namespaces some place is in or whose
+        Namespace object is wanted (``""``: cluster scope)."""
+        if any(places is None for places in self.resources.values()):
+            return True, frozenset()
+        placed = {namespace for places in self.resources.values() if places for namespace in places}
+        declared = self.resources.get(("", "namespaces")) or {}
+        if "" in declared:  # Namespace objects are cluster-scoped: wanted by name, or every one
+            names = declared[""]
+            if names is None:
+                return True, frozenset()
+            placed.update(names)
+        return False, frozenset(placed)
+
+    @cached_property
+    def _groups(self) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+        """The groups wanted in every namespace, and ``(namespace, group)`` pairs wanted."""
+        everywhere = frozenset(group for (group, _), places in self.resources.items() if places is None)
+        placed = frozenset(
+            (namespace, group)
+            for (group, _), places in self.resources.items()
+            if places is not None
+            for namespace in places
+        )
+        return everywhere, placed
 
     def union(self, other: ReadScope) -> ReadScope:
         merged = _Builder(self.resources)
         for key, places in other.resources.items():
             merged.add_places(key, places)
         return ReadScope(merged.resources)
+
+    def outside(self, namespaces: Iterable[str]) -> ReadScope:
+        """The same, minus what it wants by name in ``namespaces`` (a guest cluster: its operand
+        namespaces are read from the management cluster); a resource wanted in every namespace
+        stays wanted in every namespace."""
+        left = frozenset(namespaces)
+        resources: dict[ResourceKey, Places] = {}
+        for key, places in self.resources.items():
+            if places is None:
+                resources[key] = None
+            elif kept := {namespace: names for namespace, names in places.items() if namespace not in left}:
+                resources[key] = kept
+        return ReadScope(resources)
 
     def in_namespaces(self, namespaces: Iterable[str]) -> ReadScope:
         """The same resources, every object of ``namespaces`` and nothing elsewhere (a

@@ -4,11 +4,14 @@ Covers: a GET reads the object's own file and nothing else of its resource (a br
 file does not matter); without an own file it reads the List file, and an own file wins over
 a List item of the same name; a missing object is NotFound; a LIST reads every file of the
 resource in the namespace, so a broken file there is reported as one error naming it; a
-GET after a LIST answers from what the LIST read; every answer equals the loaded snapshot's.
+GET after a LIST answers from what the LIST read; every answer equals the loaded snapshot's;
+a request never looks at another place of the tree (a FIFO there, which a whole walk refuses,
+fails nothing), while a FIFO where a request must read fails it, naming the file.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -84,3 +87,17 @@ def test_answers_are_the_loaded_snapshots(tmp_path: Path) -> None:
         CONFIGMAPS, namespace="ns-a", name="shadow"
     )
     assert source.get(WIDGETS, name="good") == snapshot.get(WIDGETS, name="good")
+
+
+def test_a_request_looks_only_at_the_places_it_reads(tmp_path: Path) -> None:
+    root = tree(tmp_path)
+    secrets = root / "namespaces" / "ns-a" / "core" / "secrets.yaml"
+    os.mkfifo(secrets)
+    source = TreeSource(root)
+    assert value(source.get(CONFIGMAPS, namespace="ns-a", name="listed")) == "from-list"
+    assert [item["metadata"]["name"] for item in source.list(CONFIGMAPS)] == ["listed", "shadow"]
+    assert source.namespaces() == []
+    with pytest.raises(InvalidInput, match=r"secrets\.yaml.*not a regular file"):
+        source.get(GroupVersionResource("", "v1", "secrets"), namespace="ns-a", name="any")
+    with pytest.raises(InvalidInput, match="not a regular file"):
+        load_must_gather(root)  # a whole load walks everything

@@ -4,7 +4,9 @@ On the real aws must-gather, for the real authentication operator's declaration,
 operator's (exact objects, label selectors in one namespace, an implicit reference) and one
 with a label selector across every namespace and an explicit reference, the input directory
 written from a scoped load is byte for byte the one written from a full load, while the scoped
-load reads a small part of the tree. The rules themselves are checked on hand-made entries.
+load reads a small part of the tree, and a walk given the scope finds exactly the files a whole
+walk's filter keeps. The rules themselves are checked on hand-made entries: a Namespace object
+is read when declared or when a place of its namespace is read, and not otherwise.
 """
 
 from __future__ import annotations
@@ -88,12 +90,19 @@ def test_a_scoped_load_gathers_what_a_full_load_does(
     if declaration != "everywhere":
         assert sum(f.size for f in read) * 10 < sum(f.size for f in files), (len(read), len(files))
 
+    root = find_resource_root(aws_must_gather)
+    walked = scan_tree(root, scope)
+    assert walked.problems == []
+    assert walked.files == [f for f in scan_tree(root).files if scope.wants(f)], (
+        "a scoped walk finds what the scope wants of a whole walk, in the same order"
+    )
+
 
 def _file(role: str, group: str, resource: str, namespace: str = "", name: str = "") -> TreeFile:
     return TreeFile(Path("/tree"), "x", role, namespace, group, resource, name)  # type: ignore[arg-type]
 
 
-def test_a_declared_object_is_read_from_its_own_file_or_its_list_file_only() -> None:
+def test_a_declared_object_is_read_from_its_own_file_or_its_list_file_and_its_namespace_only() -> None:
     declared = InputResources.from_wire(
         load_document(
             b"""
@@ -101,6 +110,7 @@ applyConfigurationResources:
   exactResources:
   - {group: "", version: v1, resource: configmaps, namespace: ns-a, name: wanted}
   - {group: config.openshift.io, version: v1, resource: oauths, name: cluster}
+  - {group: "", version: v1, resource: namespaces, name: ns-d}
   labelSelectedResources:
   - {group: "", version: v1, resource: secrets, namespace: ns-b, labelSelector: {matchLabels: {a: b}}}
 """,
@@ -117,7 +127,9 @@ applyConfigurationResources:
         _file("list", "config.openshift.io", "oauths", ""),
         _file("object", "", "secrets", "ns-b", "any"),
         _file("list", "", "secrets", "ns-b"),
-        _file("namespace", "", "", "ns-z", "ns-z"),
+        _file("namespace", "", "", "ns-a", "ns-a"),
+        _file("namespace", "", "", "ns-b", "ns-b"),
+        _file("namespace", "", "", "ns-d", "ns-d"),
         _file("discovery", "", "", "", "aggregated-discovery-api"),
     ]
     skipped = [
@@ -128,6 +140,7 @@ applyConfigurationResources:
         _file("object", "", "secrets", "ns-a", "any"),
         _file("list", "apps", "deployments", "ns-a"),
         _file("object", "", "events", "ns-a", "wanted"),
+        _file("namespace", "", "", "ns-z", "ns-z"),
     ]
     assert [f for f in wanted if not scope.wants(f)] == []
     assert [f for f in skipped if scope.wants(f)] == []
@@ -143,7 +156,8 @@ applyConfigurationResources:
         "nor cluster-scoped"
     )
     assert not hosted.wants(_file("list", "apps", "deployments", "ns-a")), "nor an undeclared resource"
-    assert hosted.wants(_file("namespace", "", "", "ns-z", "ns-z")), "Namespace objects always"
+    assert hosted.wants(_file("namespace", "", "", "ns-c", "ns-c")), "the Namespace of a place read"
+    assert not hosted.wants(_file("namespace", "", "", "ns-z", "ns-z")), "no other Namespace object"
 
 
 def test_the_union_of_two_scopes_wants_what_either_wants() -> None:

@@ -1,10 +1,15 @@
-"""A tree read again and again: changes are seen without walking it, and never missed."""
+"""A tree read again and again: changes are seen without walking it, and never missed.
+
+Also: a loader does not watch a namespace's pod logs, which no walk reads, so their changes do
+not cost a reload; a resource file changed beside them still does.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +17,7 @@ import pytest
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource
 from mom.mustgather._notify import POLL_VARIABLE, TreeWatch
+from mom.mustgather.layout import holds_no_resources
 from mom.mustgather.loader import TreeLoader, change_notifier
 from mom.serialization import dump_json
 
@@ -21,8 +27,10 @@ CONFIG_MAPS = GroupVersionResource("", "v1", "configmaps")
 SUBTREES = ("cluster-scoped-resources", "namespaces")
 
 
-def watch_tree(root: Path, subtrees: tuple[str, ...]) -> TreeWatch | None:
-    return change_notifier().watch_tree(root, subtrees)
+def watch_tree(
+    root: Path, subtrees: tuple[str, ...], unread: Callable[[str], bool] | None = None
+) -> TreeWatch | None:
+    return change_notifier().watch_tree(root, subtrees, unread)
 
 
 def _config_map(name: str, value: str) -> bytes:
@@ -166,3 +174,16 @@ def test_loaders_given_one_notifier_share_one_kernel_instance_and_see_their_own_
     path = tmp_path / "tree-1" / "namespaces" / "demo" / "core" / "configmaps" / "one.yaml"
     path.write_bytes(_config_map("one", "changed"))
     assert [_value(loader) for loader in loaders] == ["1", "changed", "1"]
+
+
+def test_pod_logs_are_not_watched_but_resources_beside_them_are(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    logs = root / "namespaces" / "demo" / "pods" / "pod-a" / "container"
+    logs.mkdir(parents=True)
+    watch = watch_tree(root, SUBTREES, holds_no_resources)
+    assert watch is not None
+    (logs / "current.log").write_text("a line\n")
+    (root / "namespaces" / "demo" / "pods" / "pod-b").mkdir()
+    assert not watch.changed(), "nothing a walk reads changed"
+    (root / "namespaces" / "demo" / "core" / "configmaps" / "one.yaml").write_bytes(_config_map("one", "2"))
+    assert watch.changed()
