@@ -5,7 +5,8 @@ The only write path to a cluster. Modules and what each owns:
 - ``target`` — the :class:`~mom.apply.target.Target` protocol (apply one mutation under an id,
   idempotently; read the current state) and its result values.
 - ``semantics`` — what each action does to a stored object, decided as a kube-apiserver decides
-  it (:func:`mom.apply.semantics.decide`); every target writes through it.
+  it (:func:`mom.apply.semantics.decide`); the manifest-directory and in-memory targets decide
+  every write with it.
 - ``patches`` — JSON patch, JSON merge patch and strategic merge patch on plain-dict objects.
 - ``ssa`` — server-side apply: merging an applied configuration, with managed fields.
 - ``manifest_target`` — a must-gather directory as a target (:class:`ManifestTarget`);
