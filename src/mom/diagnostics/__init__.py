@@ -7,5 +7,11 @@ Owns: :mod:`~mom.diagnostics.etcd` (members and their health from ``etcd_info/``
 (plain dicts, JSON-ready) and never prints. Files beside the resources are read through
 :func:`~mom.diagnostics.files.read_json`, size-capped and checked.
 
-Must not import: ``mom.cli``, ``mom.server``, ``mom.manager``.
+Must not import: its siblings ``mom.operator``, ``mom.inputs``, ``mom.apply`` and ``mom.journal``,
+or any layer above them (``mom.live``, the manager, server, testing, static pod and envtest
+packages, ``mom.cli``); it uses ``mom.mustgather``, ``mom.serialization`` and ``mom.api``.
+Entry points: :func:`mom.diagnostics.etcd.etcd_members`, :func:`mom.diagnostics.etcd.etcd_alarms`,
+:func:`mom.diagnostics.alerts.firing_alerts`,
+:func:`mom.diagnostics.certificates.expiring_certificates`,
+:func:`mom.diagnostics.operators.operator_summary`.
 """

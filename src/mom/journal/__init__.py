@@ -1,13 +1,26 @@
 """The journal: every operator run, its inputs, planned mutations and what became of them.
 
-Owns: the SQLite database (schema, migrations, crash-safe writes, refusing a file that is not a
-journal), the one-manager lock beside it, retention, the values its queries return,
-deterministic packing of input directories, and exporting a run as a golden test.
-Must not import: mom.cli, mom.testing, mom.operator, mom.inputs, mom.client (it sits below
-the manager and the CLI and depends only on mom.mutationdir, mom.mustgather, mom.serialization and mom.api).
-Entry points: :class:`Journal`, :class:`PlannedMutation`, :class:`MutationState`,
-:func:`pack_dir` / :func:`unpack_dir`, :func:`export_test`, :func:`mom.journal.lock.lock_journal`,
-:class:`mom.journal.retention.RetentionPolicy`.
+Modules and what each owns:
+
+- ``journal`` — :class:`Journal`: one SQLite file; a run begun before the operator starts,
+  finished with its results and every planned mutation in one transaction, and each mutation's
+  state as it is applied; the queries.
+- ``schema`` — the schema, connection settings (WAL mode, full sync) and migrations, and
+  refusing a file that is not a journal.
+- ``records`` — the frozen values the journal hands back (:class:`PlannedMutation`,
+  :class:`MutationState`, :class:`RunSummary`, :class:`RunRecord`...); ``rows`` — conversions
+  between table rows and those values.
+- ``lock`` — one manager per journal: an exclusive OS lock beside it
+  (:func:`mom.journal.lock.lock_journal`).
+- ``retention`` — how long runs are kept (:class:`mom.journal.retention.RetentionPolicy`).
+- ``archive`` — input directories packed as deterministic tar.gz bytes, unpacked only when
+  harmless (:func:`pack_dir` / :func:`unpack_dir`).
+- ``export`` — a stored run written out as a golden test directory (:func:`export_test`).
+
+Must not import: ``mom.operator``, ``mom.inputs``, ``mom.apply``, ``mom.diagnostics`` (its
+siblings) or any layer above them (``mom.live``, the manager, ``mom.testing``, ``mom.cli``...);
+it uses ``mom.mutationdir``, ``mom.serialization`` and ``mom.api``.
+Entry points: :class:`Journal`, :func:`export_test`, :func:`mom.journal.lock.lock_journal`.
 """
 
 from mom.journal.archive import pack_dir, unpack_dir

@@ -1,9 +1,16 @@
 """The only place that imports codecs (PyYAML, orjson).
 
-Owns: Go-compatible YAML dumping (byte-identical to ``sigs.k8s.io/yaml``), safe decoding of
-untrusted YAML/JSON with limits into JSON-shaped values only (:mod:`~mom.serialization.jsonshape`),
-and fast JSON for caches.
-Must not import: anything from mom but ``mom.api``.
+Modules and what each owns:
+
+- ``goyaml`` — YAML written byte for byte as Go's ``sigs.k8s.io/yaml`` writes it
+  (:func:`mom.serialization.goyaml.dump_go_yaml`).
+- ``codec`` — decoding untrusted YAML or JSON with a size cap and an alias-bomb guard
+  (:func:`mom.serialization.codec.load_document`), and fast JSON for mom's own caches
+  (:func:`mom.serialization.codec.dump_json`, :func:`mom.serialization.codec.load_json`).
+- ``jsonshape`` — the loader and decoder behind ``codec`` that return JSON-shaped values only
+  (string-keyed mappings, lists, strings, finite numbers, booleans, null).
+
+Must not import: any mom package but ``mom.api`` (the one layer below it).
 Entry points: :func:`dump_go_yaml`, :func:`load_document`, :func:`dump_json`, :func:`load_json`.
 """
 

@@ -16,9 +16,9 @@ What it does not own, it uses: the objects served and the ``--mutable`` writes a
 (:mod:`mom.apply.semantics`); GET, LIST and recording are the
 :class:`~mom.client.transport.SnapshotTransport`'s, and ``Status`` failures are
 :func:`mom.client.messages.status_response`.
-Must not import: mom.cli, mom.testing, mom.operator, mom.inputs, mom.validation (it sits above
-them all but cli and testing, and uses only mom.apply, mom.client, mom.mutationdir, mom.mustgather,
-mom.serialization, mom.api).
+Must not import: ``mom.cli`` (above it) or its siblings ``mom.testing``, ``mom.manager``,
+``mom.staticpod`` and ``mom.envtest`` (of the layers below it, it uses only mom.apply,
+mom.client, mom.mutationdir, mom.mustgather, mom.serialization and mom.api).
 Entry points: :func:`mom.server.runner.build_app`, :func:`mom.server.runner.serve`,
 :func:`mom.server.runner.start_in_thread`; the command is ``mom serve`` (:mod:`mom.cli.serve`).
 """

@@ -14,8 +14,9 @@ Secrets, the pod template) as declared mutations. This package owns the rest, in
   revision's files of :mod:`~mom.staticpod.files`.
 
 :mod:`~mom.staticpod.operand` defines an operand and the names both parts share.
-Must not import: ``mom.manager``, ``mom.testing``, ``mom.server``, ``mom.cli``; the node part
-does not import the cluster part.
+Must not import: ``mom.cli`` (above it) or its siblings ``mom.manager``, ``mom.testing``,
+``mom.server`` and ``mom.envtest``; the node part does not import the cluster part (both are
+contracts in ``pyproject.toml``).
 Entry points: :func:`~mom.staticpod.operand.load_operand`,
 :func:`~mom.staticpod.controller.static_pod_operator`, :class:`~mom.staticpod.node.NodeAgent`.
 """

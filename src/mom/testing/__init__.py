@@ -7,7 +7,8 @@ an in-process run of a Python operator on given objects with golden comparison
 (:mod:`.scenario`), failure reports (:mod:`.report`) with a one-line summary of an output mismatch
 (:mod:`.mismatch`), junit XML (:mod:`.junit`), terminal progress (:mod:`.progress`) and the
 pytest plugin (:mod:`.pytest_plugin`).
-Must not import: ``mom.cli``; codecs only through ``mom.serialization``. The library never
+Must not import: ``mom.cli`` (above it) or its siblings ``mom.manager``, ``mom.server``,
+``mom.staticpod`` and ``mom.envtest``; codecs only through ``mom.serialization``. The library never
 writes to a terminal: progress goes to a :class:`~mom.testing.harness.SuiteReporter`.
 Entry points: :func:`mom.testing.harness.run_suite`, :func:`mom.testing.harness.run_case`,
 :func:`mom.testing.scenario.run_scenario`, :func:`mom.testing.junit.write_junit`,

@@ -4,8 +4,9 @@ For every package of mom:
 - each name in ``__all__`` is an attribute of the package;
 - each public name the package's ``__init__`` binds (an import not starting with ``_``) is in
   ``__all__`` — nothing is exported by accident;
-- every ``:mod:``, ``:class:``, ``:func:`` or ``:data:`` reference in its docstring resolves to a
-  module or an attribute that exists (no docstring naming a module that was moved or deleted);
+- every ``:mod:``, ``:class:``, ``:func:`` or ``:data:`` reference in its docstring, and every
+  dotted ``mom.…`` name in its text, resolves to a module or an attribute that exists (no
+  docstring naming a module that was moved or deleted);
 - every public module of the package (a file or subpackage not starting with ``_``) is named in
   the package docstring, so a newcomer reading ``__init__`` sees the whole package.
 """
@@ -22,6 +23,7 @@ import pytest
 import mom
 
 REFERENCE = re.compile(r":(?:mod|class|func|data|meth|attr):`~?([\w.]+)`")
+DOTTED_NAME = re.compile(r"(?<![\w.])mom(?:\.\w+)+")
 
 
 def _packages() -> list[str]:
@@ -75,7 +77,8 @@ def test_docstring_references_resolve(name: str) -> None:
     package = importlib.import_module(name)
     doc = package.__doc__ or ""
     assert doc.strip(), f"{name} has no docstring"
-    broken = [ref for ref in REFERENCE.findall(doc) if not _resolves(ref, package)]
+    named = REFERENCE.findall(doc) + DOTTED_NAME.findall(doc)
+    broken = sorted({ref for ref in named if not _resolves(ref, package)})
     assert not broken, f"{name}'s docstring names what does not exist: {broken}"
 
 
