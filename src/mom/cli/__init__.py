@@ -8,8 +8,8 @@ Modules and what each owns:
   (:func:`mom.cli.main.main`); ``helptext`` — each command's description and examples;
   ``completion`` — ``mom completion``, shell completion generated from that parser.
 - ``run`` — ``mom run``, the manager loop with progress and a summary.
-- ``inputs`` — ``mom create-input-resources``, ``mom input-digest``,
-  ``mom check-input-resources``.
+- ``inputs`` — ``mom create-input-resources``, ``mom input-digest``; ``inputcheck`` —
+  ``mom check-input-resources`` (registered apart, so gathering never imports the manager).
 - ``testing`` — ``mom test apply-configuration`` with the Go harness's flag spellings.
 - ``journal`` — ``mom journal``: list, show, replay and export stored runs.
 - ``mutations`` — ``mom mutations``: show and compare recorded mutations.

@@ -22,9 +22,9 @@ Owns, one module per concern:
 - the watchdog: :mod:`.convergence` (operators that fight or never converge);
 - :mod:`.replay` (a journaled run run again and compared);
 - with the same runners, checking that an operator declares every input it needs
-  (:mod:`.inputcheck`: :mod:`.inputcheck.traced` for Python operators, :mod:`.inputcheck.pruned`
-  for executables, reported by :mod:`.inputcheck.report`, "not found" errors read by
-  :mod:`.inputcheck.not_found`);
+  (:mod:`.inputcheck`: the entry point in :mod:`.inputcheck.check`, :mod:`.inputcheck.traced`
+  for Python operators, :mod:`.inputcheck.pruned` for executables, reported by
+  :mod:`.inputcheck.report`, "not found" errors read by :mod:`.inputcheck.not_found`);
 - more than one process (:mod:`.scaleout`: leader election with fenced writes, shards of hosted
   clusters, one-instance mode, the Kubernetes objects of ``mom deploy``).
 
