@@ -1,8 +1,8 @@
 """Figures of the source tree's shape: modules and lines per package, the largest pieces, repeats.
 
 ``python -m benchmarks codebase [SRC]`` (default ``src/mom``) prints, per package, its modules and
-lines; the largest class and function; how many modules touch an operator's output directory by
-its file names; how many modules define their own ``Object``, ``Key`` or ``Outcome``; and, where the
+lines; the largest class and function; how many modules spell an operator's output directory's
+results file name in code (not in a docstring); how many modules define their own ``Object``, ``Key`` or ``Outcome``; and, where the
 ``duplicates`` tool is on PATH, how many pairs of places share six or more lines.
 """
 
@@ -35,6 +35,25 @@ def _definitions(tree: ast.Module) -> set[str]:
     return found
 
 
+def _names_output_file(tree: ast.Module) -> bool:
+    """Whether code (not a docstring) spells an output directory's results file name."""
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return any(
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and "controller-results.yaml" in node.value
+        and id(node) not in docstrings
+        for node in ast.walk(tree)
+    )
+
+
 def figures(src: Path) -> dict[str, object]:
     per_package: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     largest_class = ("", 0)
@@ -53,7 +72,7 @@ def figures(src: Path) -> dict[str, object]:
                 largest_class = (f"{relative}:{node.name}", _span(node))
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _span(node) > largest_function[1]:
                 largest_function = (f"{relative}:{node.name}", _span(node))
-        if "controller-results.yaml" in text:
+        if _names_output_file(tree):
             output_dir_modules.append(str(relative))
         for name in _definitions(tree):
             redefinitions[name].append(str(relative))
@@ -92,7 +111,7 @@ def main(argv: list[str]) -> None:
     print(f"largest class: {found['largest_class'][0]} ({found['largest_class'][1]} lines)")  # type: ignore[index]
     print(f"largest function: {found['largest_function'][0]} ({found['largest_function'][1]} lines)")  # type: ignore[index]
     output_dir: list[str] = found["output_dir_modules"]  # type: ignore[assignment]
-    print(f"modules naming controller-results.yaml: {len(output_dir)} ({', '.join(output_dir)})")
+    print(f"modules spelling controller-results.yaml in code: {len(output_dir)} ({', '.join(output_dir)})")
     for name, modules in found["redefinitions"].items():  # type: ignore[attr-defined]
         print(f"modules defining {name}: {len(modules)}")
     pairs = _duplicate_pairs(src)

@@ -29,10 +29,10 @@ from typing import Any
 from mom.api.errors import InvalidInput, MomError
 from mom.api.resources import CORE_GROUP_DIR, ObjectRef
 from mom.inputs.gather import GatheredInputs
+from mom.mustgather.reader import Object
 from mom.serialization import dump_go_yaml, dump_json
 
 _TREE_ENTRIES = frozenset({"namespaces", "cluster-scoped-resources"})
-Object = dict[str, Any]
 
 
 def input_files(gathered: GatheredInputs, *, as_json: bool = False) -> dict[str, bytes]:

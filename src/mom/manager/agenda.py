@@ -20,7 +20,7 @@ from mom.inputs.writer import write_input_dir
 from mom.manager.gathering import empty_world, reading_as
 from mom.manager.operators import OperatorRunner, RunInputs
 from mom.manager.pins import Pin
-from mom.manager.schedule import Decision, Key, Schedule, Trigger
+from mom.manager.schedule import Decision, PairKey, Schedule, Trigger
 from mom.manager.specs import InstanceSpec, ManagerConfig, OperatorSpec
 from mom.manager.topology import HostedView, Topology
 from mom.mustgather.store import Snapshot
@@ -30,7 +30,7 @@ from mom.mustgather.store import Snapshot
 class Work:
     """One pair that runs: its runner and pinned outputs, its inputs, and why it runs."""
 
-    key: Key
+    key: PairKey
     runner: OperatorRunner
     pin: Pin
     topology: Topology
@@ -57,7 +57,7 @@ class Work:
 class Waiting:
     """A pair that does not run this tick: unchanged, or deferred (see ``decision``)."""
 
-    key: Key
+    key: PairKey
     decision: Decision
 
 
@@ -108,7 +108,7 @@ class Agenda:
         self.runners = runners
         self.pins = pins
         self.schedule = schedule
-        self._gathered: dict[Key, _Gathered] = {}
+        self._gathered: dict[PairKey, _Gathered] = {}
         """Per pair, the snapshots its inputs were last gathered from, the inputs and their digest:
         snapshots are immutable and a target returns the same one while its tree is unchanged."""
 
@@ -128,7 +128,7 @@ class Agenda:
                     waiting.append(Waiting(key=key, decision=decision))
         return Plan(work=tuple(work), waiting=tuple(waiting))
 
-    def _gather(self, key: Key, sources: _Sources) -> _Gathered:
+    def _gather(self, key: PairKey, sources: _Sources) -> _Gathered:
         """The pair's inputs, gathered again only when a snapshot they came from changed."""
         known = self._gathered.get(key)
         seen = sources.seen

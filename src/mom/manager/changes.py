@@ -21,10 +21,9 @@ from mom.apply.semantics import SERVER_SET
 from mom.inputs.gather import Identity, identity_of
 from mom.journal.records import InputChange, InputChangeKind, MutationState, PlannedMutation
 from mom.manager.topology import Topology
+from mom.mustgather.reader import Object
 from mom.mutationdir.requests import MutationRequest
 from mom.serialization import load_json
-
-Object = dict[str, Any]
 
 InputObjects = dict[Identity, Any]
 """A run's input objects by identity (group, resource, namespace, name)."""

@@ -24,16 +24,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from mom.api.resources import ObjectRef, name_of
 from mom.apply.target import ApplyResult, Outcome
 from mom.inputs.gather import Identity
 from mom.journal.records import PlannedMutation
 from mom.manager.changes import changed_fields, field_managers, input_objects
-from mom.manager.schedule import Key, Trigger
+from mom.manager.schedule import PairKey, Trigger
+from mom.mustgather.reader import Object
 
-Object = dict[str, Any]
 Written = tuple[str, str, str, str, str]
 """target, group, resource, namespace, name: one object a run wrote."""
 
@@ -138,12 +137,12 @@ class TroubleWatch:
     """What the manager remembers across ticks to notice fights and non-converging operators."""
 
     writers: dict[Written, list[str]] = field(default_factory=dict)
-    changing_runs: dict[Key, int] = field(default_factory=dict)
+    changing_runs: dict[PairKey, int] = field(default_factory=dict)
     convergence: ConvergenceWatch = field(default_factory=ConvergenceWatch)
 
     def after_run(
         self,
-        key: Key,
+        key: PairKey,
         trigger: Trigger,
         inputs: Iterable[tuple[ObjectRef, Object]],
         stored: Sequence[PlannedMutation],

@@ -17,7 +17,7 @@ from mom.journal.journal import Journal
 from mom.journal.records import InputChange, PlannedMutation
 from mom.manager.agenda import Work
 from mom.manager.changes import InputObjects, Writers, addressed_writes, input_changes, input_objects
-from mom.manager.schedule import Key, Trigger
+from mom.manager.schedule import PairKey, Trigger
 from mom.manager.specs import ManagerConfig
 from mom.manager.stored import scratch, stored_inputs
 
@@ -28,8 +28,8 @@ class InputHistory:
     def __init__(self, config: ManagerConfig, journal: Journal) -> None:
         self.config = config
         self.journal = journal
-        self._stored: dict[Key, tuple[int, str]] = {}
-        self._read: dict[Key, InputObjects] = {}
+        self._stored: dict[PairKey, tuple[int, str]] = {}
+        self._read: dict[PairKey, InputObjects] = {}
         self._writers = Writers()
 
     def inputs_to_store(self, item: Work) -> int | bytes:
@@ -68,7 +68,7 @@ class InputHistory:
         writes = addressed_writes(item.topology, applied)
         self._writers.remember(item.instance, operator or item.operator, writes)
 
-    def _read_by_last_run(self, key: Key) -> InputObjects | None:
+    def _read_by_last_run(self, key: PairKey) -> InputObjects | None:
         """What the pair's last journaled run read (after a restart, this process has not seen it)."""
         last = self.journal.last_run(*key)
         if last is None:

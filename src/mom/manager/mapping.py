@@ -21,10 +21,10 @@ cluster sees where it came from.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from mom.api.resources import GroupVersionResource, metadata_of
 from mom.manager.specs import FLATTEN_SEPARATOR, NamespaceMapping
+from mom.mustgather.reader import Object
 
 ORIGIN_ANNOTATION = "mom.openshift.io/operand-namespace"
 
@@ -34,8 +34,6 @@ LABEL_NAME_LIMITS = {("", "services"): 63}
 """Resources whose names are DNS labels (group, resource) -> their longest name."""
 GENERATED_SUFFIX = 5
 """Characters the apiserver appends to a ``generateName``."""
-
-Object = dict[str, Any]
 
 
 @dataclass(frozen=True)

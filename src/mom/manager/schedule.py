@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-Key = tuple[str, str]
+PairKey = tuple[str, str]
 """(operator, instance)."""
 
 
@@ -58,12 +58,14 @@ class Schedule:
     debounce: float
     max_backoff: float
     base_backoff: float = 5.0
-    states: dict[Key, PairState] = field(default_factory=dict)
+    states: dict[PairKey, PairState] = field(default_factory=dict)
 
-    def state(self, key: Key) -> PairState:
+    def state(self, key: PairKey) -> PairState:
         return self.states.setdefault(key, PairState())
 
-    def decide(self, key: Key, digest: str, resync: float, now: datetime, *, force: bool = False) -> Decision:
+    def decide(
+        self, key: PairKey, digest: str, resync: float, now: datetime, *, force: bool = False
+    ) -> Decision:
         """Whether the pair runs now, and why; or why not, and until when when it is deferred."""
         state = self.state(key)
         if state.last_started is None:
@@ -83,13 +85,13 @@ class Schedule:
                 return Decision(Trigger.DEFERRED, due, until)
         return Decision(due)
 
-    def restore(self, key: Key, digest: str, started: datetime) -> None:
+    def restore(self, key: PairKey, digest: str, started: datetime) -> None:
         """What a previous process last ran of the pair: its input digest and when it started."""
         state = self.state(key)
         state.last_digest = digest
         state.last_started = started
 
-    def ran(self, key: Key, digest: str, started: datetime, *, failed: bool) -> None:
+    def ran(self, key: PairKey, digest: str, started: datetime, *, failed: bool) -> None:
         state = self.state(key)
         state.last_digest = digest
         state.last_started = started

@@ -28,7 +28,6 @@ import builtins
 import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 from mom.api.cluster import ClusterType
 from mom.api.errors import MomError, NotFound
@@ -37,6 +36,7 @@ from mom.api.resources import NAMESPACES, GroupVersionResource, metadata_of
 from mom.manager.mapping import ORIGIN_ANNOTATION, NamespaceMapper
 from mom.manager.specs import InstanceSpec, TopologyKind
 from mom.mustgather.discovery import Discovery
+from mom.mustgather.reader import Object
 from mom.mustgather.selectors import FieldSelector, LabelSelector
 from mom.mustgather.store import Snapshot
 from mom.mutationdir.requests import MutationRequest
@@ -44,7 +44,6 @@ from mom.serialization import dump_go_yaml
 
 __all__ = ["ORIGIN_ANNOTATION", "Claims", "HostedView", "RoutedMutation", "Topology", "find_collisions"]
 
-Object = dict[str, Any]
 
 Identity = tuple[str, str, str, str]
 """(group, resource, namespace, name) of an object as the operator addresses it."""

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from mom.api.input_resources import InputResources
 from mom.api.output_resources import OutputResources
-from mom.manager.specs import InstanceSpec, TopologyKind
 from mom.manager.gathering import read_scopes
 from mom.manager.pins import Pin
+from mom.manager.specs import InstanceSpec, TopologyKind
 from mom.mustgather.layout import TreeFile
 
 OPERAND = "openshift-authentication"

@@ -27,7 +27,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from mom.api.cluster import CLUSTER_TYPES
 from mom.api.errors import MomError
 from mom.api.input_resources import InputResources
 from mom.api.resources import GroupVersionResource, ObjectRef, name_of, namespace_of
@@ -44,8 +43,8 @@ from mom.manager.inputcheck.report import (
     UndeclaredInput,
 )
 from mom.manager.operators import OperatorRun, SubprocessRunner
-from mom.mutationdir.directory import read_mutation_dir
 from mom.mutationdir.equivalence import Difference, compare_requests
+from mom.mutationdir.output import CLUSTER_TYPE_DIRS, read_mutation_dirs
 
 PRUNED_INPUT_DIR = "pruned-input"
 FULL_OUTPUT_DIR = "full-output"
@@ -123,16 +122,17 @@ def _mutation_differences(expected_dir: Path, actual_dir: Path) -> dict[tuple[st
     do not hide another's changed writes of the same object.
     """
     found: dict[tuple[str, str, str], Difference] = {}
-    for cluster_type in CLUSTER_TYPES:
-        expected = read_mutation_dir(expected_dir / cluster_type.value)
-        actual = read_mutation_dir(actual_dir / cluster_type.value)
+    expected_dirs = read_mutation_dirs(expected_dir, CLUSTER_TYPE_DIRS)
+    actual_dirs = read_mutation_dirs(actual_dir, CLUSTER_TYPE_DIRS)
+    for cluster_type in CLUSTER_TYPE_DIRS:
+        expected, actual = expected_dirs[cluster_type], actual_dirs[cluster_type]
         for controller in sorted({r.controller_instance_name for r in (*expected, *actual)}):
             for difference in compare_requests(
                 [r for r in expected if r.controller_instance_name == controller],
                 [r for r in actual if r.controller_instance_name == controller],
-                cluster_type=cluster_type.value,
+                cluster_type=cluster_type,
             ):
-                found.setdefault((cluster_type.value, controller, difference.subject), difference)
+                found.setdefault((cluster_type, controller, difference.subject), difference)
     return found
 
 
