@@ -36,7 +36,7 @@ from mom.operator import Operator
 from mom.operator.command import format_now
 from mom.operator.executables import find_executable
 from mom.operator.process import TAIL_BYTES, ProcessOutcome, run_untrusted
-from mom.operator.run import run_controllers
+from mom.operator.run import ControllerThreads, run_controllers
 from mom.operator.sandbox import UNCONFINED, Sandbox
 from mom.operator.selection import select_controllers
 from mom.serialization import load_document
@@ -93,6 +93,7 @@ class InProcessRunner:
         self.spec = spec
         self.operator = operator if operator is not None else load_operator(spec.python)
         self.enabled = select_controllers(self.operator.controller_names, spec.controllers)
+        self.threads = ControllerThreads()  # kept between this operator's runs
 
     def declared_inputs(self) -> InputResources:
         return self.operator.input_resources()
@@ -101,7 +102,9 @@ class InProcessRunner:
         return self.operator.outputs
 
     def run(self, inputs: RunInputs, now: datetime) -> OperatorRun:
-        outcome = run_controllers(self.operator, inputs.snapshot, now=now, enabled=self.enabled)
+        outcome = run_controllers(
+            self.operator, inputs.snapshot, now=now, enabled=self.enabled, threads=self.threads
+        )
         return OperatorRun(
             exit_code=1 if outcome.failed else 0,
             results=outcome.results,

@@ -1,7 +1,7 @@
 """Running an operator's controllers once against a snapshot, each in isolation.
 
-Each enabled controller runs on a thread of its own (reused between runs) with its own recorder
-and a deadline. A controller that raises :class:`SyncError` is ``Failed``; one that raises
+Each enabled controller runs on a thread of a :class:`ControllerThreads` pool (the caller's, kept
+between its runs, or one made for the run) with its own recorder and a deadline. A controller that raises :class:`SyncError` is ``Failed``; one that raises
 anything else is ``Panicked`` (with its traceback); one still running at its deadline is
 ``Failed`` and whatever it writes afterwards is discarded. The others run regardless. Controllers run one at
 a time in an order shuffled by a recorded seed, so a run is reproducible.
@@ -58,8 +58,11 @@ def run_controllers(
     now: datetime,
     enabled: Mapping[str, bool],
     seed: int | None = None,
+    threads: ControllerThreads | None = None,
 ) -> RunOutcome:
-    """Run every enabled controller of ``operator`` once against ``snapshot``."""
+    """Run every enabled controller of ``operator`` once against ``snapshot``, on ``threads``
+    (a pool the caller keeps for many runs) or on a pool made for this run."""
+    threads = ControllerThreads() if threads is None else threads
     seed = seed_from_now(now) if seed is None else seed
     order = list(operator.controllers)
     random.Random(seed).shuffle(order)
@@ -69,7 +72,8 @@ def run_controllers(
         if not enabled.get(controller.name, False):
             results.append(ControllerResult(controller.name, ControllerStatus.SKIPPED))
             continue
-        result, recorded = _run_one(operator, controller, snapshot, now, random.Random(f"{seed}/{index}"))
+        rng = random.Random(f"{seed}/{index}")
+        result, recorded = _run_one(operator, controller, snapshot, now, rng, threads)
         results.append(result)
         requests.extend(recorded)
     return RunOutcome(
@@ -81,7 +85,12 @@ def run_controllers(
 
 
 def _run_one(
-    operator: Operator, controller: Controller, snapshot: Snapshot, now: datetime, rng: random.Random
+    operator: Operator,
+    controller: Controller,
+    snapshot: Snapshot,
+    now: datetime,
+    rng: random.Random,
+    threads: ControllerThreads,
 ) -> tuple[ControllerResult, list[MutationRequest]]:
     recorder = MutationRecorder()
     transport = SnapshotTransport(snapshot, recorder)
@@ -117,7 +126,7 @@ def _run_one(
         else:
             outcome.append(ControllerResult(controller.name, ControllerStatus.SUCCEEDED))
 
-    if not _WORKERS.run(target, f"controller {controller.name}", controller.timeout):
+    if not threads.run(target, f"controller {controller.name}", controller.timeout):
         # The abandoned worker keeps its own recorder; nothing it writes from now on is read.
         message = f"did not finish within {controller.timeout:g}s; its mutations were discarded"
         log.warning("controller %s %s", controller.name, message)
@@ -128,7 +137,7 @@ def _run_one(
 class _Worker:
     """A daemon thread that runs one job at a time and then waits for the next."""
 
-    def __init__(self, pool: _Workers) -> None:
+    def __init__(self, pool: ControllerThreads) -> None:
         self._pool = pool
         self._jobs: queue.SimpleQueue[tuple[Callable[[], None], str, threading.Event]] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._serve, name="controller", daemon=True)
@@ -148,8 +157,8 @@ class _Worker:
                 return
 
 
-class _Workers:
-    """Threads for controllers, kept between runs: starting a thread per controller cost more
+class ControllerThreads:
+    """Threads for controllers, kept between the runs of whoever owns the pool: starting a thread per controller cost more
     than many controllers' own work. A controller still past its deadline keeps its thread; the
     thread returns to the pool only when the controller finally returns."""
 
@@ -178,5 +187,3 @@ class _Workers:
 
 IDLE_WORKERS = 16
 """Idle controller threads kept for later runs (one per concurrent run is enough)."""
-
-_WORKERS = _Workers()
