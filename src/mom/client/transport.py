@@ -13,10 +13,10 @@ exist, 400 for a bad read (a selector that does not parse), 422 for a write that
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from mom.api.errors import InvalidInput, MomError, NotFound
+from mom.api.frozen import Frozen
 from mom.api.resources import GroupVersionResource
 from mom.client.messages import ApiRequest, ApiResponse, object_response, status_response
 from mom.client.paths import DiscoveryPath, ResourcePath, parse_path
@@ -46,13 +46,24 @@ def failure_response(
     return status_response(500, str(error), target)
 
 
-@dataclass(frozen=True)
-class SnapshotTransport:
+class SnapshotTransport(Frozen):
     """Reads from ``snapshot``; writes go to ``recorder``, tagged with ``controller_instance_name``."""
 
     snapshot: ServedReader
     recorder: MutationRecorder
-    controller_instance_name: str = ""
+    controller_instance_name: str
+
+    __slots__ = ("controller_instance_name", "recorder", "snapshot")
+
+    def __init__(
+        self,
+        snapshot: ServedReader,
+        recorder: MutationRecorder,
+        controller_instance_name: str = "",
+    ) -> None:
+        object.__setattr__(self, "snapshot", snapshot)
+        object.__setattr__(self, "recorder", recorder)
+        object.__setattr__(self, "controller_instance_name", controller_instance_name)
 
     def for_controller(self, controller_instance_name: str) -> SnapshotTransport:
         """The same snapshot and recorder, recording writes as made by one controller."""

@@ -28,6 +28,7 @@ from stat import S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 from typing import Literal
 
 from mom.api.errors import InvalidInput
+from mom.api.frozen import Frozen
 from mom.api.resources import CORE_GROUP_DIR
 
 CLUSTER_SCOPED_DIR = "cluster-scoped-resources"
@@ -48,19 +49,42 @@ LONG_NAME_DIGEST = 16
 FileRole = Literal["namespace", "list", "object", "discovery"]
 
 
-@dataclass(frozen=True, slots=True)
-class TreeFile:
+class TreeFile(Frozen):
     """One resource file; ``group`` is "" for core, ``name`` is "" for List files."""
 
     root: Path
     relative: str
     role: FileRole
-    namespace: str = ""
-    group: str = ""
-    resource: str = ""
-    name: str = ""
-    size: int = 0
-    mtime_ns: int = 0
+    namespace: str
+    group: str
+    resource: str
+    name: str
+    size: int
+    mtime_ns: int
+
+    __slots__ = ("group", "mtime_ns", "name", "namespace", "relative", "resource", "role", "root", "size")
+
+    def __init__(
+        self,
+        root: Path,
+        relative: str,
+        role: FileRole,
+        namespace: str = "",
+        group: str = "",
+        resource: str = "",
+        name: str = "",
+        size: int = 0,
+        mtime_ns: int = 0,
+    ) -> None:
+        object.__setattr__(self, "root", root)
+        object.__setattr__(self, "relative", relative)
+        object.__setattr__(self, "role", role)
+        object.__setattr__(self, "namespace", namespace)
+        object.__setattr__(self, "group", group)
+        object.__setattr__(self, "resource", resource)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "size", size)
+        object.__setattr__(self, "mtime_ns", mtime_ns)
 
     @property
     def path(self) -> Path:

@@ -17,12 +17,12 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mom.api.cluster import ALL_ACTIONS, Action
 from mom.api.errors import InvalidInput
+from mom.api.frozen import Frozen
 from mom.api.resources import GroupVersionKind, GroupVersionResource, gvk_of
 from mom.mustgather.atomicfile import write_atomically
 from mom.mustgather.layout import fitted_file_name
@@ -162,14 +162,21 @@ _LAYOUT_DEPTH = 4
 """Directories below an action directory: ``namespaces/<ns>/<group>/<resource>``."""
 
 
-@dataclass(frozen=True)
-class _Directory:
+class _Directory(Frozen):
     """One directory of a mutation tree being read: its descriptor, path and file names."""
 
     fd: int
     path: str
     files: set[str]
     budget: ReadBudget
+
+    __slots__ = ("budget", "fd", "files", "path")
+
+    def __init__(self, fd: int, path: str, files: set[str], budget: ReadBudget) -> None:
+        object.__setattr__(self, "fd", fd)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "files", files)
+        object.__setattr__(self, "budget", budget)
 
     def read(self, name: str) -> bytes:
         return read_regular_file(name, self.fd, self.source(name), self.budget)

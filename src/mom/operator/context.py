@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mom.api.frozen import Frozen
 from mom.api.resources import GroupVersionResource
 from mom.client.client import Client
 
@@ -20,8 +21,7 @@ def format_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@dataclass(frozen=True)
-class EventRecorder:
+class EventRecorder(Frozen):
     """Records Kubernetes Events the way library-go's recorder names and shapes them.
 
     Event names are ``<involved object>.<now as hex Unix nanoseconds>.<hash of type, reason and
@@ -32,6 +32,20 @@ class EventRecorder:
     now: datetime
     component: str
     involved_object: dict[str, Any]
+
+    __slots__ = ("client", "component", "involved_object", "now")
+
+    def __init__(
+        self,
+        client: Client,
+        now: datetime,
+        component: str,
+        involved_object: dict[str, Any],
+    ) -> None:
+        object.__setattr__(self, "client", client)
+        object.__setattr__(self, "now", now)
+        object.__setattr__(self, "component", component)
+        object.__setattr__(self, "involved_object", involved_object)
 
     def event(self, event_type: str, reason: str, message: str) -> dict[str, Any]:
         namespace = str(self.involved_object.get("namespace", "") or "default")
