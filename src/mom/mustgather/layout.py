@@ -20,13 +20,13 @@ that same file name (:func:`object_name_of_file`), so nothing else can claim the
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 from typing import Literal
 
+from mom.api.digest import sha256_hex
 from mom.api.errors import InvalidInput
 from mom.api.frozen import Frozen
 from mom.api.resources import CORE_GROUP_DIR
@@ -146,7 +146,7 @@ def fitted_file_name(head: str, name: str, tail: str, *, limit: int = MAX_FILE_N
     whole = f"{head}{name}{tail}"
     if len(whole.encode("utf-8")) <= limit:
         return whole
-    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:LONG_NAME_DIGEST]
+    digest = sha256_hex(name.encode("utf-8"))[:LONG_NAME_DIGEST]
     room = limit - len(f"{head}{LONG_NAME_MARKER}{digest}{tail}".encode())
     kept = name.encode("utf-8")[: max(room, 0)].decode("utf-8", errors="ignore")
     return f"{head}{kept}{LONG_NAME_MARKER}{digest}{tail}"

@@ -14,13 +14,13 @@ the same for the three files of one request (the reader takes names from the met
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from mom.api.cluster import ALL_ACTIONS, Action
+from mom.api.digest import sha256_hex
 from mom.api.errors import InvalidInput
 from mom.api.frozen import Frozen
 from mom.api.resources import GroupVersionKind, GroupVersionResource, gvk_of
@@ -43,7 +43,7 @@ BODY_SUFFIXES = (".yaml", ".json")
 def _hash_prefix(request: MutationRequest) -> str:
     for content in (request.body, request.options):
         if content:
-            return hashlib.sha256(content).hexdigest()[-4:]
+            return sha256_hex(content)[-4:]
     return "MISSING"
 
 

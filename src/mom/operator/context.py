@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import random
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mom.api.digest import sha256_hex
 from mom.api.frozen import Frozen
 from mom.api.resources import GroupVersionResource
 from mom.client.client import Client
@@ -51,7 +51,7 @@ class EventRecorder(Frozen):
         namespace = str(self.involved_object.get("namespace", "") or "default")
         stamp = format_time(self.now)
         nanos = int(self.now.timestamp()) * 1_000_000_000 + self.now.microsecond * 1000
-        digest = hashlib.sha256(f"{event_type}{reason}{message}".encode()).hexdigest()[-8:]
+        digest = sha256_hex(f"{event_type}{reason}{message}".encode())[-8:]
         name = f"{self.involved_object.get('name', '')}.{nanos:x}.{digest}"
         body = {
             "apiVersion": "v1",

@@ -2,8 +2,8 @@
 
 Each contract command of the sample operator runs in a fresh interpreter under ``-X importtime``;
 the modules it imported must avoid a deny-list of modules a run has no use for (argparse and its
-translation machinery, the compressors tempfile and shutil pull in, ctypes, subprocess, logging
-handlers, the network, the manager's own modules). The run still writes its mutations. The
+translation machinery, the compressors tempfile and shutil pull in, OpenSSL's hashes, ctypes, subprocess,
+logging handlers, the network, the manager's own modules). The run still writes its mutations. The
 command line read without argparse must mean what argparse reads from it, and everything else
 still gets argparse's words.
 """
@@ -28,6 +28,8 @@ DENIED = {
     "lzma": "a compressor no run uses",
     "zlib": "a compressor no run uses",
     "ctypes": "only the manager's file-change notifications need it",
+    "hashlib": "names are hashed by the interpreter's own SHA-256, without loading OpenSSL",
+    "_hashlib": "names are hashed by the interpreter's own SHA-256, without loading OpenSSL",
     "subprocess": "only a big tree decoded by helper processes needs it",
     "logging.handlers": "the run logs to stderr through the root handler",
     "logging.config": "the run logs to stderr through the root handler",
