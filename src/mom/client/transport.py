@@ -21,9 +21,7 @@ from mom.api.resources import GroupVersionResource
 from mom.client.messages import ApiRequest, ApiResponse, object_response, status_response
 from mom.client.paths import DiscoveryPath, ResourcePath, parse_path
 from mom.client.recorder import MutationRecorder
-from mom.mustgather.fieldlabels import field_labels
 from mom.mustgather.reader import ServedReader
-from mom.mustgather.selectors import FieldSelector, LabelSelector
 from mom.serialization import dump_json
 
 log = logging.getLogger(__name__)
@@ -99,6 +97,12 @@ class SnapshotTransport(Frozen):
             return [self.snapshot.get(target.gvr, namespace=target.namespace, name=target.name)]
         label = request.param("labelSelector")
         field = request.param("fieldSelector")
+        if not label and not field:
+            return self.snapshot.list(target.gvr, namespace=target.namespace)
+        # Selectors are parsed by the lists that have them: a run that lists none does not load them.
+        from mom.mustgather.fieldlabels import field_labels
+        from mom.mustgather.selectors import FieldSelector, LabelSelector
+
         gvr = target.gvr
         return self.snapshot.list(
             gvr,

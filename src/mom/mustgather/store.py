@@ -16,12 +16,15 @@ import builtins
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mom.api.errors import MomError, NotFound
 from mom.api.resources import GroupVersionKind, GroupVersionResource, ObjectRef, labels_of, name_of
 from mom.mustgather.discovery import Discovery
 from mom.mustgather.reader import Object
-from mom.mustgather.selectors import FieldSelector, LabelSelector
+
+if TYPE_CHECKING:
+    from mom.mustgather.selectors import FieldSelector, LabelSelector
 
 
 @dataclass
