@@ -24,7 +24,6 @@ from __future__ import annotations
 from typing import Any
 
 from mom.api.errors import InvalidInput
-from mom.api.frozen import Frozen
 from mom.api.references import (
     CLUSTER_SCOPED,
     EXPLICIT_NAMESPACED,
@@ -46,6 +45,7 @@ from mom.api.resource_entries import (
     read_exact,
     read_generated,
 )
+from mom.api.values import Frozen
 from mom.api.wire_reader import WireReader, field_path
 
 __all__ = [

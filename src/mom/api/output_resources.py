@@ -20,8 +20,8 @@ from typing import Any
 
 from mom.api.cluster import ClusterType
 from mom.api.errors import InvalidInput
-from mom.api.frozen import Frozen
 from mom.api.input_resources import ExactResource, GeneratedNameResource, read_exact, read_generated
+from mom.api.values import Frozen
 from mom.api.wire_reader import WireReader, field_path
 
 _LIST_KEYS = ("exactResources", "generatedNameResources", "generatedNameResource", "eventingNamespaces")

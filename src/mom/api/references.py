@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mom.api.errors import InvalidInput
-from mom.api.frozen import Frozen
 from mom.api.resource_entries import TYPE_FIELDS, ExactResource, TypedResource, read_exact
+from mom.api.values import Frozen
 from mom.api.wire_reader import WireReader, field_path, quote
 
 if TYPE_CHECKING:

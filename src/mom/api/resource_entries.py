@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from mom.api.frozen import Frozen
 from mom.api.resources import GroupVersionResource, ObjectRef
+from mom.api.values import Frozen
 from mom.api.wire_reader import WireReader, field_path, quote
 
 _SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")

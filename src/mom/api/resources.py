@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from mom.api.frozen import OrderedFrozen
+from mom.api.values import OrderedFrozen
 
 CORE_GROUP_DIR = "core"
 """Directory name that stands for the core (empty) API group in must-gather and mutation trees."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class GroupVersionResource:
+class GroupVersionResource(OrderedFrozen):
     """A REST resource: ``apps/v1 deployments``. The core group is the empty string."""
 
     group: str
     version: str
     resource: str
+
+    __slots__ = ("group", "resource", "version")
+
+    def __init__(self, group: str, version: str, resource: str) -> None:
+        object.__setattr__(self, "group", group)
+        object.__setattr__(self, "version", version)
+        object.__setattr__(self, "resource", resource)
 
     @property
     def is_namespaces(self) -> bool:

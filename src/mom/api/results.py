@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from mom.api.errors import InvalidInput
-from mom.api.frozen import Frozen
+from mom.api.values import Frozen
 
 
 class ControllerStatus(StrEnum):

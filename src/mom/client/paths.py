@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import unquote
 
-from mom.api.frozen import Frozen
 from mom.api.resources import GroupVersionResource
+from mom.api.values import Frozen
 
 
 class ResourcePath(Frozen):

@@ -16,8 +16,8 @@ import logging
 from typing import Any
 
 from mom.api.errors import InvalidInput, MomError, NotFound
-from mom.api.frozen import Frozen
 from mom.api.resources import GroupVersionResource
+from mom.api.values import Frozen
 from mom.client.messages import ApiRequest, ApiResponse, object_response, status_response
 from mom.client.paths import DiscoveryPath, ResourcePath, parse_path
 from mom.client.recorder import MutationRecorder

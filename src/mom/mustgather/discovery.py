@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from mom.api.errors import InvalidInput
-from mom.api.frozen import Frozen
 from mom.api.resources import GroupVersionKind, GroupVersionResource
+from mom.api.values import Frozen
 
 DEFAULT_VERBS: tuple[str, ...] = (
     "create",

@@ -21,15 +21,14 @@ that same file name (:func:`object_name_of_file`), so nothing else can claim the
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 from typing import Literal
 
 from mom.api.digest import sha256_hex
 from mom.api.errors import InvalidInput
-from mom.api.frozen import Frozen
 from mom.api.resources import CORE_GROUP_DIR
+from mom.api.values import Frozen, Value
 
 CLUSTER_SCOPED_DIR = "cluster-scoped-resources"
 NAMESPACES_DIR = "namespaces"
@@ -91,12 +90,17 @@ class TreeFile(Frozen):
         return self.root / self.relative
 
 
-@dataclass
-class TreeScan:
+class TreeScan(Value):
     """What a walk found: the resource files, and ``(file, problem)`` pairs for refused ones."""
 
     files: list[TreeFile]
     problems: list[tuple[str, str]]
+
+    __slots__ = ("files", "problems")
+
+    def __init__(self, files: list[TreeFile], problems: list[tuple[str, str]]) -> None:
+        self.files = files
+        self.problems = problems
 
 
 def find_resource_root(path: Path) -> Path:

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from mom.api.errors import InvalidInput
-from mom.api.frozen import Frozen
+from mom.api.values import Frozen
 from mom.mustgather.fieldlabels import METADATA_LABELS, field_value
 
 Operator = Literal["=", "!=", "in", "notin", "exists", "!"]

@@ -22,8 +22,8 @@ from typing import Any
 from mom.api.cluster import ALL_ACTIONS, Action
 from mom.api.digest import sha256_hex
 from mom.api.errors import InvalidInput
-from mom.api.frozen import Frozen
 from mom.api.resources import GroupVersionKind, GroupVersionResource, gvk_of
+from mom.api.values import Frozen
 from mom.mustgather.atomicfile import write_atomically
 from mom.mustgather.layout import fitted_file_name
 from mom.mustgather.untrusted import ReadBudget, open_directory, read_regular_file, walk_tree

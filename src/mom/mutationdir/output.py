@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR
-from mom.api.frozen import Frozen
 from mom.api.results import ControllerResults
+from mom.api.values import Frozen
 from mom.mustgather.atomicfile import write_atomically
 from mom.mustgather.untrusted import ReadBudget, ReadLimits, open_directory, read_regular_file
 from mom.mutationdir.directory import read_mutation_dir, write_mutation_dir

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from mom.api.cluster import UNSPECIFIED_DIR, ClusterType
-from mom.api.frozen import Frozen
+from mom.api.values import Frozen
 from mom.mustgather.loader import load_must_gather
 from mom.mustgather.store import Snapshot
 from mom.mutationdir.output import write_operator_output

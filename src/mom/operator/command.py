@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mom.api.errors import InvalidInput, MomError
-from mom.api.frozen import Frozen
+from mom.api.values import Frozen
 from mom.operator.apply_configuration import ApplyConfigurationOptions, apply_configuration
 from mom.operator.operator import Operator
 from mom.operator.selection import parse_controllers_flag

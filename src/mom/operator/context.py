@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import random
-from dataclasses import dataclass
 from datetime import datetime
+from random import Random
 from typing import Any
 
 from mom.api.digest import sha256_hex
-from mom.api.frozen import Frozen
 from mom.api.resources import GroupVersionResource
+from mom.api.values import Frozen
 from mom.client.client import Client
 
 EVENTS = GroupVersionResource("", "v1", "events")
@@ -78,16 +77,33 @@ class EventRecorder(Frozen):
         return self.event("Warning", reason, message)
 
 
-@dataclass(frozen=True)
-class RunContext:
+class RunContext(Frozen):
     """Everything a controller may use during one run. ``client`` writes as this controller."""
 
     controller_name: str
     client: Client
     now: datetime
-    random: random.Random
+    random: Random
     log: logging.LoggerAdapter[logging.Logger]
     events: EventRecorder
+
+    __slots__ = ("client", "controller_name", "events", "log", "now", "random")
+
+    def __init__(
+        self,
+        controller_name: str,
+        client: Client,
+        now: datetime,
+        random: Random,
+        log: logging.LoggerAdapter[logging.Logger],
+        events: EventRecorder,
+    ) -> None:
+        object.__setattr__(self, "controller_name", controller_name)
+        object.__setattr__(self, "client", client)
+        object.__setattr__(self, "now", now)
+        object.__setattr__(self, "random", random)
+        object.__setattr__(self, "log", log)
+        object.__setattr__(self, "events", events)
 
     @property
     def now_rfc3339(self) -> str:

@@ -17,8 +17,8 @@ import traceback
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from mom.api.frozen import Frozen
 from mom.api.results import ControllerResult, ControllerResults, ControllerStatus
+from mom.api.values import Frozen
 from mom.client.client import Client
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import CONTROLLER_HEADER, SnapshotTransport

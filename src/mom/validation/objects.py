@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from mom.api.frozen import Frozen
 from mom.api.resources import GroupVersionResource
+from mom.api.values import Frozen
 from mom.validation.names import generate_name_problem, name_problem, namespace_problem
 
 INT64_MIN = -(2**63)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mom.api.cluster import CLUSTER_TYPES, ClusterType
-from mom.api.frozen import Frozen
 from mom.api.output_resources import OutputResources, output_matches
 from mom.api.resources import GroupVersionKind
+from mom.api.values import Frozen
 from mom.mustgather.discovery import Discovery
 from mom.mutationdir.requests import MutationRequest
 from mom.validation.mutations import mutation_problems

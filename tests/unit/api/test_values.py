@@ -1,15 +1,20 @@
-"""Values written out on :class:`~mom.api.frozen.Frozen` behave as the frozen dataclasses they replace."""
+"""Values written out on the :mod:`mom.api.values` bases behave as the dataclasses they replace."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
 
-from mom.api.frozen import Frozen, OrderedFrozen
+from mom.api.cluster import Action
 from mom.api.resource_entries import ExactResource, LabelSelectedResource, TypedResource
-from mom.api.resources import GroupVersionKind
+from mom.api.resources import GroupVersionKind, GroupVersionResource
+from mom.api.values import Frozen, OrderedFrozen
+from mom.mustgather.layout import TreeScan
+from mom.mutationdir.requests import MutationRequest
+
+CONFIG_MAPS = GroupVersionResource("", "v1", "configmaps")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -98,3 +103,29 @@ def test_slots_must_name_exactly_the_fields() -> None:
             object.__setattr__(self, "a", a)
 
     assert repr(_Right(1)) == "test_slots_must_name_exactly_the_fields.<locals>._Right(a=1)"
+
+
+def test_dataclasses_replace_makes_a_changed_copy() -> None:
+    gvr = GroupVersionResource("apps", "v1", "deployments")
+    changed = replace(gvr, version="")
+    assert changed == GroupVersionResource("apps", "", "deployments")
+    assert gvr.version == "v1"
+    with pytest.raises(TypeError):
+        replace(gvr, kind="Deployment")
+
+
+def test_uncompared_fields_are_neither_compared_hashed_nor_shown() -> None:
+    recorded = MutationRequest(Action.CREATE, CONFIG_MAPS, "ns", "a", "", None, b"x", decoded_body={"a": 1})
+    other = replace(recorded, decoded_body={"b": 2})
+    assert recorded == other and hash(recorded) == hash(other)
+    assert other.decoded_body == {"b": 2}
+    assert "decoded_body" not in repr(recorded)
+
+
+def test_a_mutable_value_compares_but_does_not_hash() -> None:
+    scan = TreeScan([], [])
+    assert scan == TreeScan([], [])
+    scan.problems.append(("f", "bad"))
+    assert scan != TreeScan([], [])
+    with pytest.raises(TypeError):
+        hash(scan)
