@@ -2,7 +2,8 @@
 
 Owns: Go-compatible YAML dumping (byte-identical to ``sigs.k8s.io/yaml``), safe decoding of
 untrusted YAML/JSON with limits into JSON-shaped values only (:mod:`~mom.serialization.jsonshape`),
-and fast JSON for caches.
+and fast JSON (orjson; small plain documents through the standard library with the same bytes
+and values, :mod:`~mom.serialization.plainjson`, until orjson is loaded).
 Must not import: anything from mom but ``mom.api``.
 Entry points: :func:`dump_go_yaml`, :func:`load_document`, :func:`dump_json`, :func:`load_json`.
 """
