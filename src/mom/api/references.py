@@ -46,9 +46,7 @@ class ImplicitNamespacedReference(TypedResource):
     __slots__ = ("name_json_path", "namespace")
 
     def __init__(self, group: str, version: str, resource: str, namespace: str, name_json_path: str) -> None:
-        object.__setattr__(self, "group", group)
-        object.__setattr__(self, "version", version)
-        object.__setattr__(self, "resource", resource)
+        super().__init__(group, version, resource)
         object.__setattr__(self, "namespace", namespace)
         object.__setattr__(self, "name_json_path", name_json_path)
 
@@ -71,9 +69,7 @@ class ExplicitNamespacedReference(TypedResource):
     def __init__(
         self, group: str, version: str, resource: str, namespace_json_path: str, name_json_path: str
     ) -> None:
-        object.__setattr__(self, "group", group)
-        object.__setattr__(self, "version", version)
-        object.__setattr__(self, "resource", resource)
+        super().__init__(group, version, resource)
         object.__setattr__(self, "namespace_json_path", namespace_json_path)
         object.__setattr__(self, "name_json_path", name_json_path)
 
@@ -101,9 +97,7 @@ class ClusterScopedReference(TypedResource):
     __slots__ = ("name_json_path",)
 
     def __init__(self, group: str, version: str, resource: str, name_json_path: str) -> None:
-        object.__setattr__(self, "group", group)
-        object.__setattr__(self, "version", version)
-        object.__setattr__(self, "resource", resource)
+        super().__init__(group, version, resource)
         object.__setattr__(self, "name_json_path", name_json_path)
 
     @property

@@ -40,8 +40,8 @@ class TypedResource(Frozen):
         return {"group": self.group, "version": self.version, "resource": self.resource}
 
 
-class ExactResource(TypedResource):
-    """One object by name; ``namespace`` is empty for cluster-scoped objects."""
+class _NamedResource(TypedResource):
+    """Objects of a resource named in one namespace (empty for cluster-scoped objects)."""
 
     namespace: str
     name: str
@@ -49,11 +49,18 @@ class ExactResource(TypedResource):
     __slots__ = ("name", "namespace")
 
     def __init__(self, group: str, version: str, resource: str, namespace: str, name: str) -> None:
-        object.__setattr__(self, "group", group)
-        object.__setattr__(self, "version", version)
-        object.__setattr__(self, "resource", resource)
+        super().__init__(group, version, resource)
         object.__setattr__(self, "namespace", namespace)
         object.__setattr__(self, "name", name)
+
+    def to_wire(self) -> dict[str, Any]:
+        return _identity_wire(self.group, self.version, self.resource, self.namespace, "name", self.name)
+
+
+class ExactResource(_NamedResource):
+    """One object by name; ``namespace`` is empty for cluster-scoped objects."""
+
+    __slots__ = ()
 
     WIRE_FIELDS: ClassVar[tuple[str, ...]] = (*TYPE_FIELDS, "namespace", "name")
 
@@ -79,27 +86,11 @@ class ExactResource(TypedResource):
     def ref(self) -> ObjectRef:
         return ObjectRef(self.gvr, self.namespace, self.name)
 
-    def to_wire(self) -> dict[str, Any]:
-        return _identity_wire(self.group, self.version, self.resource, self.namespace, "name", self.name)
 
-
-class GeneratedNameResource(TypedResource):
+class GeneratedNameResource(_NamedResource):
     """Objects created with ``generateName``: ``name`` holds that prefix."""
 
-    namespace: str
-    name: str
-
-    __slots__ = ("name", "namespace")
-
-    def __init__(self, group: str, version: str, resource: str, namespace: str, name: str) -> None:
-        object.__setattr__(self, "group", group)
-        object.__setattr__(self, "version", version)
-        object.__setattr__(self, "resource", resource)
-        object.__setattr__(self, "namespace", namespace)
-        object.__setattr__(self, "name", name)
-
-    def to_wire(self) -> dict[str, Any]:
-        return _identity_wire(self.group, self.version, self.resource, self.namespace, "name", self.name)
+    __slots__ = ()
 
 
 class LabelSelectedResource(TypedResource):
@@ -122,9 +113,7 @@ class LabelSelectedResource(TypedResource):
         namespace: str,
         label_selector: Mapping[str, Any] | None = None,
     ) -> None:
-        object.__setattr__(self, "group", group)
-        object.__setattr__(self, "version", version)
-        object.__setattr__(self, "resource", resource)
+        super().__init__(group, version, resource)
         object.__setattr__(self, "namespace", namespace)
         object.__setattr__(self, "label_selector", {} if label_selector is None else label_selector)
 
