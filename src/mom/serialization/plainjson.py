@@ -52,7 +52,8 @@ def plain_dumps(value: Any) -> bytes | Any:
 def plain_loads(data: bytes) -> Any:
     """``data`` as ``orjson.loads(data)`` reads it, or :data:`UNSURE`."""
     if (
-        len(data) > MAX_BYTES
+        type(data) is not bytes
+        or len(data) > MAX_BYTES
         or data.startswith(_BOM)
         or b"\x00" in data[:4]
         or _SURROGATE_ESCAPE.search(data)

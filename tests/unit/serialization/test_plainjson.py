@@ -85,3 +85,4 @@ def test_plain_documents_decode_to_orjson_s_values(data: bytes) -> None:
 )
 def test_numbers_orjson_reads_otherwise_and_bad_documents_are_left_to_it(data: bytes) -> None:
     assert plain_loads(data) is UNSURE
+    assert plain_loads(bytearray(data)) is UNSURE
