@@ -16,6 +16,9 @@ Owns the vocabulary every other layer speaks, with no I/O. Modules and what each
   with its field path.
 - ``results`` — one run's per-controller results (``controller-results.yaml``).
 - ``errors`` — the one exception tree, rooted at :class:`mom.api.errors.MomError`.
+- ``values`` — the bases of values whose methods are written out, so an operator run does not
+  compile dataclass methods at import; ``digest`` — the SHA-256 digests names are made of,
+  from the interpreter's built-in module.
 
 Must not import: any other mom package (it is the lowest layer), any codec (yaml, json), or
 anything that does I/O.

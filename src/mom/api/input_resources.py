@@ -21,7 +21,6 @@ field of a reference block present.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from mom.api.errors import InvalidInput
@@ -46,6 +45,7 @@ from mom.api.resource_entries import (
     read_exact,
     read_generated,
 )
+from mom.api.values import Frozen
 from mom.api.wire_reader import WireReader, field_path
 
 __all__ = [
@@ -68,14 +68,32 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceList:
+class ResourceList(Frozen):
     """The four kinds of resource entries one list of inputs may hold."""
 
-    exact_resources: tuple[ExactResource, ...] = ()
-    generated_name_resources: tuple[GeneratedNameResource, ...] = ()
-    label_selected_resources: tuple[LabelSelectedResource, ...] = ()
-    resource_references: tuple[ResourceReference, ...] = ()
+    exact_resources: tuple[ExactResource, ...]
+    generated_name_resources: tuple[GeneratedNameResource, ...]
+    label_selected_resources: tuple[LabelSelectedResource, ...]
+    resource_references: tuple[ResourceReference, ...]
+
+    __slots__ = (
+        "exact_resources",
+        "generated_name_resources",
+        "label_selected_resources",
+        "resource_references",
+    )
+
+    def __init__(
+        self,
+        exact_resources: tuple[ExactResource, ...] = (),
+        generated_name_resources: tuple[GeneratedNameResource, ...] = (),
+        label_selected_resources: tuple[LabelSelectedResource, ...] = (),
+        resource_references: tuple[ResourceReference, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "exact_resources", exact_resources)
+        object.__setattr__(self, "generated_name_resources", generated_name_resources)
+        object.__setattr__(self, "label_selected_resources", label_selected_resources)
+        object.__setattr__(self, "resource_references", resource_references)
 
     def to_wire(self) -> dict[str, Any]:
         wire: dict[str, Any] = {}
@@ -90,13 +108,28 @@ class ResourceList:
         return wire
 
 
-@dataclass(frozen=True, slots=True)
-class OperandResourceList:
+NO_RESOURCES = ResourceList()
+"""The empty list: what each list of a document defaults to."""
+
+
+class OperandResourceList(Frozen):
     """The operand's inputs, one list per cluster type."""
 
-    configuration_resources: ResourceList = ResourceList()
-    management_resources: ResourceList = ResourceList()
-    user_workload_resources: ResourceList = ResourceList()
+    configuration_resources: ResourceList
+    management_resources: ResourceList
+    user_workload_resources: ResourceList
+
+    __slots__ = ("configuration_resources", "management_resources", "user_workload_resources")
+
+    def __init__(
+        self,
+        configuration_resources: ResourceList = NO_RESOURCES,
+        management_resources: ResourceList = NO_RESOURCES,
+        user_workload_resources: ResourceList = NO_RESOURCES,
+    ) -> None:
+        object.__setattr__(self, "configuration_resources", configuration_resources)
+        object.__setattr__(self, "management_resources", management_resources)
+        object.__setattr__(self, "user_workload_resources", user_workload_resources)
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -106,12 +139,25 @@ class OperandResourceList:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class InputResources:
+NO_OPERAND_RESOURCES = OperandResourceList()
+"""No operand inputs for any cluster type."""
+
+
+class InputResources(Frozen):
     """The whole document. Only ``apply_configuration_resources`` is gathered as run input."""
 
-    apply_configuration_resources: ResourceList = ResourceList()
-    operand_resources: OperandResourceList = OperandResourceList()
+    apply_configuration_resources: ResourceList
+    operand_resources: OperandResourceList
+
+    __slots__ = ("apply_configuration_resources", "operand_resources")
+
+    def __init__(
+        self,
+        apply_configuration_resources: ResourceList = NO_RESOURCES,
+        operand_resources: OperandResourceList = NO_OPERAND_RESOURCES,
+    ) -> None:
+        object.__setattr__(self, "apply_configuration_resources", apply_configuration_resources)
+        object.__setattr__(self, "operand_resources", operand_resources)
 
     @classmethod
     def from_wire(cls, doc: Any, source: str) -> InputResources:

@@ -16,12 +16,12 @@ never implemented.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from mom.api.cluster import ClusterType
 from mom.api.errors import InvalidInput
 from mom.api.input_resources import ExactResource, GeneratedNameResource, read_exact, read_generated
+from mom.api.values import Frozen
 from mom.api.wire_reader import WireReader, field_path
 
 _LIST_KEYS = ("exactResources", "generatedNameResources", "generatedNameResource", "eventingNamespaces")
@@ -33,13 +33,24 @@ _CLUSTER_KEYS = {
 _EVENT_GROUPS = ("", "events.k8s.io")
 
 
-@dataclass(frozen=True, slots=True)
-class OutputResourceList:
+class OutputResourceList(Frozen):
     """What an operator may write to one cluster type."""
 
-    exact_resources: tuple[ExactResource, ...] = ()
-    generated_name_resources: tuple[GeneratedNameResource, ...] = ()
-    eventing_namespaces: tuple[str, ...] = ()
+    exact_resources: tuple[ExactResource, ...]
+    generated_name_resources: tuple[GeneratedNameResource, ...]
+    eventing_namespaces: tuple[str, ...]
+
+    __slots__ = ("eventing_namespaces", "exact_resources", "generated_name_resources")
+
+    def __init__(
+        self,
+        exact_resources: tuple[ExactResource, ...] = (),
+        generated_name_resources: tuple[GeneratedNameResource, ...] = (),
+        eventing_namespaces: tuple[str, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "exact_resources", exact_resources)
+        object.__setattr__(self, "generated_name_resources", generated_name_resources)
+        object.__setattr__(self, "eventing_namespaces", eventing_namespaces)
 
     def to_wire(self) -> dict[str, Any]:
         wire: dict[str, Any] = {}
@@ -52,13 +63,28 @@ class OutputResourceList:
         return wire
 
 
-@dataclass(frozen=True, slots=True)
-class OutputResources:
+NOTHING_WRITTEN = OutputResourceList()
+"""The empty list: what each cluster type's list of a document defaults to."""
+
+
+class OutputResources(Frozen):
     """The whole document: one list per cluster type."""
 
-    configuration_resources: OutputResourceList = OutputResourceList()
-    management_resources: OutputResourceList = OutputResourceList()
-    user_workload_resources: OutputResourceList = OutputResourceList()
+    configuration_resources: OutputResourceList
+    management_resources: OutputResourceList
+    user_workload_resources: OutputResourceList
+
+    __slots__ = ("configuration_resources", "management_resources", "user_workload_resources")
+
+    def __init__(
+        self,
+        configuration_resources: OutputResourceList = NOTHING_WRITTEN,
+        management_resources: OutputResourceList = NOTHING_WRITTEN,
+        user_workload_resources: OutputResourceList = NOTHING_WRITTEN,
+    ) -> None:
+        object.__setattr__(self, "configuration_resources", configuration_resources)
+        object.__setattr__(self, "management_resources", management_resources)
+        object.__setattr__(self, "user_workload_resources", user_workload_resources)
 
     def for_cluster_type(self, cluster_type: ClusterType) -> OutputResourceList:
         return {

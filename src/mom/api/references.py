@@ -8,11 +8,11 @@ be present and the other two absent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mom.api.errors import InvalidInput
 from mom.api.resource_entries import TYPE_FIELDS, ExactResource, TypedResource, read_exact
+from mom.api.values import Frozen
 from mom.api.wire_reader import WireReader, field_path, quote
 
 if TYPE_CHECKING:
@@ -37,12 +37,18 @@ def _jsonpath(text: str) -> JsonPath:
     return parse_jsonpath(text)
 
 
-@dataclass(frozen=True, slots=True)
 class ImplicitNamespacedReference(TypedResource):
     """Names found by ``name_json_path`` in the referring object, all in one fixed namespace."""
 
     namespace: str
     name_json_path: str
+
+    __slots__ = ("name_json_path", "namespace")
+
+    def __init__(self, group: str, version: str, resource: str, namespace: str, name_json_path: str) -> None:
+        super().__init__(group, version, resource)
+        object.__setattr__(self, "namespace", namespace)
+        object.__setattr__(self, "name_json_path", name_json_path)
 
     @property
     def name_path(self) -> JsonPath:
@@ -52,12 +58,20 @@ class ImplicitNamespacedReference(TypedResource):
         return {**self.type_wire(), "namespace": self.namespace, "nameJSONPath": self.name_json_path}
 
 
-@dataclass(frozen=True, slots=True)
 class ExplicitNamespacedReference(TypedResource):
     """Namespaces and names both found in the referring object by JSONPath."""
 
     namespace_json_path: str
     name_json_path: str
+
+    __slots__ = ("name_json_path", "namespace_json_path")
+
+    def __init__(
+        self, group: str, version: str, resource: str, namespace_json_path: str, name_json_path: str
+    ) -> None:
+        super().__init__(group, version, resource)
+        object.__setattr__(self, "namespace_json_path", namespace_json_path)
+        object.__setattr__(self, "name_json_path", name_json_path)
 
     @property
     def namespace_path(self) -> JsonPath:
@@ -75,11 +89,16 @@ class ExplicitNamespacedReference(TypedResource):
         }
 
 
-@dataclass(frozen=True, slots=True)
 class ClusterScopedReference(TypedResource):
     """Names of cluster-scoped objects found by ``name_json_path`` in the referring object."""
 
     name_json_path: str
+
+    __slots__ = ("name_json_path",)
+
+    def __init__(self, group: str, version: str, resource: str, name_json_path: str) -> None:
+        super().__init__(group, version, resource)
+        object.__setattr__(self, "name_json_path", name_json_path)
 
     @property
     def name_path(self) -> JsonPath:
@@ -89,15 +108,36 @@ class ClusterScopedReference(TypedResource):
         return {**self.type_wire(), "nameJSONPath": self.name_json_path}
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceReference:
+class ResourceReference(Frozen):
     """One object (``referring_resource``) pointing at others; ``type`` says which block applies."""
 
     referring_resource: ExactResource
     type: str
-    implicit_namespaced_reference: ImplicitNamespacedReference | None = None
-    explicit_namespaced_reference: ExplicitNamespacedReference | None = None
-    cluster_scoped_reference: ClusterScopedReference | None = None
+    implicit_namespaced_reference: ImplicitNamespacedReference | None
+    explicit_namespaced_reference: ExplicitNamespacedReference | None
+    cluster_scoped_reference: ClusterScopedReference | None
+
+    __slots__ = (
+        "cluster_scoped_reference",
+        "explicit_namespaced_reference",
+        "implicit_namespaced_reference",
+        "referring_resource",
+        "type",
+    )
+
+    def __init__(
+        self,
+        referring_resource: ExactResource,
+        type: str,
+        implicit_namespaced_reference: ImplicitNamespacedReference | None = None,
+        explicit_namespaced_reference: ExplicitNamespacedReference | None = None,
+        cluster_scoped_reference: ClusterScopedReference | None = None,
+    ) -> None:
+        object.__setattr__(self, "referring_resource", referring_resource)
+        object.__setattr__(self, "type", type)
+        object.__setattr__(self, "implicit_namespaced_reference", implicit_namespaced_reference)
+        object.__setattr__(self, "explicit_namespaced_reference", explicit_namespaced_reference)
+        object.__setattr__(self, "cluster_scoped_reference", cluster_scoped_reference)
 
     @classmethod
     def implicit(cls, referring: ExactResource, target: ImplicitNamespacedReference) -> ResourceReference:

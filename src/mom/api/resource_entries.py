@@ -8,23 +8,29 @@ path by :class:`~mom.api.wire_reader.WireReader`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from mom.api.resources import GroupVersionResource, ObjectRef
+from mom.api.values import Frozen
 from mom.api.wire_reader import WireReader, field_path, quote
 
 _SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 TYPE_FIELDS = ("group", "version", "resource")
 
 
-@dataclass(frozen=True, slots=True)
-class TypedResource:
+class TypedResource(Frozen):
     """What every entry names first: a resource, by group, version and plural name."""
 
     group: str
     version: str
     resource: str
+
+    __slots__ = ("group", "resource", "version")
+
+    def __init__(self, group: str, version: str, resource: str) -> None:
+        object.__setattr__(self, "group", group)
+        object.__setattr__(self, "version", version)
+        object.__setattr__(self, "resource", resource)
 
     @property
     def gvr(self) -> GroupVersionResource:
@@ -34,12 +40,27 @@ class TypedResource:
         return {"group": self.group, "version": self.version, "resource": self.resource}
 
 
-@dataclass(frozen=True, slots=True)
-class ExactResource(TypedResource):
-    """One object by name; ``namespace`` is empty for cluster-scoped objects."""
+class _NamedResource(TypedResource):
+    """Objects of a resource named in one namespace (empty for cluster-scoped objects)."""
 
     namespace: str
     name: str
+
+    __slots__ = ("name", "namespace")
+
+    def __init__(self, group: str, version: str, resource: str, namespace: str, name: str) -> None:
+        super().__init__(group, version, resource)
+        object.__setattr__(self, "namespace", namespace)
+        object.__setattr__(self, "name", name)
+
+    def to_wire(self) -> dict[str, Any]:
+        return _identity_wire(self.group, self.version, self.resource, self.namespace, "name", self.name)
+
+
+class ExactResource(_NamedResource):
+    """One object by name; ``namespace`` is empty for cluster-scoped objects."""
+
+    __slots__ = ()
 
     WIRE_FIELDS: ClassVar[tuple[str, ...]] = (*TYPE_FIELDS, "namespace", "name")
 
@@ -65,22 +86,13 @@ class ExactResource(TypedResource):
     def ref(self) -> ObjectRef:
         return ObjectRef(self.gvr, self.namespace, self.name)
 
-    def to_wire(self) -> dict[str, Any]:
-        return _identity_wire(self.group, self.version, self.resource, self.namespace, "name", self.name)
 
-
-@dataclass(frozen=True, slots=True)
-class GeneratedNameResource(TypedResource):
+class GeneratedNameResource(_NamedResource):
     """Objects created with ``generateName``: ``name`` holds that prefix."""
 
-    namespace: str
-    name: str
-
-    def to_wire(self) -> dict[str, Any]:
-        return _identity_wire(self.group, self.version, self.resource, self.namespace, "name", self.name)
+    __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
 class LabelSelectedResource(TypedResource):
     """Objects of a resource whose labels match; empty ``namespace`` means every namespace.
 
@@ -88,7 +100,22 @@ class LabelSelectedResource(TypedResource):
     """
 
     namespace: str
-    label_selector: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    label_selector: Mapping[str, Any]
+
+    _unhashed = ("label_selector",)
+    __slots__ = ("label_selector", "namespace")
+
+    def __init__(
+        self,
+        group: str,
+        version: str,
+        resource: str,
+        namespace: str,
+        label_selector: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(group, version, resource)
+        object.__setattr__(self, "namespace", namespace)
+        object.__setattr__(self, "label_selector", {} if label_selector is None else label_selector)
 
     @property
     def match_labels(self) -> dict[str, str]:

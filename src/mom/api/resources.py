@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from mom.api.values import OrderedFrozen
 
 CORE_GROUP_DIR = "core"
 """Directory name that stands for the core (empty) API group in must-gather and mutation trees."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class GroupVersionResource:
+class GroupVersionResource(OrderedFrozen):
     """A REST resource: ``apps/v1 deployments``. The core group is the empty string."""
 
     group: str
     version: str
     resource: str
+
+    __slots__ = ("group", "resource", "version")
+
+    def __init__(self, group: str, version: str, resource: str) -> None:
+        object.__setattr__(self, "group", group)
+        object.__setattr__(self, "version", version)
+        object.__setattr__(self, "resource", resource)
 
     @property
     def is_namespaces(self) -> bool:
@@ -41,13 +47,19 @@ class GroupVersionResource:
 NAMESPACES = GroupVersionResource("", "v1", "namespaces")
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class GroupVersionKind:
+class GroupVersionKind(OrderedFrozen):
     """A serialized type: ``apps/v1 Deployment``."""
 
     group: str
     version: str
     kind: str
+
+    __slots__ = ("group", "kind", "version")
+
+    def __init__(self, group: str, version: str, kind: str) -> None:
+        object.__setattr__(self, "group", group)
+        object.__setattr__(self, "version", version)
+        object.__setattr__(self, "kind", kind)
 
     @classmethod
     def from_api_version(cls, api_version: str, kind: str) -> GroupVersionKind:
@@ -62,13 +74,19 @@ class GroupVersionKind:
         return f"{self.api_version} {self.kind}"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class ObjectRef:
+class ObjectRef(OrderedFrozen):
     """One object of a resource; ``namespace`` is empty for cluster-scoped objects."""
 
     gvr: GroupVersionResource
     namespace: str
     name: str
+
+    __slots__ = ("gvr", "name", "namespace")
+
+    def __init__(self, gvr: GroupVersionResource, namespace: str, name: str) -> None:
+        object.__setattr__(self, "gvr", gvr)
+        object.__setattr__(self, "namespace", namespace)
+        object.__setattr__(self, "name", name)
 
     def __str__(self) -> str:
         where = f"{self.namespace}/{self.name}" if self.namespace else self.name

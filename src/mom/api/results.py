@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from mom.api.errors import InvalidInput
+from mom.api.values import Frozen
 
 
 class ControllerStatus(StrEnum):
@@ -17,14 +17,27 @@ class ControllerStatus(StrEnum):
     SKIPPED = "Skipped"
 
 
-@dataclass(frozen=True, slots=True)
-class ControllerResult:
+class ControllerResult(Frozen):
     """How one controller's run ended, as ``controller-results.yaml`` records it."""
 
     controller_name: str
     status: ControllerStatus
-    errors: tuple[str, ...] = ()
-    panic_stack: str = ""
+    errors: tuple[str, ...]
+    panic_stack: str
+
+    __slots__ = ("controller_name", "errors", "panic_stack", "status")
+
+    def __init__(
+        self,
+        controller_name: str,
+        status: ControllerStatus,
+        errors: tuple[str, ...] = (),
+        panic_stack: str = "",
+    ) -> None:
+        object.__setattr__(self, "controller_name", controller_name)
+        object.__setattr__(self, "status", status)
+        object.__setattr__(self, "errors", errors)
+        object.__setattr__(self, "panic_stack", panic_stack)
 
     def sort_key(self) -> tuple[str, str, str]:
         return (self.controller_name, self.status.value, self.panic_stack)
@@ -38,11 +51,15 @@ class ControllerResult:
         return wire
 
 
-@dataclass(frozen=True, slots=True)
-class ControllerResults:
+class ControllerResults(Frozen):
     """The whole ``controller-results.yaml``; results sorted as the Go code sorts them."""
 
-    results: tuple[ControllerResult, ...] = field(default_factory=tuple)
+    results: tuple[ControllerResult, ...]
+
+    __slots__ = ("results",)
+
+    def __init__(self, results: tuple[ControllerResult, ...] = ()) -> None:
+        object.__setattr__(self, "results", results)
 
     def sorted(self) -> ControllerResults:
         return ControllerResults(tuple(sorted(self.results, key=ControllerResult.sort_key)))

@@ -7,24 +7,39 @@ Owns :class:`ApiRequest`, :class:`ApiResponse`, the :class:`Transport` protocol 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from mom.api.values import Frozen
 from mom.client.paths import ResourcePath
 from mom.serialization import dump_json
 
 JSON = "application/json"
 
 
-@dataclass(frozen=True, slots=True)
-class ApiRequest:
+class ApiRequest(Frozen):
     """One Kubernetes API request as the transport receives it."""
 
     method: str
     path: str
-    query: tuple[tuple[str, str], ...] = ()
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: bytes = b""
+    query: tuple[tuple[str, str], ...]
+    headers: Mapping[str, str]
+    body: bytes
+
+    __slots__ = ("body", "headers", "method", "path", "query")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        query: tuple[tuple[str, str], ...] = (),
+        headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
+    ) -> None:
+        object.__setattr__(self, "method", method)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "query", query)
+        object.__setattr__(self, "headers", {} if headers is None else headers)
+        object.__setattr__(self, "body", body)
 
     def param(self, name: str, default: str = "") -> str:
         for key, value in self.query:
@@ -42,13 +57,19 @@ class ApiRequest:
         return self.header("content-type").split(";", 1)[0].strip()
 
 
-@dataclass(frozen=True, slots=True)
-class ApiResponse:
+class ApiResponse(Frozen):
     """The transport's answer: HTTP status, body and its content type."""
 
     status: int
     body: bytes
-    content_type: str = JSON
+    content_type: str
+
+    __slots__ = ("body", "content_type", "status")
+
+    def __init__(self, status: int, body: bytes, content_type: str = JSON) -> None:
+        object.__setattr__(self, "status", status)
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "content_type", content_type)
 
 
 class Transport(Protocol):

@@ -2,30 +2,49 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
 from mom.api.resources import GroupVersionResource
+from mom.api.values import Frozen
 
 
-@dataclass(frozen=True, slots=True)
-class ResourcePath:
+class ResourcePath(Frozen):
     """A resource request: ``/apis/G/V[/namespaces/NS]/R[/NAME[/SUB]]`` or the core ``/api/v1/...``."""
 
     gvr: GroupVersionResource
-    namespace: str = ""
-    name: str = ""
-    subresource: str = ""
+    namespace: str
+    name: str
+    subresource: str
+
+    __slots__ = ("gvr", "name", "namespace", "subresource")
+
+    def __init__(
+        self,
+        gvr: GroupVersionResource,
+        namespace: str = "",
+        name: str = "",
+        subresource: str = "",
+    ) -> None:
+        object.__setattr__(self, "gvr", gvr)
+        object.__setattr__(self, "namespace", namespace)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "subresource", subresource)
 
 
-@dataclass(frozen=True, slots=True)
-class DiscoveryPath:
+class DiscoveryPath(Frozen):
     """A discovery request: ``/api``, ``/apis``, ``/api/v1``, ``/apis/G`` or ``/apis/G/V``."""
 
-    group: str | None = None
-    version: str | None = None
-    legacy: bool = False
+    group: str | None
+    version: str | None
+    legacy: bool
+
+    __slots__ = ("group", "legacy", "version")
+
+    def __init__(self, group: str | None = None, version: str | None = None, legacy: bool = False) -> None:
+        object.__setattr__(self, "group", group)
+        object.__setattr__(self, "version", version)
+        object.__setattr__(self, "legacy", legacy)
 
 
 @lru_cache(maxsize=4096)  # clients send the same few paths again and again; results are immutable

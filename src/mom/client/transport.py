@@ -13,17 +13,15 @@ exist, 400 for a bad read (a selector that does not parse), 422 for a write that
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from mom.api.errors import InvalidInput, MomError, NotFound
 from mom.api.resources import GroupVersionResource
+from mom.api.values import Frozen
 from mom.client.messages import ApiRequest, ApiResponse, object_response, status_response
 from mom.client.paths import DiscoveryPath, ResourcePath, parse_path
 from mom.client.recorder import MutationRecorder
-from mom.mustgather.fieldlabels import field_labels
 from mom.mustgather.reader import ServedReader
-from mom.mustgather.selectors import FieldSelector, LabelSelector
 from mom.serialization import dump_json
 
 log = logging.getLogger(__name__)
@@ -46,13 +44,24 @@ def failure_response(
     return status_response(500, str(error), target)
 
 
-@dataclass(frozen=True)
-class SnapshotTransport:
+class SnapshotTransport(Frozen):
     """Reads from ``snapshot``; writes go to ``recorder``, tagged with ``controller_instance_name``."""
 
     snapshot: ServedReader
     recorder: MutationRecorder
-    controller_instance_name: str = ""
+    controller_instance_name: str
+
+    __slots__ = ("controller_instance_name", "recorder", "snapshot")
+
+    def __init__(
+        self,
+        snapshot: ServedReader,
+        recorder: MutationRecorder,
+        controller_instance_name: str = "",
+    ) -> None:
+        object.__setattr__(self, "snapshot", snapshot)
+        object.__setattr__(self, "recorder", recorder)
+        object.__setattr__(self, "controller_instance_name", controller_instance_name)
 
     def for_controller(self, controller_instance_name: str) -> SnapshotTransport:
         """The same snapshot and recorder, recording writes as made by one controller."""
@@ -88,6 +97,12 @@ class SnapshotTransport:
             return [self.snapshot.get(target.gvr, namespace=target.namespace, name=target.name)]
         label = request.param("labelSelector")
         field = request.param("fieldSelector")
+        if not label and not field:
+            return self.snapshot.list(target.gvr, namespace=target.namespace)
+        # Selectors are parsed by the lists that have them: a run that lists none does not load them.
+        from mom.mustgather.fieldlabels import field_labels
+        from mom.mustgather.selectors import FieldSelector, LabelSelector
+
         gvr = target.gvr
         return self.snapshot.list(
             gvr,

@@ -9,11 +9,11 @@ The built-in table of well-known resources lives in :mod:`mom.mustgather.builtin
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionKind, GroupVersionResource
+from mom.api.values import Frozen
 
 DEFAULT_VERBS: tuple[str, ...] = (
     "create",
@@ -27,16 +27,33 @@ DEFAULT_VERBS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceInfo:
+class ResourceInfo(Frozen):
     """One served resource: ``apps/v1 deployments`` is kind ``Deployment``, namespaced."""
 
     gvr: GroupVersionResource
     kind: str
     namespaced: bool
-    verbs: tuple[str, ...] = DEFAULT_VERBS
-    short_names: tuple[str, ...] = ()
-    singular: str = ""
+    verbs: tuple[str, ...]
+    short_names: tuple[str, ...]
+    singular: str
+
+    __slots__ = ("gvr", "kind", "namespaced", "short_names", "singular", "verbs")
+
+    def __init__(
+        self,
+        gvr: GroupVersionResource,
+        kind: str,
+        namespaced: bool,
+        verbs: tuple[str, ...] = DEFAULT_VERBS,
+        short_names: tuple[str, ...] = (),
+        singular: str = "",
+    ) -> None:
+        object.__setattr__(self, "gvr", gvr)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "namespaced", namespaced)
+        object.__setattr__(self, "verbs", verbs)
+        object.__setattr__(self, "short_names", short_names)
+        object.__setattr__(self, "singular", singular)
 
     @property
     def gvk(self) -> GroupVersionKind:

@@ -23,16 +23,16 @@ that same file name (:func:`object_name_of_file`), so nothing else can claim the
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 from typing import Literal, Protocol
 
+from mom.api.digest import sha256_hex
 from mom.api.errors import InvalidInput
 from mom.api.resources import CORE_GROUP_DIR
+from mom.api.values import Frozen, Value
 
 CLUSTER_SCOPED_DIR = "cluster-scoped-resources"
 NAMESPACES_DIR = "namespaces"
@@ -52,31 +52,59 @@ LONG_NAME_DIGEST = 16
 FileRole = Literal["namespace", "list", "object", "discovery"]
 
 
-@dataclass(frozen=True, slots=True)
-class TreeFile:
+class TreeFile(Frozen):
     """One resource file; ``group`` is "" for core, ``name`` is "" for List files."""
 
     root: Path
     relative: str
     role: FileRole
-    namespace: str = ""
-    group: str = ""
-    resource: str = ""
-    name: str = ""
-    size: int = 0
-    mtime_ns: int = 0
+    namespace: str
+    group: str
+    resource: str
+    name: str
+    size: int
+    mtime_ns: int
+
+    __slots__ = ("group", "mtime_ns", "name", "namespace", "relative", "resource", "role", "root", "size")
+
+    def __init__(
+        self,
+        root: Path,
+        relative: str,
+        role: FileRole,
+        namespace: str = "",
+        group: str = "",
+        resource: str = "",
+        name: str = "",
+        size: int = 0,
+        mtime_ns: int = 0,
+    ) -> None:
+        object.__setattr__(self, "root", root)
+        object.__setattr__(self, "relative", relative)
+        object.__setattr__(self, "role", role)
+        object.__setattr__(self, "namespace", namespace)
+        object.__setattr__(self, "group", group)
+        object.__setattr__(self, "resource", resource)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "size", size)
+        object.__setattr__(self, "mtime_ns", mtime_ns)
 
     @property
     def path(self) -> Path:
         return self.root / self.relative
 
 
-@dataclass
-class TreeScan:
+class TreeScan(Value):
     """What a walk found: the resource files, and ``(file, problem)`` pairs for refused ones."""
 
     files: list[TreeFile]
     problems: list[tuple[str, str]]
+
+    __slots__ = ("files", "problems")
+
+    def __init__(self, files: list[TreeFile], problems: list[tuple[str, str]]) -> None:
+        self.files = files
+        self.problems = problems
 
 
 class WalkFilter(Protocol):
@@ -162,7 +190,7 @@ def fitted_file_name(head: str, name: str, tail: str, *, limit: int = MAX_FILE_N
     whole = f"{head}{name}{tail}"
     if len(whole.encode("utf-8")) <= limit:
         return whole
-    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:LONG_NAME_DIGEST]
+    digest = sha256_hex(name.encode("utf-8"))[:LONG_NAME_DIGEST]
     room = limit - len(f"{head}{LONG_NAME_MARKER}{digest}{tail}".encode())
     kept = name.encode("utf-8")[: max(room, 0)].decode("utf-8", errors="ignore")
     return f"{head}{kept}{LONG_NAME_MARKER}{digest}{tail}"

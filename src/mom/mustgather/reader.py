@@ -18,11 +18,13 @@ an empty namespace means every namespace (and cluster scope).
 from __future__ import annotations
 
 import builtins
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mom.api.resources import GroupVersionKind, GroupVersionResource
 from mom.mustgather.discovery import Discovery, ResourceInfo
-from mom.mustgather.selectors import FieldSelector, LabelSelector
+
+if TYPE_CHECKING:
+    from mom.mustgather.selectors import FieldSelector, LabelSelector
 
 Object = dict[str, Any]
 """A Kubernetes object as decoded JSON; readers share them, so callers copy before changing one."""

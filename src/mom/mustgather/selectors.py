@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from mom.api.errors import InvalidInput
+from mom.api.values import Frozen
 from mom.mustgather.fieldlabels import METADATA_LABELS, field_value
 
 Operator = Literal["=", "!=", "in", "notin", "exists", "!"]
@@ -33,13 +33,19 @@ _EXPRESSION_OPERATORS: dict[str, Operator] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Requirement:
+class Requirement(Frozen):
     """One condition on one label key; ``values`` is empty for existence checks."""
 
     key: str
     operator: Operator
-    values: tuple[str, ...] = ()
+    values: tuple[str, ...]
+
+    __slots__ = ("key", "operator", "values")
+
+    def __init__(self, key: str, operator: Operator, values: tuple[str, ...] = ()) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "operator", operator)
+        object.__setattr__(self, "values", values)
 
     def matches(self, labels: Mapping[str, str]) -> bool:
         present = self.key in labels
@@ -61,11 +67,15 @@ class Requirement:
         return f"{self.key} {self.operator} ({','.join(self.values)})"
 
 
-@dataclass(frozen=True, slots=True)
-class LabelSelector:
+class LabelSelector(Frozen):
     """All requirements must hold; no requirement at all selects everything."""
 
-    requirements: tuple[Requirement, ...] = ()
+    requirements: tuple[Requirement, ...]
+
+    __slots__ = ("requirements",)
+
+    def __init__(self, requirements: tuple[Requirement, ...] = ()) -> None:
+        object.__setattr__(self, "requirements", requirements)
 
     @classmethod
     def parse(cls, text: str) -> LabelSelector:
@@ -200,25 +210,36 @@ FIELD_LABELS = METADATA_LABELS
 _FIELD_TERM_RE = re.compile(r"^\s*([A-Za-z.]+)\s*(==|!=|=)\s*(.*?)\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class FieldTerm:
+class FieldTerm(Frozen):
     """One ``field=value`` or ``field!=value`` term of a field selector."""
 
     field: str
     operator: Literal["=", "!="]
     value: str
 
+    __slots__ = ("field", "operator", "value")
 
-@dataclass(frozen=True, slots=True)
-class FieldSelector:
+    def __init__(self, field: str, operator: Literal["=", "!="], value: str) -> None:
+        object.__setattr__(self, "field", field)
+        object.__setattr__(self, "operator", operator)
+        object.__setattr__(self, "value", value)
+
+
+class FieldSelector(Frozen):
     """Equality terms on field labels, all of which must hold.
 
     ``resource`` (group, resource) names whose field labels the terms use, for the few fields
     whose value lives under another path (an event's ``source``).
     """
 
-    terms: tuple[FieldTerm, ...] = ()
-    resource: tuple[str, str] = ("", "")
+    terms: tuple[FieldTerm, ...]
+    resource: tuple[str, str]
+
+    __slots__ = ("resource", "terms")
+
+    def __init__(self, terms: tuple[FieldTerm, ...] = (), resource: tuple[str, str] = ("", "")) -> None:
+        object.__setattr__(self, "terms", terms)
+        object.__setattr__(self, "resource", resource)
 
     @classmethod
     def parse(

@@ -14,18 +14,20 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mom.api.errors import MomError, NotFound
 from mom.api.resources import GroupVersionKind, GroupVersionResource, ObjectRef, labels_of, name_of
+from mom.api.values import Value
 from mom.mustgather.discovery import Discovery
 from mom.mustgather.reader import Object
-from mom.mustgather.selectors import FieldSelector, LabelSelector
+
+if TYPE_CHECKING:
+    from mom.mustgather.selectors import FieldSelector, LabelSelector
 
 
-@dataclass
-class Location:
+class Location(Value):
     """One ``<scope>/<group>/<resource>`` of a tree; ``namespace`` is empty for cluster scope.
 
     ``list_items`` are the items of the ``<resource>.yaml`` List file (``None`` when there is no
@@ -35,8 +37,24 @@ class Location:
     namespace: str
     group: str
     resource: str
-    list_items: list[Object] | None = None
-    files: dict[str, Object] = field(default_factory=dict)
+    list_items: list[Object] | None
+    files: dict[str, Object]
+
+    __slots__ = ("files", "group", "list_items", "namespace", "resource")
+
+    def __init__(
+        self,
+        namespace: str,
+        group: str,
+        resource: str,
+        list_items: list[Object] | None = None,
+        files: dict[str, Object] | None = None,
+    ) -> None:
+        self.namespace = namespace
+        self.group = group
+        self.resource = resource
+        self.list_items = list_items
+        self.files = {} if files is None else files
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -13,25 +13,36 @@ import errno
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from mom.api.errors import InvalidInput
+from mom.api.values import Frozen
 
 _DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
 _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOCTTY
 
 
-@dataclass(frozen=True, slots=True)
-class ReadLimits:
+class ReadLimits(Frozen):
     """How much of an untrusted tree mom reads before refusing it."""
 
-    file_bytes: int = 8 * 1024 * 1024
+    file_bytes: int
     """Largest single file: well above the 3 MiB a kube-apiserver accepts in one request."""
-    entries: int = 20_000
+    entries: int
     """Files and directories visited in one tree."""
-    total_bytes: int = 64 * 1024 * 1024
+    total_bytes: int
     """Bytes read from one tree, all files together: what one run may hold in memory."""
+
+    __slots__ = ("entries", "file_bytes", "total_bytes")
+
+    def __init__(
+        self,
+        file_bytes: int = 8 * 1024 * 1024,
+        entries: int = 20000,
+        total_bytes: int = 64 * 1024 * 1024,
+    ) -> None:
+        object.__setattr__(self, "file_bytes", file_bytes)
+        object.__setattr__(self, "entries", entries)
+        object.__setattr__(self, "total_bytes", total_bytes)
 
 
 class ReadBudget:

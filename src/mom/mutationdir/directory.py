@@ -14,16 +14,16 @@ the same for the three files of one request (the reader takes names from the met
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mom.api.cluster import ALL_ACTIONS, Action
+from mom.api.digest import sha256_hex
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionKind, GroupVersionResource, gvk_of
+from mom.api.values import Frozen
 from mom.mustgather.atomicfile import write_atomically
 from mom.mustgather.layout import fitted_file_name
 from mom.mustgather.untrusted import ReadBudget, open_directory, read_regular_file, walk_tree
@@ -43,7 +43,7 @@ BODY_SUFFIXES = (".yaml", ".json")
 def _hash_prefix(request: MutationRequest) -> str:
     for content in (request.body, request.options):
         if content:
-            return hashlib.sha256(content).hexdigest()[-4:]
+            return sha256_hex(content)[-4:]
     return "MISSING"
 
 
@@ -162,14 +162,21 @@ _LAYOUT_DEPTH = 4
 """Directories below an action directory: ``namespaces/<ns>/<group>/<resource>``."""
 
 
-@dataclass(frozen=True)
-class _Directory:
+class _Directory(Frozen):
     """One directory of a mutation tree being read: its descriptor, path and file names."""
 
     fd: int
     path: str
     files: set[str]
     budget: ReadBudget
+
+    __slots__ = ("budget", "fd", "files", "path")
+
+    def __init__(self, fd: int, path: str, files: set[str], budget: ReadBudget) -> None:
+        object.__setattr__(self, "fd", fd)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "files", files)
+        object.__setattr__(self, "budget", budget)
 
     def read(self, name: str) -> bytes:
         return read_regular_file(name, self.fd, self.source(name), self.budget)

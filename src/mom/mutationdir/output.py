@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR
 from mom.api.results import ControllerResults
+from mom.api.values import Frozen
 from mom.mustgather.atomicfile import write_atomically
 from mom.mustgather.untrusted import ReadBudget, ReadLimits, open_directory, read_regular_file
 from mom.mutationdir.directory import read_mutation_dir, write_mutation_dir
@@ -43,13 +43,18 @@ OUTPUT_ENTRIES = frozenset((*ROUTED_ENTRIES, UNSPECIFIED_DIR))
 """Every top-level name an output directory is made of."""
 
 
-@dataclass(frozen=True)
-class OperatorOutput:
+class OperatorOutput(Frozen):
     """What an operator left in its output directory, checked but not yet validated."""
 
     results: ControllerResults | None
     requests: tuple[MutationRequest, ...]
     """Every distinct mutation, however the operator routed it."""
+
+    __slots__ = ("requests", "results")
+
+    def __init__(self, results: ControllerResults | None, requests: tuple[MutationRequest, ...]) -> None:
+        object.__setattr__(self, "results", results)
+        object.__setattr__(self, "requests", requests)
 
 
 def describe_entries() -> str:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from mom.api.cluster import Action
 from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionKind, GroupVersionResource
+from mom.api.values import Frozen
 from mom.serialization import load_document
 
 
-@dataclass(frozen=True, slots=True)
-class MutationRequest:
+class MutationRequest(Frozen):
     """A write as recorded: identity, routing metadata, and the exact body/options bytes.
 
     ``body`` and ``options`` are the bytes of the files (Go-compatible YAML, or the raw bytes of
@@ -27,13 +26,60 @@ class MutationRequest:
     generate_name: str
     kind: GroupVersionKind | None
     body: bytes
-    options: bytes = b""
-    patch_type: str = ""
-    field_manager: str = ""
-    controller_instance_name: str = ""
-    decoded_body: Any = field(default=None, compare=False, repr=False)
+    options: bytes
+    patch_type: str
+    field_manager: str
+    controller_instance_name: str
+    decoded_body: Any
     """The body already decoded, when whoever built the request had it (never compared)."""
-    decoded_options: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    decoded_options: dict[str, Any] | None
+
+    _uncompared = ("decoded_body", "decoded_options")
+    __slots__ = (
+        "action",
+        "body",
+        "controller_instance_name",
+        "decoded_body",
+        "decoded_options",
+        "field_manager",
+        "generate_name",
+        "gvr",
+        "kind",
+        "name",
+        "namespace",
+        "options",
+        "patch_type",
+    )
+
+    def __init__(
+        self,
+        action: Action,
+        gvr: GroupVersionResource,
+        namespace: str,
+        name: str,
+        generate_name: str,
+        kind: GroupVersionKind | None,
+        body: bytes,
+        options: bytes = b"",
+        patch_type: str = "",
+        field_manager: str = "",
+        controller_instance_name: str = "",
+        decoded_body: Any = None,
+        decoded_options: dict[str, Any] | None = None,
+    ) -> None:
+        object.__setattr__(self, "action", action)
+        object.__setattr__(self, "gvr", gvr)
+        object.__setattr__(self, "namespace", namespace)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "generate_name", generate_name)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "options", options)
+        object.__setattr__(self, "patch_type", patch_type)
+        object.__setattr__(self, "field_manager", field_manager)
+        object.__setattr__(self, "controller_instance_name", controller_instance_name)
+        object.__setattr__(self, "decoded_body", decoded_body)
+        object.__setattr__(self, "decoded_options", decoded_options)
 
     def body_document(self) -> Any:
         """The decoded body; decoded once and kept. Callers must not modify it (copy first)."""

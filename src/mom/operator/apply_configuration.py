@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from mom.api.cluster import UNSPECIFIED_DIR, ClusterType
+from mom.api.values import Frozen
 from mom.mustgather.loader import load_must_gather
 from mom.mustgather.store import Snapshot
 from mom.mutationdir.output import write_operator_output
@@ -27,23 +27,43 @@ from mom.validation.outputs import Refusal, route_mutations
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class ApplyConfigurationOptions:
+class ApplyConfigurationOptions(Frozen):
     """What one ``apply-configuration`` run is given."""
 
     input_dir: Path
     output_dir: Path
     now: datetime
-    controllers: tuple[str, ...] = ("*",)
-    seed: int | None = None
+    controllers: tuple[str, ...]
+    seed: int | None
+
+    __slots__ = ("controllers", "input_dir", "now", "output_dir", "seed")
+
+    def __init__(
+        self,
+        input_dir: Path,
+        output_dir: Path,
+        now: datetime,
+        controllers: tuple[str, ...] = ("*",),
+        seed: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "input_dir", input_dir)
+        object.__setattr__(self, "output_dir", output_dir)
+        object.__setattr__(self, "now", now)
+        object.__setattr__(self, "controllers", controllers)
+        object.__setattr__(self, "seed", seed)
 
 
-@dataclass(frozen=True)
-class ApplyConfigurationResult:
+class ApplyConfigurationResult(Frozen):
     """What one ``apply-configuration`` run produced, and what was refused."""
 
     outcome: RunOutcome
     refused: tuple[Refusal, ...]
+
+    __slots__ = ("outcome", "refused")
+
+    def __init__(self, outcome: RunOutcome, refused: tuple[Refusal, ...]) -> None:
+        object.__setattr__(self, "outcome", outcome)
+        object.__setattr__(self, "refused", refused)
 
     @property
     def succeeded(self) -> bool:

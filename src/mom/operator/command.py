@@ -15,12 +15,12 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mom.api.errors import InvalidInput, MomError
+from mom.api.values import Frozen
 from mom.operator.apply_configuration import ApplyConfigurationOptions, apply_configuration
 from mom.operator.operator import Operator
 from mom.operator.selection import parse_controllers_flag
@@ -35,17 +35,36 @@ COMMANDS = ("input-resources", "output-resources", "apply-configuration")
 _VALUE_FLAGS = ("--input-dir", "--output-dir", "--now", "--controllers", "--seed")
 
 
-@dataclass(frozen=True)
-class ContractArguments:
+class ContractArguments(Frozen):
     """One parsed command line of the operator contract."""
 
     command: str
-    verbose: int = 0
-    input_dir: Path = Path()
-    output_dir: Path = Path()
-    now: str | None = None
-    controllers: tuple[str, ...] = ()
-    seed: int | None = None
+    verbose: int
+    input_dir: Path
+    output_dir: Path
+    now: str | None
+    controllers: tuple[str, ...]
+    seed: int | None
+
+    __slots__ = ("command", "controllers", "input_dir", "now", "output_dir", "seed", "verbose")
+
+    def __init__(
+        self,
+        command: str,
+        verbose: int = 0,
+        input_dir: Path = Path(),
+        output_dir: Path = Path(),
+        now: str | None = None,
+        controllers: tuple[str, ...] = (),
+        seed: int | None = None,
+    ) -> None:
+        object.__setattr__(self, "command", command)
+        object.__setattr__(self, "verbose", verbose)
+        object.__setattr__(self, "input_dir", input_dir)
+        object.__setattr__(self, "output_dir", output_dir)
+        object.__setattr__(self, "now", now)
+        object.__setattr__(self, "controllers", controllers)
+        object.__setattr__(self, "seed", seed)
 
 
 def parse_now(text: str) -> datetime:

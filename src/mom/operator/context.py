@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import random
-from dataclasses import dataclass
 from datetime import datetime
+from random import Random
 from typing import Any
 
+from mom.api.digest import sha256_hex
 from mom.api.resources import GroupVersionResource
+from mom.api.values import Frozen
 from mom.client.client import Client
 
 EVENTS = GroupVersionResource("", "v1", "events")
@@ -20,8 +20,7 @@ def format_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@dataclass(frozen=True)
-class EventRecorder:
+class EventRecorder(Frozen):
     """Records Kubernetes Events the way library-go's recorder names and shapes them.
 
     Event names are ``<involved object>.<now as hex Unix nanoseconds>.<hash of type, reason and
@@ -33,11 +32,25 @@ class EventRecorder:
     component: str
     involved_object: dict[str, Any]
 
+    __slots__ = ("client", "component", "involved_object", "now")
+
+    def __init__(
+        self,
+        client: Client,
+        now: datetime,
+        component: str,
+        involved_object: dict[str, Any],
+    ) -> None:
+        object.__setattr__(self, "client", client)
+        object.__setattr__(self, "now", now)
+        object.__setattr__(self, "component", component)
+        object.__setattr__(self, "involved_object", involved_object)
+
     def event(self, event_type: str, reason: str, message: str) -> dict[str, Any]:
         namespace = str(self.involved_object.get("namespace", "") or "default")
         stamp = format_time(self.now)
         nanos = int(self.now.timestamp()) * 1_000_000_000 + self.now.microsecond * 1000
-        digest = hashlib.sha256(f"{event_type}{reason}{message}".encode()).hexdigest()[-8:]
+        digest = sha256_hex(f"{event_type}{reason}{message}".encode())[-8:]
         name = f"{self.involved_object.get('name', '')}.{nanos:x}.{digest}"
         body = {
             "apiVersion": "v1",
@@ -64,16 +77,33 @@ class EventRecorder:
         return self.event("Warning", reason, message)
 
 
-@dataclass(frozen=True)
-class RunContext:
+class RunContext(Frozen):
     """Everything a controller may use during one run. ``client`` writes as this controller."""
 
     controller_name: str
     client: Client
     now: datetime
-    random: random.Random
+    random: Random
     log: logging.LoggerAdapter[logging.Logger]
     events: EventRecorder
+
+    __slots__ = ("client", "controller_name", "events", "log", "now", "random")
+
+    def __init__(
+        self,
+        controller_name: str,
+        client: Client,
+        now: datetime,
+        random: Random,
+        log: logging.LoggerAdapter[logging.Logger],
+        events: EventRecorder,
+    ) -> None:
+        object.__setattr__(self, "controller_name", controller_name)
+        object.__setattr__(self, "client", client)
+        object.__setattr__(self, "now", now)
+        object.__setattr__(self, "random", random)
+        object.__setattr__(self, "log", log)
+        object.__setattr__(self, "events", events)
 
     @property
     def now_rfc3339(self) -> str:

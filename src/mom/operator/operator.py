@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from mom.api.errors import InvalidInput
 from mom.api.input_resources import InputResources
 from mom.api.output_resources import OutputResources
+from mom.api.values import Frozen
 
 if TYPE_CHECKING:
     from mom.operator.context import RunContext
@@ -28,17 +28,22 @@ class SyncError(Exception):
     """
 
 
-@dataclass(frozen=True)
-class Controller:
+class Controller(Frozen):
     """One named controller. ``name`` is the instance name (``<operator>-<Controller>``)."""
 
     name: str
     sync: Sync
-    timeout: float = DEFAULT_CONTROLLER_TIMEOUT
+    timeout: float
+
+    __slots__ = ("name", "sync", "timeout")
+
+    def __init__(self, name: str, sync: Sync, timeout: float = DEFAULT_CONTROLLER_TIMEOUT) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "sync", sync)
+        object.__setattr__(self, "timeout", timeout)
 
 
-@dataclass(frozen=True)
-class Operator:
+class Operator(Frozen):
     """What mom needs to run an operator: identity, declared inputs and outputs, controllers.
 
     ``event_source`` is the component name on events; ``involved_object`` the object events are
@@ -49,8 +54,27 @@ class Operator:
     inputs: InputResources
     outputs: OutputResources
     controllers: tuple[Controller, ...]
-    event_source: str = ""
-    involved_object: dict[str, str] = field(default_factory=dict)
+    event_source: str
+    involved_object: dict[str, str]
+
+    __slots__ = ("controllers", "event_source", "inputs", "involved_object", "name", "outputs")
+
+    def __init__(
+        self,
+        name: str,
+        inputs: InputResources,
+        outputs: OutputResources,
+        controllers: tuple[Controller, ...],
+        event_source: str = "",
+        involved_object: dict[str, str] | None = None,
+    ) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "inputs", inputs)
+        object.__setattr__(self, "outputs", outputs)
+        object.__setattr__(self, "controllers", controllers)
+        object.__setattr__(self, "event_source", event_source)
+        object.__setattr__(self, "involved_object", {} if involved_object is None else involved_object)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.controllers]

@@ -15,10 +15,10 @@ import random
 import threading
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from mom.api.results import ControllerResult, ControllerResults, ControllerStatus
+from mom.api.values import Frozen
 from mom.client.client import Client
 from mom.client.recorder import MutationRecorder
 from mom.client.transport import CONTROLLER_HEADER, SnapshotTransport
@@ -30,14 +30,27 @@ from mom.operator.operator import Controller, Operator, SyncError
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class RunOutcome:
+class RunOutcome(Frozen):
     """What one run produced: mutations in recording order, per-controller results, the seed."""
 
     requests: tuple[MutationRequest, ...]
     results: ControllerResults
     seed: int
     order: tuple[str, ...]
+
+    __slots__ = ("order", "requests", "results", "seed")
+
+    def __init__(
+        self,
+        requests: tuple[MutationRequest, ...],
+        results: ControllerResults,
+        seed: int,
+        order: tuple[str, ...],
+    ) -> None:
+        object.__setattr__(self, "requests", requests)
+        object.__setattr__(self, "results", results)
+        object.__setattr__(self, "seed", seed)
+        object.__setattr__(self, "order", order)
 
     @property
     def failed(self) -> bool:

@@ -6,7 +6,9 @@ Modules and what each owns:
   (:func:`mom.serialization.goyaml.dump_go_yaml`).
 - ``codec`` — decoding untrusted YAML or JSON with a size cap and an alias-bomb guard
   (:func:`mom.serialization.codec.load_document`), and fast JSON for mom's own caches
-  (:func:`mom.serialization.codec.dump_json`, :func:`mom.serialization.codec.load_json`).
+  (:func:`mom.serialization.codec.dump_json`, :func:`mom.serialization.codec.load_json`);
+  ``plainjson`` — small plain documents through the standard library, with the same bytes and
+  values as orjson, until orjson is loaded.
 - ``jsonshape`` — the loader and decoder behind ``codec`` that return JSON-shaped values only
   (string-keyed mappings, lists, strings, finite numbers, booleans, null).
 

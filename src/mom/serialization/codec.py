@@ -7,6 +7,7 @@ how many nodes YAML aliases may expand to (the "billion laughs" bomb).
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import yaml
@@ -21,6 +22,7 @@ from mom.serialization.jsonshape import (
     loads_json,
     yaml_may_nest_deeper,
 )
+from mom.serialization.plainjson import UNSURE, plain_dumps, plain_loads
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 """Largest file mom decodes; real must-gather files stay far below (the largest List is a few MB)."""
@@ -117,7 +119,11 @@ def load_document(data: bytes, source: str) -> Any:
 
 
 def load_json(data: bytes, source: str) -> Any:
-    import orjson  # on first use: a command that never encodes JSON does not load it (nor uuid)
+    if "orjson" not in sys.modules:  # until it is loaded, small plain documents do without it
+        value = plain_loads(data)
+        if value is not UNSURE:
+            return value
+    import orjson  # on first use: a command that never needs it does not load it (nor uuid)
 
     try:
         return orjson.loads(data)
@@ -126,6 +132,10 @@ def load_json(data: bytes, source: str) -> Any:
 
 
 def dump_json(value: Any, *, indent: bool = False, sort_keys: bool = False) -> bytes:
+    if not indent and not sort_keys and "orjson" not in sys.modules:
+        text = plain_dumps(value)
+        if text is not UNSURE:
+            return bytes(text)
     import orjson
 
     option = (orjson.OPT_INDENT_2 if indent else 0) | (orjson.OPT_SORT_KEYS if sort_keys else 0)

@@ -14,10 +14,10 @@ Every function returns problems (field path first) and never raises.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from mom.api.resources import GroupVersionResource
+from mom.api.values import Frozen
 from mom.validation.names import generate_name_problem, name_problem, namespace_problem
 
 INT64_MIN = -(2**63)
@@ -101,8 +101,7 @@ def object_problems(obj: Any, gvr: GroupVersionResource, *, namespaced: bool | N
     return problems
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(Frozen):
     """Where a write must land: one of ``api_versions``, of ``kind`` (when known), named
     ``name``, in one of ``namespaces`` (``None``: no namespace field)."""
 
@@ -110,6 +109,20 @@ class Identity:
     kind: str | None
     name: str
     namespaces: frozenset[str | None]
+
+    __slots__ = ("api_versions", "kind", "name", "namespaces")
+
+    def __init__(
+        self,
+        api_versions: frozenset[str],
+        kind: str | None,
+        name: str,
+        namespaces: frozenset[str | None],
+    ) -> None:
+        object.__setattr__(self, "api_versions", api_versions)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "namespaces", namespaces)
 
 
 def identity_problems(new: dict[str, Any], expected: Identity) -> list[str]:

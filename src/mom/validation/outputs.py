@@ -3,33 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from mom.api.cluster import CLUSTER_TYPES, ClusterType
 from mom.api.output_resources import OutputResources, output_matches
 from mom.api.resources import GroupVersionKind
+from mom.api.values import Frozen
 from mom.mustgather.discovery import Discovery
 from mom.mutationdir.requests import MutationRequest
 from mom.validation.mutations import mutation_problems
 
 
-@dataclass(frozen=True)
-class Refusal:
+class Refusal(Frozen):
     """A mutation no declared output allows, and why."""
 
     request: MutationRequest
     reason: str
 
+    __slots__ = ("reason", "request")
+
+    def __init__(self, request: MutationRequest, reason: str) -> None:
+        object.__setattr__(self, "request", request)
+        object.__setattr__(self, "reason", reason)
+
     def __str__(self) -> str:
         return f"{self.request.identity}: {self.reason}"
 
 
-@dataclass(frozen=True)
-class RoutedMutations:
+class RoutedMutations(Frozen):
     """Allowed mutations per cluster type (one request may go to several), and the refused ones."""
 
-    allowed: dict[ClusterType, tuple[MutationRequest, ...]] = field(default_factory=dict)
-    refused: tuple[Refusal, ...] = ()
+    allowed: dict[ClusterType, tuple[MutationRequest, ...]]
+    refused: tuple[Refusal, ...]
+
+    __slots__ = ("allowed", "refused")
+
+    def __init__(
+        self,
+        allowed: dict[ClusterType, tuple[MutationRequest, ...]] | None = None,
+        refused: tuple[Refusal, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "allowed", {} if allowed is None else allowed)
+        object.__setattr__(self, "refused", refused)
 
 
 def route_mutations(

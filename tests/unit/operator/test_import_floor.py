@@ -2,8 +2,8 @@
 
 Each contract command of the sample operator runs in a fresh interpreter under ``-X importtime``;
 the modules it imported must avoid a deny-list of modules a run has no use for (argparse and its
-translation machinery, the compressors tempfile and shutil pull in, ctypes, subprocess, logging
-handlers, the network, the manager's own modules). The run still writes its mutations. The
+translation machinery, the compressors tempfile and shutil pull in, OpenSSL's hashes, ctypes, subprocess,
+logging handlers, the network, the manager's own modules). The run still writes its mutations. The
 command line read without argparse must mean what argparse reads from it, and everything else
 still gets argparse's words.
 """
@@ -28,6 +28,12 @@ DENIED = {
     "lzma": "a compressor no run uses",
     "zlib": "a compressor no run uses",
     "ctypes": "only the manager's file-change notifications need it",
+    "orjson": "a run's few small documents are plain JSON, which the standard library encodes alike",
+    "uuid": "orjson's import; a run names nothing by UUID",
+    "dataclasses": "the run's values are written out (mom.api.values); orjson would load it too",
+    "inspect": "dataclasses' import",
+    "hashlib": "names are hashed by the interpreter's own SHA-256, without loading OpenSSL",
+    "_hashlib": "names are hashed by the interpreter's own SHA-256, without loading OpenSSL",
     "subprocess": "only a big tree decoded by helper processes needs it",
     "logging.handlers": "the run logs to stderr through the root handler",
     "logging.config": "the run logs to stderr through the root handler",
@@ -40,6 +46,7 @@ DENIED = {
     "concurrent.futures": "a run's one controller thread is started by hand",
     "mom.mustgather._cache": "the parsed-tree cache is for long-lived readers",
     "mom.mustgather._notify": "file-change notifications are for long-lived readers",
+    "mom.mustgather.selectors": "selectors are parsed by the lists that have them; the sample's have none",
     "mom.api.jsonpath": "reference paths are followed when inputs are gathered, not in a run",
     "mom.manager": "the manager is not part of a run",
     "mom.journal": "the journal is not part of a run",
