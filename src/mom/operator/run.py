@@ -75,7 +75,23 @@ def run_controllers(
 ) -> RunOutcome:
     """Run every enabled controller of ``operator`` once against ``snapshot``, on ``threads``
     (a pool the caller keeps for many runs) or on a pool made for this run."""
+    owned = threads is None
     threads = ControllerThreads() if threads is None else threads
+    try:
+        return _run_all(operator, snapshot, now, enabled, seed, threads)
+    finally:
+        if owned:
+            threads.close()
+
+
+def _run_all(
+    operator: Operator,
+    snapshot: Snapshot,
+    now: datetime,
+    enabled: Mapping[str, bool],
+    seed: int | None,
+    threads: ControllerThreads,
+) -> RunOutcome:
     seed = seed_from_now(now) if seed is None else seed
     order = list(operator.controllers)
     random.Random(seed).shuffle(order)
@@ -152,16 +168,25 @@ class _Worker:
 
     def __init__(self, pool: ControllerThreads) -> None:
         self._pool = pool
-        self._jobs: queue.SimpleQueue[tuple[Callable[[], None], str, threading.Event]] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[tuple[Callable[[], None], str, threading.Event] | None] = (
+            queue.SimpleQueue()
+        )
         self._thread = threading.Thread(target=self._serve, name="controller", daemon=True)
         self._thread.start()
 
     def submit(self, job: Callable[[], None], name: str, done: threading.Event) -> None:
         self._jobs.put((job, name, done))
 
+    def stop(self) -> None:
+        """End the thread once it is idle (at once when it already is)."""
+        self._jobs.put(None)
+
     def _serve(self) -> None:
         while True:
-            job, name, done = self._jobs.get()
+            item = self._jobs.get()
+            if item is None:
+                return
+            job, name, done = item
             self._thread.name = name
             job()  # never raises: the job reports every outcome itself
             kept = self._pool.release(self)  # before done: the next run can have this thread
@@ -171,13 +196,23 @@ class _Worker:
 
 
 class ControllerThreads:
-    """Threads for controllers, kept between the runs of whoever owns the pool: starting a thread per controller cost more
-    than many controllers' own work. A controller still past its deadline keeps its thread; the
-    thread returns to the pool only when the controller finally returns."""
+    """Threads for controllers, kept between the runs of whoever owns the pool: starting a thread
+    per controller cost more than many controllers' own work. A controller still past its deadline
+    keeps its thread; the thread returns to the pool only when the controller finally returns.
+    :meth:`close` ends the idle threads, and any thread that returns later."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._idle: list[_Worker] = []
+        self._closed = False
+
+    def close(self) -> None:
+        """End every idle thread now; a thread still running a controller ends when it returns."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.stop()
 
     def run(self, job: Callable[[], None], name: str, timeout: float) -> bool:
         """Run ``job`` on an idle worker; whether it finished within ``timeout`` seconds."""
@@ -192,7 +227,7 @@ class ControllerThreads:
     def release(self, worker: _Worker) -> bool:
         """Keep ``worker`` for a later run, unless enough are idle already (then it ends)."""
         with self._lock:
-            if len(self._idle) < IDLE_WORKERS:
+            if not self._closed and len(self._idle) < IDLE_WORKERS:
                 self._idle.append(worker)
                 return True
         return False

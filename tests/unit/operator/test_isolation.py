@@ -3,7 +3,8 @@
 Covers: a controller that raises SyncError is Failed with its message; one that crashes is
 Panicked with a traceback; one that hangs past its timeout is Failed and its late writes are
 lost; one that writes outside the declared outputs has that mutation put under Unspecified/
-with a non-zero exit; in every case the other controllers' mutations are still written.
+with a non-zero exit; in every case the other controllers' mutations are still written. Runs
+leave no controller thread behind unless the caller keeps a pool, which reuses its threads.
 Unknown and duplicate --controllers names are usage errors (exit 2, one line, no traceback);
 ``*``/``name``/``-name`` selection follows the Go rules; the controller order is shuffled
 reproducibly from --now and the seed is reported.
@@ -12,6 +13,7 @@ reproducibly from --now and the seed is reported.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from mom.mustgather.store import Snapshot
 from mom.mutationdir.directory import read_mutation_dir
 from mom.operator import Controller, Operator, RunContext, SyncError
 from mom.operator.command import run_command
-from mom.operator.run import run_controllers
+from mom.operator.run import ControllerThreads, run_controllers
 from mom.operator.selection import select_controllers
 from mom.serialization import load_document
 
@@ -154,6 +156,38 @@ def test_a_controller_still_hanging_does_not_hold_up_later_runs() -> None:
             assert [r.name for r in outcome.requests] == ["allowed"]
     finally:
         hanging.set()
+
+
+def test_runs_leave_no_threads_behind_unless_a_pool_keeps_them() -> None:
+    operator = Operator(
+        name="quick",
+        inputs=InputResources(),
+        outputs=OPERATOR.outputs,
+        controllers=tuple(Controller(f"quick-{n}", writes_allowed) for n in range(4)),
+    )
+    enabled = {f"quick-{n}": True for n in range(4)}
+    now = datetime(2024, 1, 1, tzinfo=UTC)
+
+    def controller_threads() -> int:
+        return sum(1 for thread in threading.enumerate() if thread.name.startswith(("controller", "quick-")))
+
+    before = controller_threads()
+    for _ in range(50):  # a standing process calling run after run
+        run_controllers(operator, Snapshot.from_objects([]), now=now, enabled=enabled)
+    deadline = time.monotonic() + 5
+    while controller_threads() > before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert controller_threads() == before
+
+    pool = ControllerThreads()
+    for _ in range(50):
+        run_controllers(operator, Snapshot.from_objects([]), now=now, enabled=enabled, threads=pool)
+    assert controller_threads() == before + 1  # one thread, reused by every controller of every run
+    pool.close()
+    deadline = time.monotonic() + 5
+    while controller_threads() > before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert controller_threads() == before
 
 
 def test_panic_stack_is_recorded(tmp_path: Path) -> None:
