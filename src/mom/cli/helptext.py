@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import argparse
 import textwrap
-from dataclasses import dataclass
+
+from mom.api.values import Frozen
 
 WIDTH = 78
 
 
-@dataclass(frozen=True)
-class CommandHelp:
+class CommandHelp(Frozen):
     description: str
     examples: tuple[str, ...]
+
+    __slots__ = ("description", "examples")
+
+    def __init__(self, description: str, examples: tuple[str, ...]) -> None:
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "examples", examples)
 
 
 HELP: dict[str, CommandHelp] = {

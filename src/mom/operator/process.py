@@ -19,8 +19,9 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Protocol
+
+from mom.api.values import Frozen
 
 Clock = Callable[[], float]
 """A monotonic clock in seconds; only durations are measured."""
@@ -35,12 +36,17 @@ _CHUNK = 64 * 1024
 _POLL = 0.05
 
 
-@dataclass(frozen=True, slots=True)
-class StreamTail:
+class StreamTail(Frozen):
     """The last bytes of one output stream, and how many there were in all."""
 
-    data: bytes = b""
-    total: int = 0
+    data: bytes
+    total: int
+
+    __slots__ = ("data", "total")
+
+    def __init__(self, data: bytes = b"", total: int = 0) -> None:
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "total", total)
 
     @property
     def truncated(self) -> bool:
@@ -54,14 +60,23 @@ class StreamTail:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class ProcessOutcome:
+class ProcessOutcome(Frozen):
     """How an untrusted process ended: its exit code (``None`` when killed at the deadline)."""
 
     exit_code: int | None
     stdout: StreamTail
     stderr: StreamTail
-    timed_out: bool = False
+    timed_out: bool
+
+    __slots__ = ("exit_code", "stderr", "stdout", "timed_out")
+
+    def __init__(
+        self, exit_code: int | None, stdout: StreamTail, stderr: StreamTail, timed_out: bool = False
+    ) -> None:
+        object.__setattr__(self, "exit_code", exit_code)
+        object.__setattr__(self, "stdout", stdout)
+        object.__setattr__(self, "stderr", stderr)
+        object.__setattr__(self, "timed_out", timed_out)
 
 
 class _Tail:

@@ -21,12 +21,12 @@ each, see :mod:`mom.testing.topology`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from mom.api.errors import InvalidInput
+from mom.api.values import Frozen
 from mom.serialization import load_document
 
 TEST_FILE = "test.yaml"
@@ -60,33 +60,72 @@ class Topology(StrEnum):
     HYPERSHIFT = "HyperShift"
 
 
-@dataclass(frozen=True, slots=True)
-class CaseDescription:
+class CaseDescription(Frozen):
     """The contents of one ``test.yaml``."""
 
     binary_name: str
     test_name: str
     description: str
-    test_type: str = APPLY_CONFIGURATION
-    desired_error: str = ""
-    now: str = ""
-    controllers: tuple[str, ...] = ()
-    timeout: float | None = None
-    topologies: tuple[Topology, ...] = ()
+    test_type: str
+    desired_error: str
+    now: str
+    controllers: tuple[str, ...]
+    timeout: float | None
+    topologies: tuple[Topology, ...]
+
+    __slots__ = (
+        "binary_name",
+        "controllers",
+        "description",
+        "desired_error",
+        "now",
+        "test_name",
+        "test_type",
+        "timeout",
+        "topologies",
+    )
+
+    def __init__(
+        self,
+        binary_name: str,
+        test_name: str,
+        description: str,
+        test_type: str = APPLY_CONFIGURATION,
+        desired_error: str = "",
+        now: str = "",
+        controllers: tuple[str, ...] = (),
+        timeout: float | None = None,
+        topologies: tuple[Topology, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "binary_name", binary_name)
+        object.__setattr__(self, "test_name", test_name)
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "test_type", test_type)
+        object.__setattr__(self, "desired_error", desired_error)
+        object.__setattr__(self, "now", now)
+        object.__setattr__(self, "controllers", controllers)
+        object.__setattr__(self, "timeout", timeout)
+        object.__setattr__(self, "topologies", topologies)
 
     @property
     def wants_non_zero_exit(self) -> bool:
         return self.desired_error == NON_ZERO_RETURN
 
 
-@dataclass(frozen=True, slots=True)
-class Case:
+class Case(Frozen):
     """One test directory: where it is, what its ``test.yaml`` says."""
 
     directory: Path
     relative_name: str
     """The directory relative to the test root, with ``/`` separators (unique within a suite)."""
     description: CaseDescription
+
+    __slots__ = ("description", "directory", "relative_name")
+
+    def __init__(self, directory: Path, relative_name: str, description: CaseDescription) -> None:
+        object.__setattr__(self, "directory", directory)
+        object.__setattr__(self, "relative_name", relative_name)
+        object.__setattr__(self, "description", description)
 
     @property
     def input_dir(self) -> Path:

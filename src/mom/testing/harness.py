@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
 from mom.api.errors import InvalidInput
+from mom.api.values import Frozen
 from mom.testing.cases import Case, discover_cases, matches_filter
 from mom.testing.report import CaseOutcome, CaseResult, SuiteResult
 from mom.testing.runner import (
@@ -60,18 +60,48 @@ class PreservePolicy(StrEnum):
             return cls.KEEP_ALWAYS
 
 
-@dataclass(frozen=True, slots=True)
-class SuiteOptions:
+class SuiteOptions(Frozen):
     test_dir: Path
     output_dir: Path
     working_dir: Path
     """Against which ``binaryName`` paths are resolved (the harness' working directory)."""
-    binary: str | None = None
+    binary: str | None
     """Overrides every test's ``binaryName``."""
-    timeout: float = DEFAULT_TIMEOUT
-    replace_expected_output: bool = False
-    preserve_policy: PreservePolicy = PreservePolicy.KEEP_ON_FAILURE
-    name_filter: str = ""
+    timeout: float
+    replace_expected_output: bool
+    preserve_policy: PreservePolicy
+    name_filter: str
+
+    __slots__ = (
+        "binary",
+        "name_filter",
+        "output_dir",
+        "preserve_policy",
+        "replace_expected_output",
+        "test_dir",
+        "timeout",
+        "working_dir",
+    )
+
+    def __init__(
+        self,
+        test_dir: Path,
+        output_dir: Path,
+        working_dir: Path,
+        binary: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        replace_expected_output: bool = False,
+        preserve_policy: PreservePolicy = PreservePolicy.KEEP_ON_FAILURE,
+        name_filter: str = "",
+    ) -> None:
+        object.__setattr__(self, "test_dir", test_dir)
+        object.__setattr__(self, "output_dir", output_dir)
+        object.__setattr__(self, "working_dir", working_dir)
+        object.__setattr__(self, "binary", binary)
+        object.__setattr__(self, "timeout", timeout)
+        object.__setattr__(self, "replace_expected_output", replace_expected_output)
+        object.__setattr__(self, "preserve_policy", preserve_policy)
+        object.__setattr__(self, "name_filter", name_filter)
 
 
 class SuiteReporter(Protocol):
@@ -162,8 +192,7 @@ def run_case(case: Case, options: SuiteOptions, clock: Clock = time.monotonic) -
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Exited:
+class _Exited(Frozen):
     """A case whose operator has ended (or never started), not yet judged."""
 
     case: Case
@@ -171,15 +200,32 @@ class _Exited:
     timeout: float
     process: ProcessOutcome
 
+    __slots__ = ("case", "output_dir", "process", "timeout")
 
-@dataclass(frozen=True, slots=True)
-class _Started:
+    def __init__(self, case: Case, output_dir: Path, timeout: float, process: ProcessOutcome) -> None:
+        object.__setattr__(self, "case", case)
+        object.__setattr__(self, "output_dir", output_dir)
+        object.__setattr__(self, "timeout", timeout)
+        object.__setattr__(self, "process", process)
+
+
+class _Started(Frozen):
     """A case whose operator may still be running."""
 
     case: Case
     output_dir: Path
     timeout: float
     operator: StartedOperator | ProcessOutcome
+
+    __slots__ = ("case", "operator", "output_dir", "timeout")
+
+    def __init__(
+        self, case: Case, output_dir: Path, timeout: float, operator: StartedOperator | ProcessOutcome
+    ) -> None:
+        object.__setattr__(self, "case", case)
+        object.__setattr__(self, "output_dir", output_dir)
+        object.__setattr__(self, "timeout", timeout)
+        object.__setattr__(self, "operator", operator)
 
     def wait(self) -> _Exited:
         operator = self.operator

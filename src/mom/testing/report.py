@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mom.api.values import Frozen
 from mom.testing.cases import Case
 from mom.testing.runner import ProcessOutcome
 
@@ -30,23 +30,56 @@ class CaseOutcome(StrEnum):
     """The case could not be judged: the operator did not start or ran out of time."""
 
 
-@dataclass(frozen=True, slots=True)
-class CaseResult:
+class CaseResult(Frozen):
     """What happened to one test directory."""
 
     case: Case
     outcome: CaseOutcome
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[str, ...]
     """Why it failed, one line each (exit status, undeclared mutations, topology...)."""
-    differences: tuple[Difference, ...] = ()
+    differences: tuple[Difference, ...]
     """Expected vs actual output; reported after the reasons."""
-    process: ProcessOutcome | None = None
-    output_dir: Path | None = None
+    process: ProcessOutcome | None
+    output_dir: Path | None
     """Where the actual output is kept (``None`` once deleted by the preserve policy)."""
-    stdout_tail: str = ""
-    stderr_tail: str = ""
-    replaced: bool = False
+    stdout_tail: str
+    stderr_tail: str
+    replaced: bool
     """The expected output was rewritten from this run."""
+
+    __slots__ = (
+        "case",
+        "differences",
+        "outcome",
+        "output_dir",
+        "process",
+        "reasons",
+        "replaced",
+        "stderr_tail",
+        "stdout_tail",
+    )
+
+    def __init__(
+        self,
+        case: Case,
+        outcome: CaseOutcome,
+        reasons: tuple[str, ...] = (),
+        differences: tuple[Difference, ...] = (),
+        process: ProcessOutcome | None = None,
+        output_dir: Path | None = None,
+        stdout_tail: str = "",
+        stderr_tail: str = "",
+        replaced: bool = False,
+    ) -> None:
+        object.__setattr__(self, "case", case)
+        object.__setattr__(self, "outcome", outcome)
+        object.__setattr__(self, "reasons", reasons)
+        object.__setattr__(self, "differences", differences)
+        object.__setattr__(self, "process", process)
+        object.__setattr__(self, "output_dir", output_dir)
+        object.__setattr__(self, "stdout_tail", stdout_tail)
+        object.__setattr__(self, "stderr_tail", stderr_tail)
+        object.__setattr__(self, "replaced", replaced)
 
     @property
     def passed(self) -> bool:
@@ -91,12 +124,17 @@ class CaseResult:
         return "\n".join(lines) + "\n"
 
 
-@dataclass(frozen=True, slots=True)
-class SuiteResult:
+class SuiteResult(Frozen):
     """All cases of one run, in the order they ran."""
 
-    results: tuple[CaseResult, ...] = field(default_factory=tuple)
-    duration: float = 0.0
+    results: tuple[CaseResult, ...]
+    duration: float
+
+    __slots__ = ("duration", "results")
+
+    def __init__(self, results: tuple[CaseResult, ...] = (), duration: float = 0.0) -> None:
+        object.__setattr__(self, "results", results)
+        object.__setattr__(self, "duration", duration)
 
     @property
     def passed(self) -> int:

@@ -27,10 +27,10 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from mom.api.errors import InvalidInput
+from mom.api.values import Frozen
 from mom.mustgather.layout import find_resource_root
 from mom.operator.executables import find_executable
 from mom.operator.process import Child, kill_group, wait_for_exit
@@ -46,16 +46,31 @@ Clock = Callable[[], float]
 """A monotonic clock in seconds; only durations are measured, never the time of day."""
 
 
-@dataclass(frozen=True, slots=True)
-class ProcessOutcome:
+class ProcessOutcome(Frozen):
     """How the operator process ended."""
 
     command: tuple[str, ...]
     exit_code: int | None
     """``None`` when the process could not be started or was killed on timeout."""
     duration: float
-    timed_out: bool = False
-    start_error: str = ""
+    timed_out: bool
+    start_error: str
+
+    __slots__ = ("command", "duration", "exit_code", "start_error", "timed_out")
+
+    def __init__(
+        self,
+        command: tuple[str, ...],
+        exit_code: int | None,
+        duration: float,
+        timed_out: bool = False,
+        start_error: str = "",
+    ) -> None:
+        object.__setattr__(self, "command", command)
+        object.__setattr__(self, "exit_code", exit_code)
+        object.__setattr__(self, "duration", duration)
+        object.__setattr__(self, "timed_out", timed_out)
+        object.__setattr__(self, "start_error", start_error)
 
     @property
     def succeeded(self) -> bool:
