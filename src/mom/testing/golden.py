@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR, ClusterType
-from mom.mutationdir import output as operator_output
+from mom.mutationdir import output
 from mom.mutationdir.equivalence import Difference, is_event
 from mom.mutationdir.output import ROUTED_ENTRIES, read_mutation_dirs
 from mom.mutationdir.requests import MutationRequest
@@ -22,7 +22,7 @@ from mom.testing.runner import LOG_FILES
 
 def unexpected_entries(output_dir: Path) -> list[str]:
     """Top-level names in an actual output that are neither golden content, logs nor Unspecified/."""
-    return operator_output.unexpected_entries(output_dir, LOG_FILES)
+    return output.unexpected_entries(output_dir, LOG_FILES)
 
 
 def undeclared_mutations(output_dir: Path) -> list[str]:
