@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from cluster import Cluster
+from tests.polling import wait_for
 
 from mom.api.resources import GroupVersionResource
 from mom.client.client import Client
@@ -161,16 +162,6 @@ class Replicas:
                 process.send_signal(signal.SIGCONT)
                 process.kill()
             process.wait()
-
-
-def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
 def received(event: dict[str, Any]) -> datetime:

@@ -18,13 +18,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cluster import Cluster
+from tests.polling import wait_for
 
 from mom.api.resources import GroupVersionResource
 from mom.client.client import Client
@@ -212,16 +212,6 @@ class Ring:
             process.wait()
 
 
-def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-
-
 @pytest.fixture
 def ring(kube_apiserver: Cluster, client: Client, tmp_path: Path) -> Iterator[Ring]:
     made = Ring(kube_apiserver, client, tmp_path)
@@ -233,10 +223,14 @@ def test_replicas_share_hosted_clusters_with_one_writer_each(ring: Ring, client:
     three = {"replica-a", "replica-b", "replica-c"}
     for identity in sorted(three):
         ring.start(identity)
-    owners = wait_for(lambda: ring.settled(three), 90, "30 hosted clusters shared by three replicas")
+    owners = wait_for(
+        lambda: ring.settled(three), 90, "30 hosted clusters shared by three replicas", interval=0.2
+    )
     shares = {r: sum(1 for o in owners.values() if o == r) for r in three}
     for name in ring.hosted:
-        summary = wait_for(lambda n=name: client.get_or_none(CONFIGMAPS, "summary", ring.hcp(n)), 30, name)
+        summary = wait_for(
+            lambda n=name: client.get_or_none(CONFIGMAPS, "summary", ring.hcp(n)), 30, name, interval=0.2
+        )
         assert summary["data"] == {"hosted": name}
 
     victim = max(shares, key=lambda r: (shares[r], r))
@@ -244,7 +238,9 @@ def test_replicas_share_hosted_clusters_with_one_writer_each(ring: Ring, client:
     ring.processes[victim].kill()
     killed = datetime.now(UTC)
     survivors = three - {victim}
-    after = wait_for(lambda: ring.settled(survivors), 60, "the killed replica's hosted clusters taken over")
+    after = wait_for(
+        lambda: ring.settled(survivors), 60, "the killed replica's hosted clusters taken over", interval=0.2
+    )
     timeline = ring.timeline()
     for name in lost:
         rewritten = [e for e in timeline[name] if e[2] == "write" and e[0] > killed]
@@ -254,12 +250,13 @@ def test_replicas_share_hosted_clusters_with_one_writer_each(ring: Ring, client:
             ),
             30,
             f"{name} written by its new owner",
+            interval=0.2,
         )
         assert all(e[3] != victim for e in rewritten), f"{name}: written by the killed replica"
 
     ring.start("replica-d")
     four = survivors | {"replica-d"}
-    wait_for(lambda: ring.settled(four), 90, "the fourth replica's share")
+    wait_for(lambda: ring.settled(four), 90, "the fourth replica's share", interval=0.2)
     time.sleep(3)  # a few more ticks of every replica, for the audit below
     ring.check_one_writer_at_a_time()
     joined = min(e[1] for events in ring.timeline().values() for e in events if e[3] == "replica-d")

@@ -18,7 +18,8 @@ Owns the vocabulary every other layer speaks, with no I/O. Modules and what each
 - ``errors`` — the one exception tree, rooted at :class:`mom.api.errors.MomError`.
 - ``values`` — the bases of values whose methods are written out, so an operator run does not
   compile dataclass methods at import; ``digest`` — the SHA-256 digests names are made of,
-  from the interpreter's built-in module.
+  from the interpreter's built-in module; ``timestamps`` — RFC 3339 timestamps as Kubernetes
+  writes them.
 
 Must not import: any other mom package (it is the lowest layer), any codec (yaml, json), or
 anything that does I/O.

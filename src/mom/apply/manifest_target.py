@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mom.api.errors import InvalidInput, MomError
+from mom.api.timestamps import rfc3339
 from mom.apply.placement import SPLIT_LIST_ITEMS, DocumentChanges, locate, read_document
-from mom.apply.semantics import Change, decide, object_name, rfc3339, write_context
+from mom.apply.semantics import Change, decide, object_name, write_context
 from mom.apply.target import ApplyResult, Outcome
 from mom.apply.wal import Checkpoint, WriteAheadLog, storable_problems
 from mom.mustgather.builtin_discovery import builtin_discovery

@@ -28,7 +28,8 @@ from mom.api.resources import (
     name_of,
     namespace_of,
 )
-from mom.apply.semantics import decide, object_name, rfc3339, write_context
+from mom.api.timestamps import rfc3339
+from mom.apply.semantics import decide, object_name, write_context
 from mom.apply.target import ApplyResult, Outcome
 from mom.mustgather.discovery import Discovery
 from mom.mustgather.reader import Object

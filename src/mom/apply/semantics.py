@@ -25,7 +25,6 @@ import copy
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from mom.api.cluster import Action
@@ -61,12 +60,6 @@ CONDITIONAL_UPDATE_ONLY: frozenset[tuple[str, str]] = frozenset(
 SERVER_SET = ("creationTimestamp", "generation", "managedFields", "resourceVersion", "selfLink", "uid")
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _UID_NAMESPACE = uuid.UUID("6f1c2a52-4a49-4e0d-9d1c-6d6f6d2d6170")
-
-
-def rfc3339(moment: datetime) -> str:
-    """``2024-10-14T22:38:20Z``: the form Kubernetes stores timestamps in (naive means UTC)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def allows_unconditional_update(gvr: GroupVersionResource) -> bool:

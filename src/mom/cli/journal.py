@@ -21,8 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from mom.api.timestamps import rfc3339
 from mom.journal import Journal, PlannedMutation, RunRecord, RunSummary, export_test
-from mom.journal.export import rfc3339
 from mom.journal.records import InputChange, MutationState
 from mom.mutationdir.equivalence import render_differences
 from mom.serialization import dump_go_yaml, dump_json
@@ -93,7 +93,7 @@ def _open(args: argparse.Namespace) -> Journal:
 
 
 def _time(moment: Any) -> str | None:
-    return None if moment is None else rfc3339(moment)
+    return None if moment is None else rfc3339(moment, fractions=True)
 
 
 def _summary_wire(summary: RunSummary) -> dict[str, Any]:
@@ -122,7 +122,7 @@ def _mutation_wire(mutation: PlannedMutation) -> dict[str, Any]:
     if mutation.reason:
         wire["reason"] = mutation.reason
     if mutation.applied_at is not None:
-        wire["appliedAt"] = rfc3339(mutation.applied_at)
+        wire["appliedAt"] = rfc3339(mutation.applied_at, fractions=True)
     return wire
 
 
@@ -146,7 +146,7 @@ def _record_wire(record: RunRecord, mutations: list[PlannedMutation]) -> dict[st
         wire["inputChanges"] = [_change_wire(c) for c in record.input_changes]
     wire.update(
         {
-            "now": rfc3339(record.now),
+            "now": rfc3339(record.now, fractions=True),
             "seed": record.seed,
             "outputsDigest": record.outputs_digest,
             "error": record.error,
@@ -175,7 +175,7 @@ def _table(summaries: list[RunSummary]) -> str:
         exit_code = "" if s.exit_code is None else str(s.exit_code)
         lines.append(
             (str(s.run_id), s.operator, s.instance, s.trigger, s.status.value, exit_code,
-             rfc3339(s.started_at), counts)
+             rfc3339(s.started_at, fractions=True), counts)
         )  # fmt: skip
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     return "".join(

@@ -7,11 +7,11 @@ has), so ``mom test apply-configuration`` re-runs the operator on the same input
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from mom.api.errors import Conflict, InvalidInput
+from mom.api.timestamps import rfc3339
 from mom.journal.archive import unpack_dir
 from mom.journal.journal import Journal
 from mom.journal.records import RunStatus
@@ -22,13 +22,6 @@ INPUT_DIR = "input-dir"
 EXPECTED_OUTPUT_DIR = "expected-output"
 APPLY_CONFIGURATION = "ApplyConfiguration"
 NON_ZERO_RETURN = "NonZeroReturn"
-
-
-def rfc3339(moment: datetime) -> str:
-    """``2024-10-14T22:38:20Z``; fractions of a second only when there are some."""
-    utc = moment.astimezone(UTC)
-    pattern = "%Y-%m-%dT%H:%M:%S.%fZ" if utc.microsecond else "%Y-%m-%dT%H:%M:%SZ"
-    return utc.strftime(pattern)
 
 
 def describe_test(
@@ -47,7 +40,7 @@ def describe_test(
             f"{summary.trigger or 'an unnamed trigger'}; inputs {summary.input_digest}."
         ),
         "testType": APPLY_CONFIGURATION,
-        "now": rfc3339(record.now),
+        "now": rfc3339(record.now, fractions=True),
     }
     if summary.exit_code:
         document["desiredError"] = NON_ZERO_RETURN

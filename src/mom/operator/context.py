@@ -9,15 +9,11 @@ from typing import Any
 
 from mom.api.digest import sha256_hex
 from mom.api.resources import GroupVersionResource
+from mom.api.timestamps import rfc3339
 from mom.api.values import Frozen
 from mom.client.client import Client
 
 EVENTS = GroupVersionResource("", "v1", "events")
-
-
-def format_time(moment: datetime) -> str:
-    """RFC 3339 with seconds, as Kubernetes writes ``metav1.Time`` (``2024-10-14T22:38:20Z``)."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class EventRecorder(Frozen):
@@ -48,7 +44,7 @@ class EventRecorder(Frozen):
 
     def event(self, event_type: str, reason: str, message: str) -> dict[str, Any]:
         namespace = str(self.involved_object.get("namespace", "") or "default")
-        stamp = format_time(self.now)
+        stamp = rfc3339(self.now)
         nanos = int(self.now.timestamp()) * 1_000_000_000 + self.now.microsecond * 1000
         digest = sha256_hex(f"{event_type}{reason}{message}".encode())[-8:]
         name = f"{self.involved_object.get('name', '')}.{nanos:x}.{digest}"
@@ -107,4 +103,4 @@ class RunContext(Frozen):
 
     @property
     def now_rfc3339(self) -> str:
-        return format_time(self.now)
+        return rfc3339(self.now)

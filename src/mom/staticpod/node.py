@@ -23,8 +23,8 @@ from enum import StrEnum
 from typing import Protocol
 
 from mom.api.errors import MomError
+from mom.api.timestamps import rfc3339
 from mom.client.client import Client
-from mom.operator.context import format_time
 from mom.staticpod.files import RevisionFiles, revision_files
 from mom.staticpod.installer import InstalledPod, Installer
 from mom.staticpod.operand import StaticPodOperand, revision_name
@@ -124,7 +124,7 @@ class NodeAgent:
         message = f"revision {pod.revision} not ready {self.settings.ready_timeout:g}s after its install"
         self.installer.install(
             pod.previous,
-            now=format_time(now),
+            now=rfc3339(now),
             previous=pod.revision,
             fallback_for=pod.revision,
             reason="NotReady",
@@ -140,7 +140,7 @@ class NodeAgent:
         except MomError as exc:
             return NodeReport(Action.WAITING, running, f"cannot copy revision {target}: {exc}")
         try:
-            self.installer.install(target, now=format_time(now), previous=running)
+            self.installer.install(target, now=rfc3339(now), previous=running)
         except MomError as exc:  # a revision that cannot be installed leaves the running one alone
             return NodeReport(Action.STUCK, running, f"cannot install revision {target}: {exc}")
         return NodeReport(Action.INSTALLED, target, f"replacing revision {running}" if running else "")

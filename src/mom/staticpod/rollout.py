@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from mom.operator.context import format_time
+from mom.api.timestamps import rfc3339
 from mom.staticpod.mirror import MirrorPod
 from mom.staticpod.status import Condition, NodeStatus, StaticPodStatus
 
@@ -34,7 +34,7 @@ def plan_rollout(
     min_ready_seconds: int,
 ) -> StaticPodStatus:
     """The status after observing ``pods`` and choosing the next node, if any."""
-    stamp = format_time(now)
+    stamp = rfc3339(now)
     observed = []
     for name in sorted(set(nodes)):
         entry = status.node(name) or NodeStatus(name)
