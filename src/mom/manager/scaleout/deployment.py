@@ -185,15 +185,24 @@ def _manager_objects(
             {**leases, "resourceNames": [manager.name], "verbs": ["get", "update"]},
         ]
     lease_role = _role(f"mom:{manager.name}:lease", options.namespace, rules, account, labels)
-    return [service_account, config_map, *lease_role, _workload(manager, metadata, options)]
+    return [service_account, config_map, *lease_role, _workload(metadata, options)]
 
 
-def _workload(manager: _Manager, metadata: dict[str, Any], options: DeployOptions) -> dict[str, Any]:
-    arguments = ["run", "--config", f"{CONFIG_DIR}/mom.yaml"]
-    container: dict[str, Any] = {
+def _workload(metadata: dict[str, Any], options: DeployOptions) -> dict[str, Any]:
+    """A CronJob of ``mom run --once`` when a schedule is given, else a Deployment of ``mom run``."""
+    container = _container(options.image)
+    pod = _pod(metadata["name"], container)
+    if options.schedule:
+        return _cron_job(metadata, options.schedule, container, pod)
+    return _deployment(metadata, options, container, pod)
+
+
+def _container(image: str) -> dict[str, Any]:
+    return {
         "name": "mom",
-        "image": options.image,
+        "image": image,
         "command": ["mom"],
+        "args": ["run", "--config", f"{CONFIG_DIR}/mom.yaml"],
         "env": [{"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}],
         "volumeMounts": [
             {"name": "config", "mountPath": CONFIG_DIR, "readOnly": True},
@@ -208,37 +217,43 @@ def _workload(manager: _Manager, metadata: dict[str, Any], options: DeployOption
         },
         "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}},
     }
-    pod: dict[str, Any] = {
-        "serviceAccountName": metadata["name"],
+
+
+def _pod(name: str, container: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "serviceAccountName": name,
         "containers": [container],
         "volumes": [
-            {"name": "config", "configMap": {"name": metadata["name"]}},
+            {"name": "config", "configMap": {"name": name}},
             {"name": "state", "emptyDir": {}},
         ],
     }
-    labels = metadata["labels"]
-    if options.schedule:
-        container["args"] = [*arguments, "--once"]
-        pod["restartPolicy"] = "Never"
-        return {
-            "apiVersion": "batch/v1",
-            "kind": "CronJob",
-            "metadata": metadata,
-            "spec": {
-                "schedule": options.schedule,
-                "concurrencyPolicy": "Forbid",
-                "jobTemplate": {
-                    "spec": {"backoffLimit": 0, "template": {"metadata": {"labels": labels}, "spec": pod}}
-                },
-            },
-        }
-    container["args"] = [
-        *arguments,
-        "--interval",
-        f"{options.interval:g}",
-        "--probe-address",
-        f"0.0.0.0:{PROBE_PORT}",
-    ]
+
+
+def _cron_job(
+    metadata: dict[str, Any], schedule: str, container: dict[str, Any], pod: dict[str, Any]
+) -> dict[str, Any]:
+    """One ``mom run --once`` per scheduled time, never two at once."""
+    container["args"].append("--once")
+    pod["restartPolicy"] = "Never"
+    template = {"metadata": {"labels": metadata["labels"]}, "spec": pod}
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": metadata,
+        "spec": {
+            "schedule": schedule,
+            "concurrencyPolicy": "Forbid",
+            "jobTemplate": {"spec": {"backoffLimit": 0, "template": template}},
+        },
+    }
+
+
+def _deployment(
+    metadata: dict[str, Any], options: DeployOptions, container: dict[str, Any], pod: dict[str, Any]
+) -> dict[str, Any]:
+    """``replicas`` standing managers ticking every ``interval``, probed on their metrics port."""
+    container["args"] += ["--interval", f"{options.interval:g}", "--probe-address", f"0.0.0.0:{PROBE_PORT}"]
     container["ports"] = [{"name": "metrics", "containerPort": PROBE_PORT, "protocol": "TCP"}]
     container["livenessProbe"] = {
         "httpGet": {"path": "/healthz", "port": "metrics"},
@@ -246,6 +261,7 @@ def _workload(manager: _Manager, metadata: dict[str, Any], options: DeployOption
         "failureThreshold": 6,
     }
     container["readinessProbe"] = {"httpGet": {"path": "/readyz", "port": "metrics"}, "periodSeconds": 10}
+    labels = metadata["labels"]
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
