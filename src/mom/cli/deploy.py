@@ -47,7 +47,7 @@ def run_deploy(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     document = load_document(args.config.read_bytes(), str(args.config))
     runners = build_runners(config)
-    pins, notices = pin_operators(config, runners)
+    pins, notices = pin_operators(config, runners, record=False)
     for notice in notices:
         print(f"mom: warning: {notice}", file=sys.stderr)
     options = DeployOptions(Shape(args.shape), args.image, args.namespace, args.replicas, args.schedule)

@@ -221,7 +221,7 @@ def run_replay(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     runners = build_runners(config)
-    pins, _notices = pin_operators(config, runners)
+    pins, _notices = pin_operators(config, runners, record=False)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="mom-replay-"))
     try:
         with Journal(config.journal, create=False) as journal:

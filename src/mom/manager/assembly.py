@@ -24,7 +24,7 @@ from mom.manager.execution import Progress
 from mom.manager.gathering import management_namespaces, read_scopes
 from mom.manager.loop import Manager
 from mom.manager.operators import InProcessRunner, OperatorRunner, SubprocessRunner
-from mom.manager.pins import Pin, PinStore, document_digest
+from mom.manager.pins import Pin, PinStore, document_digest, unrecorded_pin
 from mom.manager.specs import ClusterSpec, ManagerConfig
 from mom.mustgather.loader import change_notifier
 from mom.mustgather.scope import ReadScope
@@ -64,11 +64,14 @@ def _announce(sandbox: Sandbox) -> Sandbox:
 
 
 def pin_operators(
-    config: ManagerConfig, runners: dict[str, OperatorRunner], *, repin: bool = False
+    config: ManagerConfig, runners: dict[str, OperatorRunner], *, repin: bool = False, record: bool = True
 ) -> tuple[dict[str, Pin], list[str]]:
     """Each operator's pinned documents; the first registration pins what it declares now.
 
     Returns the pins and a notice per operator whose declaration changed since it was pinned.
+    Without ``record``, an operator never registered is taken as it declares itself now and
+    nothing is written: ``mom deploy`` (whose managers register operators in their own state)
+    and replay leave this manager's state as they found it.
     """
     store = PinStore(config.journal.with_suffix(".pins.json"))
     pins: dict[str, Pin] = {}
@@ -84,7 +87,7 @@ def pin_operators(
     for name, (inputs, outputs) in declared.items():
         pinned = None if repin else store.get(name)
         if pinned is None:
-            pins[name] = store.pin(name, inputs, outputs)
+            pins[name] = store.pin(name, inputs, outputs) if record else unrecorded_pin(name, inputs, outputs)
             continue
         if document_digest(inputs, outputs) != pinned.digest:
             notices.append(

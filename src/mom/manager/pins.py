@@ -71,8 +71,18 @@ class PinStore:
         return pin
 
     def pin(self, operator: str, inputs: InputResources, outputs: OutputResources) -> Pin:
-        digest = document_digest(inputs, outputs)
-        self._wire[operator] = {"inputs": inputs.to_wire(), "outputs": outputs.to_wire(), "digest": digest}
+        """Register what ``operator`` declares now, replacing its pin, and return the new pin."""
+        pin = unrecorded_pin(operator, inputs, outputs)
+        self._wire[operator] = {
+            "inputs": inputs.to_wire(),
+            "outputs": outputs.to_wire(),
+            "digest": pin.digest,
+        }
         content = dump_json(self._wire, indent=True, sort_keys=True)
         write_atomically(self.path, content, sync=False, make_parents=True)
-        return Pin(operator, inputs, outputs, digest)
+        return pin
+
+
+def unrecorded_pin(operator: str, inputs: InputResources, outputs: OutputResources) -> Pin:
+    """The pin ``operator`` would get for these documents, without registering it anywhere."""
+    return Pin(operator, inputs, outputs, document_digest(inputs, outputs))

@@ -141,10 +141,36 @@ def test_an_unknown_instance_is_one_line(tmp_path: Path, capsys: pytest.CaptureF
 
 def test_deploy_refuses_what_a_pod_cannot_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     fleet = copy_fleet(tmp_path, "fleet")
+    before = tree(fleet)
     arguments = ["deploy", "--config", str(fleet / "mom.yaml"), "--image", "example.test/mom:1"]
     assert main([*arguments, "--shape", "HyperMOM"]) == 1
+    assert tree(fleet) == before, "a refused deploy changes nothing, not even the manager's state"
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1
     assert "clusters: \"management\": only live clusters ('kubeconfig') can be reached from a pod" in err
     assert main([*arguments, "--shape", "UnifiedStandaloneMOM", "--replicas", "0"]) == 1
     assert capsys.readouterr().err == "mom: error: --replicas: Invalid value: 0: must be at least 1\n"
+
+
+def test_deploy_prints_without_registering_operators_here(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The deployed managers register their operators in their own state; printing the
+    manifests writes nothing beside the configuration."""
+    (tmp_path / "kube.yaml").write_text(
+        "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:6443'}}]\n"
+        "users: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\n"
+        "current-context: x\n"
+    )
+    (tmp_path / "mom.yaml").write_text(
+        "journal: state/journal.sqlite\n"
+        "operators: [{name: sample-operator, python: 'mom.operator.sample.operator:SAMPLE_OPERATOR'}]\n"
+        "clusters: [{name: live, kubeconfig: kube.yaml}]\n"
+        "instances: [{name: standalone, topology: Standalone, cluster: live}]\n"
+    )
+    before = tree(tmp_path)
+    arguments = ["--config", str(tmp_path / "mom.yaml"), "--image", "example.test/mom:1"]
+    assert main(["deploy", *arguments, "--shape", "UnifiedStandaloneMOM", "--schedule", "*/10 * * * *"]) == 0
+    printed = capsys.readouterr().out
+    assert "kind: CronJob" in printed and "sample-operator" in printed
+    assert tree(tmp_path) == before
