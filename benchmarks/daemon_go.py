@@ -1,0 +1,430 @@
+"""The real authentication-operator daemon beside mom as a periodic job, measured in one run.
+
+Run: ``python -m benchmarks daemon_go [--window 90] [--warm-up 30] [--baseline 20] [--samples 3]
+[--resync 600]``. Needs the real cluster-authentication-operator (``tests/real_operators.py``
+unpacks it from ``MOM_OPERATORS_DIR``) and a cached envtest build of kube-apiserver and etcd
+(``mom envtest --build-only``); without either it prints why and measures nothing.
+
+The daemon side, on a real control plane (:mod:`mom.envtest`, on loopback):
+
+1. every CRD of the real aws must-gather (an OpenShift 4.8 cluster) is installed, except its
+   FeatureGate CRD, which predates ``status.featureGates`` (the daemon waits for that field):
+   mom's test CRD ``tests/live/crds/config_featuregates.yaml`` is installed in its place;
+2. the operator's declared inputs (``authentication-operator input-resources``), as mom gathers
+   them from the must-gather, are created (:mod:`benchmarks.seeded_cluster`), plus three objects
+   of the must-gather that the daemon reads without declaring them (:data:`ALSO`); the
+   FeatureGate's status lists, for the operator's version, the gates this build asks about, all
+   disabled (the integrated OAuth server, as that cluster runs it; a gate it is not told about
+   makes it panic);
+3. the daemon runs as the must-gather's Deployment runs it: ``authentication-operator operator
+   --config FILE`` with the operator config of the Deployment's ConfigMap, the Deployment's
+   ``--v`` and plain environment variables, plus ``--kubeconfig`` (the admin's), ``--namespace``
+   and ``--listen`` on a free loopback port; leader election as it defaults (it takes the lease
+   in its namespace and renews it);
+4. after ``--warm-up`` seconds it is sampled once a second for ``--window`` seconds: CPU time
+   (utime + stime of ``/proc/<pid>/stat``, all its threads) and resident set (``VmRSS``). Also
+   counted over the window: the writes it made (the server's audit log, by user agent) and its
+   log lines; and the kube-apiserver's CPU over the same window against a ``--baseline`` window
+   before the daemon started (the extra the daemon causes).
+
+No kubelet, scheduler or controller manager runs: the daemon's Deployments never get pods, its
+endpoint checks are refused and routes are not served, so it keeps reporting and retrying. Its
+rate here is what this real daemon costs in this world, not a converged cluster's idle rate.
+
+The job side, afterwards (the control plane stopped): ``mom run --once`` with the same binary
+on the same must-gather, as ``benchmarks/vs_go.py`` row f builds it
+(:func:`benchmarks.manager.periodic_job`): ``--samples`` processes on a fresh journal (the
+operator runs) and ``--samples`` that find nothing to run, with bytecode. mom hands the operator
+only what it declares, so the controllers that read the objects of :data:`ALSO` report failures
+and the process exits 1, as it does on this must-gather; its cost is counted all the same.
+
+Printed per simulated day at the ``--resync`` period: the daemon's measured rate extrapolated
+to a day (CPU-s = CPU rate x 86400; GiB-s = mean RSS x 86400) against the job's
+(:meth:`benchmarks.manager.Periodic.per_day`: at 10 minutes, 24 processes that run the
+operator and 120 quiet ones), and their ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import re
+import shlex
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.real_operators import Unavailable, unpack
+
+from benchmarks import fleet
+from benchmarks.manager import DAY, HOURLY, Periodic, periodic_job
+from benchmarks.sampling import GIB, children_named, cpu_seconds, rss_bytes
+from benchmarks.seeded_cluster import Seeded, install_must_gather_crds, objects_to_seed, seed
+from benchmarks.vs_go import _linked_copy, _manager_config, _resource_tree
+from mom.api.input_resources import InputResources
+from mom.api.resources import GroupVersionResource, ObjectRef
+from mom.client.paths import resource_url
+from mom.envtest.binaries import Binaries, cached
+from mom.envtest.cluster import Cluster, running
+from mom.mustgather.loader import load_must_gather
+from mom.mustgather.store import Snapshot
+from mom.serialization import load_document
+
+OPERATOR = "authentication-operator"
+NAMESPACE = "openshift-authentication-operator"
+DEPLOYMENTS = GroupVersionResource("apps", "v1", "deployments")
+CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
+FEATUREGATES = GroupVersionResource("config.openshift.io", "v1", "featuregates")
+CONFIG_KEY = "operator-config.yaml"
+"""The key of the Deployment's config ConfigMap that ``--config`` points at."""
+ALSO = (
+    ObjectRef(GroupVersionResource("config.openshift.io", "v1", "authentications"), "", "cluster"),
+    ObjectRef(FEATUREGATES, "", "cluster"),
+    ObjectRef(CONFIGMAPS, "openshift-etcd", "etcd-endpoints"),
+)
+"""Objects the daemon reads though its ``input-resources`` does not declare them."""
+FEATUREGATE_CRD = fleet.REPO / "tests" / "live" / "crds" / "config_featuregates.yaml"
+GATES_ASKED = (
+    "ExternalOIDC",
+    "ExternalOIDCWithUIDAndExtraClaimMappings",
+    "ExternalOIDCWithUpstreamParity",
+    "ExternalOIDCExternalClaimsSourcing",
+    "AuthenticationComponentProxy",
+)
+"""The feature gates this build of the operator asks about (it panics on one not listed)."""
+POD_NAME = "authentication-operator-benchmark"
+STOP_TIMEOUT = 15.0
+
+
+class BenchmarkError(Exception):
+    """The daemon or the job did not behave as the benchmark needs; its figures would mean nothing."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """One process's usage over a measured window of wall time."""
+
+    wall: float
+    """Seconds measured."""
+    cpu: float
+    """User + system CPU seconds used in the window."""
+    mean_rss: float
+    """Mean resident set over the window's samples, bytes."""
+    peak_rss: int
+
+    @property
+    def millicores(self) -> float:
+        return self.cpu / self.wall * 1000 if self.wall else 0.0
+
+    def per_day(self) -> tuple[float, float]:
+        """(GiB-s, CPU-s) of one day at this window's rate: mean RSS x 86400, CPU rate x 86400."""
+        return self.mean_rss / GIB * DAY, (self.cpu / self.wall * DAY if self.wall else 0.0)
+
+
+def measure_windows(pids: list[int], seconds: float, interval: float = 1.0) -> list[Window]:
+    """Each of ``pids`` sampled every ``interval`` for ``seconds``; an error if one ends meanwhile."""
+    started = time.monotonic()
+    first = [cpu_seconds(pid) for pid in pids]
+    samples: list[list[int]] = [[] for _ in pids]
+    while True:
+        for index, pid in enumerate(pids):
+            if not Path(f"/proc/{pid}").exists():
+                raise BenchmarkError(f"process {pid} ended during the measured window")
+            samples[index].append(rss_bytes(pid))
+        remaining = started + seconds - time.monotonic()
+        if remaining <= 0:
+            break
+        time.sleep(min(interval, remaining))
+    last = [cpu_seconds(pid) for pid in pids]
+    wall = time.monotonic() - started
+    return [
+        Window(wall, end - begin, statistics.fmean(rss), max(rss))
+        for begin, end, rss in zip(first, last, samples, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds: the kube-apiserver alone, the daemon before measuring, the daemon measured."""
+
+    baseline: float
+    warm_up: float
+    window: float
+
+
+@dataclass
+class DaemonRun:
+    """What the daemon did and cost in the measured window."""
+
+    daemon: Window
+    apiserver: Window
+    apiserver_baseline: Window
+    writes: int
+    log_lines: int
+    errors: Counter[str]
+    seeded: Seeded
+    missing: list[str]
+
+
+def _deployment_container(snapshot: Snapshot) -> dict[str, Any]:
+    deployment = snapshot.get(DEPLOYMENTS, namespace=NAMESPACE, name=OPERATOR)
+    containers = deployment.get("spec", {}).get("template", {}).get("spec", {}).get("containers") or []
+    if not containers or not isinstance(containers[0], dict):
+        raise BenchmarkError(f"deployment {NAMESPACE}/{OPERATOR} of the must-gather has no container")
+    return dict(containers[0])
+
+
+def daemon_command(
+    binary: Path, container: dict[str, Any], config: Path, kubeconfig: Path, port: int
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of the daemon, as the Deployment ``container`` runs it."""
+    arguments = " ".join(str(a) for a in [*(container.get("command") or []), *(container.get("args") or [])])
+    verbosity = re.search(r"--v=(\d+)", arguments)
+    command = [str(binary), "operator", f"--config={config}", f"--kubeconfig={kubeconfig}"]
+    command += [f"--namespace={NAMESPACE}", f"--listen=127.0.0.1:{port}"]
+    if verbosity:
+        command.append(f"--v={verbosity.group(1)}")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/")}
+    for variable in container.get("env") or []:
+        if isinstance(variable, dict) and isinstance(variable.get("value"), str):
+            env[str(variable["name"])] = variable["value"]
+    env["POD_NAME"] = POD_NAME
+    return command, env
+
+
+def feature_gate_status(version: str) -> dict[str, Any]:
+    """The FeatureGate status the daemon waits for: its version's gates, the ones it asks about off."""
+    return {
+        "featureGates": [{"version": version, "enabled": [], "disabled": [{"name": g} for g in GATES_ASKED]}]
+    }
+
+
+def _set_feature_gates(cluster: Cluster, version: str) -> None:
+    path = resource_url(FEATUREGATES, "", "cluster")
+    current = cluster.request("GET", path)
+    current["status"] = feature_gate_status(version)
+    cluster.request("PUT", path + "/status", current)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _writes_by(cluster: Cluster, agent: str) -> int:
+    return sum(1 for event in cluster.audit_events() if str(event.get("userAgent", "")).startswith(agent))
+
+
+def error_kinds(lines: list[str]) -> Counter[str]:
+    """klog error lines by message, with the header and numbers cut so repeats count together."""
+    kinds: Counter[str] = Counter()
+    for line in lines:
+        if line.startswith("E"):
+            message = line.split("] ", 1)[-1]
+            kinds[re.sub(r"\d+", "N", message)[:140]] += 1
+    return kinds
+
+
+def run_daemon(
+    binaries: Binaries, binary: Path, must_gather: Path, scratch: Path, timing: Timing
+) -> DaemonRun:
+    """Steps 1 to 4 of the module docstring, in ``scratch``."""
+    scratch.mkdir(parents=True)
+    snapshot = load_must_gather(must_gather)
+    container = _deployment_container(snapshot)
+    config_map = snapshot.get(CONFIGMAPS, namespace=NAMESPACE, name=f"{OPERATOR}-config")
+    config = scratch / CONFIG_KEY
+    config.write_text(str((config_map.get("data") or {}).get(CONFIG_KEY, "")))
+    env_values = {v.get("name"): v.get("value") for v in container.get("env") or [] if isinstance(v, dict)}
+    version = str(env_values.get("OPERATOR_IMAGE_VERSION") or "")
+    declared = subprocess.run([str(binary), "input-resources"], capture_output=True, check=True).stdout
+    declaration = InputResources.from_wire(load_document(declared, "input-resources"), "input-resources")
+    objects, missing = objects_to_seed(snapshot, declaration, ALSO)
+    with running(binaries, scratch / "envtest") as cluster:
+        install_must_gather_crds(
+            cluster, snapshot, scratch / "crds", {"featuregates.config.openshift.io": FEATUREGATE_CRD}
+        )
+        seeded = seed(cluster, objects)
+        _set_feature_gates(cluster, version)
+        apiserver = children_named(os.getpid(), "kube-apiserver")
+        if len(apiserver) != 1:
+            raise BenchmarkError(f"expected one kube-apiserver child process, found {len(apiserver)}")
+        (apiserver_baseline,) = measure_windows(apiserver, timing.baseline)
+        command, env = daemon_command(binary, container, config, cluster.kubeconfig, _free_port())
+        log_path = scratch / "daemon.log"
+        with log_path.open("wb") as log:
+            daemon = subprocess.Popen(
+                command, cwd=scratch, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+            )
+        try:
+            time.sleep(timing.warm_up)
+            if daemon.poll() is not None:
+                raise BenchmarkError(
+                    f"the daemon exited {daemon.returncode} during warm-up: {_tail(log_path)}"
+                )
+            writes, lines = _writes_by(cluster, OPERATOR), len(_lines(log_path))
+            measured, apiserver_window = measure_windows([daemon.pid, apiserver[0]], timing.window)
+            window_lines = _lines(log_path)[lines:]
+            writes = _writes_by(cluster, OPERATOR) - writes
+        except BenchmarkError as exc:
+            raise BenchmarkError(f"{exc}; {shlex.join(command)}: {_tail(log_path)}") from None
+        finally:
+            _stop(daemon)
+    return DaemonRun(
+        measured,
+        apiserver_window,
+        apiserver_baseline,
+        writes,
+        len(window_lines),
+        error_kinds(window_lines),
+        seeded,
+        missing,
+    )
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(errors="replace").splitlines()
+
+
+def _tail(path: Path, count: int = 15) -> str:
+    return "\n".join(_lines(path)[-count:])
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def run_job(binary: Path, must_gather: Path, world: Path, samples: int) -> Periodic:
+    """The job side: ``mom run --once`` processes on the world ``vs_go`` row f builds."""
+    _linked_copy(must_gather, world / "cluster")
+    config = _manager_config(
+        world,
+        binary,
+        [{"name": "standalone", "manifestDir": "cluster"}],
+        [{"name": "standalone", "topology": "Standalone", "cluster": "standalone"}],
+    )
+    return periodic_job(config, samples, exit_codes=(0, 1))  # 1: the run reports failed controllers
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.1f}x" if b else "inf"
+
+
+def print_report(run: DaemonRun, job: Periodic, resync: float, warm_up: float) -> None:
+    daemon, minutes = run.daemon, run.daemon.wall / 60
+    extra = run.apiserver.millicores - run.apiserver_baseline.millicores
+    print(
+        f"daemon_go: the real {OPERATOR} daemon (Go) on a real kube-apiserver vs mom as a periodic job, "
+        "same binary, same must-gather (aws)"
+    )
+    print(
+        f"  seeded: {run.seeded.created} objects created ({run.seeded.statuses} statuses), "
+        f"{len(run.seeded.refused)} refused, {len(run.missing)} declared but absent from the must-gather"
+    )
+    for refused in run.seeded.refused:
+        print(f"    refused: {refused}")
+    if run.missing:
+        print(f"    absent: {'; '.join(run.missing)}")
+    print(
+        f"  daemon, {daemon.wall:.0f} s measured after {warm_up:.0f} s warm-up: {daemon.cpu:.2f} CPU-s "
+        f"({daemon.millicores:.1f} millicores), RSS mean {daemon.mean_rss / 2**20:.0f} MiB, "
+        f"peak {daemon.peak_rss / 2**20:.0f} MiB"
+    )
+    print(
+        f"    it wrote {run.writes} times ({run.writes / minutes:.0f}/min) and logged {run.log_lines} lines "
+        f"({run.log_lines / minutes:.0f}/min, {sum(run.errors.values())} errors); "
+        f"kube-apiserver {run.apiserver.millicores:.1f} millicores while it ran, "
+        f"{run.apiserver_baseline.millicores:.1f} before ({extra:+.1f} caused by the daemon)"
+    )
+    for message, count in run.errors.most_common(5):
+        print(f"    {count:5d} x {message}")
+    for kind, processes in (("running the operator", job.running), ("nothing to run", job.quiet)):
+        print(
+            f"  job, a `mom run --once` process {kind}: median {statistics.median(p.wall for p in processes):.2f} s "
+            f"wall, {statistics.median(p.cpu for p in processes):.2f} s CPU, "
+            f"peak {statistics.median(p.peak for p in processes) / 2**20:.0f} MiB ({len(processes)} processes)"
+        )
+    daemon_gib, daemon_cpu = daemon.per_day()
+    job_gib, job_cpu = job.per_day(resync)
+    ticks = DAY / resync
+    running_ticks = min(ticks, DAY / HOURLY)
+    print(
+        f"  per day at the {resync / 60:g}-minute resync (the daemon: its measured rate x 86400 s; the job: "
+        f"{running_ticks:.0f} processes running the operator + {ticks - running_ticks:.0f} quiet ones)"
+    )
+    print(f"    {'':<8} {'GiB·s':>10} {'CPU-s':>10}")
+    print(f"    {'daemon':<8} {daemon_gib:10.0f} {daemon_cpu:10.1f}")
+    print(f"    {'job':<8} {job_gib:10.1f} {job_cpu:10.1f}")
+    print(f"    {'ratio':<8} {_ratio(daemon_gib, job_gib):>10} {_ratio(daemon_cpu, job_cpu):>10}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks daemon_go",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--window", type=float, default=90.0, help="seconds the daemon is measured (default 90)"
+    )
+    parser.add_argument("--warm-up", type=float, default=30.0, help="seconds before measuring (default 30)")
+    parser.add_argument(
+        "--baseline",
+        type=float,
+        default=20.0,
+        help="seconds of kube-apiserver before the daemon (default 20)",
+    )
+    parser.add_argument("--samples", type=int, default=3, help="job processes of each kind (default 3)")
+    parser.add_argument("--resync", type=float, default=600.0, help="the job's period, seconds (default 600)")
+    parser.add_argument(
+        "--realdata",
+        type=Path,
+        default=Path(os.environ.get("MOM_REALDATA_DIR", fleet.REPO.parent / "shared" / "realdata")),
+        help="the real must-gathers (default: MOM_REALDATA_DIR or ../shared/realdata)",
+    )
+    args = parser.parse_args(argv)
+    if min(args.window, args.warm_up, args.baseline, args.resync) <= 0 or args.samples < 1:
+        parser.error("--window, --warm-up, --baseline and --resync must be positive, --samples at least 1")
+    archive = args.realdata / "must-gather-clean" / "must-gather-aws.tar.xz"
+    binaries = cached()
+    try:
+        binary = unpack(OPERATOR)
+        if not archive.is_file():
+            raise Unavailable(f"{archive} not found (set MOM_REALDATA_DIR)")
+        if binaries is None:
+            raise Unavailable("kube-apiserver and etcd are not built: run `mom envtest --build-only`")
+    except Unavailable as exc:
+        print(f"daemon_go: skipped: {exc}")
+        return
+    for tree in ("src", "benchmarks"):  # the job starts from bytecode, as an installed package does
+        compileall.compile_dir(fleet.REPO / tree, quiet=1)
+    with tempfile.TemporaryDirectory(prefix="mom-bench-daemon-go-") as scratch_name:
+        scratch = Path(scratch_name)
+        must_gather = _resource_tree(archive, scratch / "must-gather")
+        try:
+            timing = Timing(args.baseline, args.warm_up, args.window)
+            run = run_daemon(binaries, binary, must_gather, scratch / "daemon", timing)
+            job = run_job(binary, must_gather, scratch / "job", args.samples)
+        except (BenchmarkError, RuntimeError, OSError) as exc:
+            print(f"daemon_go: error: {exc}", file=sys.stderr)
+            raise SystemExit(1) from None
+    print_report(run, job, args.resync, args.warm_up)
+
+
+if __name__ == "__main__":
+    main()
