@@ -69,11 +69,12 @@ from benchmarks.manager import DAY, HOURLY, Periodic, periodic_job
 from benchmarks.sampling import GIB, children_named, cpu_seconds, rss_bytes
 from benchmarks.seeded_cluster import Seeded, install_must_gather_crds, objects_to_seed, seed
 from benchmarks.vs_go import _linked_copy, _manager_config, _resource_tree
+from mom.api.errors import MomError
 from mom.api.input_resources import InputResources
 from mom.api.resources import GroupVersionResource, ObjectRef
 from mom.client.paths import resource_url
 from mom.envtest.binaries import Binaries, cached
-from mom.envtest.cluster import Cluster, running
+from mom.envtest.cluster import Cluster, ClusterError, running
 from mom.mustgather.loader import load_must_gather
 from mom.mustgather.store import Snapshot
 from mom.serialization import load_document
@@ -339,7 +340,7 @@ def print_report(run: DaemonRun, job: Periodic, resync: float, warm_up: float) -
     for refused in run.seeded.refused:
         print(f"    refused: {refused}")
     if run.missing:
-        print(f"    absent: {'; '.join(run.missing)}")
+        print(f"    absent: {', '.join(missing.split(' (')[0] for missing in run.missing)}")
     print(
         f"  daemon, {daemon.wall:.0f} s measured after {warm_up:.0f} s warm-up: {daemon.cpu:.2f} CPU-s "
         f"({daemon.millicores:.1f} millicores), RSS mean {daemon.mean_rss / 2**20:.0f} MiB, "
@@ -420,7 +421,14 @@ def main(argv: list[str] | None = None) -> None:
             timing = Timing(args.baseline, args.warm_up, args.window)
             run = run_daemon(binaries, binary, must_gather, scratch / "daemon", timing)
             job = run_job(binary, must_gather, scratch / "job", args.samples)
-        except (BenchmarkError, RuntimeError, OSError) as exc:
+        except (
+            BenchmarkError,
+            ClusterError,
+            MomError,
+            RuntimeError,
+            OSError,
+            subprocess.SubprocessError,
+        ) as exc:
             print(f"daemon_go: error: {exc}", file=sys.stderr)
             raise SystemExit(1) from None
     print_report(run, job, args.resync, args.warm_up)
