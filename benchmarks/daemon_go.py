@@ -31,8 +31,8 @@ No kubelet, scheduler or controller manager runs: the daemon's Deployments never
 endpoint checks are refused and routes are not served, so it keeps reporting and retrying. Its
 rate here is what this real daemon costs in this world, not a converged cluster's idle rate.
 
-The job side, afterwards (the control plane stopped): ``mom run --once`` with the same binary
-on the same must-gather, as ``benchmarks/vs_go.py`` row f builds it
+The job side, measured first (before this process loads the must-gather: a child's peak RSS
+starts at its parent's): ``mom run --once`` with the same binary on the same must-gather, as ``benchmarks/vs_go.py`` row f builds it
 (:func:`benchmarks.manager.periodic_job`): ``--samples`` processes on a fresh journal (the
 operator runs) and ``--samples`` that find nothing to run, with bytecode. mom hands the operator
 only what it declares, so the controllers that read the objects of :data:`ALSO` report failures
@@ -41,7 +41,8 @@ and the process exits 1, as it does on this must-gather; its cost is counted all
 Printed per simulated day at the ``--resync`` period: the daemon's measured rate extrapolated
 to a day (CPU-s = CPU rate x 86400; GiB-s = mean RSS x 86400) against the job's
 (:meth:`benchmarks.manager.Periodic.per_day`: at 10 minutes, 24 processes that run the
-operator and 120 quiet ones), and their ratios.
+operator and 120 quiet ones, each the median of its kind; a process's GiB-s is its peak RSS x
+its wall time, an upper bound), and their ratios.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ from benchmarks import fleet
 from benchmarks.manager import DAY, HOURLY, Periodic, periodic_job
 from benchmarks.sampling import GIB, children_named, cpu_seconds, rss_bytes
 from benchmarks.seeded_cluster import Seeded, install_must_gather_crds, objects_to_seed, seed
-from benchmarks.vs_go import _linked_copy, _manager_config, _resource_tree
+from benchmarks.vs_go import resource_tree, standalone_world
 from mom.api.errors import MomError
 from mom.api.input_resources import InputResources
 from mom.api.resources import GroupVersionResource, ObjectRef
@@ -312,21 +313,16 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 def run_job(binary: Path, must_gather: Path, world: Path, samples: int) -> Periodic:
     """The job side: ``mom run --once`` processes on the world ``vs_go`` row f builds."""
-    _linked_copy(must_gather, world / "cluster")
-    config = _manager_config(
-        world,
-        binary,
-        [{"name": "standalone", "manifestDir": "cluster"}],
-        [{"name": "standalone", "topology": "Standalone", "cluster": "standalone"}],
-    )
-    return periodic_job(config, samples, exit_codes=(0, 1))  # 1: the run reports failed controllers
+    return periodic_job(
+        standalone_world(must_gather, binary, world), samples, exit_codes=(0, 1)
+    )  # 1: the run reports failed controllers
 
 
 def _ratio(a: float, b: float) -> str:
     return f"{a / b:.1f}x" if b else "inf"
 
 
-def print_report(run: DaemonRun, job: Periodic, resync: float, warm_up: float) -> None:
+def print_report(run: DaemonRun, job: Periodic, resync: float, warm_up: float, parent_rss: int) -> None:
     daemon, minutes = run.daemon, run.daemon.wall / 60
     extra = run.apiserver.millicores - run.apiserver_baseline.millicores
     print(
@@ -360,6 +356,10 @@ def print_report(run: DaemonRun, job: Periodic, resync: float, warm_up: float) -
             f"wall, {statistics.median(p.cpu for p in processes):.2f} s CPU, "
             f"peak {statistics.median(p.peak for p in processes) / 2**20:.0f} MiB ({len(processes)} processes)"
         )
+    print(
+        f"    (peak = ru_maxrss of the process and the operator it ran; none can be below this "
+        f"benchmark's own {parent_rss / 2**20:.0f} MiB when it started them)"
+    )
     daemon_gib, daemon_cpu = daemon.per_day()
     job_gib, job_cpu = job.per_day(resync)
     ticks = DAY / resync
@@ -416,11 +416,14 @@ def main(argv: list[str] | None = None) -> None:
         compileall.compile_dir(fleet.REPO / tree, quiet=1)
     with tempfile.TemporaryDirectory(prefix="mom-bench-daemon-go-") as scratch_name:
         scratch = Path(scratch_name)
-        must_gather = _resource_tree(archive, scratch / "must-gather")
+        must_gather = resource_tree(archive, scratch / "must-gather")
         try:
+            # The job first: a child's peak RSS (ru_maxrss) starts at its parent's RSS when it was
+            # spawned, and the daemon side makes this process as big as the must-gather it loads.
+            parent_rss = rss_bytes(os.getpid())
+            job = run_job(binary, must_gather, scratch / "job", args.samples)
             timing = Timing(args.baseline, args.warm_up, args.window)
             run = run_daemon(binaries, binary, must_gather, scratch / "daemon", timing)
-            job = run_job(binary, must_gather, scratch / "job", args.samples)
         except (
             BenchmarkError,
             ClusterError,
@@ -431,7 +434,7 @@ def main(argv: list[str] | None = None) -> None:
         ) as exc:
             print(f"daemon_go: error: {exc}", file=sys.stderr)
             raise SystemExit(1) from None
-    print_report(run, job, args.resync, args.warm_up)
+    print_report(run, job, args.resync, args.warm_up, parent_rss)
 
 
 if __name__ == "__main__":
