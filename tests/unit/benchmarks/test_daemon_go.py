@@ -8,7 +8,8 @@ GiB-s, CPU rate x 86400 as CPU-s, millicores); the periodic job's day at the 10-
 (24 running processes and 120 quiet ones, by their medians); the daemon's command line and
 environment taken from the must-gather's Deployment (its ``--v``, plain env values, the pod
 name in place of a field reference); the FeatureGate status the daemon waits for; error lines
-grouped by message with numbers cut; and objects and CRDs stripped of what a server sets.
+grouped by message with numbers cut; objects and CRDs stripped of what a server sets; and,
+without the operator binary, one line saying why and nothing measured, and bad options refused.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from benchmarks.daemon_go import (
     daemon_command,
     error_kinds,
     feature_gate_status,
+    main,
 )
 from benchmarks.manager import OnceProcess, Periodic
 from benchmarks.sampling import GIB, children_named, cpu_seconds, parse_stat, parse_vm_rss
@@ -159,3 +161,22 @@ def test_crd_installed_as_a_fresh_one() -> None:
         "metadata": {"name": "oauths.config.openshift.io", "annotations": {"a": "b"}},
         "spec": {"group": "config.openshift.io"},
     }
+
+
+def test_without_the_operator_binary_it_says_why_and_measures_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MOM_OPERATORS_DIR", str(tmp_path / "nothing-here"))
+    monkeypatch.setenv("MOM_OPERATORS_CACHE", str(tmp_path / "cache"))
+    main(["--window", "1", "--warm-up", "1"])
+    out = capsys.readouterr().out
+    assert out.startswith("daemon_go: skipped: ")
+    assert "authentication-operator.xz not found" in out
+    assert not (tmp_path / "cache" / "authentication-operator").exists()
+
+
+def test_bad_options_are_refused_before_anything_starts(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--window", "0"])
+    assert exit_info.value.code == 2
+    assert "--window" in capsys.readouterr().err
