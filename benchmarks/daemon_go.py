@@ -270,15 +270,17 @@ def run_daemon(
         try:
             time.sleep(timing.warm_up)
             if daemon.poll() is not None:
-                raise BenchmarkError(
-                    f"the daemon exited {daemon.returncode} during warm-up: {_tail(log_path)}"
-                )
+                raise BenchmarkError(f"the daemon exited {daemon.returncode} during warm-up")
             writes, lines = _writes_by(cluster, OPERATOR), len(_lines(log_path))
             measured, apiserver_window = measure_windows([daemon.pid, apiserver[0]], timing.window)
+            if daemon.poll() is not None:  # an exited child stays in /proc until it is reaped
+                raise BenchmarkError(f"the daemon exited {daemon.returncode} during the measured window")
             window_lines = _lines(log_path)[lines:]
             writes = _writes_by(cluster, OPERATOR) - writes
         except BenchmarkError as exc:
-            raise BenchmarkError(f"{exc}; {shlex.join(command)}: {_tail(log_path)}") from None
+            raise BenchmarkError(
+                f"{exc}; {shlex.join(command)}; its last lines:\n{_tail(log_path)}"
+            ) from None
         finally:
             _stop(daemon)
     return DaemonRun(
