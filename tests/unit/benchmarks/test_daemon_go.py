@@ -1,15 +1,16 @@
 """The pure parts of the real-daemon benchmark (``python -m benchmarks daemon_go``).
 
-Covers: a ``/proc/<pid>/stat`` line read for its command name, parent and utime + stime, also
-when the name holds spaces and parentheses, and a truncated line refused; ``VmRSS`` read from a
+Covers: a ``/proc/<pid>/stat`` line read for its command name, parent and utime + stime, also when
+the name holds spaces and parentheses, and a truncated line refused; ``VmRSS`` read from a
 ``/proc/<pid>/status`` text in bytes (0 for a zombie without one); this process's own CPU and
-children as read from ``/proc``; a measured window extrapolated to a day (mean RSS x 86400 as
-GiB-s, CPU rate x 86400 as CPU-s, millicores); the periodic job's day at the 10-minute resync
-(24 running processes and 120 quiet ones, by their medians); the daemon's command line and
-environment taken from the must-gather's Deployment (its ``--v``, plain env values, the pod
-name in place of a field reference); the FeatureGate status the daemon waits for; error lines
-grouped by message with numbers cut; objects and CRDs stripped of what a server sets; and,
-without the operator binary, one line saying why and nothing measured, and bad options refused.
+children as read from ``/proc``; a measured window extrapolated to a day (mean RSS x 86400 as GiB-s,
+CPU rate x 86400 as CPU-s, millicores); the periodic job's day at the 10-minute resync (24 running
+processes and 120 quiet ones, by their medians); the daemon's command line and environment taken
+from the must-gather's Deployment (its ``--v``, plain env values, the pod name in place of a field
+reference); the FeatureGate status the daemon waits for; error lines grouped by message with numbers
+cut; objects and CRDs stripped of what a server sets; the objects seeded (the declared inputs found,
+plus the undeclared reads named, the rest reported missing); and, without the operator binary, one
+line saying why and nothing measured, and bad options refused.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ from benchmarks.daemon_go import (
 )
 from benchmarks.manager import OnceProcess, Periodic
 from benchmarks.sampling import GIB, children_named, cpu_seconds, parse_stat, parse_vm_rss
-from benchmarks.seeded_cluster import SERVICES, crd_for_install, object_for_create
+from benchmarks.seeded_cluster import SERVICES, crd_for_install, object_for_create, objects_to_seed
 
-from mom.api.resources import GroupVersionResource
+from mom.api.input_resources import InputResources
+from mom.api.resources import GroupVersionResource, ObjectRef
+from mom.mustgather.store import Snapshot
 
 STAT = "4242 (kube-apiserver) S 17 4242 17 0 -1 4194560 9000 0 0 0 1234 567 0 0 20 0 12 0 99 0 0"
 
@@ -180,3 +183,47 @@ def test_bad_options_are_refused_before_anything_starts(capsys: pytest.CaptureFi
         main(["--window", "0"])
     assert exit_info.value.code == 2
     assert "--window" in capsys.readouterr().err
+
+
+def _configmap(namespace: str, name: str) -> dict[str, object]:
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": namespace}}
+
+
+def test_seeded_objects_are_the_declared_inputs_and_the_undeclared_reads() -> None:
+    configmaps = GroupVersionResource("", "v1", "configmaps")
+    snapshot = Snapshot.from_objects(
+        [
+            (ObjectRef(configmaps, "a", "declared"), _configmap("a", "declared")),
+            (ObjectRef(configmaps, "a", "other"), _configmap("a", "other")),
+            (ObjectRef(configmaps, "b", "read"), _configmap("b", "read")),
+        ]
+    )
+    declaration = InputResources.from_wire(
+        {
+            "applyConfigurationResources": {
+                "exactResources": [
+                    {
+                        "group": "",
+                        "version": "v1",
+                        "resource": "configmaps",
+                        "namespace": "a",
+                        "name": "declared",
+                    },
+                    {
+                        "group": "",
+                        "version": "v1",
+                        "resource": "configmaps",
+                        "namespace": "a",
+                        "name": "gone",
+                    },
+                ]
+            }
+        },
+        "test",
+    )
+    also = [ObjectRef(configmaps, "b", "read"), ObjectRef(configmaps, "b", "absent")]
+    objects, missing = objects_to_seed(snapshot, declaration, also)
+    assert [(ref.namespace, ref.name) for ref, _ in objects] == [("a", "declared"), ("b", "read")]
+    assert len(missing) == 2
+    assert "a/gone" in missing[0]
+    assert "b/absent" in missing[1]
