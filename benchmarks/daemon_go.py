@@ -1,9 +1,10 @@
 """The real authentication-operator daemon beside mom as a periodic job, measured in one run.
 
 Run: ``python -m benchmarks daemon_go [--window 90] [--warm-up 30] [--baseline 20] [--samples 3]
-[--resync 600]``. Needs the real cluster-authentication-operator (``tests/real_operators.py``
-unpacks it from ``MOM_OPERATORS_DIR``) and a cached envtest build of kube-apiserver and etcd
-(``mom envtest --build-only``); without either it prints why and measures nothing.
+[--resync 600] [--managed-only]``. Needs the real cluster-authentication-operator
+(``tests/real_operators.py`` unpacks it from ``MOM_OPERATORS_DIR``) and a cached envtest build of
+kube-apiserver and etcd (``mom envtest --build-only``); without either it prints why and
+measures nothing.
 
 The daemon side, on a real control plane (:mod:`mom.envtest`, on loopback):
 
@@ -25,20 +26,24 @@ The daemon side, on a real control plane (:mod:`mom.envtest`, on loopback):
    (utime + stime of ``/proc/<pid>/stat``, all its threads) and resident set (``VmRSS``). Also
    counted over the window: the writes it made (the server's audit log, by user agent) and its
    log lines; and the kube-apiserver's CPU over the same window against a ``--baseline`` window
-   before the daemon started (the extra the daemon causes).
+   before the daemon started (the extra the daemon causes);
+5. unless ``--managed-only``: the operator's configuration
+   (``authentications.operator.openshift.io/cluster``) is set ``managementState: Unmanaged``,
+   which its controllers read as "leave the operands alone", and the same daemon is measured
+   again as in step 4 (after another warm-up).
 
 No kubelet, scheduler or controller manager runs: the daemon's Deployments never get pods, its
 endpoint checks are refused and routes are not served, so it keeps reporting and retrying. Its
 rate here is what this real daemon costs in this world, not a converged cluster's idle rate.
 
 The job side, measured first (before this process loads the must-gather: a child's peak RSS
-starts at its parent's): ``mom run --once`` with the same binary on the same must-gather, as ``benchmarks/vs_go.py`` row f builds it
-(:func:`benchmarks.manager.periodic_job`): ``--samples`` processes on a fresh journal (the
+starts at its parent's): ``mom run --once`` with the same binary on the same must-gather, as
+``benchmarks/vs_go.py`` row f builds it (:func:`benchmarks.manager.periodic_job`): ``--samples`` processes on a fresh journal (the
 operator runs) and ``--samples`` that find nothing to run, with bytecode. mom hands the operator
 only what it declares, so the controllers that read the objects of :data:`ALSO` report failures
 and the process exits 1, as it does on this must-gather; its cost is counted all the same.
 
-Printed per simulated day at the ``--resync`` period: the daemon's measured rate extrapolated
+Printed per simulated day at the ``--resync`` period: each phase's measured rate extrapolated
 to a day (CPU-s = CPU rate x 86400; GiB-s = mean RSS x 86400) against the job's
 (:meth:`benchmarks.manager.Periodic.per_day`: at 10 minutes, 24 processes that run the
 operator and 120 quiet ones, each the median of its kind; a process's GiB-s is its peak RSS x
@@ -85,6 +90,9 @@ NAMESPACE = "openshift-authentication-operator"
 DEPLOYMENTS = GroupVersionResource("apps", "v1", "deployments")
 CONFIGMAPS = GroupVersionResource("", "v1", "configmaps")
 FEATUREGATES = GroupVersionResource("config.openshift.io", "v1", "featuregates")
+OPERATOR_CONFIG = GroupVersionResource("operator.openshift.io", "v1", "authentications")
+"""The operator's own configuration; its ``spec.managementState`` says whether it manages."""
+MERGE_PATCH = "application/merge-patch+json"
 CONFIG_KEY = "operator-config.yaml"
 """The key of the Deployment's config ConfigMap that ``--config`` points at."""
 ALSO = (
@@ -160,18 +168,28 @@ class Timing:
     baseline: float
     warm_up: float
     window: float
+    unmanaged: bool
+    """Also measure the daemon after its operator is set ``Unmanaged``."""
+
+
+@dataclass
+class Phase:
+    """What the daemon did and cost in one measured window, under one management state."""
+
+    management_state: str
+    daemon: Window
+    apiserver: Window
+    writes: int
+    log_lines: int
+    errors: Counter[str]
 
 
 @dataclass
 class DaemonRun:
-    """What the daemon did and cost in the measured window."""
+    """The daemon's measured phases, the kube-apiserver alone before it, and what was seeded."""
 
-    daemon: Window
-    apiserver: Window
+    phases: list[Phase]
     apiserver_baseline: Window
-    writes: int
-    log_lines: int
-    errors: Counter[str]
     seeded: Seeded
     missing: list[str]
 
@@ -267,32 +285,45 @@ def run_daemon(
             daemon = subprocess.Popen(
                 command, cwd=scratch, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
             )
+        phases = []
         try:
-            time.sleep(timing.warm_up)
-            if daemon.poll() is not None:
-                raise BenchmarkError(f"the daemon exited {daemon.returncode} during warm-up")
-            writes, lines = _writes_by(cluster, OPERATOR), len(_lines(log_path))
-            measured, apiserver_window = measure_windows([daemon.pid, apiserver[0]], timing.window)
-            if daemon.poll() is not None:  # an exited child stays in /proc until it is reaped
-                raise BenchmarkError(f"the daemon exited {daemon.returncode} during the measured window")
-            window_lines = _lines(log_path)[lines:]
-            writes = _writes_by(cluster, OPERATOR) - writes
+            for state in ("Managed", "Unmanaged") if timing.unmanaged else ("Managed",):
+                if state != "Managed":
+                    _set_management_state(cluster, state)
+                phases.append(_measure_phase(cluster, daemon, apiserver[0], log_path, state, timing))
         except BenchmarkError as exc:
             raise BenchmarkError(
                 f"{exc}; {shlex.join(command)}; its last lines:\n{_tail(log_path)}"
             ) from None
         finally:
             _stop(daemon)
-    return DaemonRun(
-        measured,
-        apiserver_window,
-        apiserver_baseline,
-        writes,
-        len(window_lines),
-        error_kinds(window_lines),
-        seeded,
-        missing,
-    )
+    return DaemonRun(phases, apiserver_baseline, seeded, missing)
+
+
+def _measure_phase(
+    cluster: Cluster,
+    daemon: subprocess.Popen[bytes],
+    apiserver: int,
+    log_path: Path,
+    state: str,
+    timing: Timing,
+) -> Phase:
+    """Wait ``timing.warm_up``, then measure the daemon and the kube-apiserver for ``timing.window``."""
+    time.sleep(timing.warm_up)
+    if daemon.poll() is not None:
+        raise BenchmarkError(f"the daemon exited {daemon.returncode} during the warm-up ({state})")
+    writes, lines = _writes_by(cluster, OPERATOR), len(_lines(log_path))
+    measured, apiserver_window = measure_windows([daemon.pid, apiserver], timing.window)
+    if daemon.poll() is not None:  # an exited child stays in /proc until it is reaped
+        raise BenchmarkError(f"the daemon exited {daemon.returncode} during the measured window ({state})")
+    window_lines = _lines(log_path)[lines:]
+    writes = _writes_by(cluster, OPERATOR) - writes
+    return Phase(state, measured, apiserver_window, writes, len(window_lines), error_kinds(window_lines))
+
+
+def _set_management_state(cluster: Cluster, state: str) -> None:
+    body = {"spec": {"managementState": state}}
+    cluster.request("PATCH", resource_url(OPERATOR_CONFIG, "", "cluster"), body, MERGE_PATCH)
 
 
 def _lines(path: Path) -> list[str]:
@@ -325,8 +356,6 @@ def _ratio(a: float, b: float) -> str:
 
 
 def print_report(run: DaemonRun, job: Periodic, resync: float, warm_up: float, parent_rss: int) -> None:
-    daemon, minutes = run.daemon, run.daemon.wall / 60
-    extra = run.apiserver.millicores - run.apiserver_baseline.millicores
     print(
         f"daemon_go: the real {OPERATOR} daemon (Go) on a real kube-apiserver vs mom as a periodic job, "
         "same binary, same must-gather (aws)"
@@ -339,19 +368,22 @@ def print_report(run: DaemonRun, job: Periodic, resync: float, warm_up: float, p
         print(f"    refused: {refused}")
     if run.missing:
         print(f"    absent: {', '.join(missing.split(' (')[0] for missing in run.missing)}")
-    print(
-        f"  daemon, {daemon.wall:.0f} s measured after {warm_up:.0f} s warm-up: {daemon.cpu:.2f} CPU-s "
-        f"({daemon.millicores:.1f} millicores), RSS mean {daemon.mean_rss / 2**20:.0f} MiB, "
-        f"peak {daemon.peak_rss / 2**20:.0f} MiB"
-    )
-    print(
-        f"    it wrote {run.writes} times ({run.writes / minutes:.0f}/min) and logged {run.log_lines} lines "
-        f"({run.log_lines / minutes:.0f}/min, {sum(run.errors.values())} errors); "
-        f"kube-apiserver {run.apiserver.millicores:.1f} millicores while it ran, "
-        f"{run.apiserver_baseline.millicores:.1f} before ({extra:+.1f} caused by the daemon)"
-    )
-    for message, count in run.errors.most_common(5):
-        print(f"    {count:5d} x {message}")
+    baseline = run.apiserver_baseline.millicores
+    for phase in run.phases:
+        daemon, minutes = phase.daemon, phase.daemon.wall / 60
+        print(
+            f"  daemon, {phase.management_state}, {daemon.wall:.0f} s measured after {warm_up:.0f} s: "
+            f"{daemon.cpu:.2f} CPU-s ({daemon.millicores:.1f} millicores), RSS mean "
+            f"{daemon.mean_rss / 2**20:.0f} MiB, peak {daemon.peak_rss / 2**20:.0f} MiB"
+        )
+        print(
+            f"    it wrote {phase.writes} times ({phase.writes / minutes:.0f}/min) and logged {phase.log_lines} "
+            f"lines ({phase.log_lines / minutes:.0f}/min, {sum(phase.errors.values())} errors); kube-apiserver "
+            f"{phase.apiserver.millicores:.1f} millicores, {baseline:.1f} before the daemon "
+            f"({phase.apiserver.millicores - baseline:+.1f} caused by it)"
+        )
+        for message, count in phase.errors.most_common(5):
+            print(f"    {count:5d} x {message}")
     for kind, processes in (("running the operator", job.running), ("nothing to run", job.quiet)):
         print(
             f"  job, a `mom run --once` process {kind}: median {statistics.median(p.wall for p in processes):.2f} s "
@@ -362,7 +394,6 @@ def print_report(run: DaemonRun, job: Periodic, resync: float, warm_up: float, p
         f"    (peak = ru_maxrss of the process and the operator it ran; none can be below this "
         f"benchmark's own {parent_rss / 2**20:.0f} MiB when it started them)"
     )
-    daemon_gib, daemon_cpu = daemon.per_day()
     job_gib, job_cpu = job.per_day(resync)
     ticks = DAY / resync
     running_ticks = min(ticks, DAY / HOURLY)
@@ -370,10 +401,14 @@ def print_report(run: DaemonRun, job: Periodic, resync: float, warm_up: float, p
         f"  per day at the {resync / 60:g}-minute resync (the daemon: its measured rate x 86400 s; the job: "
         f"{running_ticks:.0f} processes running the operator + {ticks - running_ticks:.0f} quiet ones)"
     )
-    print(f"    {'':<8} {'GiB·s':>10} {'CPU-s':>10}")
-    print(f"    {'daemon':<8} {daemon_gib:10.0f} {daemon_cpu:10.1f}")
-    print(f"    {'job':<8} {job_gib:10.1f} {job_cpu:10.1f}")
-    print(f"    {'ratio':<8} {_ratio(daemon_gib, job_gib):>10} {_ratio(daemon_cpu, job_cpu):>10}")
+    print(f"    {'':<18} {'GiB·s':>10} {'ratio':>8} {'CPU-s':>10} {'ratio':>8}")
+    for phase in run.phases:
+        gib, cpu = phase.daemon.per_day()
+        print(
+            f"    {'daemon, ' + phase.management_state:<18} {gib:10.0f} {_ratio(gib, job_gib):>8} "
+            f"{cpu:10.1f} {_ratio(cpu, job_cpu):>8}"
+        )
+    print(f"    {'job':<18} {job_gib:10.1f} {'':>8} {job_cpu:10.1f}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -391,6 +426,11 @@ def main(argv: list[str] | None = None) -> None:
         type=float,
         default=20.0,
         help="seconds of kube-apiserver before the daemon (default 20)",
+    )
+    parser.add_argument(
+        "--managed-only",
+        action="store_true",
+        help="measure the daemon only as it runs (not also after setting its operator Unmanaged)",
     )
     parser.add_argument("--samples", type=int, default=3, help="job processes of each kind (default 3)")
     parser.add_argument("--resync", type=float, default=600.0, help="the job's period, seconds (default 600)")
@@ -424,7 +464,7 @@ def main(argv: list[str] | None = None) -> None:
             # spawned, and the daemon side makes this process as big as the must-gather it loads.
             parent_rss = rss_bytes(os.getpid())
             job = run_job(binary, must_gather, scratch / "job", args.samples)
-            timing = Timing(args.baseline, args.warm_up, args.window)
+            timing = Timing(args.baseline, args.warm_up, args.window, not args.managed_only)
             run = run_daemon(binaries, binary, must_gather, scratch / "daemon", timing)
         except (
             BenchmarkError,
