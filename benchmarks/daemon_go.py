@@ -72,7 +72,7 @@ from tests.real_operators import Unavailable, unpack
 
 from benchmarks import fleet
 from benchmarks.manager import DAY, HOURLY, Periodic, periodic_job
-from benchmarks.sampling import GIB, children_named, cpu_seconds, rss_bytes
+from benchmarks.sampling import GIB, Window, children_named, measure_windows, rss_bytes
 from benchmarks.seeded_cluster import Seeded, install_must_gather_crds, objects_to_seed, seed
 from benchmarks.vs_go import resource_tree, standalone_world
 from mom.api.errors import MomError
@@ -118,47 +118,9 @@ class BenchmarkError(Exception):
     """The daemon or the job did not behave as the benchmark needs; its figures would mean nothing."""
 
 
-@dataclass(frozen=True)
-class Window:
-    """One process's usage over a measured window of wall time."""
-
-    wall: float
-    """Seconds measured."""
-    cpu: float
-    """User + system CPU seconds used in the window."""
-    mean_rss: float
-    """Mean resident set over the window's samples, bytes."""
-    peak_rss: int
-
-    @property
-    def millicores(self) -> float:
-        return self.cpu / self.wall * 1000 if self.wall else 0.0
-
-    def per_day(self) -> tuple[float, float]:
-        """(GiB-s, CPU-s) of one day at this window's rate: mean RSS x 86400, CPU rate x 86400."""
-        return self.mean_rss / GIB * DAY, (self.cpu / self.wall * DAY if self.wall else 0.0)
-
-
-def measure_windows(pids: list[int], seconds: float, interval: float = 1.0) -> list[Window]:
-    """Each of ``pids`` sampled every ``interval`` for ``seconds``; an error if one ends meanwhile."""
-    started = time.monotonic()
-    first = [cpu_seconds(pid) for pid in pids]
-    samples: list[list[int]] = [[] for _ in pids]
-    while True:
-        for index, pid in enumerate(pids):
-            if not Path(f"/proc/{pid}").exists():
-                raise BenchmarkError(f"process {pid} ended during the measured window")
-            samples[index].append(rss_bytes(pid))
-        remaining = started + seconds - time.monotonic()
-        if remaining <= 0:
-            break
-        time.sleep(min(interval, remaining))
-    last = [cpu_seconds(pid) for pid in pids]
-    wall = time.monotonic() - started
-    return [
-        Window(wall, end - begin, statistics.fmean(rss), max(rss))
-        for begin, end, rss in zip(first, last, samples, strict=True)
-    ]
+def per_day(window: Window) -> tuple[float, float]:
+    """(GiB-s, CPU-s) of one day at ``window``'s rate: mean RSS x 86400, CPU rate x 86400."""
+    return window.mean_rss / GIB * DAY, window.cpu_rate * DAY
 
 
 @dataclass(frozen=True)
@@ -313,7 +275,10 @@ def _measure_phase(
     if daemon.poll() is not None:
         raise BenchmarkError(f"the daemon exited {daemon.returncode} during the warm-up ({state})")
     writes, lines = _writes_by(cluster, OPERATOR), len(_lines(log_path))
-    measured, apiserver_window = measure_windows([daemon.pid, apiserver], timing.window)
+    try:
+        measured, apiserver_window = measure_windows([daemon.pid, apiserver], timing.window)
+    except ProcessLookupError as exc:
+        raise BenchmarkError(str(exc)) from None
     if daemon.poll() is not None:  # an exited child stays in /proc until it is reaped
         raise BenchmarkError(f"the daemon exited {daemon.returncode} during the measured window ({state})")
     window_lines = _lines(log_path)[lines:]
@@ -403,7 +368,7 @@ def print_report(run: DaemonRun, job: Periodic, resync: float, warm_up: float, p
     )
     print(f"    {'':<18} {'GiB·s':>10} {'ratio':>8} {'CPU-s':>10} {'ratio':>8}")
     for phase in run.phases:
-        gib, cpu = phase.daemon.per_day()
+        gib, cpu = per_day(phase.daemon)
         print(
             f"    {'daemon, ' + phase.management_state:<18} {gib:10.0f} {_ratio(gib, job_gib):>8} "
             f"{cpu:10.1f} {_ratio(cpu, job_cpu):>8}"

@@ -9,9 +9,11 @@ over time gives GiB-seconds.
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 GIB = 1024.0**3
@@ -79,6 +81,62 @@ def tree(pid: int) -> list[int]:
         except OSError:
             continue
     return found
+
+
+@dataclass(frozen=True)
+class Window:
+    """One process's usage over a measured window of wall time."""
+
+    wall: float
+    """Seconds measured."""
+    cpu: float
+    """User + system CPU seconds used in the window."""
+    mean_rss: float
+    """Mean resident set over the window's samples, bytes."""
+    peak_rss: int
+
+    @property
+    def millicores(self) -> float:
+        return self.cpu_rate * 1000
+
+    @property
+    def cpu_rate(self) -> float:
+        """CPU seconds per wall second."""
+        return self.cpu / self.wall if self.wall else 0.0
+
+
+def measure_windows(pids: list[int], seconds: float, interval: float = 1.0) -> list[Window]:
+    """Each of ``pids`` sampled every ``interval`` for ``seconds``; :class:`ProcessLookupError` if
+    one is gone meanwhile (a child that exited but is not reaped yet still counts as there)."""
+    started = time.monotonic()
+    first = [_cpu_seconds_of_live(pid) for pid in pids]
+    samples: list[list[int]] = [[] for _ in pids]
+    while True:
+        for index, pid in enumerate(pids):
+            if not Path(f"/proc/{pid}").exists():
+                raise _gone(pid)
+            samples[index].append(rss_bytes(pid))
+        remaining = started + seconds - time.monotonic()
+        if remaining <= 0:
+            break
+        time.sleep(min(interval, remaining))
+    last = [_cpu_seconds_of_live(pid) for pid in pids]
+    wall = time.monotonic() - started
+    return [
+        Window(wall, end - begin, statistics.fmean(rss), max(rss))
+        for begin, end, rss in zip(first, last, samples, strict=True)
+    ]
+
+
+def _cpu_seconds_of_live(pid: int) -> float:
+    try:
+        return cpu_seconds(pid)
+    except FileNotFoundError:
+        raise _gone(pid) from None
+
+
+def _gone(pid: int) -> ProcessLookupError:
+    return ProcessLookupError(f"process {pid} ended during the measured window")
 
 
 class MemorySampler:

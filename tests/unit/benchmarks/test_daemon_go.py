@@ -3,19 +3,21 @@
 Covers: a ``/proc/<pid>/stat`` line read for its command name, parent and utime + stime, also when
 the name holds spaces and parentheses, and a truncated line refused; ``VmRSS`` read from a
 ``/proc/<pid>/status`` text in bytes (0 for a zombie without one); this process's own CPU and
-children as read from ``/proc``; a measured window extrapolated to a day (mean RSS x 86400 as GiB-s,
-CPU rate x 86400 as CPU-s, millicores); the periodic job's day at the 10-minute resync (24 running
-processes and 120 quiet ones, by their medians); the daemon's command line and environment taken
-from the must-gather's Deployment (its ``--v``, plain env values, the pod name in place of a field
-reference); the FeatureGate status the daemon waits for; error lines grouped by message with numbers
-cut; objects and CRDs stripped of what a server sets; the objects seeded (the declared inputs found,
-plus the undeclared reads named, the rest reported missing); and, without the operator binary, one
-line saying why and nothing measured, and bad options refused.
+children as read from ``/proc``; a live process sampled over a window, and one already gone refused;
+a measured window extrapolated to a day (mean RSS x 86400 as GiB-s, CPU rate x 86400 as CPU-s,
+millicores); the periodic job's day at the 10-minute resync (24 running processes and 120 quiet
+ones, by their medians); the daemon's command line and environment taken from the must-gather's
+Deployment (its ``--v``, plain env values, the pod name in place of a field reference); the
+FeatureGate status the daemon waits for; error lines grouped by message with numbers cut; objects
+and CRDs stripped of what a server sets; the objects seeded (the declared inputs found, plus the
+undeclared reads named, the rest reported missing); and, without the operator binary, one line
+saying why and nothing measured, and bad options refused.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,14 +25,22 @@ from benchmarks.daemon_go import (
     GATES_ASKED,
     NAMESPACE,
     POD_NAME,
-    Window,
     daemon_command,
     error_kinds,
     feature_gate_status,
     main,
+    per_day,
 )
 from benchmarks.manager import OnceProcess, Periodic
-from benchmarks.sampling import GIB, children_named, cpu_seconds, parse_stat, parse_vm_rss
+from benchmarks.sampling import (
+    GIB,
+    Window,
+    children_named,
+    cpu_seconds,
+    measure_windows,
+    parse_stat,
+    parse_vm_rss,
+)
 from benchmarks.seeded_cluster import SERVICES, crd_for_install, object_for_create, objects_to_seed
 
 from mom.api.input_resources import InputResources
@@ -68,7 +78,7 @@ def test_own_process_read_from_proc() -> None:
 def test_window_extrapolated_to_a_day() -> None:
     window = Window(wall=60.0, cpu=3.0, mean_rss=150 * 2**20, peak_rss=160 * 2**20)
     assert window.millicores == pytest.approx(50.0)
-    gib_seconds, cpu_per_day = window.per_day()
+    gib_seconds, cpu_per_day = per_day(window)
     assert cpu_per_day == pytest.approx(3.0 / 60.0 * 86400)
     assert gib_seconds == pytest.approx(150 / 1024 * 86400)
 
@@ -227,3 +237,14 @@ def test_seeded_objects_are_the_declared_inputs_and_the_undeclared_reads() -> No
     assert len(missing) == 2
     assert "a/gone" in missing[0]
     assert "b/absent" in missing[1]
+
+
+def test_a_window_samples_a_live_process_and_refuses_a_gone_one() -> None:
+    (window,) = measure_windows([os.getpid()], 0.2, interval=0.05)
+    assert window.wall >= 0.2
+    assert window.mean_rss > 0
+    assert window.peak_rss >= window.mean_rss
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    with pytest.raises(ProcessLookupError, match=str(gone.pid)):
+        measure_windows([gone.pid], 0.2, interval=0.05)
