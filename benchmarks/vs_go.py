@@ -247,7 +247,7 @@ def _declaration(binary: Path, path: Path) -> Path:
     return path
 
 
-def _resource_tree(archive: Path, scratch: Path) -> Path:
+def resource_tree(archive: Path, scratch: Path) -> Path:
     """Unpack a must-gather; the directory holding ``cluster-scoped-resources`` (what Go wants)."""
     with tarfile.open(archive) as tar:
         tar.extractall(scratch, filter="data")
@@ -280,16 +280,22 @@ def _linked_copy(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=os.link)
 
 
-def _unchanged_once(must_gather: Path, operator: Path, world: Path, env: dict[str, str]) -> Side:
-    """Row f: one persistent standalone world where the operator has run once, here; every
-    measured tick after that defers it (its inputs changed, inside the debounce window)."""
+def standalone_world(must_gather: Path, operator: Path, world: Path) -> Path:
+    """Row f's world in ``world``: one standalone cluster linked from ``must_gather``, ``operator``
+    managed there; the path of its manager configuration."""
     _linked_copy(must_gather, world / "cluster")
-    config = _manager_config(
+    return _manager_config(
         world,
         operator,
         [{"name": "standalone", "manifestDir": "cluster"}],
         [{"name": "standalone", "topology": "Standalone", "cluster": "standalone"}],
     )
+
+
+def _unchanged_once(must_gather: Path, operator: Path, world: Path, env: dict[str, str]) -> Side:
+    """Row f: one persistent standalone world where the operator has run once, here; every
+    measured tick after that defers it (its inputs changed, inside the debounce window)."""
+    config = standalone_world(must_gather, operator, world)
     command = [str(Path(sys.executable).parent / "mom"), "run", "--config", str(config), "--once"]
     subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return Side(lambda out: [*_own_usage(out), *command[1:]], REPO, env)
@@ -350,7 +356,7 @@ def build_scenarios(conformance: Path, realdata: Path, scratch: Path) -> list[Sc
         authentication,
         "authentication-operator",
     )
-    must_gather = _resource_tree(
+    must_gather = resource_tree(
         realdata / "must-gather-clean" / "must-gather-aws.tar.xz", scratch / "must-gather"
     )
     sample_declaration = _declaration(go_sample, scratch / "sample-operator-inputs.yaml")
