@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 from collections.abc import Callable, Sequence
 
 from mom import __version__
 from mom.api.errors import MomError
 from mom.cli.helptext import explain
+from mom.cli.logs import configure_logging
 
 # Which module registers each sub-command. Only the module of the command being run is
 # imported, so `mom get` never pays for the manager or the HTTP stack; `mom --help` imports all.
@@ -75,11 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(arguments)
     args = parser.parse_args(arguments)
-    logging.basicConfig(
-        level=logging.WARNING - 10 * min(args.verbose, 2),
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(args.verbose)
     handler: Handler = args.handler
     try:
         return handler(args)

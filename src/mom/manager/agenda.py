@@ -16,7 +16,6 @@ from operator import is_
 
 from mom.inputs.digest import input_digest
 from mom.inputs.gather import GatheredInputs, gather_inputs
-from mom.inputs.writer import write_input_dir
 from mom.manager.gathering import empty_world, reading_as
 from mom.manager.operators import OperatorRunner, RunInputs
 from mom.manager.pins import Pin
@@ -50,6 +49,8 @@ class Work:
         return self.key[1]
 
     def inputs(self) -> RunInputs:
+        from mom.inputs.writer import write_input_dir  # only an executable's run lays inputs out
+
         return RunInputs(snapshot=self.snapshot, lay_out=partial(write_input_dir, self.gathered))
 
 

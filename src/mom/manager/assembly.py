@@ -7,33 +7,30 @@ A manifest-directory cluster becomes a :class:`ManifestTarget`; a live cluster a
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from mom.api.input_resources import ResourceReference
+from mom.api.input_resources import InputResources, ResourceReference
+from mom.api.output_resources import OutputResources
 from mom.api.resources import NAMESPACES, GroupVersionResource
+from mom.api.values import Frozen
 from mom.apply.manifest_target import ManifestTarget
 from mom.apply.target import Target
 from mom.journal.journal import Journal
 from mom.journal.lock import lock_journal
-from mom.manager.execution import Progress
 from mom.manager.gathering import management_namespaces, read_scopes
 from mom.manager.loop import Manager
-from mom.manager.operators import InProcessRunner, OperatorRunner, SubprocessRunner
+from mom.manager.operators import InProcessRunner, OperatorRunner
 from mom.manager.pins import Pin, PinStore, document_digest
 from mom.manager.specs import ClusterSpec, ManagerConfig
 from mom.mustgather.loader import change_notifier
 from mom.mustgather.scope import ReadScope
-from mom.operator.sandbox import Sandbox, probe_sandbox
 
 if TYPE_CHECKING:
+    from mom.manager.execution import Progress
     from mom.mustgather.loader import ChangeNotifier
-
-log = logging.getLogger(__name__)
+    from mom.operator.sandbox import Sandbox
 
 
 def build_runners(config: ManagerConfig) -> dict[str, OperatorRunner]:
@@ -45,6 +42,9 @@ def build_runners(config: ManagerConfig) -> dict[str, OperatorRunner]:
         if spec.in_process:
             runners[spec.name] = InProcessRunner(spec)
             continue
+        from mom.manager.subprocesses import SubprocessRunner  # processes only for executables
+        from mom.operator.sandbox import probe_sandbox
+
         if sandbox is None:
             sandbox = _announce(probe_sandbox())
         runners[spec.name] = SubprocessRunner(spec, config.source.parent, sandbox)
@@ -52,6 +52,9 @@ def build_runners(config: ManagerConfig) -> dict[str, OperatorRunner]:
 
 
 def _announce(sandbox: Sandbox) -> Sandbox:
+    import logging
+
+    log = logging.getLogger(__name__)
     if not sandbox.available:
         log.warning(
             "subprocess operators run UNCONFINED (they can write anything this user can, and use "
@@ -73,14 +76,7 @@ def pin_operators(
     store = PinStore(config.journal.with_suffix(".pins.json"))
     pins: dict[str, Pin] = {}
     notices: list[str] = []
-    # Every operator is asked for both documents at once (a subprocess operator is two process
-    # starts); the answers are then taken in order, so the first failure reported is the same.
-    with ThreadPoolExecutor(max_workers=max(1, min(config.concurrency, 2 * len(runners)))) as pool:
-        asked = {
-            name: (pool.submit(runner.declared_inputs), pool.submit(runner.declared_outputs))
-            for name, runner in runners.items()
-        }
-        declared = {name: (inputs.result(), outputs.result()) for name, (inputs, outputs) in asked.items()}
+    declared = _declarations(config, runners)
     for name, (inputs, outputs) in declared.items():
         pinned = None if repin else store.get(name)
         if pinned is None:
@@ -93,6 +89,26 @@ def pin_operators(
             )
         pins[name] = pinned
     return pins, notices
+
+
+def _declarations(
+    config: ManagerConfig, runners: Mapping[str, OperatorRunner]
+) -> dict[str, tuple[InputResources, OutputResources]]:
+    """Every operator's declared inputs and outputs, in configuration order.
+
+    When some runner gains from threads (a subprocess operator is two process starts), every
+    operator is asked for both documents at once; the answers are then taken in order, so the
+    first failure reported is the one asking in order would report."""
+    if not any(runner.concurrent for runner in runners.values()):
+        return {name: (r.declared_inputs(), r.declared_outputs()) for name, r in runners.items()}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, min(config.concurrency, 2 * len(runners)))) as pool:
+        asked = {
+            name: (pool.submit(runner.declared_inputs), pool.submit(runner.declared_outputs))
+            for name, runner in runners.items()
+        }
+        return {name: (inputs.result(), outputs.result()) for name, (inputs, outputs) in asked.items()}
 
 
 def open_manager(
@@ -177,12 +193,17 @@ def _reference_resources(reference: ResourceReference) -> list[GroupVersionResou
     return [reference.referring_resource.gvr] + [end.gvr for end in ends if end is not None]
 
 
-@dataclass(frozen=True)
-class Writer:
+class Writer(Frozen):
     """Who this process is to a live cluster (its User-Agent), and how long it may still write."""
 
     user_agent: str
     write_budget: Callable[[], float]
+
+    __slots__ = ("user_agent", "write_budget")
+
+    def __init__(self, user_agent: str, write_budget: Callable[[], float]) -> None:
+        object.__setattr__(self, "user_agent", user_agent)
+        object.__setattr__(self, "write_budget", write_budget)
 
 
 def build_target(

@@ -132,8 +132,8 @@ def load_json(data: bytes, source: str) -> Any:
 
 
 def dump_json(value: Any, *, indent: bool = False, sort_keys: bool = False) -> bytes:
-    if not indent and not sort_keys and "orjson" not in sys.modules:
-        text = plain_dumps(value)
+    if not indent and "orjson" not in sys.modules:
+        text = plain_dumps(value, sort_keys=sort_keys)
         if text is not UNSURE:
             return bytes(text)
     import orjson

@@ -23,8 +23,8 @@ from tests.unit.containment.support import Setup, hostile_operator, needs_landlo
 from mom.cli.main import main
 from mom.manager import assembly
 from mom.manager.config import load_config
-from mom.manager.operators import SubprocessRunner
 from mom.manager.specs import OperatorSpec
+from mom.manager.subprocesses import SubprocessRunner
 from mom.mutationdir.equivalence import compare_outputs
 from mom.operator.command import parse_now
 from mom.operator.landlock import abi_version
