@@ -66,6 +66,7 @@ class ManifestTarget:
         file_format: str = "yaml",
         scope: ReadScope | None = None,
         notifier: ChangeNotifier | None = None,
+        watch: bool = True,
     ) -> None:
         self.root = root
         self.name = name or str(root)
@@ -74,7 +75,7 @@ class ManifestTarget:
         self._checkpoint = checkpoint
         self._lock = threading.Lock()
         self._wal = WriteAheadLog(root, root / STATE_DIR, compact_after=compact_after)
-        self._reader = TreeLoader(root, scope, notifier)
+        self._reader = TreeLoader(root, scope, notifier, watch=watch)
         if file_format not in FILE_FORMATS:
             raise InvalidInput(
                 "format", [f"Unsupported value: {file_format!r}: supported values: yaml, json"]

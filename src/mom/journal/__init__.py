@@ -21,10 +21,12 @@ Must not import: ``mom.operator``, ``mom.inputs``, ``mom.apply``, ``mom.diagnost
 siblings) or any layer above them (``mom.live``, the manager, ``mom.testing``, ``mom.cli``...);
 it uses ``mom.mutationdir``, ``mom.serialization`` and ``mom.api``.
 Entry points: :class:`Journal`, :func:`export_test`, :func:`mom.journal.lock.lock_journal`.
+:func:`export_test`, :func:`pack_dir` and :func:`unpack_dir` are loaded on first use: opening
+the journal does not load tar and gzip with them.
 """
 
-from mom.journal.archive import pack_dir, unpack_dir
-from mom.journal.export import export_test
+from typing import TYPE_CHECKING
+
 from mom.journal.journal import Journal
 from mom.journal.records import (
     InputChange,
@@ -49,3 +51,22 @@ __all__ = [
     "pack_dir",
     "unpack_dir",
 ]
+
+if TYPE_CHECKING:
+    from mom.journal.archive import pack_dir, unpack_dir
+    from mom.journal.export import export_test
+
+_HOMES = {
+    "export_test": "mom.journal.export",
+    "pack_dir": "mom.journal.archive",
+    "unpack_dir": "mom.journal.archive",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(home), name)

@@ -118,10 +118,13 @@ def open_manager(
     repin: bool = False,
     progress: Progress | None = None,
     writer: Writer | None = None,
+    watch: bool = True,
 ) -> tuple[Manager, list[str]]:
     """A ready manager (journal open and locked for this process, pending work not yet rolled
     forward) and start-up notices. A second manager on the same journal gets :class:`Conflict`.
-    ``writer`` names this process to live clusters and fences its writes (leader election)."""
+    ``writer`` names this process to live clusters and fences its writes (leader election).
+    ``watch=False``: manifest directories are walked at each read, never watched for changes
+    (for a process that ticks once)."""
     config.journal.parent.mkdir(parents=True, exist_ok=True)
     lock = lock_journal(config.journal)  # before anything else touches the journal or a target
     try:
@@ -135,7 +138,7 @@ def open_manager(
         manager = Manager(
             config,
             journal=journal,
-            targets=build_targets(config, clock, pins, writer),
+            targets=build_targets(config, clock, pins, writer, watch=watch),
             runners=runners,
             pins=pins,
             clock=clock,
@@ -149,13 +152,19 @@ def open_manager(
 
 
 def build_targets(
-    config: ManagerConfig, clock: Callable[[], datetime], pins: Mapping[str, Pin], writer: Writer | None
+    config: ManagerConfig,
+    clock: Callable[[], datetime],
+    pins: Mapping[str, Pin],
+    writer: Writer | None,
+    *,
+    watch: bool = True,
 ) -> dict[str, Target]:
-    """Every configured cluster's target, reading only what the pinned operators may read."""
+    """Every configured cluster's target, reading only what the pinned operators may read;
+    manifest directories watched for changes unless ``watch`` is false."""
     resources = watched_resources(pins.values())
     scopes = read_scopes(config.instances, pins.values())
     namespaces = management_namespaces(config.instances)
-    notifier = change_notifier()  # one kernel instance for every manifest directory
+    notifier = change_notifier() if watch else None  # one kernel instance for every manifest directory
     return {
         cluster.name: build_target(
             cluster,
@@ -165,6 +174,7 @@ def build_targets(
             writer,
             namespaces.get(cluster.name),
             notifier,
+            watch=watch,
         )
         for cluster in config.clusters
     }
@@ -214,10 +224,12 @@ def build_target(
     writer: Writer | None = None,
     namespaces: Iterable[str] | None = None,
     notifier: ChangeNotifier | None = None,
+    *,
+    watch: bool = True,
 ) -> Target:
     """The target of one configured cluster: its manifest directory (read only where ``scope``
     wants, when given), or the live cluster (namespaced types watched only in ``namespaces``,
-    when given)."""
+    when given); ``watch=False``: a manifest directory is walked at each read, never watched."""
     if cluster.kubeconfig is not None:
         from mom.live.target import LiveTarget  # the HTTP stack only for live clusters
         from mom.live.transport import LiveTransport
@@ -237,4 +249,5 @@ def build_target(
         file_format=cluster.file_format,
         scope=scope,
         notifier=notifier,
+        watch=watch,
     )
