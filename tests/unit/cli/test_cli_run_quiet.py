@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests import import_trace
 from tests.import_trace import imported_modules
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
@@ -46,15 +47,6 @@ DENIED = {
     "uuid": "orjson's import",
     "logging": "nothing is logged",
 }
-
-
-def denied_in(modules: set[str]) -> list[str]:
-    return sorted(
-        f"{module} ({DENIED[denied]})"
-        for module in modules
-        for denied in DENIED
-        if module == denied or module.startswith(denied + ".")
-    )
 
 
 def run_once(config: Path) -> dict[str, object]:
@@ -93,7 +85,7 @@ def test_a_quiet_run_once_imports_nothing_only_running_needs(tmp_path: Path) -> 
     summary = json.loads(completed.stdout)
     assert runs_in(summary) == 0
     assert {pair["trigger"] for pair in summary["pairs"]} == {"unchanged"}
-    assert denied_in(modules) == []
+    assert import_trace.denied_in(modules, DENIED) == []
 
 
 def test_a_run_that_runs_imports_them(tmp_path: Path) -> None:
