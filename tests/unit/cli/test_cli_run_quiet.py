@@ -6,7 +6,8 @@ runs nothing, and imports none of a deny-list of modules — the runners' and ap
 (execution, committing, recovery, planning, apply semantics, the SDK's run path), the
 executables' sandbox and subprocesses, the journal's tar archives, kernel change notifications
 (a process that reads once watches nothing), and the standard-library modules only those pull
-in. The same world, made to run again, does import them: the deny-list is not vacuous.
+in. The same world kept in JSON files loads no YAML library either. The same world, made to
+run again, does import them: the deny-list is not vacuous.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from tests import import_trace
 from tests.import_trace import imported_modules
+
+from mom.serialization import dump_json, load_document
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
@@ -48,6 +52,11 @@ DENIED = {
     "logging": "nothing is logged",
 }
 
+DENIED_WITHOUT_YAML = {
+    "yaml": "no file of a world kept in JSON is YAML, and nothing is written",
+    "mom.serialization.yamlshape": "no file of a world kept in JSON is YAML",
+}
+
 
 def run_once(config: Path) -> dict[str, object]:
     done = subprocess.run(
@@ -67,10 +76,28 @@ def runs_in(summary: dict[str, object]) -> int:
     return sum(1 for pair in pairs if pair.get("run") is not None)
 
 
-def test_a_quiet_run_once_imports_nothing_only_running_needs(tmp_path: Path) -> None:
-    shutil.copytree(EXAMPLES / "standalone", tmp_path / "standalone")
-    config = tmp_path / "standalone" / "mom.yaml"
-    config.write_text(config.read_text() + "debounce: 0\n")  # settle without waiting
+def json_world(world: Path) -> None:
+    """The example with every file in JSON (which every must-gather reader accepts), and mom
+    configured to write its cluster's files in JSON too."""
+    for path in [world / "mom.yaml", *(world / "cluster").rglob("*.yaml")]:
+        path.write_bytes(dump_json(load_document(path.read_bytes(), str(path)), indent=True))
+    config = json.loads((world / "mom.yaml").read_text())
+    config["clusters"][0]["format"] = "json"
+    (world / "mom.yaml").write_text(json.dumps(config))
+
+
+@pytest.mark.parametrize("file_format", ["yaml", "json"])
+def test_a_quiet_run_once_imports_nothing_only_running_needs(tmp_path: Path, file_format: str) -> None:
+    world = tmp_path / "standalone"
+    shutil.copytree(EXAMPLES / "standalone", world)
+    if file_format == "json":
+        json_world(world)
+    config = world / "mom.yaml"
+    settings = json.loads(config.read_text()) if file_format == "json" else None
+    if settings is None:
+        config.write_text(config.read_text() + "debounce: 0\n")  # settle without waiting
+    else:
+        config.write_text(json.dumps({**settings, "debounce": 0}))
     for _ in range(5):
         if runs_in(run_once(config)) == 0:
             break
@@ -85,7 +112,8 @@ def test_a_quiet_run_once_imports_nothing_only_running_needs(tmp_path: Path) -> 
     summary = json.loads(completed.stdout)
     assert runs_in(summary) == 0
     assert {pair["trigger"] for pair in summary["pairs"]} == {"unchanged"}
-    assert import_trace.denied_in(modules, DENIED) == []
+    denied = DENIED if file_format == "yaml" else {**DENIED, **DENIED_WITHOUT_YAML}
+    assert import_trace.denied_in(modules, denied) == []
 
 
 def test_a_run_that_runs_imports_them(tmp_path: Path) -> None:
