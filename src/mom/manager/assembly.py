@@ -82,7 +82,8 @@ def pin_operators(
         if pinned is None:
             pins[name] = store.pin(name, inputs, outputs)
             continue
-        if document_digest(inputs, outputs) != pinned.digest:
+        unchanged = inputs == pinned.inputs and outputs == pinned.outputs  # equal values, equal digest
+        if not unchanged and document_digest(inputs, outputs) != pinned.digest:
             notices.append(
                 f"operator {name} now declares other inputs/outputs than when it was registered; "
                 "the registered ones stay in force (run with --repin to accept the new ones)"
