@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 
 from mom import __version__
 from mom.api.errors import MomError
-from mom.cli.helptext import explain
 from mom.cli.logs import configure_logging
 
 # Which module registers each sub-command. Only the module of the command being run is
@@ -67,8 +66,20 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         modules = list(dict.fromkeys(COMMAND_MODULES.values()))
     for module_name in modules:
         importlib.import_module(module_name).register(commands)
-    explain(parser)
+    if not wanted or any(_asks_for_help(arg) for arg in arguments):
+        from mom.cli.helptext import explain  # descriptions and examples only show in help
+
+        explain(parser)
     return parser
+
+
+def _asks_for_help(argument: str) -> bool:
+    """Whether ``argument`` may be argparse's help option: ``-h`` (alone or among short flags),
+    or ``--help`` or a prefix of it argparse accepts. Other arguments may match too: the help
+    text is then prepared for nothing, never missing."""
+    if argument.startswith("--"):
+        return len(argument) > 2 and "--help".startswith(argument.split("=", 1)[0])
+    return argument.startswith("-") and "h" in argument
 
 
 def main(argv: Sequence[str] | None = None) -> int:
