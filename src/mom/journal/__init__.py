@@ -56,17 +56,14 @@ if TYPE_CHECKING:
     from mom.journal.archive import pack_dir, unpack_dir
     from mom.journal.export import export_test
 
-_HOMES = {
-    "export_test": "mom.journal.export",
-    "pack_dir": "mom.journal.archive",
-    "unpack_dir": "mom.journal.archive",
-}
-
 
 def __getattr__(name: str) -> object:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
+    if name == "export_test":
+        from mom.journal.export import export_test
 
-    return getattr(importlib.import_module(home), name)
+        return export_test
+    if name in ("pack_dir", "unpack_dir"):
+        from mom.journal import archive
+
+        return getattr(archive, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
