@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -24,3 +25,13 @@ def imported_modules(
         if line.startswith("import time:") and "|" in line
     }
     return completed, modules - {"imported package"}
+
+
+def denied_in(modules: set[str], denied: Mapping[str, str]) -> list[str]:
+    """Each of ``modules`` that is, or is inside, a module ``denied`` names, with why it is denied."""
+    return sorted(
+        f"{module} ({denied[name]})"
+        for module in modules
+        for name in denied
+        if module == name or module.startswith(name + ".")
+    )

@@ -9,7 +9,7 @@ the digest is the same either way.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 
 def _sha256_constructor() -> Callable[[bytes], Any]:
@@ -25,6 +25,20 @@ def _sha256_constructor() -> Callable[[bytes], Any]:
 
 
 _SHA256 = _sha256_constructor()
+
+
+class Hasher(Protocol):
+    """A SHA-256 computation fed piece by piece, as ``hashlib.sha256()`` is."""
+
+    def update(self, data: bytes, /) -> None: ...
+
+    def hexdigest(self) -> str: ...
+
+
+def sha256(data: bytes = b"") -> Hasher:
+    """A SHA-256 hasher started with ``data``, as ``hashlib.sha256(data)``."""
+    hasher: Hasher = _SHA256(data)
+    return hasher
 
 
 def sha256_hex(data: bytes) -> str:

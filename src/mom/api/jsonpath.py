@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from mom.api.values import Frozen
 
 
 class JsonPathNoMatch(ValueError):
@@ -32,63 +33,93 @@ class JsonPathNoMatch(ValueError):
 _MISSING = object()
 
 
-@dataclass(frozen=True, slots=True)
-class Key:
+class Key(Frozen):
     """``.name`` or ``['name']``: one field of an object."""
 
     name: str
 
+    __slots__ = ("name",)
 
-@dataclass(frozen=True, slots=True)
-class Index:
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "name", name)
+
+
+class Index(Frozen):
     """``[n]``: one item of a list."""
 
     index: int
 
+    __slots__ = ("index",)
 
-@dataclass(frozen=True, slots=True)
-class Wildcard:
+    def __init__(self, index: int) -> None:
+        object.__setattr__(self, "index", index)
+
+
+class Wildcard(Frozen):
     """``*`` or ``[*]``: every item or field value."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, slots=True)
-class Slice:
+
+class Slice(Frozen):
     """``[start:stop:step]`` over a list."""
 
     start: int | None
     stop: int | None
     step: int | None
 
+    __slots__ = ("start", "step", "stop")
 
-@dataclass(frozen=True, slots=True)
-class Union:
+    def __init__(self, start: int | None, stop: int | None, step: int | None) -> None:
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "stop", stop)
+        object.__setattr__(self, "step", step)
+
+
+class Union(Frozen):
     """``[a,b]``: several keys or indexes."""
 
     members: tuple[Key | Index, ...]
 
+    __slots__ = ("members",)
 
-@dataclass(frozen=True, slots=True)
-class Descend:
+    def __init__(self, members: tuple[Key | Index, ...]) -> None:
+        object.__setattr__(self, "members", members)
+
+
+class Descend(Frozen):
     """``..``: the node itself and every node below it, in document order."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, slots=True)
-class Filter:
+
+class Filter(Frozen):
     """``[?(...)]``: the list items the predicate keeps."""
 
     predicate: Callable[[Any, Any], bool]
     text: str
 
+    __slots__ = ("predicate", "text")
+
+    def __init__(self, predicate: Callable[[Any, Any], bool], text: str) -> None:
+        object.__setattr__(self, "predicate", predicate)
+        object.__setattr__(self, "text", text)
+
 
 Segment = Key | Index | Wildcard | Slice | Union | Descend | Filter
 
 
-@dataclass(frozen=True, slots=True)
-class JsonPath:
+class JsonPath(Frozen):
     """A parsed expression; ``text`` is what the document said."""
 
     text: str
     segments: tuple[Segment, ...]
+
+    __slots__ = ("segments", "text")
+
+    def __init__(self, text: str, segments: tuple[Segment, ...]) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "segments", segments)
 
     @property
     def definite(self) -> bool:

@@ -6,7 +6,8 @@ its fields in ``__slots__``, sets them in a written-out ``__init__`` and inherit
 :class:`Value`, :class:`Frozen` or :class:`OrderedFrozen` what the matching dataclass would
 generate: equality over the fields as a tuple (only with a value of the same class), a
 ``Name(field=value, ...)`` repr and, when frozen, hashing and no assignment after ``__init__``
-(which sets fields with ``object.__setattr__``). ``dataclasses.replace`` works on them too.
+(which sets fields with ``object.__setattr__``). ``dataclasses.replace`` works on them too, and
+they are copied and pickled field by field.
 """
 
 from __future__ import annotations
@@ -80,6 +81,19 @@ class Value:
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._compared)
         return f"{self.__class__.__qualname__}({shown})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Copied (``copy``, ``deepcopy``) and pickled field by field, like a dataclass: the copy
+        gets the same fields without ``__init__`` running again."""
+        return (_rebuilt, (self.__class__, tuple(getattr(self, name) for name in self._fields)))
+
+
+def _rebuilt(cls: type[Value], values: tuple[Any, ...]) -> Value:
+    """A value of ``cls`` with ``values`` as its fields, in order (see :meth:`Value.__reduce__`)."""
+    value = object.__new__(cls)
+    for name, item in zip(cls._fields, values, strict=True):
+        object.__setattr__(value, name, item)
+    return value
 
 
 class Frozen(Value):

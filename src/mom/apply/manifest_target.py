@@ -20,9 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mom.api.errors import InvalidInput, MomError
-from mom.api.timestamps import rfc3339
-from mom.apply.placement import SPLIT_LIST_ITEMS, DocumentChanges, locate, read_document
-from mom.apply.semantics import Change, decide, object_name, write_context
 from mom.apply.target import ApplyResult, Outcome
 from mom.apply.wal import Checkpoint, WriteAheadLog, storable_problems
 from mom.mustgather.builtin_discovery import builtin_discovery
@@ -36,6 +33,8 @@ from mom.mutationdir.requests import MutationRequest
 from mom.serialization import dump_go_yaml, dump_json, load_document, load_json
 
 if TYPE_CHECKING:
+    from mom.apply.placement import DocumentChanges
+    from mom.apply.semantics import Change
     from mom.mustgather.loader import ChangeNotifier
 
 STATE_DIR = ".mom"
@@ -67,6 +66,7 @@ class ManifestTarget:
         file_format: str = "yaml",
         scope: ReadScope | None = None,
         notifier: ChangeNotifier | None = None,
+        watch: bool = True,
     ) -> None:
         self.root = root
         self.name = name or str(root)
@@ -75,7 +75,7 @@ class ManifestTarget:
         self._checkpoint = checkpoint
         self._lock = threading.Lock()
         self._wal = WriteAheadLog(root, root / STATE_DIR, compact_after=compact_after)
-        self._reader = TreeLoader(root, scope, notifier)
+        self._reader = TreeLoader(root, scope, notifier, watch=watch)
         if file_format not in FILE_FORMATS:
             raise InvalidInput(
                 "format", [f"Unsupported value: {file_format!r}: supported values: yaml, json"]
@@ -93,6 +93,8 @@ class ManifestTarget:
 
     def apply(self, mutation_id: str, request: MutationRequest, *, dry_run: bool = False) -> ApplyResult:
         """Apply ``request`` once under ``mutation_id``; ``dry_run`` decides without writing."""
+        from mom.apply.placement import SPLIT_LIST_ITEMS
+
         with self._lock:
             recorded = self._wal.applied(mutation_id)
             if recorded is not None:
@@ -165,6 +167,10 @@ class ManifestTarget:
         last_version: int | None = None,
     ) -> tuple[Change, DocumentChanges, int]:
         """What ``request`` changes: the outcome, the documents to write, the version handed out."""
+        from mom.api.timestamps import rfc3339
+        from mom.apply.placement import locate
+        from mom.apply.semantics import decide, object_name, write_context
+
         body = request.body_document()
         name = object_name(request, body, mutation_id)
         located = locate(self.root, request.gvr, request.namespace, name, partial(self._read, overlay or {}))
@@ -184,6 +190,8 @@ class ManifestTarget:
 
     def _read(self, overlay: Mapping[str, Object | None], relative: str) -> Object | None:
         """A file as the batch in progress left it, else as last loaded if unchanged, else from disk."""
+        from mom.apply.placement import read_document
+
         if relative in overlay:
             return overlay[relative]
         cached, document = self._reader.document(relative)

@@ -29,7 +29,6 @@ type, ``operandResources`` and outputs only for the cluster types asked for.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from mom.api.cluster import CLUSTER_TYPES, ClusterType
@@ -41,6 +40,7 @@ from mom.api.input_resources import (
 )
 from mom.api.output_resources import OutputResources
 from mom.api.resources import GroupVersionResource
+from mom.api.values import OrderedFrozen
 from mom.mustgather.builtin_discovery import has_status_subresource
 from mom.serialization import dump_go_yaml
 
@@ -58,12 +58,17 @@ _STATUS_VERBS = ("get", "update", "patch")
 _EVENT_GROUPS = ("", "events.k8s.io")
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class ServiceAccountRef:
+class ServiceAccountRef(OrderedFrozen):
     """The service account an operator's writes are made as."""
 
     namespace: str
     name: str
+
+    __slots__ = ("name", "namespace")
+
+    def __init__(self, namespace: str, name: str) -> None:
+        object.__setattr__(self, "namespace", namespace)
+        object.__setattr__(self, "name", name)
 
     @property
     def username(self) -> str:
@@ -79,13 +84,21 @@ def impersonation_headers(service_account: ServiceAccountRef) -> dict[str, str]:
     return {"Impersonate-User": service_account.username}
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class _Grant:
+class _Grant(OrderedFrozen):
     scope: str
     group: str
     resource: str
     name: str
     verb: str
+
+    __slots__ = ("group", "name", "resource", "scope", "verb")
+
+    def __init__(self, scope: str, group: str, resource: str, name: str, verb: str) -> None:
+        object.__setattr__(self, "scope", scope)
+        object.__setattr__(self, "group", group)
+        object.__setattr__(self, "resource", resource)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "verb", verb)
 
 
 class _Grants:

@@ -10,11 +10,11 @@ writes as an operator's service account, so the server enforces that operator's 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
 from mom.api.errors import Conflict, MomError, NotFound
+from mom.api.values import Frozen
 from mom.apply.rbac import ServiceAccountRef
 from mom.mustgather.store import Snapshot
 from mom.mutationdir.requests import MutationRequest
@@ -50,15 +50,28 @@ class Outcome(StrEnum):
         return cls.INVALID
 
 
-@dataclass(frozen=True, slots=True)
-class ApplyResult:
+_set_field = object.__setattr__
+"""How ``ApplyResult`` sets its fields (its ``object`` field hides the builtin there)."""
+
+
+class ApplyResult(Frozen):
     """The result of one mutation; ``object`` is the object after the write (``None`` for
     deletes, failures and already-applied ids)."""
 
     mutation_id: str
     outcome: Outcome
-    message: str = ""
-    object: dict[str, Any] | None = None
+    message: str
+    object: dict[str, Any] | None
+
+    __slots__ = ("message", "mutation_id", "object", "outcome")
+
+    def __init__(
+        self, mutation_id: str, outcome: Outcome, message: str = "", object: dict[str, Any] | None = None
+    ) -> None:
+        _set_field(self, "mutation_id", mutation_id)
+        _set_field(self, "outcome", outcome)
+        _set_field(self, "message", message)
+        _set_field(self, "object", object)
 
     @property
     def ok(self) -> bool:

@@ -27,19 +27,27 @@ One writer per directory at a time: the log is not shared between processes.
 from __future__ import annotations
 
 import errno
-import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mom.api.errors import InvalidInput, MomError
 from mom.mustgather.atomicfile import sync_directory, write_atomically
 from mom.mustgather.layout import MAX_FILE_NAME_BYTES
 from mom.serialization import dump_json, load_json
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    import logging
+
+
+def _log() -> logging.Logger:
+    """This module's logger; :mod:`logging` is loaded only by a message (most loads log none)."""
+    import logging
+
+    return logging.getLogger(__name__)
+
 
 WAL_FILE = "wal.jsonl"
 APPLIED_FILE = "applied.json"
@@ -152,7 +160,9 @@ class WriteAheadLog:
             problems = storable_problems(self.root, record["files"])
             if problems:
                 reason = "; ".join(problems)
-                log.warning("dropping a logged write that can never be finished (%s): %s", intent_id, reason)
+                _log().warning(
+                    "dropping a logged write that can never be finished (%s): %s", intent_id, reason
+                )
                 self._append({"id": intent_id, "failed": reason})
                 continue
             self._write_files(intent_id, record["files"], None)

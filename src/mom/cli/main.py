@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 from collections.abc import Callable, Sequence
 
 from mom import __version__
 from mom.api.errors import MomError
-from mom.cli.helptext import explain
+from mom.cli.logs import configure_logging
 
 # Which module registers each sub-command. Only the module of the command being run is
 # imported, so `mom get` never pays for the manager or the HTTP stack; `mom --help` imports all.
@@ -67,19 +66,27 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         modules = list(dict.fromkeys(COMMAND_MODULES.values()))
     for module_name in modules:
         importlib.import_module(module_name).register(commands)
-    explain(parser)
+    if not wanted or any(_asks_for_help(arg) for arg in arguments):
+        from mom.cli.helptext import explain  # descriptions and examples only show in help
+
+        explain(parser)
     return parser
+
+
+def _asks_for_help(argument: str) -> bool:
+    """Whether ``argument`` may be argparse's help option: ``-h`` (alone or among short flags),
+    or ``--help`` or a prefix of it argparse accepts. Other arguments may match too: the help
+    text is then prepared for nothing, never missing."""
+    if argument.startswith("--"):
+        return len(argument) > 2 and "--help".startswith(argument.split("=", 1)[0])
+    return argument.startswith("-") and "h" in argument
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(arguments)
     args = parser.parse_args(arguments)
-    logging.basicConfig(
-        level=logging.WARNING - 10 * min(args.verbose, 2),
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(args.verbose)
     handler: Handler = args.handler
     try:
         return handler(args)

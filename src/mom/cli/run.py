@@ -64,13 +64,13 @@ def run(args: argparse.Namespace) -> int:
     from mom.manager.assembly import Writer, open_manager  # the manager is imported only to run it
     from mom.manager.config import load_config
     from mom.manager.metrics import Metrics
-    from mom.manager.scaleout.election import start_term, user_agent
-    from mom.manager.scaleout.hosted import for_one_instance
     from mom.manager.scaleout.probes import Probes, parse_address, serve_probes
     from mom.mustgather.atomicfile import write_atomically
 
     config = load_config(args.config)
     if args.instance:
+        from mom.manager.scaleout.hosted import for_one_instance
+
         config = for_one_instance(config, args.instance)
     probes = Probes(time.monotonic, stale_after=max(120.0, 4 * args.interval))
     server = serve_probes(probes, parse_address(args.probe_address)) if args.probe_address else None
@@ -87,8 +87,14 @@ def run(args: argparse.Namespace) -> int:
     leader = _lead(config, args.identity, stop, probes) if config.lease else None
     if config.lease and leader is None:
         return 0
-    writer = Writer(user_agent(args.identity), leader.check_fence) if leader else None
-    manager, notices = open_manager(config, clock=_clock, repin=args.repin, progress=_progress, writer=writer)
+    writer = None
+    if leader is not None:  # the election's client only where a lease is configured
+        from mom.manager.scaleout.election import start_term, user_agent
+
+        writer = Writer(user_agent(args.identity), leader.check_fence)
+    manager, notices = open_manager(
+        config, clock=_clock, repin=args.repin, progress=_progress, writer=writer, watch=not args.once
+    )
     for notice in notices:
         print(f"mom: warning: {notice}", file=sys.stderr)
     metrics = Metrics()

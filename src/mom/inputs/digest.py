@@ -11,9 +11,9 @@ digest. The ``missing`` report is not part of it: an object appearing changes ``
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
+from mom.api.digest import sha256
 from mom.api.resources import ObjectRef
 from mom.inputs.gather import GatheredInputs, identity_of
 from mom.mustgather.store import Snapshot
@@ -24,7 +24,7 @@ _VERSION = b"mom-input-digest-v1\n"
 
 def input_digest(gathered: GatheredInputs) -> str:
     """Hex SHA-256 of the gathered objects, independent of their order."""
-    hasher = hashlib.sha256(_VERSION)
+    hasher = sha256(_VERSION)
     for ref, obj in sorted(gathered.objects, key=lambda pair: _sort_key(pair[0])):
         hasher.update(dump_json([ref.gvr.group, ref.gvr.resource, ref.namespace, ref.name]))
         hasher.update(b"\n")

@@ -21,10 +21,12 @@ Must not import: ``mom.operator``, ``mom.inputs``, ``mom.apply``, ``mom.diagnost
 siblings) or any layer above them (``mom.live``, the manager, ``mom.testing``, ``mom.cli``...);
 it uses ``mom.mutationdir``, ``mom.serialization`` and ``mom.api``.
 Entry points: :class:`Journal`, :func:`export_test`, :func:`mom.journal.lock.lock_journal`.
+:func:`export_test`, :func:`pack_dir` and :func:`unpack_dir` are loaded on first use: opening
+the journal does not load tar and gzip with them.
 """
 
-from mom.journal.archive import pack_dir, unpack_dir
-from mom.journal.export import export_test
+from typing import TYPE_CHECKING
+
 from mom.journal.journal import Journal
 from mom.journal.records import (
     InputChange,
@@ -49,3 +51,19 @@ __all__ = [
     "pack_dir",
     "unpack_dir",
 ]
+
+if TYPE_CHECKING:
+    from mom.journal.archive import pack_dir, unpack_dir
+    from mom.journal.export import export_test
+
+
+def __getattr__(name: str) -> object:
+    if name == "export_test":
+        from mom.journal.export import export_test
+
+        return export_test
+    if name in ("pack_dir", "unpack_dir"):
+        from mom.journal import archive
+
+        return getattr(archive, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

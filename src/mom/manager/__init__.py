@@ -8,8 +8,8 @@ Owns, one module per concern:
 - topology: :mod:`.topology` (cluster types to clusters, claims on objects, collisions),
   :mod:`.mapping` (operand namespaces into the hosted control plane namespace and back),
   :mod:`.gathering` (reading inputs as an operator addresses them);
-- operators and their outputs: :mod:`.operators` (the one runner seam, in-process or as a
-  subprocess), :mod:`.pins` (outputs pinned at registration), :mod:`.planning` (an operator's
+- operators and their outputs: :mod:`.operators` (the one runner seam, and Python operators
+  in-process), :mod:`.subprocesses` (executables, each run a confined subprocess), :mod:`.pins` (outputs pinned at registration), :mod:`.planning` (an operator's
   mutations validated, routed, mapped or refused), :mod:`.assembly` (a manager built from a
   configuration);
 - a tick: :mod:`.loop` (the :class:`~mom.manager.loop.Manager`, a tick as a short sequence),

@@ -9,14 +9,13 @@ runs this tick with everything its run needs.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property, partial
 from operator import is_
 
+from mom.api.values import Frozen, Value
 from mom.inputs.digest import input_digest
 from mom.inputs.gather import GatheredInputs, gather_inputs
-from mom.inputs.writer import write_input_dir
 from mom.manager.gathering import empty_world, reading_as
 from mom.manager.operators import OperatorRunner, RunInputs
 from mom.manager.pins import Pin
@@ -26,8 +25,7 @@ from mom.manager.topology import HostedView, Topology
 from mom.mustgather.store import Snapshot
 
 
-@dataclass(frozen=True)
-class Work:
+class Work(Frozen):
     """One pair that runs: its runner and pinned outputs, its inputs, and why it runs."""
 
     key: PairKey
@@ -38,8 +36,32 @@ class Work:
     digest: str
     trigger: Trigger
     snapshot: Snapshot
-    refusal: str = ""
+    refusal: str
     """Why the operator is not run on these inputs; the run is journaled as failed with it."""
+
+    __slots__ = ("digest", "gathered", "key", "pin", "refusal", "runner", "snapshot", "topology", "trigger")
+
+    def __init__(
+        self,
+        key: PairKey,
+        runner: OperatorRunner,
+        pin: Pin,
+        topology: Topology,
+        gathered: GatheredInputs,
+        digest: str,
+        trigger: Trigger,
+        snapshot: Snapshot,
+        refusal: str = "",
+    ) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "runner", runner)
+        object.__setattr__(self, "pin", pin)
+        object.__setattr__(self, "topology", topology)
+        object.__setattr__(self, "gathered", gathered)
+        object.__setattr__(self, "digest", digest)
+        object.__setattr__(self, "trigger", trigger)
+        object.__setattr__(self, "snapshot", snapshot)
+        object.__setattr__(self, "refusal", refusal)
 
     @property
     def operator(self) -> str:
@@ -50,40 +72,65 @@ class Work:
         return self.key[1]
 
     def inputs(self) -> RunInputs:
+        from mom.inputs.writer import write_input_dir  # only an executable's run lays inputs out
+
         return RunInputs(snapshot=self.snapshot, lay_out=partial(write_input_dir, self.gathered))
 
 
-@dataclass(frozen=True)
-class Waiting:
+class Waiting(Frozen):
     """A pair that does not run this tick: unchanged, or deferred (see ``decision``)."""
 
     key: PairKey
     decision: Decision
 
+    __slots__ = ("decision", "key")
 
-@dataclass(frozen=True)
-class Plan:
+    def __init__(self, key: PairKey, decision: Decision) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "decision", decision)
+
+
+class Plan(Frozen):
     work: tuple[Work, ...]
     waiting: tuple[Waiting, ...]
 
+    __slots__ = ("waiting", "work")
 
-@dataclass
-class _Gathered:
+    def __init__(self, work: tuple[Work, ...], waiting: tuple[Waiting, ...]) -> None:
+        object.__setattr__(self, "work", work)
+        object.__setattr__(self, "waiting", waiting)
+
+
+class _Gathered(Value):
     """A pair's inputs as gathered from the cluster snapshots ``seen``: the same snapshots give
     the same inputs, and the snapshot its runs read is built once (runs only read it)."""
 
     seen: tuple[Snapshot, ...]
     inputs: GatheredInputs
     digest: str
-    snapshot: Snapshot | None = None
+    snapshot: Snapshot | None
+
+    __slots__ = ("digest", "inputs", "seen", "snapshot")
+
+    def __init__(
+        self,
+        seen: tuple[Snapshot, ...],
+        inputs: GatheredInputs,
+        digest: str,
+        snapshot: Snapshot | None = None,
+    ) -> None:
+        self.seen = seen
+        self.inputs = inputs
+        self.digest = digest
+        self.snapshot = snapshot
 
 
-@dataclass
 class _Sources:
     """One instance's view of this tick's cluster snapshots, built when first needed."""
 
-    topology: Topology
-    snapshots: Mapping[str, Snapshot]
+    def __init__(self, topology: Topology, snapshots: Mapping[str, Snapshot]) -> None:
+        self.topology = topology
+        self.snapshots = snapshots
 
     @cached_property
     def seen(self) -> tuple[Snapshot, ...]:

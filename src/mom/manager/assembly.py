@@ -7,33 +7,30 @@ A manifest-directory cluster becomes a :class:`ManifestTarget`; a live cluster a
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from mom.api.input_resources import ResourceReference
+from mom.api.input_resources import InputResources, ResourceReference
+from mom.api.output_resources import OutputResources
 from mom.api.resources import NAMESPACES, GroupVersionResource
+from mom.api.values import Frozen
 from mom.apply.manifest_target import ManifestTarget
 from mom.apply.target import Target
 from mom.journal.journal import Journal
 from mom.journal.lock import lock_journal
-from mom.manager.execution import Progress
 from mom.manager.gathering import management_namespaces, read_scopes
 from mom.manager.loop import Manager
-from mom.manager.operators import InProcessRunner, OperatorRunner, SubprocessRunner
+from mom.manager.operators import InProcessRunner, OperatorRunner
 from mom.manager.pins import Pin, PinStore, document_digest, unrecorded_pin
 from mom.manager.specs import ClusterSpec, ManagerConfig
 from mom.mustgather.loader import change_notifier
 from mom.mustgather.scope import ReadScope
-from mom.operator.sandbox import Sandbox, probe_sandbox
 
 if TYPE_CHECKING:
+    from mom.manager.execution import Progress
     from mom.mustgather.loader import ChangeNotifier
-
-log = logging.getLogger(__name__)
+    from mom.operator.sandbox import Sandbox
 
 
 def build_runners(config: ManagerConfig) -> dict[str, OperatorRunner]:
@@ -45,6 +42,9 @@ def build_runners(config: ManagerConfig) -> dict[str, OperatorRunner]:
         if spec.in_process:
             runners[spec.name] = InProcessRunner(spec)
             continue
+        from mom.manager.subprocesses import SubprocessRunner  # processes only for executables
+        from mom.operator.sandbox import probe_sandbox
+
         if sandbox is None:
             sandbox = _announce(probe_sandbox())
         runners[spec.name] = SubprocessRunner(spec, config.source.parent, sandbox)
@@ -52,6 +52,9 @@ def build_runners(config: ManagerConfig) -> dict[str, OperatorRunner]:
 
 
 def _announce(sandbox: Sandbox) -> Sandbox:
+    import logging
+
+    log = logging.getLogger(__name__)
     if not sandbox.available:
         log.warning(
             "subprocess operators run UNCONFINED (they can write anything this user can, and use "
@@ -76,26 +79,40 @@ def pin_operators(
     store = PinStore(config.journal.with_suffix(".pins.json"))
     pins: dict[str, Pin] = {}
     notices: list[str] = []
-    # Every operator is asked for both documents at once (a subprocess operator is two process
-    # starts); the answers are then taken in order, so the first failure reported is the same.
-    with ThreadPoolExecutor(max_workers=max(1, min(config.concurrency, 2 * len(runners)))) as pool:
-        asked = {
-            name: (pool.submit(runner.declared_inputs), pool.submit(runner.declared_outputs))
-            for name, runner in runners.items()
-        }
-        declared = {name: (inputs.result(), outputs.result()) for name, (inputs, outputs) in asked.items()}
+    declared = _declarations(config, runners)
     for name, (inputs, outputs) in declared.items():
         pinned = None if repin else store.get(name)
         if pinned is None:
             pins[name] = store.pin(name, inputs, outputs) if record else unrecorded_pin(name, inputs, outputs)
             continue
-        if document_digest(inputs, outputs) != pinned.digest:
+        unchanged = inputs == pinned.inputs and outputs == pinned.outputs  # equal values, equal digest
+        if not unchanged and document_digest(inputs, outputs) != pinned.digest:
             notices.append(
                 f"operator {name} now declares other inputs/outputs than when it was registered; "
                 "the registered ones stay in force (run with --repin to accept the new ones)"
             )
         pins[name] = pinned
     return pins, notices
+
+
+def _declarations(
+    config: ManagerConfig, runners: Mapping[str, OperatorRunner]
+) -> dict[str, tuple[InputResources, OutputResources]]:
+    """Every operator's declared inputs and outputs, in configuration order.
+
+    When some runner gains from threads (a subprocess operator is two process starts), every
+    operator is asked for both documents at once; the answers are then taken in order, so the
+    first failure reported is the one asking in order would report."""
+    if not any(runner.concurrent for runner in runners.values()):
+        return {name: (r.declared_inputs(), r.declared_outputs()) for name, r in runners.items()}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, min(config.concurrency, 2 * len(runners)))) as pool:
+        asked = {
+            name: (pool.submit(runner.declared_inputs), pool.submit(runner.declared_outputs))
+            for name, runner in runners.items()
+        }
+        return {name: (inputs.result(), outputs.result()) for name, (inputs, outputs) in asked.items()}
 
 
 def open_manager(
@@ -105,10 +122,13 @@ def open_manager(
     repin: bool = False,
     progress: Progress | None = None,
     writer: Writer | None = None,
+    watch: bool = True,
 ) -> tuple[Manager, list[str]]:
     """A ready manager (journal open and locked for this process, pending work not yet rolled
     forward) and start-up notices. A second manager on the same journal gets :class:`Conflict`.
-    ``writer`` names this process to live clusters and fences its writes (leader election)."""
+    ``writer`` names this process to live clusters and fences its writes (leader election).
+    ``watch=False``: manifest directories are walked at each read, never watched for changes
+    (for a process that ticks once)."""
     config.journal.parent.mkdir(parents=True, exist_ok=True)
     lock = lock_journal(config.journal)  # before anything else touches the journal or a target
     try:
@@ -122,7 +142,7 @@ def open_manager(
         manager = Manager(
             config,
             journal=journal,
-            targets=build_targets(config, clock, pins, writer),
+            targets=build_targets(config, clock, pins, writer, watch=watch),
             runners=runners,
             pins=pins,
             clock=clock,
@@ -136,13 +156,19 @@ def open_manager(
 
 
 def build_targets(
-    config: ManagerConfig, clock: Callable[[], datetime], pins: Mapping[str, Pin], writer: Writer | None
+    config: ManagerConfig,
+    clock: Callable[[], datetime],
+    pins: Mapping[str, Pin],
+    writer: Writer | None,
+    *,
+    watch: bool = True,
 ) -> dict[str, Target]:
-    """Every configured cluster's target, reading only what the pinned operators may read."""
+    """Every configured cluster's target, reading only what the pinned operators may read;
+    manifest directories watched for changes unless ``watch`` is false."""
     resources = watched_resources(pins.values())
     scopes = read_scopes(config.instances, pins.values())
     namespaces = management_namespaces(config.instances)
-    notifier = change_notifier()  # one kernel instance for every manifest directory
+    notifier = change_notifier() if watch else None  # one kernel instance for every manifest directory
     return {
         cluster.name: build_target(
             cluster,
@@ -152,6 +178,7 @@ def build_targets(
             writer,
             namespaces.get(cluster.name),
             notifier,
+            watch=watch,
         )
         for cluster in config.clusters
     }
@@ -180,12 +207,17 @@ def _reference_resources(reference: ResourceReference) -> list[GroupVersionResou
     return [reference.referring_resource.gvr] + [end.gvr for end in ends if end is not None]
 
 
-@dataclass(frozen=True)
-class Writer:
+class Writer(Frozen):
     """Who this process is to a live cluster (its User-Agent), and how long it may still write."""
 
     user_agent: str
     write_budget: Callable[[], float]
+
+    __slots__ = ("user_agent", "write_budget")
+
+    def __init__(self, user_agent: str, write_budget: Callable[[], float]) -> None:
+        object.__setattr__(self, "user_agent", user_agent)
+        object.__setattr__(self, "write_budget", write_budget)
 
 
 def build_target(
@@ -196,10 +228,12 @@ def build_target(
     writer: Writer | None = None,
     namespaces: Iterable[str] | None = None,
     notifier: ChangeNotifier | None = None,
+    *,
+    watch: bool = True,
 ) -> Target:
     """The target of one configured cluster: its manifest directory (read only where ``scope``
     wants, when given), or the live cluster (namespaced types watched only in ``namespaces``,
-    when given)."""
+    when given); ``watch=False``: a manifest directory is walked at each read, never watched."""
     if cluster.kubeconfig is not None:
         from mom.live.target import LiveTarget  # the HTTP stack only for live clusters
         from mom.live.transport import LiveTransport
@@ -219,4 +253,5 @@ def build_target(
         file_format=cluster.file_format,
         scope=scope,
         notifier=notifier,
+        watch=watch,
     )

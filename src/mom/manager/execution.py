@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
+from mom.api.values import Frozen
 from mom.journal.records import PlannedMutation
 from mom.manager.agenda import Work
 from mom.manager.operators import OperatorRun
@@ -23,23 +23,43 @@ from mom.manager.operators import OperatorRun
 Progress = Callable[[str], None]
 
 
-@dataclass(frozen=True)
-class Begun:
+class Begun(Frozen):
     """A run the journal holds as begun: its id, and when it started (its ``now``)."""
 
     run_id: int
     started: datetime
 
+    __slots__ = ("run_id", "started")
 
-@dataclass(frozen=True)
-class Finished:
+    def __init__(self, run_id: int, started: datetime) -> None:
+        object.__setattr__(self, "run_id", run_id)
+        object.__setattr__(self, "started", started)
+
+
+class Finished(Frozen):
     """A run that has ended; ``stored`` is what the journal holds of its mutations once finished."""
 
     item: Work
     run_id: int
     started: datetime
     outcome: OperatorRun
-    stored: tuple[PlannedMutation, ...] = ()
+    stored: tuple[PlannedMutation, ...]
+
+    __slots__ = ("item", "outcome", "run_id", "started", "stored")
+
+    def __init__(
+        self,
+        item: Work,
+        run_id: int,
+        started: datetime,
+        outcome: OperatorRun,
+        stored: tuple[PlannedMutation, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "item", item)
+        object.__setattr__(self, "run_id", run_id)
+        object.__setattr__(self, "started", started)
+        object.__setattr__(self, "outcome", outcome)
+        object.__setattr__(self, "stored", stored)
 
     @property
     def failed(self) -> bool:

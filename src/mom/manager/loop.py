@@ -7,28 +7,33 @@ Runs go through a bounded pool (:mod:`.execution`). The ledger (:mod:`.commit`) 
 run, re-routes every mutation against the operator's pinned outputs, maps it by topology, and
 only then applies it; a restart first rolls forward whatever a crash left pending
 (:mod:`.recovery`). After every run the trouble watch (:mod:`.convergence`) says whether
-operators fight or never converge.
+operators fight or never converge. A tick that finds nothing to roll forward and nothing to run
+imports none of running, committing, applying or watching: a quiet ``mom run --once`` is cheap.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from mom.apply.target import ApplyResult, Target
 from mom.journal.journal import Journal
 from mom.journal.records import MutationState
 from mom.manager.agenda import Agenda
-from mom.manager.commit import Clock, Ledger, writes_of
-from mom.manager.convergence import TroubleWatch
-from mom.manager.execution import Finished, Progress, run_all
 from mom.manager.operators import OperatorRunner
 from mom.manager.pins import Pin
-from mom.manager.recovery import Recovery, refusal_warnings
-from mom.manager.report import PairReport, TickReport, ran_report, waiting_report
+from mom.manager.report import TickReport, ran_report, waiting_report
 from mom.manager.schedule import Schedule
 from mom.manager.specs import InstanceSpec, ManagerConfig
 from mom.manager.topology import Claims
+
+if TYPE_CHECKING:
+    from mom.apply.target import ApplyResult, Target
+    from mom.manager.commit import Clock, Ledger
+    from mom.manager.convergence import TroubleWatch
+    from mom.manager.execution import Finished, Progress
+    from mom.manager.recovery import Recovery
+    from mom.manager.report import PairReport
 
 
 class Manager:
@@ -54,11 +59,8 @@ class Manager:
         self.progress = progress or (lambda _message: None)
         self.schedule = Schedule(debounce=config.debounce, max_backoff=config.max_backoff)
         self._agenda = Agenda(config, runners, pins, self.schedule)
-        self._ledger = Ledger(
-            config, journal=journal, targets=targets, clock=clock, write_budget=write_budget
-        )
-        self._recovery = Recovery(self._ledger, runners, pins)
-        self._trouble = TroubleWatch()
+        self._targets = targets
+        self._write_budget = write_budget
         for instance in config.instances:
             for spec in config.operators_for(instance):
                 last = journal.last_run(spec.name, instance.name)
@@ -69,11 +71,38 @@ class Manager:
     @property
     def targets(self) -> Mapping[str, Target]:
         """The targets, by cluster name, that this manager reads and applies to."""
-        return self._ledger.targets
+        return self._targets
 
     @targets.setter
     def targets(self, targets: Mapping[str, Target]) -> None:
-        self._ledger.targets = targets
+        self._targets = targets
+        if "_ledger" in self.__dict__:
+            self._ledger.targets = targets
+
+    @cached_property
+    def _ledger(self) -> Ledger:
+        """Journal and targets written in a crash-safe order; made when first written through."""
+        from mom.manager.commit import Ledger
+
+        return Ledger(
+            self.config,
+            journal=self.journal,
+            targets=self._targets,
+            clock=self.clock,
+            write_budget=self._write_budget,
+        )
+
+    @cached_property
+    def _recovery(self) -> Recovery:
+        from mom.manager.recovery import Recovery
+
+        return Recovery(self._ledger, self.runners, self.pins)
+
+    @cached_property
+    def _trouble(self) -> TroubleWatch:
+        from mom.manager.convergence import TroubleWatch
+
+        return TroubleWatch()
 
     def recover(self, report: TickReport | None = None) -> int:
         """Roll forward what a crash left (:mod:`.recovery`); returns how many runs and mutations
@@ -83,6 +112,11 @@ class Manager:
         (never one still pending or unfinished).
         """
         report = report if report is not None else TickReport()
+        if not self.journal.unfinished_runs() and not self.journal.pending_mutations():
+            self.journal.compact(self.config.retention, self.clock())
+            return 0  # nothing was left: rolling forward is not even imported
+        from mom.manager.recovery import refusal_warnings
+
         finished = self._recovery.rerun_unfinished()
         if finished:
             finished = self._ledger.finish_all(finished, Claims(self.config.instances, {}))
@@ -108,6 +142,9 @@ class Manager:
         report.pairs += [waiting_report(waiting) for waiting in plan.waiting]
         if not plan.work:
             return report
+        from mom.manager.commit import writes_of  # running and applying, only when something runs
+        from mom.manager.execution import run_all
+
         self.progress(f"running {len(plan.work)} operator run(s)")
         begun = self._ledger.begin_all(plan.work)
         ran = run_all(plan.work, begun, concurrency=self.config.concurrency, progress=self.progress)
@@ -120,6 +157,8 @@ class Manager:
 
     def _conclude(self, done: Finished, results: Mapping[str, ApplyResult], report: TickReport) -> PairReport:
         """Remember what the run wrote, watch for trouble, and tell the schedule it ran."""
+        from dataclasses import replace
+
         item = done.item
         mine = [results[m.mutation_id] for m in done.stored if m.mutation_id in results]
         applied = [

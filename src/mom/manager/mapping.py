@@ -20,9 +20,8 @@ cluster sees where it came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from mom.api.resources import GroupVersionResource, metadata_of
+from mom.api.values import Frozen
 from mom.manager.specs import FLATTEN_SEPARATOR, NamespaceMapping
 from mom.mustgather.reader import Object
 
@@ -36,13 +35,24 @@ GENERATED_SUFFIX = 5
 """Characters the apiserver appends to a ``generateName``."""
 
 
-@dataclass(frozen=True)
-class NamespaceMapper:
+class NamespaceMapper(Frozen):
     """One instance's rule: its hosted control plane namespace and operand namespaces."""
 
     hosted_control_plane_namespace: str
     operand_namespaces: tuple[str, ...]
-    rule: NamespaceMapping = NamespaceMapping.KEEP_NAME
+    rule: NamespaceMapping
+
+    __slots__ = ("hosted_control_plane_namespace", "operand_namespaces", "rule")
+
+    def __init__(
+        self,
+        hosted_control_plane_namespace: str,
+        operand_namespaces: tuple[str, ...],
+        rule: NamespaceMapping = NamespaceMapping.KEEP_NAME,
+    ) -> None:
+        object.__setattr__(self, "hosted_control_plane_namespace", hosted_control_plane_namespace)
+        object.__setattr__(self, "operand_namespaces", operand_namespaces)
+        object.__setattr__(self, "rule", rule)
 
     @property
     def flatten(self) -> bool:

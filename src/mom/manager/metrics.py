@@ -4,21 +4,40 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
+from mom.api.values import Value
 from mom.manager.report import TickReport
 from mom.manager.schedule import Trigger
 
 
-@dataclass
-class Metrics:
-    runs: Counter[tuple[str, str, str]] = field(default_factory=Counter)
-    mutations: Counter[tuple[str, str]] = field(default_factory=Counter)
-    skipped: Counter[tuple[str, str]] = field(default_factory=Counter)
-    deferred: Counter[tuple[str, str]] = field(default_factory=Counter)
-    ticks: int = 0
-    tick_seconds: float = 0.0
-    warnings: int = 0
+class Metrics(Value):
+    runs: Counter[tuple[str, str, str]]
+    mutations: Counter[tuple[str, str]]
+    skipped: Counter[tuple[str, str]]
+    deferred: Counter[tuple[str, str]]
+    ticks: int
+    tick_seconds: float
+    warnings: int
+
+    __slots__ = ("deferred", "mutations", "runs", "skipped", "tick_seconds", "ticks", "warnings")
+
+    def __init__(
+        self,
+        runs: Counter[tuple[str, str, str]] | None = None,
+        mutations: Counter[tuple[str, str]] | None = None,
+        skipped: Counter[tuple[str, str]] | None = None,
+        deferred: Counter[tuple[str, str]] | None = None,
+        ticks: int = 0,
+        tick_seconds: float = 0.0,
+        warnings: int = 0,
+    ) -> None:
+        self.runs = Counter() if runs is None else runs
+        self.mutations = Counter() if mutations is None else mutations
+        self.skipped = Counter() if skipped is None else skipped
+        self.deferred = Counter() if deferred is None else deferred
+        self.ticks = ticks
+        self.tick_seconds = tick_seconds
+        self.warnings = warnings
 
     def observe(self, report: TickReport, seconds: float) -> None:
         self.ticks += 1

@@ -13,31 +13,38 @@ again would trust whatever the operator declares now.
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mom.api.digest import sha256_hex
 from mom.api.errors import InvalidInput
 from mom.api.input_resources import InputResources
 from mom.api.output_resources import OutputResources
+from mom.api.values import Frozen
 from mom.mustgather.atomicfile import write_atomically
 from mom.serialization import dump_json, load_json
 
 _RESTORE = "restore the file, or remove it and register every operator again with --repin"
 
 
-@dataclass(frozen=True)
-class Pin:
+class Pin(Frozen):
     operator: str
     inputs: InputResources
     outputs: OutputResources
     digest: str
 
+    __slots__ = ("digest", "inputs", "operator", "outputs")
+
+    def __init__(self, operator: str, inputs: InputResources, outputs: OutputResources, digest: str) -> None:
+        object.__setattr__(self, "operator", operator)
+        object.__setattr__(self, "inputs", inputs)
+        object.__setattr__(self, "outputs", outputs)
+        object.__setattr__(self, "digest", digest)
+
 
 def document_digest(inputs: InputResources, outputs: OutputResources) -> str:
     wire = {"inputs": inputs.to_wire(), "outputs": outputs.to_wire()}
-    return hashlib.sha256(dump_json(wire, sort_keys=True)).hexdigest()
+    return sha256_hex(dump_json(wire, sort_keys=True))
 
 
 class PinStore:

@@ -9,9 +9,10 @@ decision says when it may run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from mom.api.values import Frozen, Value
 
 PairKey = tuple[str, str]
 """(operator, instance)."""
@@ -33,32 +34,66 @@ class Trigger(StrEnum):
         return self in (Trigger.FIRST_RUN, Trigger.INPUTS_CHANGED, Trigger.RESYNC)
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(Frozen):
     """What the schedule decided for a pair this tick.
 
     ``reason`` is the trigger a deferred pair will run for; ``until`` when it may run.
     """
 
     trigger: Trigger
-    reason: Trigger | None = None
-    until: datetime | None = None
+    reason: Trigger | None
+    until: datetime | None
+
+    __slots__ = ("reason", "trigger", "until")
+
+    def __init__(
+        self, trigger: Trigger, reason: Trigger | None = None, until: datetime | None = None
+    ) -> None:
+        object.__setattr__(self, "trigger", trigger)
+        object.__setattr__(self, "reason", reason)
+        object.__setattr__(self, "until", until)
 
 
-@dataclass
-class PairState:
-    last_digest: str = ""
-    last_started: datetime | None = None
-    failures: int = 0
-    backoff_until: datetime | None = None
+class PairState(Value):
+    last_digest: str
+    last_started: datetime | None
+    failures: int
+    backoff_until: datetime | None
+
+    __slots__ = ("backoff_until", "failures", "last_digest", "last_started")
+
+    def __init__(
+        self,
+        last_digest: str = "",
+        last_started: datetime | None = None,
+        failures: int = 0,
+        backoff_until: datetime | None = None,
+    ) -> None:
+        self.last_digest = last_digest
+        self.last_started = last_started
+        self.failures = failures
+        self.backoff_until = backoff_until
 
 
-@dataclass
-class Schedule:
+class Schedule(Value):
     debounce: float
     max_backoff: float
-    base_backoff: float = 5.0
-    states: dict[PairKey, PairState] = field(default_factory=dict)
+    base_backoff: float
+    states: dict[PairKey, PairState]
+
+    __slots__ = ("base_backoff", "debounce", "max_backoff", "states")
+
+    def __init__(
+        self,
+        debounce: float,
+        max_backoff: float,
+        base_backoff: float = 5.0,
+        states: dict[PairKey, PairState] | None = None,
+    ) -> None:
+        self.debounce = debounce
+        self.max_backoff = max_backoff
+        self.base_backoff = base_backoff
+        self.states = {} if states is None else states
 
     def state(self, key: PairKey) -> PairState:
         return self.states.setdefault(key, PairState())

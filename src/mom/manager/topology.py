@@ -27,12 +27,13 @@ from __future__ import annotations
 import builtins
 import copy
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from mom.api.cluster import ClusterType
 from mom.api.errors import MomError, NotFound
 from mom.api.output_resources import OutputResources
 from mom.api.resources import NAMESPACES, GroupVersionResource, metadata_of
+from mom.api.values import Frozen
 from mom.manager.mapping import ORIGIN_ANNOTATION, NamespaceMapper
 from mom.manager.specs import InstanceSpec, TopologyKind
 from mom.mustgather.discovery import Discovery
@@ -52,17 +53,30 @@ Place = tuple[str, str, str, str]
 """(cluster, group/resource, namespace, name) of an object on a physical cluster."""
 
 
-@dataclass(frozen=True)
-class RoutedMutation:
+class RoutedMutation(Frozen):
     cluster_type: ClusterType
     cluster: str
     request: MutationRequest
     original: MutationRequest
 
+    __slots__ = ("cluster", "cluster_type", "original", "request")
 
-@dataclass(frozen=True)
-class Topology:
+    def __init__(
+        self, cluster_type: ClusterType, cluster: str, request: MutationRequest, original: MutationRequest
+    ) -> None:
+        object.__setattr__(self, "cluster_type", cluster_type)
+        object.__setattr__(self, "cluster", cluster)
+        object.__setattr__(self, "request", request)
+        object.__setattr__(self, "original", original)
+
+
+class Topology(Frozen):
     instance: InstanceSpec
+
+    __slots__ = ("instance",)
+
+    def __init__(self, instance: InstanceSpec) -> None:
+        object.__setattr__(self, "instance", instance)
 
     @property
     def hypershift(self) -> bool:

@@ -11,7 +11,6 @@ CPU, or a helper that fails fall back to decoding in-process.
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
 import sys
@@ -22,9 +21,16 @@ from mom.api.errors import InvalidInput
 from mom.serialization import MAX_DOCUMENT_BYTES, dump_json, load_document, load_json, looks_like_json
 
 if TYPE_CHECKING:
+    import logging
     import subprocess
 
-log = logging.getLogger(__name__)
+
+def _log() -> logging.Logger:
+    """This module's logger; :mod:`logging` is loaded only by a message (most loads log none)."""
+    import logging
+
+    return logging.getLogger(__name__)
+
 
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 """Below this many bytes of files, starting helper processes costs more than it saves."""
@@ -117,7 +123,7 @@ def _start_helper(paths: list[str]) -> subprocess.Popen[bytes] | None:
         helper.stdin.write(dump_json(paths))  # The helper reads all of stdin before working.
         helper.stdin.close()
     except OSError as exc:
-        log.debug("decoding in-process: cannot start a helper: %s", exc)
+        _log().debug("decoding in-process: cannot start a helper: %s", exc)
         return None
     return helper
 
@@ -130,7 +136,7 @@ def _finish_helper(helper: subprocess.Popen[bytes] | None, count: int) -> list[D
     with helper.stdout:
         stdout = helper.stdout.read()
     if helper.wait() != 0:
-        log.debug("decoding in-process: helper exited with %s", helper.returncode)
+        _log().debug("decoding in-process: helper exited with %s", helper.returncode)
         return None
     try:
         outcomes = load_json(stdout, "decoding helper output")

@@ -17,7 +17,6 @@ of the cyclic garbage collector's reach (``gc.freeze()``), which lasts for the w
 from __future__ import annotations
 
 import gc
-import logging
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -57,8 +56,6 @@ __all__ = [
     "find_resource_root",
     "load_must_gather",
 ]
-
-log = logging.getLogger(__name__)
 
 
 def default_cache_dir() -> Path:
@@ -124,11 +121,17 @@ class TreeLoader:
     its manifest-directory targets every tick): an unchanged tree returns the same snapshot,
     a changed one re-decodes only the files whose size or modification time moved.
     Change notifications come through ``notifier`` (see :func:`change_notifier`); without
-    one, the loader makes its own at its first load.
+    one, the loader makes its own at its first load. With ``watch=False`` there are none, and
+    every load walks the tree: for a reader that loads it once or twice and exits.
     """
 
     def __init__(
-        self, path: Path, scope: ReadScope | None = None, notifier: ChangeNotifier | None = None
+        self,
+        path: Path,
+        scope: ReadScope | None = None,
+        notifier: ChangeNotifier | None = None,
+        *,
+        watch: bool = True,
     ) -> None:
         self.path = path
         self.scope = scope
@@ -141,6 +144,7 @@ class TreeLoader:
         self._watch: TreeWatch | None = None
         """Kernel change notifications for the tree, once loaded: no walk while nothing changes."""
         self._watch_tried = False
+        self._watches = watch
 
     def load(self) -> Snapshot:
         if self._watch is not None and self._last is not None and not self._watch.changed():
@@ -174,6 +178,8 @@ class TreeLoader:
     def _watch_before_walking(self, root: Path) -> None:
         """Watch ``root`` if it is new here, or its watch stopped being trustworthy (the root was
         removed); a tree that cannot be watched is not tried again."""
+        if not self._watches:
+            return
         if root == self._root and self._watch_tried and (self._watch is None or not self._watch.broken):
             return
         if self._notifier is None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from random import Random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mom.api.digest import sha256_hex
 from mom.api.resources import GroupVersionResource
 from mom.api.timestamps import rfc3339
 from mom.api.values import Frozen
 from mom.client.client import Client
+
+if TYPE_CHECKING:
+    import logging
 
 EVENTS = GroupVersionResource("", "v1", "events")
 

@@ -9,8 +9,10 @@ Modules and what each owns:
   (:func:`mom.serialization.codec.dump_json`, :func:`mom.serialization.codec.load_json`);
   ``plainjson`` — small plain documents through the standard library, with the same bytes and
   values as orjson, until orjson is loaded.
-- ``jsonshape`` — the loader and decoder behind ``codec`` that return JSON-shaped values only
-  (string-keyed mappings, lists, strings, finite numbers, booleans, null).
+- ``jsonshape`` — the JSON decoder behind ``codec`` that returns JSON-shaped values only
+  (string-keyed mappings, lists, strings, finite numbers, booleans, null); ``yamlshape`` — the
+  YAML loader that returns the same. PyYAML is loaded by the first YAML read or written: a
+  command that handles only JSON does without it.
 
 Must not import: any mom package but ``mom.api`` (the one layer below it).
 Entry points: :func:`dump_go_yaml`, :func:`load_document`, :func:`dump_json`, :func:`load_json`.

@@ -10,15 +10,11 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import yaml
-
 from mom.api.errors import InvalidInput
 from mom.serialization.jsonshape import (
     MAX_NESTING,
-    JsonShapedLoader,
     NotJsonShaped,
     check_decoded,
-    check_yaml_events,
     loads_json,
     yaml_may_nest_deeper,
 )
@@ -41,6 +37,10 @@ def _alias_count(text: str) -> int:
 
 def load_yaml_text(text: str, source: str) -> Any:
     """Decode one YAML (or JSON) document; ``None`` for an empty document."""
+    import yaml  # on first use: JSON files are decoded without PyYAML
+
+    from mom.serialization.yamlshape import JsonShapedLoader, check_yaml_events
+
     if "&" in text and _alias_count(text) > 0:
         _check_alias_expansion(text, source)
     try:
@@ -61,6 +61,10 @@ def load_yaml_text(text: str, source: str) -> Any:
 
 def _check_alias_expansion(text: str, source: str) -> None:
     """Refuse documents whose anchors would expand past ``MAX_ALIAS_EXPANSION`` nodes."""
+    import yaml
+
+    from mom.serialization.yamlshape import JsonShapedLoader
+
     try:
         events = yaml.parse(text, Loader=JsonShapedLoader)
         sizes: dict[str, int] = {}
@@ -132,8 +136,8 @@ def load_json(data: bytes, source: str) -> Any:
 
 
 def dump_json(value: Any, *, indent: bool = False, sort_keys: bool = False) -> bytes:
-    if not indent and not sort_keys and "orjson" not in sys.modules:
-        text = plain_dumps(value)
+    if not indent and "orjson" not in sys.modules:
+        text = plain_dumps(value, sort_keys=sort_keys)
         if text is not UNSURE:
             return bytes(text)
     import orjson

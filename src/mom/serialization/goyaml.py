@@ -9,36 +9,40 @@ scalars folded at 80 columns, strings that would read back as another type doubl
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 _GO_BOOLEAN_WORDS = frozenset({"y", "Y", "n", "N"})
 
 
-try:  # libyaml's emitter is several times faster; the pure-Python one writes the same bytes.
-    _BaseDumper: type[yaml.SafeDumper] = yaml.CSafeDumper  # type: ignore[assignment,unused-ignore]
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseDumper = yaml.SafeDumper
+@functools.cache
+def _go_dumper() -> type[yaml.SafeDumper]:
+    """A SafeDumper that never writes aliases and quotes strings the way go-yaml v2 does; made
+    by the first dump, so a command that writes no YAML does not load PyYAML."""
+    import yaml
 
+    try:  # libyaml's emitter is several times faster; the pure-Python one writes the same bytes.
+        base: type[yaml.SafeDumper] = yaml.CSafeDumper  # type: ignore[assignment,unused-ignore]
+    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+        base = yaml.SafeDumper
+    scalar = yaml.ScalarNode
 
-class _GoDumper(_BaseDumper):  # type: ignore[valid-type,misc,unused-ignore]
-    """A SafeDumper that never writes aliases and quotes strings the way go-yaml v2 does."""
+    class GoDumper(base):  # type: ignore[valid-type,misc,unused-ignore]
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
 
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+    def represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+        if "\n" in text:
+            return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|")
+        resolved = dumper.resolve(scalar, text, (True, False))  # type: ignore[no-untyped-call]
+        if resolved != "tag:yaml.org,2002:str" or text in _GO_BOOLEAN_WORDS:
+            return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text)
 
-
-def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    if "\n" in text:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|")
-    resolved = dumper.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
-    if resolved != "tag:yaml.org,2002:str" or text in _GO_BOOLEAN_WORDS:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text)
-
-
-_GoDumper.add_representer(str, _represent_str)
+    GoDumper.add_representer(str, represent_str)
+    return GoDumper
 
 
 MEMO_ENTRIES = 2048
@@ -89,9 +93,11 @@ def dump_go_yaml(value: Any) -> str:
 
 
 def _dump(value: Any) -> str:
+    import yaml
+
     text: str = yaml.dump(
         value,
-        Dumper=_GoDumper,
+        Dumper=_go_dumper(),
         default_flow_style=False,
         sort_keys=True,
         allow_unicode=True,

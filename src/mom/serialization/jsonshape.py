@@ -1,6 +1,7 @@
 """Decoding untrusted text into JSON-shaped values only, as Kubernetes reads YAML and JSON.
 
-Owns: the YAML loader and the JSON decoder used for input mom does not control. A value they
+Owns: the JSON decoder used for input mom does not control, and the checks it shares with the
+YAML loader (:mod:`mom.serialization.yamlshape`, which alone imports PyYAML). A value they
 return is what JSON can carry — mappings with string keys, lists, strings, finite numbers,
 booleans and null — so it can always be written back as JSON or YAML. Refused, each with the
 line it is on: duplicate mapping keys, keys that are not strings, ``!!binary``, ``!!set``,
@@ -14,9 +15,10 @@ from __future__ import annotations
 import functools
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 MAX_NESTING = 128
 """Deepest nesting of mappings and lists accepted: real objects (CRD schemas included) stay far
@@ -25,64 +27,9 @@ below, and values nested much deeper cannot be written back as JSON."""
 INT_RANGE = (-(2**63), 2**64 - 1)
 """Integers JSON encoders (and Kubernetes) carry exactly; larger ones are refused."""
 
-try:  # The C parser is 10x faster; fall back to the pure-Python one where libyaml is absent.
-    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment,unused-ignore]
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseLoader = yaml.SafeLoader
-
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-_STR_TAG = "tag:yaml.org,2002:str"
-_STR_TAGS = frozenset({_STR_TAG})
-_NOT_JSON_TAGS = ("binary", "set", "omap", "pairs")
-
 
 class NotJsonShaped(ValueError):
     """A value JSON cannot carry; the message says what and where."""
-
-
-class JsonShapedLoader(_BaseLoader):  # type: ignore[valid-type,misc,unused-ignore]
-    """Safe loader that keeps timestamps as the strings Kubernetes sends and refuses non-JSON values."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        pairs = node.value
-        if {key.tag for key, _ in pairs} <= _STR_TAGS and len({key.value for key, _ in pairs}) == len(pairs):
-            plain: dict[Any, Any] = super().construct_mapping(node, deep=deep)  # the common case
-            return plain
-        seen: set[str] = set()
-        for key_node, _ in pairs:
-            if key_node.tag == _MERGE_TAG:
-                continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
-                raise NotJsonShaped(f"mapping key {_shown(key_node)} is not a string{_at(key_node)}")
-            if key_node.value in seen:
-                raise NotJsonShaped(f"duplicate mapping key {key_node.value!r}{_at(key_node)}")
-            seen.add(key_node.value)
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
-        return mapping
-
-    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
-        value: float = super().construct_yaml_float(node)
-        if value != value or value in (float("inf"), float("-inf")):
-            raise NotJsonShaped(f"{node.value!r} is not a finite number{_at(node)}")
-        return value
-
-    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
-        value: int = super().construct_yaml_int(node)
-        return _checked_int(value, node)
-
-
-def _refuse_tag(loader: JsonShapedLoader, node: yaml.Node) -> Any:
-    raise NotJsonShaped(f"a !!{node.tag.rsplit(':', 1)[-1]} value{_at(node)}")
-
-
-JsonShapedLoader.add_constructor("tag:yaml.org,2002:float", JsonShapedLoader.construct_yaml_float)
-JsonShapedLoader.add_constructor("tag:yaml.org,2002:int", JsonShapedLoader.construct_yaml_int)
-for _tag in _NOT_JSON_TAGS:
-    JsonShapedLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
-JsonShapedLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def yaml_may_nest_deeper(text: str, limit: int) -> bool:
@@ -102,19 +49,6 @@ def yaml_may_nest_deeper(text: str, limit: int) -> bool:
 def _line_start_longer_than(length: int) -> re.Pattern[str]:
     """A newline followed by more than ``length`` spaces and indicators."""
     return re.compile(rf"\n[ ?-]{{{length + 1}}}")
-
-
-def check_yaml_events(text: str) -> None:
-    """Refuse YAML ``text`` nested deeper than :data:`MAX_NESTING` by parsing it, not composing
-    it: a libyaml without its own depth limit crashes the process composing deep documents."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_BaseLoader):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_NESTING:
-                raise NotJsonShaped(f"nested deeper than {MAX_NESTING} levels{_at_mark(event.start_mark)}")
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
 
 
 def check_decoded(value: Any, text: str, may_nest_deeper: bool) -> None:
@@ -171,7 +105,7 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _json_int(text: str) -> int:
-    return _checked_int(int(text), None)
+    return checked_int(int(text), None)
 
 
 def _json_float(text: str) -> float:
@@ -181,9 +115,9 @@ def _json_float(text: str) -> float:
     return value
 
 
-def _checked_int(value: int, node: yaml.Node | None) -> int:
+def checked_int(value: int, node: yaml.Node | None) -> int:
     if not INT_RANGE[0] <= value <= INT_RANGE[1]:
-        where = _at(node) if node is not None else ""
+        where = at_node(node) if node is not None else ""
         raise NotJsonShaped(f"integer {value} is outside the 64-bit range{where}")
     return value
 
@@ -209,19 +143,13 @@ def _check_text(value: str, node: yaml.Node | None) -> None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        where = _at(node) if node is not None else ""
+        where = at_node(node) if node is not None else ""
         raise NotJsonShaped(f"string holds a lone surrogate (\\u{ord(value[exc.start]):04x}){where}") from exc
 
 
-def _shown(node: yaml.Node) -> str:
-    if isinstance(node, yaml.ScalarNode):
-        return repr(node.value)
-    return "(a mapping)" if isinstance(node, yaml.MappingNode) else "(a list)"
+def at_node(node: yaml.Node) -> str:
+    return at_mark(node.start_mark)
 
 
-def _at(node: yaml.Node) -> str:
-    return _at_mark(node.start_mark)
-
-
-def _at_mark(mark: Any) -> str:
+def at_mark(mark: Any) -> str:
     return f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""

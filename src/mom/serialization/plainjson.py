@@ -38,11 +38,14 @@ class _Unsure(Exception):
     """A decoded number orjson would read differently: the document is left to orjson."""
 
 
-def plain_dumps(value: Any) -> bytes | Any:
-    """``value`` as ``orjson.dumps(value)`` writes it, or :data:`UNSURE`."""
+def plain_dumps(value: Any, *, sort_keys: bool = False) -> bytes | Any:
+    """``value`` as ``orjson.dumps(value)`` writes it (with ``OPT_SORT_KEYS`` when ``sort_keys``:
+    keys in code point order, which is their UTF-8 bytes' order too), or :data:`UNSURE`."""
     if not _is_plain(value):
         return UNSURE
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    text = json.dumps(
+        value, ensure_ascii=False, separators=(",", ":"), check_circular=False, sort_keys=sort_keys
+    )
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate, which orjson refuses in its own words

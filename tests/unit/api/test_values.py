@@ -129,3 +129,17 @@ def test_a_mutable_value_compares_but_does_not_hash() -> None:
     assert scan != TreeScan([], [])
     with pytest.raises(TypeError):
         hash(scan)
+
+
+def test_values_copy_deep_copy_and_pickle_like_dataclasses() -> None:
+    import copy
+    import pickle
+
+    selected = LabelSelectedResource("", "v1", "pods", "ns", {"matchLabels": {"a": "b"}})
+    for value in (GroupVersionKind("apps", "v1", "Deployment"), selected):
+        for twin in (copy.copy(value), copy.deepcopy(value), pickle.loads(pickle.dumps(value))):
+            assert twin == value and type(twin) is type(value)
+    deep = copy.deepcopy(selected)
+    assert deep.label_selector is not selected.label_selector
+    with pytest.raises(AttributeError):
+        deep.name = "other"  # type: ignore[misc]

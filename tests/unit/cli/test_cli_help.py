@@ -83,6 +83,15 @@ def test_installed_command_prints_the_page() -> None:
     assert "$ mom journal list --config mom.yaml" in done.stdout
 
 
+@pytest.mark.parametrize("argv", [["run", "--help"], ["run", "--hel"], ["-v", "run", "-h"], ["run", "-h"]])
+def test_every_spelling_of_help_prints_the_page(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(argv)
+    page = capsys.readouterr().out
+    assert "Run the configured operators" in page
+    assert "$ mom run --config mom.yaml --once" in page
+
+
 def _bash_complete(script: Path, line: str) -> list[str]:
     words = line.split(" ")
     program = (

@@ -23,9 +23,10 @@ from tests.unit.containment.support import Setup, hostile_operator, needs_landlo
 from mom.cli.main import main
 from mom.manager import assembly
 from mom.manager.config import load_config
-from mom.manager.operators import SubprocessRunner
 from mom.manager.specs import OperatorSpec
+from mom.manager.subprocesses import SubprocessRunner
 from mom.mutationdir.equivalence import compare_outputs
+from mom.operator import sandbox as sandbox_module
 from mom.operator.command import parse_now
 from mom.operator.landlock import abi_version
 from mom.operator.sandbox import Sandbox, probe_sandbox
@@ -189,7 +190,7 @@ def test_without_a_sandbox_the_manager_says_so_once_and_runs(
     config["operators"].append({**config["operators"][0], "name": "second"})
     setup.config.write_text(json.dumps(config))
     reason = "the kernel offers no Landlock (Function not implemented)"
-    monkeypatch.setattr(assembly, "probe_sandbox", lambda: Sandbox(False, (reason,)))
+    monkeypatch.setattr(sandbox_module, "probe_sandbox", lambda: Sandbox(False, (reason,)))
     with caplog.at_level(logging.WARNING, logger="mom.manager.assembly"):
         runners = assembly.build_runners(load_config(setup.config))
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]

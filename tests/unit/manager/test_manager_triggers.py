@@ -135,7 +135,7 @@ def _operator(
 def _with_operators(config_path: Path, clock: FakeClock, *operators: Operator) -> Manager:
     config = load_config(config_path)
     specs = tuple(OperatorSpec(name=o.name, python="unused:unused", resync=600) for o in operators)
-    config = type(config)(**{**config.__dict__, "operators": specs})
+    config = replace(config, operators=specs)
     from mom.manager import assembly
 
     original = assembly.build_runners

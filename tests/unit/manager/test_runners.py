@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from mom.manager.operators import RunInputs, SubprocessRunner
+from mom.manager.operators import RunInputs
 from mom.manager.specs import OperatorSpec
+from mom.manager.subprocesses import SubprocessRunner
 from mom.mustgather.store import Snapshot
 
 NOW = datetime(2024, 10, 14, 22, 38, 20, tzinfo=UTC)

@@ -60,15 +60,6 @@ def imported_modules(argv: list[str], cwd: Path) -> tuple[subprocess.CompletedPr
     return import_trace.imported_modules("mom.operator.sample.command", argv, cwd)
 
 
-def denied_in(modules: set[str]) -> list[str]:
-    return sorted(
-        f"{module} ({DENIED[denied]})"
-        for module in modules
-        for denied in DENIED
-        if module == denied or module.startswith(denied + ".")
-    )
-
-
 def test_apply_configuration_imports_only_what_a_run_needs(conformance_dir: Path, tmp_path: Path) -> None:
     case = (
         conformance_dir / "multi-operator-manager" / "test-data" / "apply-configuration" / "test-basic-call"
@@ -90,7 +81,7 @@ def test_apply_configuration_imports_only_what_a_run_needs(conformance_dir: Path
     )
     assert "controller-results.yaml" in written and len(written) > 5, written
     assert "mom.operator.run" in modules, "importtime output was read"
-    assert denied_in(modules) == []
+    assert import_trace.denied_in(modules, DENIED) == []
 
 
 @pytest.mark.parametrize("command", ["input-resources", "output-resources"])
@@ -98,7 +89,7 @@ def test_declarations_import_only_what_they_need(command: str, tmp_path: Path) -
     completed, modules = imported_modules([command], tmp_path)
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert "apiVersion:" in completed.stdout or "Resources" in completed.stdout, completed.stdout
-    assert denied_in(modules) == []
+    assert import_trace.denied_in(modules, DENIED) == []
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,13 @@ def test_plain_values_encode_to_orjson_s_bytes(value: Any) -> None:
     assert plain_dumps(value) == orjson.dumps(value)
 
 
+def test_plain_values_encode_with_sorted_keys_to_orjson_s_bytes() -> None:
+    keys = ["b", "a", "B", "\u00e9", "\U0001f600", "\uffff", "", "a\x00", "aa"]
+    value = {key: {inner: [key, {"z": 1, "y": None}] for inner in reversed(keys)} for key in keys}
+    for document in (value, EVENT, [value, {"k": EVERY_CHARACTER[:3000], "a": 1}]):
+        assert plain_dumps(document, sort_keys=True) == orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
+
+
 def test_every_character_reads_back_as_orjson_reads_it() -> None:
     for start in range(0, len(EVERY_CHARACTER), 10_000):
         text = EVERY_CHARACTER[start : start + 10_000]

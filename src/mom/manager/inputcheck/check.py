@@ -18,8 +18,9 @@ from mom.api.errors import InvalidInput, MomError
 from mom.manager.inputcheck.pruned import Progress, PrunedRunOptions, check_pruned_run
 from mom.manager.inputcheck.report import CompletenessReport
 from mom.manager.inputcheck.traced import check_traced_reads
-from mom.manager.operators import SubprocessRunner, load_operator
+from mom.manager.operators import load_operator
 from mom.manager.specs import OperatorSpec
+from mom.manager.subprocesses import SubprocessRunner
 from mom.mustgather.loader import load_must_gather
 from mom.operator import Operator
 

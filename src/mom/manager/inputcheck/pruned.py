@@ -42,7 +42,8 @@ from mom.manager.inputcheck.report import (
     Method,
     UndeclaredInput,
 )
-from mom.manager.operators import OperatorRun, SubprocessRunner
+from mom.manager.operators import OperatorRun
+from mom.manager.subprocesses import SubprocessRunner
 from mom.mutationdir.equivalence import Difference, compare_requests
 from mom.mutationdir.output import CLUSTER_TYPE_DIRS, read_mutation_dirs
 

@@ -17,11 +17,11 @@ keeps two writers apart) and ``retryPeriod`` shorter than ``renewDeadline``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from mom.api.resources import GroupVersionResource
+from mom.api.values import Frozen
 from mom.api.wire_reader import WireReader, field_path, quote
 
 LEASES = GroupVersionResource("coordination.k8s.io", "v1", "leases")
@@ -31,17 +31,36 @@ _LONGEST = 3600.0
 """No lease setting may exceed an hour: a standby would wait that long for a dead leader."""
 
 
-@dataclass(frozen=True)
-class LeaseSpec:
+class LeaseSpec(Frozen):
     name: str
     namespace: str
     cluster: str
-    duration: float = 15.0
-    renew_deadline: float = 10.0
-    retry_period: float = 2.0
-    shards: bool = False
+    duration: float
+    renew_deadline: float
+    retry_period: float
+    shards: bool
     """Each replica holds a shard Lease and runs the instances assigned to it
     (:mod:`mom.manager.scaleout.sharding`) instead of one replica running everything."""
+
+    __slots__ = ("cluster", "duration", "name", "namespace", "renew_deadline", "retry_period", "shards")
+
+    def __init__(
+        self,
+        name: str,
+        namespace: str,
+        cluster: str,
+        duration: float = 15.0,
+        renew_deadline: float = 10.0,
+        retry_period: float = 2.0,
+        shards: bool = False,
+    ) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "namespace", namespace)
+        object.__setattr__(self, "cluster", cluster)
+        object.__setattr__(self, "duration", duration)
+        object.__setattr__(self, "renew_deadline", renew_deadline)
+        object.__setattr__(self, "retry_period", retry_period)
+        object.__setattr__(self, "shards", shards)
 
 
 def read_lease(reader: WireReader, value: Any, live_clusters: set[str]) -> LeaseSpec | None:
@@ -89,14 +108,21 @@ def _seconds(reader: WireReader, item: dict[str, Any], key: str, default: float)
     return float(value)
 
 
-@dataclass(frozen=True)
-class LeaseRecord:
+class LeaseRecord(Frozen):
     """What a Lease object says, read defensively (any replica, or anyone, may have written it)."""
 
     holder: str
     duration: float
     transitions: int
     resource_version: str
+
+    __slots__ = ("duration", "holder", "resource_version", "transitions")
+
+    def __init__(self, holder: str, duration: float, transitions: int, resource_version: str) -> None:
+        object.__setattr__(self, "holder", holder)
+        object.__setattr__(self, "duration", duration)
+        object.__setattr__(self, "transitions", transitions)
+        object.__setattr__(self, "resource_version", resource_version)
 
     @staticmethod
     def of(lease: dict[str, Any], fallback_duration: float) -> LeaseRecord:
