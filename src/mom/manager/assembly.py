@@ -67,32 +67,65 @@ def _announce(sandbox: Sandbox) -> Sandbox:
 
 
 def pin_operators(
-    config: ManagerConfig, runners: dict[str, OperatorRunner], *, repin: bool = False, record: bool = True
+    config: ManagerConfig,
+    runners: dict[str, OperatorRunner],
+    *,
+    repin: bool = False,
+    record: bool = True,
+    now: datetime | None = None,
 ) -> tuple[dict[str, Pin], list[str]]:
     """Each operator's pinned documents; the first registration pins what it declares now.
 
     Returns the pins and a notice per operator whose declaration changed since it was pinned.
+    Given ``now``, an operator whose declarations were found unchanged within its resync period
+    before it, asked of the same executable and command line, is not asked again
+    (:mod:`mom.manager.pins`); without it, every operator is asked.
     Without ``record``, an operator never registered is taken as it declares itself now and
     nothing is written: ``mom deploy`` (whose managers register operators in their own state)
     and replay leave this manager's state as they found it.
     """
     store = PinStore(config.journal.with_suffix(".pins.json"))
+    pinned = {name: None if repin else store.get(name) for name in runners}
+    identities = {name: runner.identity() for name, runner in runners.items()}
+    trusted = {
+        name: pin
+        for name, pin in pinned.items()
+        if pin is not None
+        and now is not None
+        and store.confirmed_within(name, identities[name], now, runners[name].spec.resync)
+    }
+    declared = _declarations(config, {name: r for name, r in runners.items() if name not in trusted})
     pins: dict[str, Pin] = {}
     notices: list[str] = []
-    declared = _declarations(config, runners)
-    for name, (inputs, outputs) in declared.items():
-        pinned = None if repin else store.get(name)
-        if pinned is None:
-            pins[name] = store.pin(name, inputs, outputs) if record else unrecorded_pin(name, inputs, outputs)
+    confirmations = []
+    for name in runners:
+        pin = pinned[name]
+        if name in trusted:
+            pins[name] = trusted[name]
             continue
-        unchanged = inputs == pinned.inputs and outputs == pinned.outputs  # equal values, equal digest
-        if not unchanged and document_digest(inputs, outputs) != pinned.digest:
+        inputs, outputs = declared[name]
+        if pin is None:
+            pin = store.pin(name, inputs, outputs) if record else unrecorded_pin(name, inputs, outputs)
+            confirmations.append(name)
+        elif _declares(pin, inputs, outputs):
+            confirmations.append(name)
+        else:
             notices.append(
                 f"operator {name} now declares other inputs/outputs than when it was registered; "
                 "the registered ones stay in force (run with --repin to accept the new ones)"
             )
-        pins[name] = pinned
+        pins[name] = pin
+    confirmed = [(name, identity) for name in confirmations if (identity := identities[name]) is not None]
+    if record and now is not None and confirmed:
+        for name, identity in confirmed:
+            store.confirm(name, identity, now)
+        store.save()
     return pins, notices
+
+
+def _declares(pin: Pin, inputs: InputResources, outputs: OutputResources) -> bool:
+    """Whether these documents are the pinned ones (equal values have equal digests)."""
+    return (inputs == pin.inputs and outputs == pin.outputs) or document_digest(inputs, outputs) == pin.digest
 
 
 def _declarations(
@@ -138,7 +171,7 @@ def open_manager(
         raise
     try:
         runners = build_runners(config)
-        pins, notices = pin_operators(config, runners, repin=repin)
+        pins, notices = pin_operators(config, runners, repin=repin, now=clock())
         manager = Manager(
             config,
             journal=journal,

@@ -95,6 +95,11 @@ class OperatorRunner(Protocol):
 
     def declared_outputs(self) -> OutputResources: ...
 
+    def identity(self) -> str | None:
+        """What the declarations come from (an executable file and its arguments), changing
+        whenever they may have; ``None`` when they are cheap enough to ask every time."""
+        ...
+
     def run(self, inputs: RunInputs, now: datetime) -> OperatorRun: ...
 
 
@@ -115,6 +120,9 @@ class InProcessRunner:
 
     def declared_outputs(self) -> OutputResources:
         return self.operator.outputs
+
+    def identity(self) -> None:
+        return None  # asking costs nothing: no process starts
 
     def run(self, inputs: RunInputs, now: datetime) -> OperatorRun:
         from mom.operator.run import ControllerThreads, run_controllers

@@ -9,10 +9,17 @@ again on purpose (``mom run --repin``).
 A pin file that is not one — not a JSON object, an entry that is not a pin, or a pin whose
 documents no longer match its digest — is an error, never a reason to pin again: pinning
 again would trust whatever the operator declares now.
+
+Asking an executable operator what it declares starts it twice, so each entry also records
+when its declarations were last found unchanged and the identity of what was asked (the
+executable file and its arguments). A start that finds the same identity, confirmed within the
+operator's resync period, takes the pin without asking again; a changed file, another command
+line or an older confirmation asks again.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +27,7 @@ from mom.api.digest import sha256_hex
 from mom.api.errors import InvalidInput
 from mom.api.input_resources import InputResources
 from mom.api.output_resources import OutputResources
+from mom.api.timestamps import rfc3339
 from mom.api.values import Frozen
 from mom.mustgather.atomicfile import write_atomically
 from mom.serialization import dump_json, load_json
@@ -85,9 +93,34 @@ class PinStore:
             "outputs": outputs.to_wire(),
             "digest": pin.digest,
         }
+        self.save()
+        return pin
+
+    def confirmed_within(self, operator: str, identity: str | None, now: datetime, period: float) -> bool:
+        """Whether ``operator``'s declarations were found unchanged, asked of ``identity``, less
+        than ``period`` seconds before ``now``. Anything unreadable, or no identity, counts as
+        never confirmed."""
+        entry = self._wire.get(operator)
+        if identity is None:
+            return False
+        confirmed = entry.get("confirmed") if isinstance(entry, dict) else None
+        if not isinstance(confirmed, dict) or confirmed.get("identity") != identity:
+            return False
+        try:
+            at = datetime.fromisoformat(str(confirmed.get("at")))
+        except ValueError:
+            return False
+        return at.tzinfo is not None and timedelta(0) <= now - at < timedelta(seconds=period)
+
+    def confirm(self, operator: str, identity: str, now: datetime) -> None:
+        """Record that ``operator``, asked as ``identity``, still declares its pin (kept until
+        :meth:`save`)."""
+        self._wire[operator]["confirmed"] = {"identity": identity, "at": rfc3339(now)}
+
+    def save(self) -> None:
+        """Rewrite the pin file atomically."""
         content = dump_json(self._wire, indent=True, sort_keys=True)
         write_atomically(self.path, content, sync=False, make_parents=True)
-        return pin
 
 
 def unrecorded_pin(operator: str, inputs: InputResources, outputs: OutputResources) -> Pin:

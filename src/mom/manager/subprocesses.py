@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
+from mom.api.digest import sha256_hex
 from mom.api.errors import InvalidInput, MomError
 from mom.api.input_resources import InputResources
 from mom.api.output_resources import OutputResources
@@ -65,6 +66,16 @@ class SubprocessRunner:
         return OutputResources.from_wire(
             self._document("output-resources"), f"{self.spec.name} output-resources"
         )
+
+    def identity(self) -> str | None:
+        """The executable file (path, device, inode, size, modification and change times) and
+        the command line; ``None`` when the file cannot be examined."""
+        try:
+            found = os.stat(self.command[0])
+        except OSError:
+            return None
+        file = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+        return sha256_hex(repr((self.command, file, self.spec.network)).encode())
 
     def run(self, inputs: RunInputs, now: datetime) -> OperatorRun:
         """``apply-configuration`` on ``inputs`` laid out in a scratch directory of its own."""
