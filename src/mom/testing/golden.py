@@ -9,7 +9,6 @@ would store it there and then refuse its own expected output).
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
 from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR, ClusterType
@@ -60,6 +59,8 @@ def replace_expected_output(actual_dir: Path, expected_dir: Path) -> None:
     leaves either the old expected output or the new one (plus a stray hidden directory), never
     a half-written one. Logs and ``Unspecified/`` are not copied.
     """
+    import tempfile  # only replace mode writes expected outputs
+
     parent = expected_dir.parent
     staging = Path(tempfile.mkdtemp(prefix=f".{expected_dir.name}.new.", dir=parent))
     try:

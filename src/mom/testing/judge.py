@@ -18,10 +18,10 @@ unreadable output), in which case the old expected output is left alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from mom.api.errors import MomError
+from mom.api.values import Frozen
 from mom.mutationdir.equivalence import Difference, compare_outputs
 from mom.mutationdir.output import read_results_document
 from mom.testing.cases import Case
@@ -37,14 +37,27 @@ from mom.testing.runner import ProcessOutcome
 from mom.testing.topology import check_topology
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(Frozen):
     """A judged case: its outcome, why, and whether its expected output was replaced."""
 
     outcome: CaseOutcome
-    reasons: tuple[str, ...] = ()
-    differences: tuple[Difference, ...] = ()
-    replaced: bool = False
+    reasons: tuple[str, ...]
+    differences: tuple[Difference, ...]
+    replaced: bool
+
+    __slots__ = ("differences", "outcome", "reasons", "replaced")
+
+    def __init__(
+        self,
+        outcome: CaseOutcome,
+        reasons: tuple[str, ...] = (),
+        differences: tuple[Difference, ...] = (),
+        replaced: bool = False,
+    ) -> None:
+        object.__setattr__(self, "outcome", outcome)
+        object.__setattr__(self, "reasons", reasons)
+        object.__setattr__(self, "differences", differences)
+        object.__setattr__(self, "replaced", replaced)
 
 
 def judge(case: Case, process: ProcessOutcome, timeout: float, output_dir: Path, replace: bool) -> Verdict:
