@@ -163,8 +163,7 @@ def run_suite(
     if reporter is not None:
         reporter.suite_started(total)
     results: list[CaseResult] = []
-    pending: deque[_Pending] = deque()
-    """Started cases not yet judged, in case order."""
+    pending: deque[_Pending] = deque()  # started cases not yet judged, in case order
     announced = 0
 
     def announce(position: int) -> None:
