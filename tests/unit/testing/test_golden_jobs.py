@@ -10,14 +10,12 @@ same as with one job; ``--jobs 0`` is one clear error line and nothing runs.
 from __future__ import annotations
 
 import filecmp
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from golden_support import MakeCase, default_script
-from test_golden_overlap import Recorder
+from test_golden_imports import mom_test
+from test_golden_overlap import Recorder, in_case_order
 
 from mom.api.errors import InvalidInput
 from mom.testing.harness import PreservePolicy, SuiteOptions, run_suite
@@ -98,15 +96,7 @@ def test_results_and_progress_stay_in_case_order_when_a_later_case_ends_first(
     suite = run_suite(options(tmp_path, operator_binary, jobs=2), recorder)
     assert [r.case.relative_name for r in suite.results] == names
     assert [r.outcome for r in suite.results] == [CaseOutcome.PASSED] * 3
-    assert recorder.calls == [
-        "suite 3",
-        "started 1 first",
-        "finished 1 first passed",
-        "started 2 second",
-        "finished 2 second passed",
-        "started 3 third",
-        "finished 3 third passed",
-    ]
+    assert recorder.calls == in_case_order(names)
 
 
 def test_each_operator_is_killed_when_its_own_time_is_up(
@@ -182,22 +172,9 @@ def test_the_command_refuses_zero_jobs_in_one_line(
     tmp_path: Path, make_case: MakeCase, operator_binary: Path
 ) -> None:
     make_case("one")
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mom.cli.main",
-            "test",
-            "apply-configuration",
-            f"--test-dir={tmp_path / 'tests'}",
-            f"--output-dir={tmp_path / 'out'}",
-            f"--binary={operator_binary}",
-            "--jobs=0",
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
-    assert completed.returncode == 1
-    assert completed.stderr == "mom: error: --jobs: must be a positive number of operators, not 0\n"
+    code, stderr, _ = mom_test(tmp_path, operator_binary, "--jobs=0")
+    assert code == 1
+    assert [line for line in stderr.splitlines() if not line.startswith("import time:")] == [
+        "mom: error: --jobs: must be a positive number of operators, not 0"
+    ]
     assert not (tmp_path / "out").exists()
