@@ -1,7 +1,7 @@
 """mom against the shipped Go binaries: an operator run, test suites, the harness alone, one-shot gather.
 
-Run: ``python -m benchmarks vs_go [--rounds N]``. Every figure is measured here, in one run:
-each round runs every scenario once on each side (alternating which side goes first), after
+Run: ``python -m benchmarks vs_go [--rounds N] [--only LETTERS] [--mom-jobs N]``. Every figure
+is measured here, in one run: each round runs every scenario once on each side (alternating which side goes first), after
 one warm-up round that is not counted. Per scenario it prints the medians of wall time, CPU
 time (user + system of the child and every process it waited for, from ``os.wait4``) and peak
 memory (``ru_maxrss``: the largest single process of that tree), and the mom/Go ratio of each.
@@ -26,6 +26,9 @@ g. ``mom run --once`` on a fresh world of 10 hosted clusters, each guest a full 
 
 The Go proof of concept has no manager, so rows f and g have mom figures only; their "own"
 columns are the ``mom`` process alone (``benchmarks.own_usage``), without the operators it ran.
+
+Rows b-d run mom's harness one operator at a time, as Go's does; ``--mom-jobs N`` lets it run up
+to N at once (``mom test apply-configuration --jobs N``).
 
 The mom side runs with bytecode, as an installed wheel does: ``PYTHONDONTWRITEBYTECODE`` unset
 and ``PYTHONPYCACHEPREFIX`` pointing into a temporary directory, warmed by the warm-up round.
@@ -218,13 +221,14 @@ def _apply_configuration(binary: Path, case: Path) -> Callable[[Path], list[str]
     ]
 
 
-def _harness(binary: Path) -> Callable[[Path], list[str]]:
+def _harness(binary: Path, jobs: int = 1) -> Callable[[Path], list[str]]:
     return lambda out: [
         str(binary),
         "test",
         "apply-configuration",
         f"--test-dir={OPERATOR_TEST_DIR}",
         f"--output-dir={out}",
+        *([f"--jobs={jobs}"] if jobs != 1 else []),
     ]
 
 
@@ -333,7 +337,7 @@ def _hosted_once(must_gather: Path, operator: Path, template: Path, env: dict[st
     return Side(command, REPO, env, exit_code=1)  # the aws must-gather has no Authentication config
 
 
-def build_scenarios(conformance: Path, realdata: Path, scratch: Path) -> list[Scenario]:
+def build_scenarios(conformance: Path, realdata: Path, scratch: Path, mom_jobs: int = 1) -> list[Scenario]:
     go_harness, go_sample = unpack("multi-operator-manager"), unpack("sample-operator")
     authentication = unpack("authentication-operator")
     bin_dir = Path(sys.executable).parent
@@ -371,17 +375,17 @@ def build_scenarios(conformance: Path, realdata: Path, scratch: Path) -> list[Sc
         Scenario(
             "b. Go cases, each harness + own operator",
             Side(_harness(go_harness), go_repo, go_env),
-            Side(_harness(mom), python_repo, mom_env),
+            Side(_harness(mom, mom_jobs), python_repo, mom_env),
         ),
         Scenario(
             "c. Go cases, harness alone (Go operator)",
             Side(_harness(go_harness), go_repo, go_env),
-            Side(_harness(mom), go_repo, mom_env),
+            Side(_harness(mom, mom_jobs), go_repo, mom_env),
         ),
         Scenario(
             "d. authentication operator's 6 cases",
             Side(_harness(go_harness), auth_repo, go_env, exit_code=1),
-            Side(_harness(mom), auth_repo, mom_env, exit_code=1),
+            Side(_harness(mom, mom_jobs), auth_repo, mom_env, exit_code=1),
         ),
         Scenario(
             "e. gather aws, sample-operator inputs",
@@ -506,13 +510,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", default="", help="run only these rows, by letter (e.g. f,g); default: every row"
     )
+    parser.add_argument(
+        "--mom-jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="rows b-d: mom's harness runs up to N operators at once (--jobs N); default 1, as Go",
+    )
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    if args.mom_jobs < 1:
+        parser.error("--mom-jobs must be at least 1")
     with tempfile.TemporaryDirectory(prefix="mom-bench-vs-go-") as scratch_name:
         scratch = Path(scratch_name)
         try:
-            scenarios = build_scenarios(args.conformance, args.realdata, scratch)
+            scenarios = build_scenarios(args.conformance, args.realdata, scratch, args.mom_jobs)
             letters = {letter.strip() for letter in args.only.split(",") if letter.strip()}
             scenarios = [s for s in scenarios if not letters or s.name.split(".")[0] in letters]
             run_rounds(scenarios, args.rounds, scratch)

@@ -79,6 +79,13 @@ def register(commands: Any) -> None:
         ),
     )
     parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run up to N operators at once (default 1: one test after another); results stay in order",
+    )
+    parser.add_argument(
         "-k", dest="name_filter", default="", help="only tests whose directory or testName contains this"
     )
     parser.set_defaults(handler=run_apply_configuration_tests)
@@ -96,6 +103,7 @@ def run_apply_configuration_tests(args: argparse.Namespace) -> int:
         replace_expected_output=go_bool("--replace-expected-output", args.replace_expected_output),
         preserve_policy=PreservePolicy.from_flag(args.preserve_policy),
         name_filter=args.name_filter,
+        jobs=args.jobs,
     )
     progress = TerminalProgress(sys.stderr, interactive=sys.stderr.isatty())
     suite = run_suite(options, progress, clock=time.monotonic)

@@ -12,14 +12,12 @@ whose options differ (another field manager) are unrelated and not paired.
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from mom.api.errors import InvalidInput
+from mom.api.values import Frozen
 from mom.mutationdir.output import (
     CLUSTER_TYPE_DIRS,
     CONTROLLER_RESULTS_FILE,
@@ -41,25 +39,47 @@ CONTROLLER_NAME_ANNOTATIONS = (
 _EVENT_RESOURCES = frozenset({("", "events"), ("events.k8s.io", "events")})
 
 
-@dataclass(frozen=True)
-class FieldDifference:
+class FieldDifference(Frozen):
     """One leaf where two decoded documents disagree (a value is ``None`` where a side lacks it)."""
 
     path: str
     expected: Any
     actual: Any
 
+    __slots__ = ("actual", "expected", "path")
 
-@dataclass(frozen=True)
-class Difference:
+    def __init__(self, path: str, expected: Any, actual: Any) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "expected", expected)
+        object.__setattr__(self, "actual", actual)
+
+
+class Difference(Frozen):
     """One reason two mutation sets are not equivalent."""
 
     cluster_type: str
     subject: str
     kind: DifferenceKind
     message: str
-    fields: tuple[FieldDifference, ...] = dataclasses.field(default=(), hash=False)
+    fields: tuple[FieldDifference, ...]
     """For a changed request: where its body (else its options) differs; empty otherwise."""
+
+    __slots__ = ("cluster_type", "fields", "kind", "message", "subject")
+    _unhashed: ClassVar[tuple[str, ...]] = ("fields",)
+
+    def __init__(
+        self,
+        cluster_type: str,
+        subject: str,
+        kind: DifferenceKind,
+        message: str,
+        fields: tuple[FieldDifference, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "cluster_type", cluster_type)
+        object.__setattr__(self, "subject", subject)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "fields", fields)
 
 
 def is_event(request: MutationRequest) -> bool:
@@ -160,6 +180,8 @@ def _describe_content(label: str, expected: bytes, actual: bytes) -> str:
 
 def unified_diff(expected: bytes, actual: bytes, label: str) -> list[str]:
     """A unified diff of two file contents, one line per entry, without trailing newlines."""
+    import difflib  # only a difference needs it
+
     return [
         line.rstrip("\n")
         for line in difflib.unified_diff(

@@ -185,21 +185,27 @@ def _drain(selector: selectors.BaseSelector, tails: dict[int, _Tail], timeout: f
 def wait_for_exit(pid: int, timeout: float, clock: Clock = time.monotonic) -> bool:
     """Wait up to ``timeout`` seconds for child ``pid`` to exit, leaving it unreaped (so its
     process group stays valid for :func:`kill_group`); whether it exited."""
+    return bool(wait_for_any_exit([pid], timeout, clock))
+
+
+def wait_for_any_exit(pids: Sequence[int], timeout: float, clock: Clock = time.monotonic) -> list[int]:
+    """Wait up to ``timeout`` seconds for any of the children ``pids`` to exit, leaving them
+    unreaped; those that have exited (empty when the time ran out first)."""
     deadline = clock() + timeout
-    exited = _exit_watch(pid)
+    watches = [watch for watch in map(_exit_watch, pids) if watch is not None]
     try:
-        while not _has_exited(pid):
+        while True:
+            exited = [pid for pid in pids if _has_exited(pid)]
             remaining = deadline - clock()
-            if remaining <= 0:
-                return False
-            if exited is None:
+            if exited or remaining <= 0:
+                return exited
+            if len(watches) < len(pids):
                 time.sleep(min(remaining, _POLL))
             else:
-                select.select([exited], [], [], remaining)
-        return True
+                select.select(watches, [], [], remaining)
     finally:
-        if exited is not None:
-            os.close(exited)
+        for watch in watches:
+            os.close(watch)
 
 
 def _ask_group_to_end(pid: int) -> None:

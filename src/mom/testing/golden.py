@@ -8,9 +8,10 @@ would store it there and then refuse its own expected output).
 
 from __future__ import annotations
 
+import os
 import shutil
-import tempfile
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 
 from mom.api.cluster import CLUSTER_TYPES, UNSPECIFIED_DIR, ClusterType
 from mom.mutationdir import output
@@ -18,6 +19,8 @@ from mom.mutationdir.equivalence import Difference, is_event
 from mom.mutationdir.output import ROUTED_ENTRIES, read_mutation_dirs
 from mom.mutationdir.requests import MutationRequest
 from mom.testing.runner import LOG_FILES
+
+_CHUNK = 64 * 1024
 
 
 def unexpected_entries(output_dir: Path) -> list[str]:
@@ -53,6 +56,52 @@ def differences_from_nothing(output_dir: Path) -> list[Difference]:
     ]
 
 
+def same_golden_content(expected_dir: Path, actual_dir: Path) -> bool:
+    """Whether the golden entries of two outputs (``controller-results.yaml`` and the cluster-type
+    directories) have the same names, each a plain directory or a regular file with the same
+    bytes. A link, any other kind of file or an error reading either side makes it ``False``."""
+    pending = [(expected_dir / name, actual_dir / name) for name in ROUTED_ENTRIES]
+    try:
+        while pending:
+            expected, actual = pending.pop()
+            expected_stat, actual_stat = _lstat(expected), _lstat(actual)
+            if expected_stat is None or actual_stat is None:
+                if (expected_stat is None) != (actual_stat is None):
+                    return False  # on one side only
+            elif S_ISDIR(expected_stat.st_mode) and S_ISDIR(actual_stat.st_mode):
+                names = sorted(os.listdir(expected))
+                if names != sorted(os.listdir(actual)):
+                    return False
+                pending += [(expected / name, actual / name) for name in names]
+            elif not (
+                S_ISREG(expected_stat.st_mode)
+                and S_ISREG(actual_stat.st_mode)
+                and expected_stat.st_size == actual_stat.st_size
+                and _same_bytes(expected, actual)
+            ):
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return path.lstat()
+    except FileNotFoundError:
+        return None
+
+
+def _same_bytes(first: Path, second: Path) -> bool:
+    with first.open("rb") as one, second.open("rb") as other:
+        while True:
+            chunk = one.read(_CHUNK)
+            if chunk != other.read(_CHUNK):
+                return False
+            if not chunk:
+                return True
+
+
 def replace_expected_output(actual_dir: Path, expected_dir: Path) -> None:
     """Make ``expected_dir`` a copy of the golden content of ``actual_dir``.
 
@@ -60,6 +109,8 @@ def replace_expected_output(actual_dir: Path, expected_dir: Path) -> None:
     leaves either the old expected output or the new one (plus a stray hidden directory), never
     a half-written one. Logs and ``Unspecified/`` are not copied.
     """
+    import tempfile  # only replace mode writes expected outputs
+
     parent = expected_dir.parent
     staging = Path(tempfile.mkdtemp(prefix=f".{expected_dir.name}.new.", dir=parent))
     try:

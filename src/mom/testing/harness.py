@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
+from collections import deque
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
@@ -29,6 +30,7 @@ from mom.testing.runner import (
     read_log_tail,
     resolve_binary,
     start_operator,
+    wait_for_first,
 )
 
 logger = logging.getLogger(__name__)
@@ -71,9 +73,12 @@ class SuiteOptions(Frozen):
     replace_expected_output: bool
     preserve_policy: PreservePolicy
     name_filter: str
+    jobs: int
+    """How many operators may run at once (1: one case after another)."""
 
     __slots__ = (
         "binary",
+        "jobs",
         "name_filter",
         "output_dir",
         "preserve_policy",
@@ -93,6 +98,7 @@ class SuiteOptions(Frozen):
         replace_expected_output: bool = False,
         preserve_policy: PreservePolicy = PreservePolicy.KEEP_ON_FAILURE,
         name_filter: str = "",
+        jobs: int = 1,
     ) -> None:
         object.__setattr__(self, "test_dir", test_dir)
         object.__setattr__(self, "output_dir", output_dir)
@@ -102,6 +108,7 @@ class SuiteOptions(Frozen):
         object.__setattr__(self, "replace_expected_output", replace_expected_output)
         object.__setattr__(self, "preserve_policy", preserve_policy)
         object.__setattr__(self, "name_filter", name_filter)
+        object.__setattr__(self, "jobs", jobs)
 
 
 class SuiteReporter(Protocol):
@@ -118,6 +125,8 @@ def select_cases(options: SuiteOptions) -> list[Case]:
     """Discover and validate every case, apply the name filter, check the output directory."""
     cases = [c for c in discover_cases(options.test_dir) if matches_filter(c, options.name_filter)]
     check_output_dir(options.output_dir, options.test_dir, cases)
+    if options.jobs < 1:
+        raise InvalidInput("--jobs", [f"must be a positive number of operators, not {options.jobs}"])
     if options.binary is not None and shutil.which(options.binary) is None:
         raise InvalidInput("--binary", [f"{options.binary!r} is not an executable file"])
     return cases
@@ -143,41 +152,59 @@ def run_suite(
     """Run every selected case in directory order; raises :class:`InvalidInput` before running
     anything when a test.yaml, a test directory or the options are wrong.
 
-    One operator runs at a time; once it has exited, the next case's operator is started before
-    this one is judged, so judging overlaps the next run. Progress is reported in case order."""
+    Up to ``options.jobs`` operators run at a time, started in case order; each is killed when
+    its own time is up. When an operator exits, the next case's operator is started before the
+    ended case is judged, so judging overlaps the next run. Two cases whose output directories
+    nest never overlap: the later one starts once the earlier one is judged. Results and
+    progress come in case order."""
     started = clock()
     cases = select_cases(options)
     total = len(cases)
     if reporter is not None:
         reporter.suite_started(total)
     results: list[CaseResult] = []
-    exited: _Exited | None = None
-    running: _Started | None = None
+    pending: deque[_Pending] = deque()  # started cases not yet judged, in case order
+    announced = 0
 
-    def conclude(previous: _Exited) -> None:
-        results.append(_conclude(previous, options))
-        if reporter is not None:
-            reporter.case_finished(len(results), total, results[-1])
+    def announce(position: int) -> None:
+        nonlocal announced
+        if reporter is not None and announced < position <= len(results) + 1:
+            reporter.case_started(position, total, cases[position - 1])
+            announced = position
+
+    def wait() -> None:
+        running = [(case.operator, case.timeout) for case in pending if case.operator is not None]
+        for operator in wait_for_first(running):
+            next(case for case in pending if case.operator is operator).finish()
+
+    def conclude_ended() -> None:
+        while pending and (process := pending[0].process) is not None:
+            ended = pending.popleft()
+            results.append(_conclude(ended.case, ended.output_dir, ended.timeout, process, options))
+            if reporter is not None:
+                reporter.case_finished(len(results), total, results[-1])
+            if pending:  # the next case has started
+                announce(len(results) + 1)
 
     try:
         for position, case in enumerate(cases, start=1):
             output_dir = options.output_dir / case.relative_name
-            if exited is not None and _nested(exited.output_dir, output_dir):
-                conclude(exited)  # one output directory holds the other: no overlap
-                exited = None
-            if exited is None and reporter is not None:
-                reporter.case_started(position, total, case)
-            running = _start_case(case, output_dir, options, clock)
-            if exited is not None:
-                conclude(exited)
-                if reporter is not None:
-                    reporter.case_started(position, total, case)
-            exited, running = running.wait(), None
-        if exited is not None:
-            conclude(exited)
+            while any(_nested(other.output_dir, output_dir) for other in pending):
+                if pending[0].process is None:
+                    wait()
+                conclude_ended()  # one output directory holds the other: no overlap
+            while sum(1 for other in pending if other.operator is not None) >= options.jobs:
+                wait()
+            announce(position)
+            pending.append(_start_case(case, output_dir, options, clock))
+            conclude_ended()
+        while pending:
+            if pending[0].process is None:
+                wait()
+            conclude_ended()
     finally:
-        if running is not None:
-            running.abandon()
+        for abandoned in pending:
+            abandoned.abandon()
     return SuiteResult(tuple(results), clock() - started)
 
 
@@ -187,73 +214,57 @@ def _nested(first: Path, second: Path) -> bool:
 
 def run_case(case: Case, options: SuiteOptions, clock: Clock = time.monotonic) -> CaseResult:
     """Run one case into ``<output-dir>/<case dir>`` and judge it."""
-    return _conclude(
-        _start_case(case, options.output_dir / case.relative_name, options, clock).wait(), options
-    )
+    started = _start_case(case, options.output_dir / case.relative_name, options, clock)
+    process = started.finish()
+    return _conclude(case, started.output_dir, started.timeout, process, options)
 
 
-class _Exited(Frozen):
-    """A case whose operator has ended (or never started), not yet judged."""
-
-    case: Case
-    output_dir: Path
-    timeout: float
-    process: ProcessOutcome
-
-    __slots__ = ("case", "output_dir", "process", "timeout")
-
-    def __init__(self, case: Case, output_dir: Path, timeout: float, process: ProcessOutcome) -> None:
-        object.__setattr__(self, "case", case)
-        object.__setattr__(self, "output_dir", output_dir)
-        object.__setattr__(self, "timeout", timeout)
-        object.__setattr__(self, "process", process)
-
-
-class _Started(Frozen):
-    """A case whose operator may still be running."""
-
-    case: Case
-    output_dir: Path
-    timeout: float
-    operator: StartedOperator | ProcessOutcome
-
-    __slots__ = ("case", "operator", "output_dir", "timeout")
+class _Pending:
+    """A started case, not yet judged: its operator until that has ended, then how it ended."""
 
     def __init__(
         self, case: Case, output_dir: Path, timeout: float, operator: StartedOperator | ProcessOutcome
     ) -> None:
-        object.__setattr__(self, "case", case)
-        object.__setattr__(self, "output_dir", output_dir)
-        object.__setattr__(self, "timeout", timeout)
-        object.__setattr__(self, "operator", operator)
+        self.case = case
+        self.output_dir = output_dir
+        self.timeout = timeout
+        self.operator = operator if isinstance(operator, StartedOperator) else None
+        self.process = operator if isinstance(operator, ProcessOutcome) else None
 
-    def wait(self) -> _Exited:
-        operator = self.operator
-        process = operator if isinstance(operator, ProcessOutcome) else operator.finish(self.timeout)
-        return _Exited(self.case, self.output_dir, self.timeout, process)
+    def finish(self) -> ProcessOutcome:
+        """Wait for the operator to end (or its time to run out); how it ended."""
+        process = self.process
+        if process is None:
+            if self.operator is None:
+                raise RuntimeError(f"case {self.case.relative_name} was abandoned")
+            process = self.process = self.operator.finish(self.timeout)
+            self.operator = None
+        return process
 
     def abandon(self) -> None:
-        if isinstance(self.operator, StartedOperator):
+        if self.operator is not None:
             self.operator.abandon()
+            self.operator = None
 
 
-def _start_case(case: Case, output_dir: Path, options: SuiteOptions, clock: Clock) -> _Started:
+def _start_case(case: Case, output_dir: Path, options: SuiteOptions, clock: Clock) -> _Pending:
     """Clear ``output_dir`` and start the case's operator into it."""
     if output_dir.exists():
         shutil.rmtree(output_dir)
     binary = options.binary or resolve_binary(case.description.binary_name, options.working_dir)
     timeout = case.description.timeout or options.timeout
     operator = start_operator(build_command(binary, case, output_dir), output_dir, clock)
-    return _Started(case, output_dir, timeout, operator)
+    return _Pending(case, output_dir, timeout, operator)
 
 
-def _conclude(exited: _Exited, options: SuiteOptions) -> CaseResult:
+def _conclude(
+    case: Case, output_dir: Path, timeout: float, process: ProcessOutcome, options: SuiteOptions
+) -> CaseResult:
     """Judge a case whose operator has ended; keep or remove its output as the policy says."""
     from mom.testing.judge import judge  # the comparison stack, see the module docstring
 
-    case, output_dir, process = exited.case, exited.output_dir, exited.process
     logger.debug("case %s: %s", case.relative_name, process)
-    verdict = judge(case, process, exited.timeout, output_dir, options.replace_expected_output)
+    verdict = judge(case, process, timeout, output_dir, options.replace_expected_output)
     passed = verdict.outcome is CaseOutcome.PASSED
     keep = options.preserve_policy is PreservePolicy.KEEP_ALWAYS or (
         options.preserve_policy is PreservePolicy.KEEP_ON_FAILURE and not passed

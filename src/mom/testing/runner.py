@@ -33,7 +33,7 @@ from mom.api.errors import InvalidInput
 from mom.api.values import Frozen
 from mom.mustgather.layout import find_resource_root
 from mom.operator.executables import find_executable
-from mom.operator.process import Child, kill_group, wait_for_exit
+from mom.operator.process import Child, kill_group, wait_for_any_exit, wait_for_exit
 from mom.testing.cases import Case
 
 STDOUT_LOG = "stdout.log"
@@ -130,11 +130,18 @@ class StartedOperator:
         self._spawned = time.monotonic()
         """When the timeout started counting: real time, whatever ``clock`` reports durations in."""
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def time_left(self, timeout: float) -> float:
+        """Seconds until ``timeout`` seconds after its start have passed (0 once they have)."""
+        return max(0.0, timeout - (time.monotonic() - self._spawned))
+
     def finish(self, timeout: float) -> ProcessOutcome:
         """Wait until the operator exits or ``timeout`` seconds after its start have passed, then
         kill whatever is left of its process group; how it ended."""
-        remaining = max(0.0, timeout - (time.monotonic() - self._spawned))
-        exited = wait_for_exit(self._process.pid, remaining)
+        exited = wait_for_exit(self._process.pid, self.time_left(timeout))
         kill_group(self._process)
         duration = self._clock() - self._started
         if not exited:
@@ -144,6 +151,18 @@ class StartedOperator:
     def abandon(self) -> None:
         """Kill the operator's process group and reap it (the harness is stopping early)."""
         kill_group(self._process)
+
+
+def wait_for_first(operators: Sequence[tuple[StartedOperator, float]]) -> list[StartedOperator]:
+    """Wait until one of ``operators`` (each with its timeout) has exited or run out of time;
+    those that have, for :meth:`StartedOperator.finish` to conclude at once."""
+    time_left = min(operator.time_left(timeout) for operator, timeout in operators)
+    exited = set(wait_for_any_exit([operator.pid for operator, _ in operators], time_left))
+    return [
+        operator
+        for operator, timeout in operators
+        if operator.pid in exited or operator.time_left(timeout) <= 0
+    ]
 
 
 def start_operator(

@@ -27,7 +27,6 @@ rewritten; only one hosted cluster is modelled.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from mom.api.cluster import ClusterType
@@ -88,6 +87,8 @@ def move_namespace(request: MutationRequest, namespace: str) -> MutationRequest:
     if document is not None and document["metadata"].get("namespace") == request.namespace:
         document["metadata"]["namespace"] = namespace
         body = dump_go_yaml(document).encode("utf-8")
+    from dataclasses import replace  # only a topology check moves requests
+
     return replace(request, namespace=namespace, body=body)
 
 

@@ -3,7 +3,7 @@
 Covers: one testsuite with filled counters (tests, failures, errors, time); one testcase per
 test with name = testName and classname = directory, distinct for same-named tests; failure
 message and rendered difference in the failure body; errors for timeouts; stdout/stderr tails;
-characters XML cannot carry are replaced so the file stays parseable.
+characters XML cannot carry are replaced, in ASCII and other text alike, so the file stays parseable.
 """
 
 from __future__ import annotations
@@ -70,3 +70,19 @@ def test_control_characters_do_not_break_the_xml(tmp_path: Path) -> None:
     assert testcase is not None
     assert testcase.get("classname") == "odd\ufffddir"
     assert testcase.findtext("system-err") == "\ufffdoops"
+
+
+def test_characters_xml_cannot_carry_are_replaced_in_ascii_and_other_text(tmp_path: Path) -> None:
+    case = Case(tmp_path, "dir", CaseDescription("bin", "naïve\ufffe", "d"))
+    result = CaseResult(
+        case,
+        CaseOutcome.PASSED,
+        stdout_tail="tab\tok\x0bvt\x7fdel",
+        stderr_tail="é\ud800\uffff\U0001f600\x1f",
+    )
+    write_junit(SuiteResult((result,), 1.0), tmp_path / "junit.xml")
+    testcase = ET.parse(tmp_path / "junit.xml").getroot().find("testcase")
+    assert testcase is not None
+    assert testcase.get("name") == "naïve\ufffd"
+    assert testcase.findtext("system-out") == "tab\tok\ufffdvt\x7fdel"
+    assert testcase.findtext("system-err") == "é\ufffd\ufffd\U0001f600\ufffd"

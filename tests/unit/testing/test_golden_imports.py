@@ -1,0 +1,60 @@
+"""``mom test apply-configuration`` loads only what judging the suite needs.
+
+Covers: a suite whose cases all pass is run and judged, in a fresh interpreter under
+``-X importtime``, without loading :mod:`dataclasses` (and the ``inspect``/``ast`` it brings),
+:mod:`difflib` (only a difference is diffed) or :mod:`tempfile` (only replace mode stages a
+new expected output); a failing case still gets its diff, and replace mode still works.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from golden_support import MakeCase, default_script
+from tests.import_trace import imported_modules
+
+UNUSED = ("dataclasses", "inspect", "ast", "difflib", "tempfile")
+
+
+def mom_test(tmp_path: Path, operator_binary: Path, *extra: str) -> tuple[int, str, set[str]]:
+    completed, modules = imported_modules(
+        "mom.cli.main",
+        [
+            "test",
+            "apply-configuration",
+            f"--test-dir={tmp_path / 'tests'}",
+            f"--output-dir={tmp_path / 'out'}",
+            f"--binary={operator_binary}",
+            *extra,
+        ],
+    )
+    return completed.returncode, completed.stderr, modules
+
+
+def test_a_passing_suite_is_judged_without_dataclasses_difflib_or_tempfile(
+    tmp_path: Path, make_case: MakeCase, operator_binary: Path
+) -> None:
+    make_case("first")
+    make_case("second")
+    code, stderr, modules = mom_test(tmp_path, operator_binary)
+    assert code == 0, stderr[-2000:]
+    assert "mom.testing.judge" in modules, "importtime output was read"
+    assert sorted(m for m in modules if m in UNUSED) == []
+
+
+def test_a_difference_is_still_diffed_and_replace_mode_still_replaces(
+    tmp_path: Path, make_case: MakeCase, operator_binary: Path
+) -> None:
+    changed = copy.deepcopy(default_script())
+    changed["mutations"]["UserWorkload"][0]["body"]["data"] = {"counter": "2"}
+    case = make_case("changed", expected=changed)
+    code, stderr, _ = mom_test(tmp_path, operator_binary)
+    assert code == 1
+    assert '-  counter: "2"' in stderr and '+  counter: "1"' in stderr
+    code, stderr, modules = mom_test(tmp_path, operator_binary, "--replace-expected-output")
+    assert code == 0, stderr[-2000:]
+    assert "tempfile" in modules
+    code, stderr, _ = mom_test(tmp_path, operator_binary)
+    assert code == 0, stderr[-2000:]
+    assert (case / "expected-output").is_dir()
