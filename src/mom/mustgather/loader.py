@@ -7,7 +7,8 @@ table). Any bad file makes the load fail with one :class:`InvalidInput` naming e
 
 Its speed-ups are private to it and change nothing outside the load that asked for them:
 decoding on helper processes for a big tree (:mod:`mom.mustgather._decoding`), a cache of the
-parsed tree in a directory the caller names (:mod:`mom.mustgather._cache`), kernel change
+parsed tree in a directory the caller names (:mod:`mom.mustgather._cache`; each write also
+tidies that directory, :func:`tidy_cache`), kernel change
 notifications for a tree read again and again, through a :class:`ChangeNotifier` its creator
 owns (:mod:`mom.mustgather._notify`, made by :func:`change_notifier`), and — only when the
 caller asks with ``freeze=True``, as the ``mom`` command does — moving the loaded objects out
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource, ObjectRef
 from mom.mustgather._decoding import decode_file, decode_files
 from mom.mustgather.builtin_discovery import builtin_discovery, discovery_for_objects
@@ -56,6 +58,7 @@ __all__ = [
     "default_cache_dir",
     "find_resource_root",
     "load_must_gather",
+    "tidy_cache",
 ]
 
 log = logging.getLogger(__name__)
@@ -77,6 +80,26 @@ def cache_file(cache_dir: Path, root: Path) -> Path:
     return _cache.cache_file(cache_dir, root)
 
 
+def tidy_cache(cache_dir: Path, max_bytes: int, keep: Iterable[Path] = ()) -> list[Path]:
+    """Remove from ``cache_dir`` the parsed trees whose tree is gone, then what was used least
+    recently until it holds at most ``max_bytes``, never what is in ``keep`` or holds it
+    (:func:`mom.mustgather.eviction.evict`); the entries removed."""
+    from mom.mustgather import _cache
+    from mom.mustgather.eviction import evict
+
+    return evict(cache_dir, max_bytes, keep, root_of=_cache.entry_root)
+
+
+def _configured_max_bytes() -> int:
+    from mom.mustgather.eviction import DEFAULT_MAX_BYTES, max_bytes_from
+
+    try:
+        return max_bytes_from(os.environ)
+    except InvalidInput as exc:
+        log.warning("%s; the cache is kept under %d bytes", exc, DEFAULT_MAX_BYTES)
+        return DEFAULT_MAX_BYTES
+
+
 def change_notifier() -> ChangeNotifier:
     """A new owner of kernel change notifications, to share among the :class:`TreeLoader` objects of
     one reader of many trees (the kernel allows a user only about 128 of them)."""
@@ -86,9 +109,18 @@ def change_notifier() -> ChangeNotifier:
 
 
 def load_must_gather(
-    path: Path, *, cache_dir: Path | None = None, scope: ReadScope | None = None, freeze: bool = False
+    path: Path,
+    *,
+    cache_dir: Path | None = None,
+    cache_max_bytes: int | None = None,
+    scope: ReadScope | None = None,
+    freeze: bool = False,
 ) -> Snapshot:
     """The tree at ``path`` (or one directory down) as a snapshot; cached when ``cache_dir`` is set.
+
+    A load that writes the cache then tidies ``cache_dir`` (:func:`tidy_cache`) under
+    ``cache_max_bytes`` (``None``: ``$MOM_CACHE_MAX_BYTES``, else 2 GiB); tidying never makes
+    the load fail.
 
     With ``scope``, only the files it wants are read (and nothing is cached): the snapshot holds
     every object of those (resource, namespace) pairs, and nothing else but namespaces.
@@ -113,7 +145,10 @@ def load_must_gather(
     with _bulk_allocation(freeze):
         decoded, problems = _decode_files(scan.files)
     snapshot = _build_snapshot(root, decoded, scan.problems + problems)
-    _cache.write_snapshot(cache_dir, fingerprint, snapshot)
+    entry = _cache.write_snapshot(cache_dir, fingerprint, snapshot)
+    if entry is not None:
+        max_bytes = _configured_max_bytes() if cache_max_bytes is None else cache_max_bytes
+        tidy_cache(cache_dir, max_bytes, keep=[entry, root])
     return snapshot
 
 
