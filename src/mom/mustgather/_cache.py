@@ -14,7 +14,6 @@ is ignored and rebuilt, never an error. Holds no state: the cache directory is t
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import logging
 import os
@@ -89,13 +88,8 @@ def _header(line: bytes) -> dict[str, Any] | None:
     return header
 
 
-def read_snapshot(
-    cache_dir: Path, expected_fingerprint: str, root: Path, *, freeze: bool = False
-) -> Snapshot | None:
-    """The cached snapshot of ``root`` if it matches ``expected_fingerprint``, else ``None``.
-
-    With ``freeze``, the objects read are moved out of the cyclic collector's reach
-    (``gc.freeze()``), as :func:`mom.mustgather.loader.load_must_gather` explains."""
+def read_snapshot(cache_dir: Path, expected_fingerprint: str, root: Path) -> Snapshot | None:
+    """The cached snapshot of ``root`` if it matches ``expected_fingerprint``, else ``None``."""
     path = cache_file(cache_dir, root)
     try:
         with open(path, "rb") as stream:
@@ -109,8 +103,6 @@ def read_snapshot(
     except OSError as exc:
         log.warning("ignoring unreadable cache %s: %s", path, exc.strerror)
         return None
-    enabled = gc.isenabled()
-    gc.disable()
     try:
         document = load_json(data, str(path))
         if not isinstance(document, dict) or document.get("fingerprint") != expected_fingerprint:
@@ -119,11 +111,6 @@ def read_snapshot(
     except (InvalidInput, KeyError, TypeError, ValueError, AttributeError) as exc:
         log.warning("ignoring corrupt cache %s: %s", path, exc)
         return None
-    finally:
-        if freeze:
-            gc.freeze()
-        if enabled:
-            gc.enable()
     with contextlib.suppress(OSError):  # the least recently used entries are evicted first
         os.utime(path)
     return snapshot

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TreeLoader",
+    "bulk_allocation",
     "cache_file",
     "change_notifier",
     "decode_file",
@@ -129,27 +130,31 @@ def load_must_gather(
     rescan a big snapshot, but nothing frozen is ever collected. For a command that loads one
     tree and exits, not for a library caller."""
     root = find_resource_root(path)
+    with bulk_allocation(freeze):
+        snapshot, written = _load_tree(root, cache_dir, scope)
+    if written is not None and cache_dir is not None:
+        max_bytes = _configured_max_bytes() if cache_max_bytes is None else cache_max_bytes
+        tidy_cache(cache_dir, max_bytes, keep=[written, root])
+    return snapshot
+
+
+def _load_tree(root: Path, cache_dir: Path | None, scope: ReadScope | None) -> tuple[Snapshot, Path | None]:
+    """The snapshot of the tree at ``root``, and the cache entry written for it, if one was."""
     scan = scan_tree(root, scope)
     if cache_dir is None or scope is not None:  # the cache and what it imports are not needed
         files = scan.files if scope is None else [f for f in scan.files if scope.wants(f)]
-        with _bulk_allocation(freeze):
-            decoded, problems = _decode_files(files)
-        return _build_snapshot(root, decoded, scan.problems + problems)
+        decoded, problems = _decode_files(files)
+        return _build_snapshot(root, decoded, scan.problems + problems), None
     from mom.mustgather import _cache
 
     fingerprint = _cache.fingerprint(root, scan.files)
     if not scan.problems:
-        cached = _cache.read_snapshot(cache_dir, fingerprint, root, freeze=freeze)
+        cached = _cache.read_snapshot(cache_dir, fingerprint, root)
         if cached is not None:
-            return cached
-    with _bulk_allocation(freeze):
-        decoded, problems = _decode_files(scan.files)
+            return cached, None
+    decoded, problems = _decode_files(scan.files)
     snapshot = _build_snapshot(root, decoded, scan.problems + problems)
-    entry = _cache.write_snapshot(cache_dir, fingerprint, snapshot)
-    if entry is not None:
-        max_bytes = _configured_max_bytes() if cache_max_bytes is None else cache_max_bytes
-        tidy_cache(cache_dir, max_bytes, keep=[entry, root])
-    return snapshot
+    return snapshot, _cache.write_snapshot(cache_dir, fingerprint, snapshot)
 
 
 class TreeLoader:
@@ -180,6 +185,10 @@ class TreeLoader:
     def load(self) -> Snapshot:
         if self._watch is not None and self._last is not None and not self._watch.changed():
             return self._last[1]
+        with bulk_allocation(False):
+            return self._load()
+
+    def _load(self) -> Snapshot:
         root = find_resource_root(self.path)
         self._watch_before_walking(root)
         scan = scan_tree(root, self.scope)
@@ -189,8 +198,7 @@ class TreeLoader:
         self._last = None  # a load that fails is retried in full next time
         files = scan.files if self.scope is None else [f for f in scan.files if self.scope.wants(f)]
         stale = [f for f in files if self._stamp(f) != (f.size, f.mtime_ns)]
-        with _bulk_allocation(False):
-            decoded, problems = _decode_files(stale)
+        decoded, problems = _decode_files(stale)
         for tree_file, document in decoded:
             self._documents[tree_file.relative] = ((tree_file.size, tree_file.mtime_ns), document)
         present = {f.relative for f in files}
@@ -260,9 +268,12 @@ def _scan_stamp(scan: TreeScan) -> tuple[int, int]:
 
 
 @contextmanager
-def _bulk_allocation(freeze: bool) -> Iterator[None]:
-    """Keep the cyclic GC from rescanning the growing object graph while decoding; with
-    ``freeze``, keep it from ever rescanning what was decoded."""
+def bulk_allocation(freeze: bool = False) -> Iterator[None]:
+    """Keep the cyclic GC off while the body reads must-gather files: a tree walked, decoded and
+    built into a snapshot, or files decoded for pruning (the objects made on the way, kept or
+    not, would each start collections, some scanning every object the process holds — a
+    snapshot loaded earlier included); with ``freeze``, keep it from ever rescanning what was
+    made. The GC's state is restored afterwards."""
     enabled = gc.isenabled()
     gc.disable()
     try:
