@@ -158,12 +158,16 @@ def evict(
     """Remove the entries of ``cache_dir`` whose tree is gone (with ``root_of``: the tree root a
     parsed-tree entry names, ``None`` when it names none), then the least recently used ones
     until the entries total at most ``max_bytes``; the removed entries, in that order."""
-    kept = [path.resolve() for path in keep]
+    try:
+        kept = [path.resolve() for path in keep]
+        trees, archives = _entries(cache_dir)
+    except (OSError, RuntimeError) as exc:  # a symlink loop on the way: nothing can be told apart
+        log.warning("cannot tidy the cache %s: %s", cache_dir, exc)
+        return []
 
     def held(entry: _Entry) -> bool:
         return any(entry.real == k or entry.real in k.parents for k in kept)
 
-    trees, archives = _entries(cache_dir)
     removed: list[Path] = []
     if root_of is not None:
         newest_ns = max((entry.used_ns for entry in [*trees, *archives]), default=0)
