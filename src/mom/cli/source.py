@@ -4,8 +4,8 @@ Owns: the ``--must-gather-dir`` option (a directory or a ``.tar``/``.tar.gz``/``
 archive), falling back to ``$MOM_MUST_GATHER`` and then to the one chosen with ``mom use``
 (kept in ``$XDG_CONFIG_HOME/mom/must-gather``, else ``~/.config/mom/must-gather``);
 :func:`open_must_gather`, which unpacks an archive into the cache, shows elapsed time on a
-terminal while the tree loads, then keeps the cache under ``$MOM_CACHE_MAX_BYTES`` (default
-2 GiB) by evicting what was used least recently.
+terminal while the tree loads, then tidies the cache: parsed trees whose tree is gone go, then
+what was used least recently, until it is under ``$MOM_CACHE_MAX_BYTES`` (default 2 GiB).
 """
 
 from __future__ import annotations
@@ -21,13 +21,12 @@ from pathlib import Path
 
 from mom.api.errors import InvalidInput
 from mom.mustgather.archive import unpacked
-from mom.mustgather.eviction import DEFAULT_MAX_BYTES, evict, touch
+from mom.mustgather.eviction import max_bytes_from, touch
 from mom.mustgather.layout import find_resource_root
-from mom.mustgather.loader import cache_file, default_cache_dir, load_must_gather
+from mom.mustgather.loader import cache_file, default_cache_dir, load_must_gather, tidy_cache
 from mom.mustgather.store import Snapshot
 
 ENVIRONMENT = "MOM_MUST_GATHER"
-MAX_BYTES_ENVIRONMENT = "MOM_CACHE_MAX_BYTES"
 USED_FILE = "must-gather"
 
 
@@ -64,15 +63,6 @@ def chosen(given: Path | None) -> Path:
     )
 
 
-def _max_bytes() -> int:
-    text = os.environ.get(MAX_BYTES_ENVIRONMENT, "")
-    if not text:
-        return DEFAULT_MAX_BYTES
-    if not text.isdigit():
-        raise InvalidInput(f"${MAX_BYTES_ENVIRONMENT}", [f"must be a number of bytes, not {text!r}"])
-    return int(text)
-
-
 @contextmanager
 def _progress(what: str) -> Iterator[None]:
     """Elapsed time on stderr while the body runs, only when stderr is a terminal."""
@@ -104,19 +94,21 @@ def open_must_gather(given: Path | None, *, use_cache: bool = True) -> Snapshot:
     if not path.exists():
         raise InvalidInput(str(path), ["no such file or directory"])
     cache_dir = default_cache_dir()
-    max_bytes = _max_bytes()
+    max_bytes = max_bytes_from(os.environ)
     with _progress(str(path)):
         if path.is_file():
             cache_dir.mkdir(parents=True, exist_ok=True)
             directory = unpacked(path, cache_dir)
         else:
             directory = path
-        snapshot = load_must_gather(directory, cache_dir=cache_dir if use_cache else None, freeze=True)
+        snapshot = load_must_gather(
+            directory, cache_dir=cache_dir if use_cache else None, cache_max_bytes=max_bytes, freeze=True
+        )
     if cache_dir.is_dir() and (use_cache or path.is_file()):  # --no-cache on a directory writes nothing
         in_use = [directory]
         if use_cache:
             entry = cache_file(cache_dir, find_resource_root(directory))
             touch(entry)
             in_use.append(entry)
-        evict(cache_dir, max_bytes, keep=in_use)
+        tidy_cache(cache_dir, max_bytes, keep=in_use)
     return snapshot

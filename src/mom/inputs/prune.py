@@ -12,6 +12,7 @@ from mom.api.input_resources import InputResources
 from mom.inputs.gather import GatheredInputs, gather_inputs
 from mom.inputs.tree import TreeSource
 from mom.inputs.writer import write_input_dir
+from mom.mustgather.loader import bulk_allocation
 from mom.serialization import load_document
 
 
@@ -27,9 +28,11 @@ def load_input_resources(path: Path) -> InputResources:
 def prune_must_gather(must_gather_dir: Path, spec: InputResources, output_dir: Path) -> GatheredInputs:
     """Gather ``spec`` from the must-gather at ``must_gather_dir`` and write it to ``output_dir``.
 
-    Only the files the declaration points at are decoded. Returns what was gathered, with
-    the declared objects that were not found in ``missing``.
+    Only the files the declaration points at are decoded, with the cyclic GC held off meanwhile
+    (:func:`~mom.mustgather.loader.bulk_allocation`). Returns what was gathered, with the
+    declared objects that were not found in ``missing``.
     """
-    gathered = gather_inputs(TreeSource(must_gather_dir), spec)
-    write_input_dir(gathered, output_dir)
+    with bulk_allocation():
+        gathered = gather_inputs(TreeSource(must_gather_dir), spec)
+        write_input_dir(gathered, output_dir)
     return gathered

@@ -22,7 +22,8 @@ Modules and what each owns:
   alias. ``store`` — the in-memory snapshot: GET and LIST. ``selectors``, ``fieldlabels`` — label
   and field selectors. ``scope`` — reading only the files a declared input needs.
 - ``gathered`` — when a must-gather was taken. ``archive`` — unpacking must-gather archives into
-  the cache; ``eviction`` — keeping the cache under its size cap.
+  the cache; ``eviction`` — keeping the cache bounded: entries whose tree is gone
+  removed, then the least recently used until it is under its size cap.
 - ``untrusted`` — reading a tree someone else wrote: regular files only, no links followed,
   sizes and counts capped.
 - ``atomicfile`` — replacing a file atomically (temporary sibling, fsync, rename), for every

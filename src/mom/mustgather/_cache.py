@@ -2,17 +2,22 @@
 
 Private to :mod:`mom.mustgather.loader`, which uses it when a load is given a cache directory.
 Owns: the fingerprint of a tree (its resolved root and every resource file's relative path,
-size and modification time), and one JSON file per tree root in the cache directory holding
-the parsed snapshot. Writes are atomic (:mod:`mom.mustgather.atomicfile`); a cache that is
-missing, stale, unreadable or corrupt is ignored and rebuilt, never an error. Holds no state:
-the cache directory is the caller's.
+size and modification time), and the cache entry: one file per tree root in the cache directory,
+``must-gather-<key>.json``, whose first line is a small JSON header naming the format and the
+tree's root (:func:`entry_root` reads only that line, so housekeeping can tell an entry whose
+tree is gone) and whose second line is the parsed snapshot as JSON. Writes are atomic
+(:mod:`mom.mustgather.atomicfile`); a read that hits marks the entry as just used (its
+modification time). An entry that is missing, stale, of another format, unreadable or corrupt
+is ignored and rebuilt, never an error. Holds no state: the cache directory is the caller's.
 """
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import hashlib
 import logging
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +26,18 @@ from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource
 from mom.mustgather.atomicfile import write_atomically
 from mom.mustgather.discovery import Discovery, ResourceInfo
+from mom.mustgather.eviction import TREE_ENTRY_PREFIX, TREE_ENTRY_SUFFIX
 from mom.mustgather.layout import TreeFile
 from mom.mustgather.store import Location, Snapshot
 from mom.serialization import dump_json, load_json
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = f"mom-snapshot/2 mom/{__version__}"
+CACHE_FORMAT = f"mom-snapshot/3 mom/{__version__}"
 """Changes whenever the cached shape or the loading rules change, invalidating older caches."""
+
+HEADER_MAX_BYTES = 64 * 1024
+"""The most of an entry read for its header line (a root path is at most 4 KiB, escaped)."""
 
 
 def fingerprint(root: Path, files: list[TreeFile]) -> str:
@@ -43,48 +52,78 @@ def fingerprint(root: Path, files: list[TreeFile]) -> str:
 def cache_file(cache_dir: Path, root: Path) -> Path:
     """Where the cache of the tree at ``root`` lives (one file per tree, replaced on change)."""
     key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
-    return cache_dir / f"must-gather-{key}.json"
+    return cache_dir / f"{TREE_ENTRY_PREFIX}{key}{TREE_ENTRY_SUFFIX}"
 
 
-def read_snapshot(
-    cache_dir: Path, expected_fingerprint: str, root: Path, *, freeze: bool = False
-) -> Snapshot | None:
-    """The cached snapshot of ``root`` if it matches ``expected_fingerprint``, else ``None``.
+def entry_root(path: Path) -> str | None:
+    """The tree root the header of the cache entry at ``path`` names, without following a
+    symlink or reading past the header; ``None`` when the file has no such header (an entry of
+    an older format, a corrupt one, or not a regular file)."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            line = stream.readline(HEADER_MAX_BYTES)
+        except OSError:
+            return None
+    header = _header(line)
+    root = header.get("root") if header is not None else None
+    return root if isinstance(root, str) and root else None
 
-    With ``freeze``, the objects read are moved out of the cyclic collector's reach
-    (``gc.freeze()``), as :func:`mom.mustgather.loader.load_must_gather` explains."""
+
+def _header(line: bytes) -> dict[str, Any] | None:
+    if not line.endswith(b"\n"):
+        return None
+    try:
+        header = load_json(line, "cache entry header")
+    except InvalidInput:
+        return None
+    if not isinstance(header, dict) or not str(header.get("format", "")).startswith("mom-snapshot/"):
+        return None
+    return header
+
+
+def read_snapshot(cache_dir: Path, expected_fingerprint: str, root: Path) -> Snapshot | None:
+    """The cached snapshot of ``root`` if it matches ``expected_fingerprint``, else ``None``."""
     path = cache_file(cache_dir, root)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as stream:
+            header = _header(stream.readline(HEADER_MAX_BYTES))
+            if header is None or header.get("format") != CACHE_FORMAT:
+                log.debug("ignoring cache %s: not of format %s", path, CACHE_FORMAT)
+                return None
+            data = stream.read()
     except FileNotFoundError:
         return None
     except OSError as exc:
         log.warning("ignoring unreadable cache %s: %s", path, exc.strerror)
         return None
-    enabled = gc.isenabled()
-    gc.disable()
     try:
         document = load_json(data, str(path))
         if not isinstance(document, dict) or document.get("fingerprint") != expected_fingerprint:
             return None
-        return _snapshot_from(document, root)
+        snapshot = _snapshot_from(document, root)
     except (InvalidInput, KeyError, TypeError, ValueError, AttributeError) as exc:
         log.warning("ignoring corrupt cache %s: %s", path, exc)
         return None
-    finally:
-        if freeze:
-            gc.freeze()
-        if enabled:
-            gc.enable()
+    with contextlib.suppress(OSError):  # the least recently used entries are evicted first
+        os.utime(path)
+    return snapshot
 
 
-def write_snapshot(cache_dir: Path, tree_fingerprint: str, snapshot: Snapshot) -> None:
-    """Store ``snapshot`` atomically; failures are logged, the cache being only an optimisation."""
+def write_snapshot(cache_dir: Path, tree_fingerprint: str, snapshot: Snapshot) -> Path | None:
+    """Store ``snapshot`` atomically: the entry written, or ``None`` when it was not (failures
+    are logged, the cache being only an optimisation)."""
     if snapshot.root is None:
-        return
+        return None
     path = cache_file(cache_dir, snapshot.root)
+    header = {"format": CACHE_FORMAT, "root": str(snapshot.root.resolve())}
     document = {
-        "format": CACHE_FORMAT,
         "fingerprint": tree_fingerprint,
         "namespaces": snapshot.namespace_files(),
         "locations": [
@@ -94,14 +133,16 @@ def write_snapshot(cache_dir: Path, tree_fingerprint: str, snapshot: Snapshot) -
         "discovery": [_info_row(info) for info in snapshot.discovery.resources()],
     }
     try:
-        payload = dump_json(document)
+        payload = b"%b\n%b" % (dump_json(header), dump_json(document))  # compact JSON holds no newline
     except TypeError as exc:  # a value JSON cannot hold (YAML !!binary, ...): no cache for this tree
         log.warning("not caching %s: %s", snapshot.root, exc)
-        return
+        return None
     try:
         write_atomically(path, payload, unique=True, make_parents=True)
     except OSError as exc:
         log.warning("could not write cache %s: %s", path, exc.strerror)
+        return None
+    return path
 
 
 def _info_row(info: ResourceInfo) -> list[Any]:

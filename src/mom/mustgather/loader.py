@@ -7,7 +7,8 @@ table). Any bad file makes the load fail with one :class:`InvalidInput` naming e
 
 Its speed-ups are private to it and change nothing outside the load that asked for them:
 decoding on helper processes for a big tree (:mod:`mom.mustgather._decoding`), a cache of the
-parsed tree in a directory the caller names (:mod:`mom.mustgather._cache`), kernel change
+parsed tree in a directory the caller names (:mod:`mom.mustgather._cache`; each write also
+tidies that directory, :func:`tidy_cache`), kernel change
 notifications for a tree read again and again, through a :class:`ChangeNotifier` its creator
 owns (:mod:`mom.mustgather._notify`, made by :func:`change_notifier`), and — only when the
 caller asks with ``freeze=True``, as the ``mom`` command does — moving the loaded objects out
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource, ObjectRef
 from mom.mustgather._decoding import decode_file, decode_files
 from mom.mustgather.builtin_discovery import builtin_discovery, discovery_for_objects
@@ -49,12 +51,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TreeLoader",
+    "bulk_allocation",
     "cache_file",
     "change_notifier",
     "decode_file",
     "default_cache_dir",
     "find_resource_root",
     "load_must_gather",
+    "tidy_cache",
 ]
 
 
@@ -74,6 +78,26 @@ def cache_file(cache_dir: Path, root: Path) -> Path:
     return _cache.cache_file(cache_dir, root)
 
 
+def tidy_cache(cache_dir: Path, max_bytes: int, keep: Iterable[Path] = ()) -> list[Path]:
+    """Remove from ``cache_dir`` the parsed trees whose tree is gone, then what was used least
+    recently until it holds at most ``max_bytes``, never what is in ``keep`` or holds it
+    (:func:`mom.mustgather.eviction.evict`); the entries removed."""
+    from mom.mustgather import _cache
+    from mom.mustgather.eviction import evict
+
+    return evict(cache_dir, max_bytes, keep, root_of=_cache.entry_root)
+
+
+def _configured_max_bytes() -> int:
+    from mom.mustgather.eviction import DEFAULT_MAX_BYTES, max_bytes_from
+
+    try:
+        return max_bytes_from(os.environ)
+    except InvalidInput as exc:
+        log.warning("%s; the cache is kept under %d bytes", exc, DEFAULT_MAX_BYTES)
+        return DEFAULT_MAX_BYTES
+
+
 def change_notifier() -> ChangeNotifier:
     """A new owner of kernel change notifications, to share among the :class:`TreeLoader` objects of
     one reader of many trees (the kernel allows a user only about 128 of them)."""
@@ -83,9 +107,18 @@ def change_notifier() -> ChangeNotifier:
 
 
 def load_must_gather(
-    path: Path, *, cache_dir: Path | None = None, scope: ReadScope | None = None, freeze: bool = False
+    path: Path,
+    *,
+    cache_dir: Path | None = None,
+    cache_max_bytes: int | None = None,
+    scope: ReadScope | None = None,
+    freeze: bool = False,
 ) -> Snapshot:
     """The tree at ``path`` (or one directory down) as a snapshot; cached when ``cache_dir`` is set.
+
+    A load that writes the cache then tidies ``cache_dir`` (:func:`tidy_cache`) under
+    ``cache_max_bytes`` (``None``: ``$MOM_CACHE_MAX_BYTES``, else 2 GiB); tidying never makes
+    the load fail.
 
     With ``scope``, only the files it wants are read (and nothing is cached): the snapshot holds
     every object of those (resource, namespace) pairs, and nothing else but namespaces.
@@ -94,24 +127,31 @@ def load_must_gather(
     rescan a big snapshot, but nothing frozen is ever collected. For a command that loads one
     tree and exits, not for a library caller."""
     root = find_resource_root(path)
+    with bulk_allocation(freeze):
+        snapshot, written = _load_tree(root, cache_dir, scope)
+    if written is not None and cache_dir is not None:
+        max_bytes = _configured_max_bytes() if cache_max_bytes is None else cache_max_bytes
+        tidy_cache(cache_dir, max_bytes, keep=[written, root])
+    return snapshot
+
+
+def _load_tree(root: Path, cache_dir: Path | None, scope: ReadScope | None) -> tuple[Snapshot, Path | None]:
+    """The snapshot of the tree at ``root``, and the cache entry written for it, if one was."""
     scan = scan_tree(root, scope)
     if cache_dir is None or scope is not None:  # the cache and what it imports are not needed
         files = scan.files if scope is None else [f for f in scan.files if scope.wants(f)]
-        with _bulk_allocation(freeze):
-            decoded, problems = _decode_files(files)
-        return _build_snapshot(root, decoded, scan.problems + problems)
+        decoded, problems = _decode_files(files)
+        return _build_snapshot(root, decoded, scan.problems + problems), None
     from mom.mustgather import _cache
 
     fingerprint = _cache.fingerprint(root, scan.files)
     if not scan.problems:
-        cached = _cache.read_snapshot(cache_dir, fingerprint, root, freeze=freeze)
+        cached = _cache.read_snapshot(cache_dir, fingerprint, root)
         if cached is not None:
-            return cached
-    with _bulk_allocation(freeze):
-        decoded, problems = _decode_files(scan.files)
+            return cached, None
+    decoded, problems = _decode_files(scan.files)
     snapshot = _build_snapshot(root, decoded, scan.problems + problems)
-    _cache.write_snapshot(cache_dir, fingerprint, snapshot)
-    return snapshot
+    return snapshot, _cache.write_snapshot(cache_dir, fingerprint, snapshot)
 
 
 class TreeLoader:
@@ -149,6 +189,10 @@ class TreeLoader:
     def load(self) -> Snapshot:
         if self._watch is not None and self._last is not None and not self._watch.changed():
             return self._last[1]
+        with bulk_allocation(False):
+            return self._load()
+
+    def _load(self) -> Snapshot:
         root = find_resource_root(self.path)
         self._watch_before_walking(root)
         scan = scan_tree(root, self.scope)
@@ -158,8 +202,7 @@ class TreeLoader:
         self._last = None  # a load that fails is retried in full next time
         files = scan.files if self.scope is None else [f for f in scan.files if self.scope.wants(f)]
         stale = [f for f in files if self._stamp(f) != (f.size, f.mtime_ns)]
-        with _bulk_allocation(False):
-            decoded, problems = _decode_files(stale)
+        decoded, problems = _decode_files(stale)
         for tree_file, document in decoded:
             self._documents[tree_file.relative] = ((tree_file.size, tree_file.mtime_ns), document)
         present = {f.relative for f in files}
@@ -231,9 +274,12 @@ def _scan_stamp(scan: TreeScan) -> tuple[int, int]:
 
 
 @contextmanager
-def _bulk_allocation(freeze: bool) -> Iterator[None]:
-    """Keep the cyclic GC from rescanning the growing object graph while decoding; with
-    ``freeze``, keep it from ever rescanning what was decoded."""
+def bulk_allocation(freeze: bool = False) -> Iterator[None]:
+    """Keep the cyclic GC off while the body reads must-gather files: a tree walked, decoded and
+    built into a snapshot, or files decoded for pruning (the objects made on the way, kept or
+    not, would each start collections, some scanning every object the process holds — a
+    snapshot loaded earlier included); with ``freeze``, keep it from ever rescanning what was
+    made. The GC's state is restored afterwards."""
     enabled = gc.isenabled()
     gc.disable()
     try:
