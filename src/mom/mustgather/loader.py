@@ -94,7 +94,9 @@ def _configured_max_bytes() -> int:
     try:
         return max_bytes_from(os.environ)
     except InvalidInput as exc:
-        log.warning("%s; the cache is kept under %d bytes", exc, DEFAULT_MAX_BYTES)
+        import logging  # only for this message: most loads log nothing
+
+        logging.getLogger(__name__).warning("%s; the cache is kept under %d bytes", exc, DEFAULT_MAX_BYTES)
         return DEFAULT_MAX_BYTES
 
 
