@@ -33,6 +33,8 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
 _STR_TAGS = frozenset({_STR_TAG})
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 _NOT_JSON_TAGS = ("binary", "set", "omap", "pairs")
 
 
@@ -69,6 +71,34 @@ class JsonShapedLoader(_BaseLoader):  # type: ignore[valid-type,misc,unused-igno
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         value: int = super().construct_yaml_int(node)
         return _checked_int(value, node)
+
+
+class PlainJsonLoader(JsonShapedLoader):
+    """:class:`JsonShapedLoader` for a text without anchors that nests at most :data:`MAX_NESTING`
+    deep (the caller checks both): each document is built straight from its node graph, and only
+    what is not a plain string, mapping or list goes through the constructor machinery, which
+    decides and refuses exactly as :class:`JsonShapedLoader` does."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        try:
+            return self._plain(node)
+        finally:
+            self.constructed_objects: dict[yaml.Node, Any] = {}
+            self.recursive_objects: dict[yaml.Node, None] = {}
+
+    def _plain(self, node: yaml.Node) -> Any:
+        kind = type(node)
+        if kind is yaml.ScalarNode and node.tag == _STR_TAG:
+            return node.value
+        if kind is yaml.MappingNode and node.tag == _MAP_TAG:
+            pairs = node.value
+            if all(type(key) is yaml.ScalarNode and key.tag == _STR_TAG for key, _ in pairs) and len(
+                {key.value for key, _ in pairs}
+            ) == len(pairs):
+                return {key.value: self._plain(value) for key, value in pairs}
+        elif kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
+            return [self._plain(item) for item in node.value]
+        return self.construct_object(node, deep=True)  # numbers, booleans, null, and every refusal
 
 
 def _refuse_tag(loader: JsonShapedLoader, node: yaml.Node) -> Any:
