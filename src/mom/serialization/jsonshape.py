@@ -62,6 +62,17 @@ class JsonShapedLoader(_BaseLoader):  # type: ignore[valid-type,misc,unused-igno
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         return mapping
 
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool]) -> str:
+        """The tag of an untagged node, as the SafeLoader's implicit resolvers decide it (a plain
+        scalar by its first character, a quoted one is a string), without path resolvers."""
+        if kind is yaml.ScalarNode:
+            if implicit[0] and value is not None:
+                for tag, regexp in _RESOLVERS_BY_FIRST.get(value[:1], _WILDCARD_RESOLVERS):
+                    if regexp.match(value):
+                        return str(tag)
+            return _STR_TAG
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
+
     def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
         value: float = super().construct_yaml_float(node)
         if value != value or value in (float("inf"), float("-inf")):
@@ -113,6 +124,13 @@ JsonShapedLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_WILDCARD_RESOLVERS = tuple(JsonShapedLoader.yaml_implicit_resolvers.get(None, ()))
+_RESOLVERS_BY_FIRST = {
+    first: (*resolvers, *_WILDCARD_RESOLVERS)
+    for first, resolvers in JsonShapedLoader.yaml_implicit_resolvers.items()
+    if first is not None
+}
+"""The implicit resolvers a plain scalar is tried against, by its first character."""
 
 
 def yaml_may_nest_deeper(text: str, limit: int) -> bool:
