@@ -11,6 +11,8 @@ Modules and what each owns:
   values as orjson, until orjson is loaded.
 - ``jsonshape`` — the loader and decoder behind ``codec`` that return JSON-shaped values only
   (string-keyed mappings, lists, strings, finite numbers, booleans, null).
+- ``tags`` — the tag of a YAML node written without one, decided for the loader and the Go
+  YAML writer as PyYAML's resolver decides it, faster.
 
 Must not import: any mom package but ``mom.api`` (the one layer below it).
 Entry points: :func:`dump_go_yaml`, :func:`load_document`, :func:`dump_json`, :func:`load_json`.

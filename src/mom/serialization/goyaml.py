@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from mom.serialization.tags import implicit_resolver
+
 _GO_BOOLEAN_WORDS = frozenset({"y", "Y", "n", "N"})
 
 
@@ -39,6 +41,7 @@ def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 
 
 _GoDumper.add_representer(str, _represent_str)
+_GoDumper.resolve = implicit_resolver(_GoDumper.yaml_implicit_resolvers)
 
 
 MEMO_ENTRIES = 2048

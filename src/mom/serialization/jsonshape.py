@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from mom.serialization.tags import MAP_TAG, SEQ_TAG, STR_TAG, implicit_resolver
+
 MAX_NESTING = 128
 """Deepest nesting of mappings and lists accepted: real objects (CRD schemas included) stay far
 below, and values nested much deeper cannot be written back as JSON."""
@@ -31,10 +33,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_STR_TAG = "tag:yaml.org,2002:str"
-_STR_TAGS = frozenset({_STR_TAG})
-_MAP_TAG = "tag:yaml.org,2002:map"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
+_STR_TAGS = frozenset({STR_TAG})
 _NOT_JSON_TAGS = ("binary", "set", "omap", "pairs")
 
 
@@ -54,24 +53,13 @@ class JsonShapedLoader(_BaseLoader):  # type: ignore[valid-type,misc,unused-igno
         for key_node, _ in pairs:
             if key_node.tag == _MERGE_TAG:
                 continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != STR_TAG:
                 raise NotJsonShaped(f"mapping key {_shown(key_node)} is not a string{_at(key_node)}")
             if key_node.value in seen:
                 raise NotJsonShaped(f"duplicate mapping key {key_node.value!r}{_at(key_node)}")
             seen.add(key_node.value)
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         return mapping
-
-    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool]) -> str:
-        """The tag of an untagged node, as the SafeLoader's implicit resolvers decide it (a plain
-        scalar by its first character, a quoted one is a string), without path resolvers."""
-        if kind is yaml.ScalarNode:
-            if implicit[0] and value is not None:
-                for tag, regexp in _RESOLVERS_BY_FIRST.get(value[:1], _WILDCARD_RESOLVERS):
-                    if regexp.match(value):
-                        return str(tag)
-            return _STR_TAG
-        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
 
     def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
         value: float = super().construct_yaml_float(node)
@@ -99,15 +87,15 @@ class PlainJsonLoader(JsonShapedLoader):
 
     def _plain(self, node: yaml.Node) -> Any:
         kind = type(node)
-        if kind is yaml.ScalarNode and node.tag == _STR_TAG:
+        if kind is yaml.ScalarNode and node.tag == STR_TAG:
             return node.value
-        if kind is yaml.MappingNode and node.tag == _MAP_TAG:
+        if kind is yaml.MappingNode and node.tag == MAP_TAG:
             pairs = node.value
-            if all(type(key) is yaml.ScalarNode and key.tag == _STR_TAG for key, _ in pairs) and len(
+            if all(type(key) is yaml.ScalarNode and key.tag == STR_TAG for key, _ in pairs) and len(
                 {key.value for key, _ in pairs}
             ) == len(pairs):
                 return {key.value: self._plain(value) for key, value in pairs}
-        elif kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
+        elif kind is yaml.SequenceNode and node.tag == SEQ_TAG:
             return [self._plain(item) for item in node.value]
         return self.construct_object(node, deep=True)  # numbers, booleans, null, and every refusal
 
@@ -124,13 +112,7 @@ JsonShapedLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_WILDCARD_RESOLVERS = tuple(JsonShapedLoader.yaml_implicit_resolvers.get(None, ()))
-_RESOLVERS_BY_FIRST = {
-    first: (*resolvers, *_WILDCARD_RESOLVERS)
-    for first, resolvers in JsonShapedLoader.yaml_implicit_resolvers.items()
-    if first is not None
-}
-"""The implicit resolvers a plain scalar is tried against, by its first character."""
+JsonShapedLoader.resolve = implicit_resolver(JsonShapedLoader.yaml_implicit_resolvers)
 
 
 def yaml_may_nest_deeper(text: str, limit: int) -> bool:
