@@ -123,8 +123,8 @@ class TreeLoader:
     For a long-running reader of a tree that changes a little at a time (the manager reading
     its manifest-directory targets every tick): an unchanged tree returns the same snapshot,
     a changed one re-decodes only the files whose size or modification time moved.
-    Change notifications come through ``notifier`` (see :func:`change_notifier`); without
-    one, the loader makes its own at its first load.
+    From its second load on, change notifications come through ``notifier`` (see
+    :func:`change_notifier`); without one, the loader makes its own then.
     """
 
     def __init__(
@@ -141,12 +141,16 @@ class TreeLoader:
         self._watch: TreeWatch | None = None
         """Kernel change notifications for the tree, once loaded: no walk while nothing changes."""
         self._watch_tried = False
+        self._walked = False
+        """Whether a load has walked the tree: the next one watches it before walking it again."""
 
     def load(self) -> Snapshot:
         if self._watch is not None and self._last is not None and not self._watch.changed():
             return self._last[1]
         root = find_resource_root(self.path)
-        self._watch_before_walking(root)
+        if self._walked:  # a tree read only once (``mom run --once``) is not worth watching
+            self._watch_before_walking(root)
+        self._walked = True
         scan = scan_tree(root, self.scope)
         stamp = _scan_stamp(scan)
         if self._last is not None and self._last[0] == stamp:

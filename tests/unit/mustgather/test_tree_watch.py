@@ -1,7 +1,8 @@
 """A tree read again and again: changes are seen without walking it, and never missed.
 
 Also: a loader does not watch a namespace's pod logs, which no walk reads, so their changes do
-not cost a reload; a resource file changed beside them still does.
+not cost a reload; a resource file changed beside them still does. A tree read only once is not
+watched: the watch starts with the second load.
 """
 
 from __future__ import annotations
@@ -169,6 +170,8 @@ def test_loaders_given_one_notifier_share_one_kernel_instance_and_see_their_own_
     before = _inotify_descriptors()
     notifier = change_notifier()
     loaders = [TreeLoader(_tree(tmp_path / f"tree-{index}"), notifier=notifier) for index in range(3)]
+    assert [_value(loader) for loader in loaders] == ["1", "1", "1"]
+    assert _inotify_descriptors() == before, "a tree read once is not watched"
     assert [_value(loader) for loader in loaders] == ["1", "1", "1"]
     assert _inotify_descriptors() == before + 1
     path = tmp_path / "tree-1" / "namespaces" / "demo" / "core" / "configmaps" / "one.yaml"
