@@ -20,6 +20,7 @@ from mom.serialization.jsonshape import (
     PlainJsonLoader,
     check_decoded,
     check_yaml_events,
+    documents_from_events,
     loads_json,
     yaml_may_nest_deeper,
 )
@@ -70,10 +71,15 @@ def load_yaml_text(text: str, source: str) -> Any:
         _check_alias_expansion(text, source)
     try:
         deep = yaml_may_nest_deeper(text, MAX_NESTING)
+        built = None
         if deep and yaml_may_nest_deeper(text, LIBYAML_SAFE_NESTING):
-            check_yaml_events(text)
-        loader = JsonShapedLoader if deep or anchors else PlainJsonLoader
-        documents = [doc for doc in yaml.load_all(text, Loader=loader) if doc is not None]
+            built = None if anchors else documents_from_events(text)
+            if built is None:
+                check_yaml_events(text)
+        if built is None:
+            loader = JsonShapedLoader if deep or anchors else PlainJsonLoader
+            built = list(yaml.load_all(text, Loader=loader))
+        documents = [doc for doc in built if doc is not None]
         for document in documents:
             check_decoded(document, text, deep)
     except NotJsonShaped as exc:

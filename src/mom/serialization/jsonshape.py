@@ -147,6 +147,79 @@ def check_yaml_events(text: str) -> None:
             depth -= 1
 
 
+class _Unusual(Exception):
+    """What :func:`documents_from_events` leaves to the composer and the constructor."""
+
+
+_NO_KEY = object()
+
+
+def documents_from_events(text: str) -> list[Any] | None:
+    """The documents of YAML ``text`` (with no anchors) built straight from its parser events,
+    nesting deeper than :data:`MAX_NESTING` refused as :func:`check_yaml_events` refuses it: one
+    parse instead of that check and a composition. ``None`` when the text holds an alias, an
+    explicit tag, a key that is not a distinct string or a value the constructor refuses: decode
+    it the usual way, which decides as ever."""
+    loader = JsonShapedLoader(text)
+    try:
+        return _documents(loader)
+    except _Unusual:
+        return None
+    finally:
+        loader.dispose()
+
+
+def _documents(loader: JsonShapedLoader) -> list[Any]:
+    documents: list[Any] = []
+    frames: list[list[Any]] = []  # [container, pending key] (the key: mappings only)
+    while loader.check_event():
+        event = loader.get_event()
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.tag is not None:
+                raise _Unusual
+            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            keyed = bool(frames) and frames[-1][1] is _NO_KEY
+            if tag == STR_TAG:
+                value = event.value
+            elif keyed:
+                raise _Unusual
+            else:
+                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+                try:
+                    value = loader.construct_object(node, deep=True)
+                except (NotJsonShaped, yaml.YAMLError) as exc:
+                    raise _Unusual from exc
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if len(frames) >= MAX_NESTING:
+                raise NotJsonShaped(f"nested deeper than {MAX_NESTING} levels{_at_mark(event.start_mark)}")
+            if event.tag is not None or (frames and frames[-1][1] is _NO_KEY):
+                raise _Unusual
+            frames.append([{}, _NO_KEY] if kind is yaml.MappingStartEvent else [[], None])
+            continue
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            value = frames.pop()[0]
+        elif kind is yaml.AliasEvent:
+            raise _Unusual
+        else:
+            continue
+        if not frames:
+            documents.append(value)
+            continue
+        frame = frames[-1]
+        container = frame[0]
+        if type(container) is list:
+            container.append(value)
+        elif frame[1] is _NO_KEY:
+            if value in container:
+                raise _Unusual
+            frame[1] = value
+        else:
+            container[frame[1]] = value
+            frame[1] = _NO_KEY
+    return documents
+
+
 def check_decoded(value: Any, text: str, may_nest_deeper: bool) -> None:
     """Refuse a decoded value nested deeper than :data:`MAX_NESTING`, or holding a string with a
     lone surrogate; each walk only when the text says it may be needed."""

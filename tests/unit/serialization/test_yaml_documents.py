@@ -5,7 +5,9 @@ Covers: plain mappings, lists and scalars (numbers, booleans, null, timestamps k
 ``&`` in values (``a & b``, URLs with query strings) next to an alias-like ``*``; anchors and
 aliases still expanded, merge keys still merged, an alias bomb still refused; duplicate keys,
 non-string keys, non-JSON tags and non-finite numbers refused with their line, in nested
-mappings and lists too.
+mappings and lists too; a text with more brackets than libyaml may safely nest (JSON in block
+scalars) decodes to the same values and is refused for the same reasons, nesting past 128 levels
+included.
 """
 
 from __future__ import annotations
@@ -67,3 +69,33 @@ def test_alias_bomb_is_refused_beside_an_ampersand_in_a_value() -> None:
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
     with pytest.raises(InvalidInput, match="alias"):
         load_document("\n".join(lines).encode(), "bomb.yaml")
+
+
+DASHBOARD = "{" + ", ".join(f'"p{i}": [{{"x": [{i}]}}]' for i in range(400)) + "}"
+"""JSON with far more than a thousand brackets, as Grafana dashboards in ConfigMaps hold."""
+
+
+def test_a_text_full_of_brackets_in_block_scalars_decodes() -> None:
+    text = f"kind: ConfigMapList\nitems:\n- data:\n    dashboard.json: |\n      {DASHBOARD}\n  replicas: 2\n"
+    assert load_document(text.encode(), "cms.yaml") == {
+        "kind": "ConfigMapList",
+        "items": [{"data": {"dashboard.json": DASHBOARD + "\n"}, "replicas": 2}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "a: " + "[" * 300 + "]" * 300 + f"\nb: '{DASHBOARD}'\n",
+            "nested deeper than 128 levels (line 1, column 131)",
+        ),
+        (f"x: '{DASHBOARD}'\ny: 1\ny: 2\n", "duplicate mapping key 'y' (line 3, column 1)"),
+        (f"x: '{DASHBOARD}'\ny: [.inf]\n", "'.inf' is not a finite number (line 2, column 5)"),
+        (f"x: '{DASHBOARD}'\n1: a\n", "mapping key '1' is not a string (line 2, column 1)"),
+    ],
+)
+def test_texts_full_of_brackets_are_refused_as_any_other(text: str, problem: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        load_document(text.encode(), "doc.yaml")
+    assert problem in str(caught.value)
