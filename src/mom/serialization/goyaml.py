@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from mom.serialization.tags import implicit_resolver
+from mom.serialization.tags import NoPathResolvers, implicit_resolver
 
 _GO_BOOLEAN_WORDS = frozenset({"y", "Y", "n", "N"})
 
@@ -24,7 +24,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseDumper = yaml.SafeDumper
 
 
-class _GoDumper(_BaseDumper):  # type: ignore[valid-type,misc,unused-ignore]
+class _GoDumper(NoPathResolvers, _BaseDumper):  # type: ignore[valid-type,misc,unused-ignore]
     """A SafeDumper that never writes aliases and quotes strings the way go-yaml v2 does."""
 
     def ignore_aliases(self, data: Any) -> bool:

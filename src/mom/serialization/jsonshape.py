@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from mom.serialization.tags import MAP_TAG, SEQ_TAG, STR_TAG, implicit_resolver
+from mom.serialization.tags import MAP_TAG, SEQ_TAG, STR_TAG, NoPathResolvers, implicit_resolver
 
 MAX_NESTING = 128
 """Deepest nesting of mappings and lists accepted: real objects (CRD schemas included) stay far
@@ -41,7 +41,7 @@ class NotJsonShaped(ValueError):
     """A value JSON cannot carry; the message says what and where."""
 
 
-class JsonShapedLoader(_BaseLoader):  # type: ignore[valid-type,misc,unused-ignore]
+class JsonShapedLoader(NoPathResolvers, _BaseLoader):  # type: ignore[valid-type,misc,unused-ignore]
     """Safe loader that keeps timestamps as the strings Kubernetes sends and refuses non-JSON values."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:

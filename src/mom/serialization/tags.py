@@ -1,10 +1,11 @@
 """The tag of a YAML node written without one, decided as PyYAML's resolver decides it, faster.
 
-Owns the core tag names and :func:`implicit_resolver`, which makes the ``resolve`` method of a
+Owns the core tag names; :func:`implicit_resolver`, which makes the ``resolve`` method of a
 loader or dumper class from that class's table of implicit resolvers: a plain scalar is tried
 against the resolvers of its first character only, a quoted one is a string, a collection is
-a mapping or a list (mom adds no path resolvers). libyaml calls ``resolve`` for every node it
-composes and twice for every scalar it emits, so this is one of the hottest paths of decoding
+a mapping or a list; and :class:`NoPathResolvers`, for a class that adds no path resolvers,
+which then has no path to track. libyaml calls these for every node it composes or emits
+(``resolve`` twice for every scalar it emits), so they are among the hottest paths of decoding
 and encoding.
 """
 
@@ -39,3 +40,14 @@ def implicit_resolver(table: Mapping[str | None, Sequence[tuple[str, re.Pattern[
         return SEQ_TAG if kind is yaml.SequenceNode else MAP_TAG
 
     return resolve
+
+
+class NoPathResolvers:
+    """Mixed into a loader or dumper that adds no path resolvers (before PyYAML's classes): the
+    node path those would be matched against is not tracked."""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
