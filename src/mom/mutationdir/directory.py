@@ -207,7 +207,10 @@ def _read_request(directory: _Directory, body_name: str) -> MutationRequest:
     options = directory.read(options_name) if options_name is not None else b""
     fields = _parse_metadata(directory.read(metadata_name), directory.source(metadata_name))
     action: Action = fields["action"]
-    kind = None if action.is_patch else _kind_of_body(body, body_source, required=action is not Action.DELETE)
+    decoded, kind = None, None
+    if not action.is_patch and body.strip():
+        decoded = load_document(body, body_source)
+        kind = _kind_of_body(decoded, body_source, required=action is not Action.DELETE)
     return MutationRequest(
         action=action,
         gvr=fields["gvr"],
@@ -220,14 +223,12 @@ def _read_request(directory: _Directory, body_name: str) -> MutationRequest:
         patch_type=fields["patchType"],
         field_manager=fields["fieldManager"],
         controller_instance_name=fields["controllerInstanceName"],
+        decoded_body=decoded,
     )
 
 
-def _kind_of_body(body: bytes, source: str, *, required: bool) -> GroupVersionKind | None:
-    """The kind a body states; a Delete's options body may state none."""
-    if not body.strip():
-        return None
-    document = load_document(body, source)
+def _kind_of_body(document: Any, source: str, *, required: bool) -> GroupVersionKind | None:
+    """The kind a decoded body states; a Delete's options body may state none."""
     if not isinstance(document, dict):
         raise InvalidInput(source, ["body: must be an object with apiVersion and kind"])
     if not required and "kind" not in document:

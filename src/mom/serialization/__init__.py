@@ -13,6 +13,8 @@ Modules and what each owns:
   (string-keyed mappings, lists, strings, finite numbers, booleans, null); ``yamlshape`` — the
   YAML loader that returns the same. PyYAML is loaded by the first YAML read or written: a
   command that handles only JSON does without it.
+- ``tags`` — the tag of a YAML node written without one, decided for the loader and the Go
+  YAML writer as PyYAML's resolver decides it, faster.
 
 Must not import: any mom package but ``mom.api`` (the one layer below it).
 Entry points: :func:`dump_go_yaml`, :func:`load_document`, :func:`dump_json`, :func:`load_json`.

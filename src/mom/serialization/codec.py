@@ -35,19 +35,54 @@ def _alias_count(text: str) -> int:
     return text.count("*")
 
 
+_BEFORE_ANCHOR = frozenset("[{,:\ufeff")
+_NOT_ANCHOR_NAME = frozenset("[]{},")
+
+
+def _may_hold_anchors(text: str) -> bool:
+    """Whether ``text`` may hold an anchor: ``&`` and a name character, at the start of the text
+    or after a space, a line break, a flow indicator, ``:`` or a byte order mark. A text with no
+    such ``&`` has no anchors, hence no aliases either (an alias of no anchor does not parse)."""
+    at = text.find("&")
+    while at != -1:
+        before = text[at - 1] if at else " "
+        after = text[at + 1 : at + 2]
+        if (
+            (before.isspace() or before in _BEFORE_ANCHOR)
+            and after
+            and not after.isspace()
+            and after not in _NOT_ANCHOR_NAME
+        ):
+            return True
+        at = text.find("&", at + 1)
+    return False
+
+
 def load_yaml_text(text: str, source: str) -> Any:
     """Decode one YAML (or JSON) document; ``None`` for an empty document."""
     import yaml  # on first use: JSON files are decoded without PyYAML
 
-    from mom.serialization.yamlshape import JsonShapedLoader, check_yaml_events
+    from mom.serialization.yamlshape import (
+        JsonShapedLoader,
+        PlainJsonLoader,
+        check_yaml_events,
+        documents_from_events,
+    )
 
-    if "&" in text and _alias_count(text) > 0:
+    anchors = _may_hold_anchors(text)
+    if anchors and _alias_count(text) > 0:
         _check_alias_expansion(text, source)
     try:
         deep = yaml_may_nest_deeper(text, MAX_NESTING)
+        built = None
         if deep and yaml_may_nest_deeper(text, LIBYAML_SAFE_NESTING):
-            check_yaml_events(text)
-        documents = [doc for doc in yaml.load_all(text, Loader=JsonShapedLoader) if doc is not None]
+            built = None if anchors else documents_from_events(text)
+            if built is None:
+                check_yaml_events(text)
+        if built is None:
+            loader = JsonShapedLoader if deep or anchors else PlainJsonLoader
+            built = list(yaml.load_all(text, Loader=loader))
+        documents = [doc for doc in built if doc is not None]
         for document in documents:
             check_decoded(document, text, deep)
     except NotJsonShaped as exc:

@@ -29,7 +29,9 @@ def _go_dumper() -> type[yaml.SafeDumper]:
         base = yaml.SafeDumper
     scalar = yaml.ScalarNode
 
-    class GoDumper(base):  # type: ignore[valid-type,misc,unused-ignore]
+    from mom.serialization.tags import NoPathResolvers, implicit_resolver
+
+    class GoDumper(NoPathResolvers, base):  # type: ignore[valid-type,misc,unused-ignore]
         def ignore_aliases(self, data: Any) -> bool:
             return True
 
@@ -42,6 +44,7 @@ def _go_dumper() -> type[yaml.SafeDumper]:
         return dumper.represent_scalar("tag:yaml.org,2002:str", text)
 
     GoDumper.add_representer(str, represent_str)
+    GoDumper.resolve = implicit_resolver(GoDumper.yaml_implicit_resolvers)
     return GoDumper
 
 

@@ -28,6 +28,8 @@ MAX_PROBLEMS = 5
 
 def json_problems(value: Any, path: str = "") -> list[str]:
     """Why ``value`` has no JSON form a kube-apiserver accepts (at most :data:`MAX_PROBLEMS`)."""
+    if _plainly_json(value):
+        return []
     problems: list[str] = []
     stack: list[tuple[Any, str]] = [(value, path)]
     while stack and len(problems) < MAX_PROBLEMS:
@@ -52,6 +54,35 @@ def json_problems(value: Any, path: str = "") -> list[str]:
         else:
             problems.append(f"{here}: Invalid value: a {_yaml_kind(node)} has no JSON form")
     return problems
+
+
+_PLAIN_SCALARS = (str, bool, type(None))
+
+
+def _plainly_json(value: Any) -> bool:
+    """Whether ``value`` is made of plain JSON types only, each acceptable (the usual body),
+    judged without the field paths :func:`json_problems` names problems by; ``False`` when in
+    doubt, and the paths are walked."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is dict:
+            for key, item in node.items():
+                if type(key) is not str:
+                    return False
+                stack.append(item)
+        elif kind is list:
+            stack.extend(node)
+        elif kind is int:
+            if not INT64_MIN <= node <= INT64_MAX:
+                return False
+        elif kind is float:
+            if not math.isfinite(node):
+                return False
+        elif kind not in _PLAIN_SCALARS:
+            return False
+    return True
 
 
 def _yaml_kind(node: Any) -> str:
