@@ -80,8 +80,7 @@ def load_yaml_text(text: str, source: str) -> Any:
             if built is None:
                 check_yaml_events(text)
         if built is None:
-            loader = JsonShapedLoader if deep or anchors else PlainJsonLoader
-            built = list(yaml.load_all(text, Loader=loader))
+            built = _constructed(text, JsonShapedLoader if deep or anchors else PlainJsonLoader)
         documents = [doc for doc in built if doc is not None]
         for document in documents:
             check_decoded(document, text, deep)
@@ -92,6 +91,22 @@ def load_yaml_text(text: str, source: str) -> Any:
     if not documents:
         return None
     return documents[0]
+
+
+def _constructed(text: str, loader: Any) -> list[Any]:
+    """Every document of ``text`` built by ``loader``. PyYAML's constructors fail with plain
+    Python errors on a value that does not fit the tag written on it (``!!bool maybe``,
+    ``!!int ''``, ``!!map [1]``); those are malformed YAML like any other."""
+    import yaml
+
+    try:
+        return list(yaml.load_all(text, Loader=loader))
+    except NotJsonShaped:
+        raise
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        raise yaml.YAMLError(
+            f"a value does not fit the tag written on it ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 def _check_alias_expansion(text: str, source: str) -> None:

@@ -7,7 +7,7 @@ aliases still expanded, merge keys still merged, an alias bomb still refused; du
 non-string keys, non-JSON tags and non-finite numbers refused with their line, in nested
 mappings and lists too; a text with more brackets than libyaml may safely nest (JSON in block
 scalars) decodes to the same values and is refused for the same reasons, nesting past 128 levels
-included.
+included. A value that does not fit the tag written on it (``!!bool maybe``) is malformed YAML.
 """
 
 from __future__ import annotations
@@ -99,3 +99,22 @@ def test_texts_full_of_brackets_are_refused_as_any_other(text: str, problem: str
     with pytest.raises(InvalidInput) as caught:
         load_document(text.encode(), "doc.yaml")
     assert problem in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!bool maybe\n",
+        "a: !!int ''\n",
+        "- !!float x\n",
+        "a: !!map [1]\n",
+        "!!timestamp 1\n",
+        "a: !!int 0x_\n",
+    ],
+)
+def test_a_value_that_does_not_fit_its_tag_is_malformed_yaml_in_one_line(text: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        load_document(text.encode(), "doc.yaml")
+    message = str(caught.value)
+    assert message.startswith("doc.yaml: malformed YAML: a value does not fit the tag written on it")
+    assert "\n" not in message
