@@ -251,4 +251,6 @@ def test_a_paused_leader_writes_nothing_after_it_resumes(replicas: Callable[...,
     after = [e for e in group.cluster.audit_events() if e.get("userAgent", "").startswith(f"mom/{leader}")]
     after = [e for e in after if e.get("verb") in WRITES and received(e) >= resumed]
     assert after == [], f"the paused leader wrote after resuming: {after[:3]}"
-    assert group.converged("v3"), "nothing of the old leader's undid the new one's work"
+    assert group.converged("v3"), (
+        f"something undid the new leader's work: {group.copies()}; {group.holder()=}"
+    )
