@@ -71,7 +71,7 @@ from typing import Any
 from tests.real_operators import Unavailable, unpack
 
 from benchmarks import fleet
-from benchmarks.manager import DAY, HOURLY, Periodic, periodic_job
+from benchmarks.manager import DAY, HOURLY, OnceProcess, Periodic, periodic_job
 from benchmarks.sampling import GIB, Window, children_named, measure_windows, rss_bytes
 from benchmarks.seeded_cluster import Seeded, install_must_gather_crds, objects_to_seed, seed
 from benchmarks.vs_go import resource_tree, standalone_world
@@ -116,6 +116,33 @@ STOP_TIMEOUT = 15.0
 
 class BenchmarkError(Exception):
     """The daemon or the job did not behave as the benchmark needs; its figures would mean nothing."""
+
+
+FLEETS = (17, 32)
+"""Operator counts of benchmark (a) (``python -m benchmarks.manager``): a cluster's operators."""
+
+
+def fleet_job(job: Periodic, operators: int) -> Periodic:
+    """The job for ``operators`` operators like the measured one, projected from its processes.
+
+    A process that runs them costs a quiet process once plus, per operator, what running the
+    measured one added to it (wall, CPU, and peak RSS as if the runs' memory added up: an upper
+    bound, since mom runs one operator at a time per cluster); quiet processes stay as measured
+    with one operator (benchmark (a') measures them nearly flat in the operator count)."""
+    base = OnceProcess(
+        statistics.median(p.wall for p in job.quiet),
+        statistics.median(p.cpu for p in job.quiet),
+        int(statistics.median(p.peak for p in job.quiet)),
+    )
+    running = [
+        OnceProcess(
+            base.wall + operators * max(p.wall - base.wall, 0.0),
+            base.cpu + operators * max(p.cpu - base.cpu, 0.0),
+            base.peak + operators * max(p.peak - base.peak, 0),
+        )
+        for p in job.running
+    ]
+    return Periodic(running, job.quiet)
 
 
 def per_day(window: Window) -> tuple[float, float]:
@@ -374,6 +401,22 @@ def print_report(run: DaemonRun, job: Periodic, resync: float, warm_up: float, p
             f"{cpu:10.1f} {_ratio(cpu, job_cpu):>8}"
         )
     print(f"    {'job':<18} {job_gib:10.1f} {'':>8} {job_cpu:10.1f}")
+    print(
+        "  a cluster's operators, each like this one (projected from the figures above: N daemons "
+        "cost N times the measured one; the job's running processes add the operator's measured "
+        "cost N times, memory included, and its quiet processes are as measured)"
+    )
+    print(
+        f"    {'operators':>9} {'':<18} {'GiB·s':>10} {'job GiB·s':>10} {'ratio':>8} {'CPU-s':>10} {'job CPU-s':>10} {'ratio':>8}"
+    )
+    for operators in FLEETS:
+        fleet_gib, fleet_cpu = fleet_job(job, operators).per_day(resync)
+        for phase in run.phases:
+            gib, cpu = (operators * figure for figure in per_day(phase.daemon))
+            print(
+                f"    {operators:>9} {'daemons, ' + phase.management_state:<18} {gib:10.0f} {fleet_gib:10.1f} "
+                f"{_ratio(gib, fleet_gib):>8} {cpu:10.0f} {fleet_cpu:10.1f} {_ratio(cpu, fleet_cpu):>8}"
+            )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -148,6 +148,26 @@ def periodic_job(
     return Periodic([r.process for r in running], [q.process for q in quiet])
 
 
+def bare_interpreter(samples: int = 5) -> OnceProcess:
+    """The cheapest process a periodic job can be: this Python doing nothing (``-c pass``), the
+    median of ``samples`` processes; a floor under any job that starts one process per period."""
+    processes = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-c", "pass"])
+        _, _, usage = os.wait4(process.pid, 0)
+        processes.append(
+            OnceProcess(
+                time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
+            )
+        )
+    return OnceProcess(
+        statistics.median(p.wall for p in processes),
+        statistics.median(p.cpu for p in processes),
+        int(statistics.median(p.peak for p in processes)),
+    )
+
+
 SETTLE_WAIT = 5.5
 """Seconds between settling ticks: past mom's default debounce window (5 s)."""
 
@@ -278,7 +298,7 @@ def _minutes(seconds: float) -> str:
     return f"{seconds / 60:g} min"
 
 
-def print_day(rows: list[Day], day: float) -> None:
+def print_day(rows: list[Day], day: float, floor: OnceProcess) -> None:
     print(
         f"(a) standing daemons vs mom, one simulated day in {day:g} s wall (1 s wall = "
         f"{DAY / day / 60:g} simulated min); daemons reconcile every resync period, mom ticks as often "
@@ -329,6 +349,13 @@ def print_day(rows: list[Day], day: float) -> None:
         "    (the daemons are the model above, idle at no cost; `python -m benchmarks daemon_go` "
         "measures a real Go operator daemon beside the job)"
     )
+    for resync in sorted({row.resync for row in rows}, reverse=True):
+        ticks = DAY / resync
+        print(
+            f"    floor at {_minutes(resync)}: {ticks:.0f} bare interpreters a day (`python -c pass`: "
+            f"{floor.cpu * 1000:.0f} ms CPU, {floor.peak / GIB * 1024:.0f} MiB) cost {ticks * floor.cpu:.1f} CPU-s "
+            f"and {ticks * floor.gib_seconds:.2f} GiB·s before any work"
+        )
     for row in rows:
         label = f"{row.operators} ops, resync {_minutes(row.resync)}"
         for kind, processes in (
@@ -474,6 +501,7 @@ def main(argv: list[str] | None = None) -> None:
     # Both sides start like an installed package: from bytecode, whatever PYTHONDONTWRITEBYTECODE says.
     for tree in ("src", "benchmarks"):
         compileall.compile_dir(fleet.REPO / tree, quiet=1)
+    floor = bare_interpreter()  # first: a child's peak RSS starts at this process's size
     scratch = Path(tempfile.mkdtemp(prefix="mom-bench-manager-"))
     try:
         with tarfile.open(fleet.REALDATA / "must-gather-clean" / "must-gather-aws.tar.xz") as archive:
@@ -489,7 +517,7 @@ def main(argv: list[str] | None = None) -> None:
         ]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print_day(day_rows, day)
+    print_day(day_rows, day, floor)
     print_hosted(hosted_rows, args.format)
     write_plot(args.plot, day_rows, hosted_rows)
 

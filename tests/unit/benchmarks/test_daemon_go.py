@@ -6,7 +6,8 @@ the name holds spaces and parentheses, and a truncated line refused; ``VmRSS`` r
 children as read from ``/proc``; a live process sampled over a window, and one already gone refused;
 a measured window extrapolated to a day (mean RSS x 86400 as GiB-s, CPU rate x 86400 as CPU-s,
 millicores); the periodic job's day at the 10-minute resync (24 running processes and 120 quiet
-ones, by their medians); the daemon's command line and environment taken from the must-gather's
+ones, by their medians); the job for a fleet of operators like the measured one (each run added,
+the process's own cost once); the bare interpreter measured as a floor under any periodic job; the daemon's command line and environment taken from the must-gather's
 Deployment (its ``--v``, plain env values, the pod name in place of a field reference); the
 FeatureGate status the daemon waits for; error lines grouped by message with numbers cut; objects
 and CRDs stripped of what a server sets; the objects seeded (the declared inputs found, plus the
@@ -28,10 +29,11 @@ from benchmarks.daemon_go import (
     daemon_command,
     error_kinds,
     feature_gate_status,
+    fleet_job,
     main,
     per_day,
 )
-from benchmarks.manager import OnceProcess, Periodic
+from benchmarks.manager import OnceProcess, Periodic, bare_interpreter
 from benchmarks.sampling import (
     GIB,
     Window,
@@ -89,6 +91,23 @@ def test_periodic_job_day_at_ten_minutes() -> None:
     gib_seconds, cpu = Periodic(running, quiet).per_day(600.0)
     assert cpu == pytest.approx(24 * 1.4 + 120 * 0.2)
     assert gib_seconds == pytest.approx(24 * (3.0 / 8) + 120 * (0.5 / 4))
+
+
+def test_the_bare_interpreter_floor_is_a_real_process() -> None:
+    floor = bare_interpreter(samples=3)
+    assert 0 < floor.cpu < 5 and floor.wall >= floor.cpu / 2
+    assert 2**20 < floor.peak < 2**30
+
+
+def test_a_fleet_of_operators_adds_each_run_not_each_process() -> None:
+    running = [OnceProcess(1.0, 1.0, 200 * 2**20)] * 3
+    quiet = [OnceProcess(0.2, 0.15, 60 * 2**20)] * 3
+    fleet = fleet_job(Periodic(running, quiet), 17)
+    assert fleet.quiet == quiet
+    assert fleet.running[0].cpu == pytest.approx(0.15 + 17 * 0.85)
+    assert fleet.running[0].wall == pytest.approx(0.2 + 17 * 0.8)
+    assert fleet.running[0].peak == 60 * 2**20 + 17 * 140 * 2**20
+    assert fleet_job(Periodic(running, quiet), 1).per_day(600.0) == Periodic(running, quiet).per_day(600.0)
 
 
 def test_daemon_runs_as_the_deployment_does(tmp_path: Path) -> None:
