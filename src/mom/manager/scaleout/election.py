@@ -11,6 +11,9 @@ after it saw that renewal, which happened after it was sent; so the old leader's
 at least ``leaseDuration - renewDeadline`` before the new leader's first. Both sides measure with
 a monotonic clock, which keeps counting while a process is paused: a leader stopped (SIGSTOP)
 past its deadline finds its budget spent when it resumes and writes nothing.
+
+Not covered (docs/scale-out.md, "Limits"): a process paused between the last check and the
+socket write sends that one request when it resumes; the server has no fencing token to refuse it by.
 """
 
 from __future__ import annotations
