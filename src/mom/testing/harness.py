@@ -8,7 +8,6 @@ The harness never writes to a terminal: progress goes to a :class:`SuiteReporter
 
 from __future__ import annotations
 
-import logging
 import shutil
 import time
 from collections import deque
@@ -32,8 +31,6 @@ from mom.testing.runner import (
     start_operator,
     wait_for_first,
 )
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds one operator run may take unless test.yaml or the caller says otherwise."""
@@ -261,9 +258,11 @@ def _conclude(
     case: Case, output_dir: Path, timeout: float, process: ProcessOutcome, options: SuiteOptions
 ) -> CaseResult:
     """Judge a case whose operator has ended; keep or remove its output as the policy says."""
+    import logging
+
     from mom.testing.judge import judge  # the comparison stack, see the module docstring
 
-    logger.debug("case %s: %s", case.relative_name, process)
+    logging.getLogger(__name__).debug("case %s: %s", case.relative_name, process)
     verdict = judge(case, process, timeout, output_dir, options.replace_expected_output)
     passed = verdict.outcome is CaseOutcome.PASSED
     keep = options.preserve_policy is PreservePolicy.KEEP_ALWAYS or (

@@ -18,14 +18,11 @@ another thread holds would stay held in the child forever); otherwise, or with
 
 from __future__ import annotations
 
-import logging
 import os
-import runpy
 import subprocess
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -232,7 +229,12 @@ def _fork_script(command: Sequence[str], stdout: int, stderr: int) -> Child:
     """Run the Python script ``command[0]`` with ``command[1:]`` in a forked child of this process.
 
     The SDK's run path is imported here first (once per harness), so each forked operator
-    starts with it loaded instead of importing it again."""
+    starts with it loaded instead of importing it again; so is what runs the script (a harness
+    that only spawns, as for Go operators, never loads it)."""
+    import logging
+    import runpy  # noqa: F401 - for _run_script in every child
+    import traceback  # noqa: F401
+
     import mom.operator.command  # noqa: F401
 
     for stream in (sys.stdout, sys.stderr):
@@ -258,6 +260,9 @@ def _fork_script(command: Sequence[str], stdout: int, stderr: int) -> Child:
 
 def _run_script(path: str) -> int:
     """The exit code of running ``path`` as ``__main__``, as the interpreter would report it."""
+    import runpy  # loaded by the parent before it forked
+    import traceback
+
     try:
         runpy.run_path(path, run_name="__main__")
         code = 0

@@ -3,12 +3,16 @@
 Covers: a suite whose cases all pass is run and judged, in a fresh interpreter under
 ``-X importtime``, without loading :mod:`dataclasses` (and the ``inspect``/``ast`` it brings),
 :mod:`difflib` (only a difference is diffed) or :mod:`tempfile` (only replace mode stages a
-new expected output); a failing case still gets its diff, and replace mode still works.
+new expected output); a failing case still gets its diff, and replace mode still works; what
+comes before the first operator starts (the CLI and the harness) loads neither :mod:`logging` nor
+:mod:`runpy`/:mod:`traceback`, which only judging and forked Python operators use.
 """
 
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from pathlib import Path
 
 from golden_support import MakeCase, default_script
@@ -58,3 +62,12 @@ def test_a_difference_is_still_diffed_and_replace_mode_still_replaces(
     code, stderr, _ = mom_test(tmp_path, operator_binary)
     assert code == 0, stderr[-2000:]
     assert (case / "expected-output").is_dir()
+
+
+def test_the_first_operator_starts_before_logging_or_runpy_load() -> None:
+    probe = (
+        "import sys, mom.cli.main, mom.testing.harness; "
+        "print(sorted(m for m in ('logging', 'runpy', 'traceback') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
