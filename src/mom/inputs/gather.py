@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import builtins
 from collections import deque
-from dataclasses import dataclass, field
 
 from mom.api.errors import InvalidInput, MomError, NotFound
 from mom.api.input_resources import (
@@ -45,6 +44,7 @@ from mom.api.input_resources import (
 )
 from mom.api.jsonpath import JsonPath, JsonPathNoMatch
 from mom.api.resources import GroupVersionResource, ObjectRef, name_of, namespace_of
+from mom.api.values import Frozen
 from mom.mustgather.reader import ClusterReader, Object, ResourceCatalog
 from mom.mustgather.selectors import LabelSelector
 
@@ -52,12 +52,19 @@ Identity = tuple[str, str, str, str]
 """group, resource, namespace, name: what makes two gathered objects the same object."""
 
 
-@dataclass(frozen=True, slots=True)
-class GatheredInputs:
+class GatheredInputs(Frozen):
     """The objects gathered, in gathering order, and what was declared but not found."""
 
-    objects: tuple[tuple[ObjectRef, Object], ...] = ()
-    missing: tuple[str, ...] = ()
+    objects: tuple[tuple[ObjectRef, Object], ...]
+    missing: tuple[str, ...]
+
+    __slots__ = ("missing", "objects")
+
+    def __init__(
+        self, objects: tuple[tuple[ObjectRef, Object], ...] = (), missing: tuple[str, ...] = ()
+    ) -> None:
+        object.__setattr__(self, "objects", objects)
+        object.__setattr__(self, "missing", missing)
 
     def refs(self) -> builtins.list[ObjectRef]:
         return [ref for ref, _ in self.objects]
@@ -67,11 +74,11 @@ def identity_of(ref: ObjectRef) -> Identity:
     return (ref.gvr.group, ref.gvr.resource, ref.namespace, ref.name)
 
 
-@dataclass
 class _Gatherer:
-    source: ClusterReader
-    objects: dict[Identity, tuple[ObjectRef, Object]] = field(default_factory=dict)
-    missing: builtins.list[str] = field(default_factory=builtins.list)
+    def __init__(self, source: ClusterReader) -> None:
+        self.source = source
+        self.objects: dict[Identity, tuple[ObjectRef, Object]] = {}
+        self.missing: builtins.list[str] = []
 
     def keep(self, ref: ObjectRef, obj: Object) -> bool:
         """Add ``obj`` unless already gathered; True when it is new."""

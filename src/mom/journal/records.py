@@ -5,11 +5,12 @@ All values are frozen; times are timezone-aware ``datetime`` values in UTC.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from mom.api.results import ControllerResults
+from mom.api.values import Frozen, OrderedFrozen
 from mom.mutationdir.requests import MutationRequest
 
 
@@ -37,21 +38,44 @@ class InputChangeKind(StrEnum):
     CHANGED = "changed"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class InputChange:
-    """One input object that is new, gone or different since the pair's previous run."""
+class InputChange(OrderedFrozen):
+    """One input object that is new, gone or different since the pair's previous run; compared,
+    sorted and hashed by what and where it is, not by the details below."""
 
     change: InputChangeKind
     group: str
     resource: str
     namespace: str
     name: str
-    fields: tuple[str, ...] = field(default=(), compare=False)
+    fields: tuple[str, ...]
     """For a changed object: the JSON paths of the fields that changed (``.status.conditions``)."""
-    managers: tuple[str, ...] = field(default=(), compare=False)
+    managers: tuple[str, ...]
     """For a changed object: the field managers owning those fields (``metadata.managedFields``)."""
-    writers: tuple[str, ...] = field(default=(), compare=False)
+    writers: tuple[str, ...]
     """``operator/controller`` of the latest runs, of any operator on the instance, that wrote the object."""
+
+    __slots__ = ("change", "fields", "group", "managers", "name", "namespace", "resource", "writers")
+    _uncompared: ClassVar[tuple[str, ...]] = ("fields", "managers", "writers")
+
+    def __init__(
+        self,
+        change: InputChangeKind,
+        group: str,
+        resource: str,
+        namespace: str,
+        name: str,
+        fields: tuple[str, ...] = (),
+        managers: tuple[str, ...] = (),
+        writers: tuple[str, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "change", change)
+        object.__setattr__(self, "group", group)
+        object.__setattr__(self, "resource", resource)
+        object.__setattr__(self, "namespace", namespace)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "fields", fields)
+        object.__setattr__(self, "managers", managers)
+        object.__setattr__(self, "writers", writers)
 
     @property
     def group_resource(self) -> str:
@@ -67,8 +91,7 @@ class RunStatus(StrEnum):
     ABANDONED = "Abandoned"
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedMutation:
+class PlannedMutation(Frozen):
     """One write a run produced, routed to a cluster type and a physical target, as the journal
     stores and returns it.
 
@@ -81,15 +104,48 @@ class PlannedMutation:
     cluster_type: str
     target: str
     request: MutationRequest
-    state: MutationState = MutationState.PENDING
-    reason: str = ""
-    applied_at: datetime | None = None
-    run_id: int = 0
-    position: int = 0
+    state: MutationState
+    reason: str
+    applied_at: datetime | None
+    run_id: int
+    position: int
+
+    __slots__ = (
+        "applied_at",
+        "cluster_type",
+        "mutation_id",
+        "position",
+        "reason",
+        "request",
+        "run_id",
+        "state",
+        "target",
+    )
+
+    def __init__(
+        self,
+        mutation_id: str,
+        cluster_type: str,
+        target: str,
+        request: MutationRequest,
+        state: MutationState = MutationState.PENDING,
+        reason: str = "",
+        applied_at: datetime | None = None,
+        run_id: int = 0,
+        position: int = 0,
+    ) -> None:
+        object.__setattr__(self, "mutation_id", mutation_id)
+        object.__setattr__(self, "cluster_type", cluster_type)
+        object.__setattr__(self, "target", target)
+        object.__setattr__(self, "request", request)
+        object.__setattr__(self, "state", state)
+        object.__setattr__(self, "reason", reason)
+        object.__setattr__(self, "applied_at", applied_at)
+        object.__setattr__(self, "run_id", run_id)
+        object.__setattr__(self, "position", position)
 
 
-@dataclass(frozen=True)
-class RunSummary:
+class RunSummary(Frozen):
     """One line of ``mom journal list``: who ran, why, on what, and how it ended."""
 
     run_id: int
@@ -101,14 +157,50 @@ class RunSummary:
     finished_at: datetime | None
     exit_code: int | None
     status: RunStatus
-    counts: dict[MutationState, int] = field(default_factory=dict)
+    counts: dict[MutationState, int]
+
+    __slots__ = (
+        "counts",
+        "exit_code",
+        "finished_at",
+        "input_digest",
+        "instance",
+        "operator",
+        "run_id",
+        "started_at",
+        "status",
+        "trigger",
+    )
+
+    def __init__(
+        self,
+        run_id: int,
+        operator: str,
+        instance: str,
+        trigger: str,
+        input_digest: str,
+        started_at: datetime,
+        finished_at: datetime | None,
+        exit_code: int | None,
+        status: RunStatus,
+        counts: dict[MutationState, int] | None = None,
+    ) -> None:
+        object.__setattr__(self, "run_id", run_id)
+        object.__setattr__(self, "operator", operator)
+        object.__setattr__(self, "instance", instance)
+        object.__setattr__(self, "trigger", trigger)
+        object.__setattr__(self, "input_digest", input_digest)
+        object.__setattr__(self, "started_at", started_at)
+        object.__setattr__(self, "finished_at", finished_at)
+        object.__setattr__(self, "exit_code", exit_code)
+        object.__setattr__(self, "status", status)
+        object.__setattr__(self, "counts", {} if counts is None else counts)
 
     def count(self, state: MutationState) -> int:
         return self.counts.get(state, 0)
 
 
-@dataclass(frozen=True)
-class RunRecord:
+class RunRecord(Frozen):
     """A whole run: its summary, what the operator reported and printed, and its context."""
 
     summary: RunSummary
@@ -116,12 +208,46 @@ class RunRecord:
     seed: int | None
     now: datetime
     outputs_digest: str
-    stdout: str = ""
-    stderr: str = ""
-    error: str = ""
-    input_changes: tuple[InputChange, ...] | None = None
+    stdout: str
+    stderr: str
+    error: str
+    input_changes: tuple[InputChange, ...] | None
     """The inputs that differ from the pair's previous run; ``None`` when not known (a first
     run, or a journal written before they were recorded)."""
+
+    __slots__ = (
+        "error",
+        "input_changes",
+        "now",
+        "outputs_digest",
+        "results",
+        "seed",
+        "stderr",
+        "stdout",
+        "summary",
+    )
+
+    def __init__(
+        self,
+        summary: RunSummary,
+        results: ControllerResults | None,
+        seed: int | None,
+        now: datetime,
+        outputs_digest: str,
+        stdout: str = "",
+        stderr: str = "",
+        error: str = "",
+        input_changes: tuple[InputChange, ...] | None = None,
+    ) -> None:
+        object.__setattr__(self, "summary", summary)
+        object.__setattr__(self, "results", results)
+        object.__setattr__(self, "seed", seed)
+        object.__setattr__(self, "now", now)
+        object.__setattr__(self, "outputs_digest", outputs_digest)
+        object.__setattr__(self, "stdout", stdout)
+        object.__setattr__(self, "stderr", stderr)
+        object.__setattr__(self, "error", error)
+        object.__setattr__(self, "input_changes", input_changes)
 
     @property
     def run_id(self) -> int:

@@ -19,10 +19,10 @@ pages are reused by later runs: the file stops growing once retention is in forc
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mom.api.errors import InvalidInput
+from mom.api.values import Frozen
 from mom.journal.records import MutationState, RunStatus
 from mom.journal.rows import stamp
 
@@ -30,18 +30,21 @@ DEFAULT_RUNS_PER_PAIR = 100
 DEFAULT_PROBLEMS_FOR = timedelta(days=7)
 
 
-@dataclass(frozen=True)
-class RetentionPolicy:
-    runs_per_pair: int = DEFAULT_RUNS_PER_PAIR
-    problems_for: timedelta = DEFAULT_PROBLEMS_FOR
+class RetentionPolicy(Frozen):
+    runs_per_pair: int
+    problems_for: timedelta
 
-    def __post_init__(self) -> None:
-        if self.runs_per_pair < 0:
-            raise InvalidInput(
-                "retention.runsPerPair", [f"Invalid value: {self.runs_per_pair}: must be >= 0"]
-            )
-        if self.problems_for < timedelta(0):
+    __slots__ = ("problems_for", "runs_per_pair")
+
+    def __init__(
+        self, runs_per_pair: int = DEFAULT_RUNS_PER_PAIR, problems_for: timedelta = DEFAULT_PROBLEMS_FOR
+    ) -> None:
+        if runs_per_pair < 0:
+            raise InvalidInput("retention.runsPerPair", [f"Invalid value: {runs_per_pair}: must be >= 0"])
+        if problems_for < timedelta(0):
             raise InvalidInput("retention.keepProblemsFor", ["Invalid value: must be >= 0 seconds"])
+        object.__setattr__(self, "runs_per_pair", runs_per_pair)
+        object.__setattr__(self, "problems_for", problems_for)
 
     @property
     def keeps_everything(self) -> bool:

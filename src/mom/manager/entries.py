@@ -7,7 +7,6 @@ scalar fields every part of the file uses (:func:`read_number`, :func:`read_path
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +103,7 @@ def _output_limits(reader: WireReader, value: Any, path: str) -> ReadLimits:
             reader.add(field_path(path, key), f"Invalid value: {quote(number)}: must be a positive integer")
             continue
         limits[attribute] = number
-    return replace(ReadLimits(), **limits)
+    return ReadLimits(**limits)
 
 
 def cluster_entry(reader: WireReader, value: Any, path: str, base: Path) -> ClusterSpec:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import builtins
 import copy
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 
 from mom.api.cluster import ClusterType
 from mom.api.errors import MomError, NotFound
@@ -140,6 +139,8 @@ class Topology(Frozen):
         cluster = self.cluster_for(cluster_type, request.namespace)
         if not self.maps(cluster_type, request.namespace):
             return RoutedMutation(cluster_type, cluster, request, request)
+        from dataclasses import replace  # a run's outputs only: a quiet tick routes nothing
+
         mapper, origin = self.mapper, request.namespace
         target = self.instance.hosted_control_plane_namespace
         renamed = replace(
@@ -186,7 +187,8 @@ def find_collisions(routed: Iterable[RoutedMutation]) -> dict[int, str]:
     for index, item in enumerate(routed):
         request = item.request
         name = request.name or request.generate_name
-        key = (item.cluster, replace(request.gvr, version=""), request.namespace, name)
+        unversioned = GroupVersionResource(request.gvr.group, "", request.gvr.resource)
+        key = (item.cluster, unversioned, request.namespace, name)
         origin = item.original.namespace
         if key in seen and seen[key][1] != origin:
             first, first_origin = seen[key]

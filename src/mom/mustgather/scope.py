@@ -16,11 +16,11 @@ only those places.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from typing import ClassVar
 
 from mom.api.input_resources import ResourceList
 from mom.api.output_resources import OutputResourceList
+from mom.api.values import Frozen
 from mom.mustgather.layout import LONG_NAME_MARKER, TreeFile
 
 ResourceKey = tuple[str, str]
@@ -33,11 +33,23 @@ Places = Mapping[str, Names] | None
 """Per namespace (``""``: cluster scope), the names wanted; ``None``: every namespace."""
 
 
-@dataclass(frozen=True)
-class ReadScope:
+class ReadScope(Frozen):
     """Per resource, where and which of its objects a reader needs; resources absent: none."""
 
     resources: Mapping[ResourceKey, Places]
+    _namespaces: tuple[bool, frozenset[str]]
+    """Whether every namespace is wanted, else the namespaces some place is in or whose
+    Namespace object is wanted (``""``: cluster scope)."""
+    _groups: tuple[frozenset[str], frozenset[tuple[str, str]]]
+    """The groups wanted in every namespace, and ``(namespace, group)`` pairs wanted."""
+
+    __slots__ = ("_groups", "_namespaces", "resources")
+    _uncompared: ClassVar[tuple[str, ...]] = ("_namespaces", "_groups")
+
+    def __init__(self, resources: Mapping[ResourceKey, Places]) -> None:
+        object.__setattr__(self, "resources", resources)
+        object.__setattr__(self, "_namespaces", _namespaces_of(resources))
+        object.__setattr__(self, "_groups", _groups_of(resources))
 
     def wants(self, tree_file: TreeFile) -> bool:
         if tree_file.role == "discovery":
@@ -70,33 +82,6 @@ class ReadScope:
         names = None if places is None else places[namespace]
         return names is None or stem in names or LONG_NAME_MARKER in stem
 
-    @cached_property
-    def _namespaces(self) -> tuple[bool, frozenset[str]]:
-        """Whether every namespace is wanted, else the namespaces some place is in or whose
-        Namespace object is wanted (``""``: cluster scope)."""
-        if any(places is None for places in self.resources.values()):
-            return True, frozenset()
-        placed = {namespace for places in self.resources.values() if places for namespace in places}
-        declared = self.resources.get(("", "namespaces")) or {}
-        if "" in declared:  # Namespace objects are cluster-scoped: wanted by name, or every one
-            names = declared[""]
-            if names is None:
-                return True, frozenset()
-            placed.update(names)
-        return False, frozenset(placed)
-
-    @cached_property
-    def _groups(self) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
-        """The groups wanted in every namespace, and ``(namespace, group)`` pairs wanted."""
-        everywhere = frozenset(group for (group, _), places in self.resources.items() if places is None)
-        placed = frozenset(
-            (namespace, group)
-            for (group, _), places in self.resources.items()
-            if places is not None
-            for namespace in places
-        )
-        return everywhere, placed
-
     def union(self, other: ReadScope) -> ReadScope:
         merged = _Builder(self.resources)
         for key, places in other.resources.items():
@@ -121,6 +106,30 @@ class ReadScope:
         management cluster: the hosted control plane namespaces the mapped objects live in)."""
         places: dict[str, Names] = dict.fromkeys(namespaces)
         return ReadScope({key: dict(places) for key in self.resources})
+
+
+def _namespaces_of(resources: Mapping[ResourceKey, Places]) -> tuple[bool, frozenset[str]]:
+    if any(places is None for places in resources.values()):
+        return True, frozenset()
+    placed = {namespace for places in resources.values() if places for namespace in places}
+    declared = resources.get(("", "namespaces")) or {}
+    if "" in declared:  # Namespace objects are cluster-scoped: wanted by name, or every one
+        names = declared[""]
+        if names is None:
+            return True, frozenset()
+        placed.update(names)
+    return False, frozenset(placed)
+
+
+def _groups_of(resources: Mapping[ResourceKey, Places]) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    everywhere = frozenset(group for (group, _), places in resources.items() if places is None)
+    placed = frozenset(
+        (namespace, group)
+        for (group, _), places in resources.items()
+        if places is not None
+        for namespace in places
+    )
+    return everywhere, placed
 
 
 class _Builder:

@@ -5,8 +5,8 @@ run once more in a fresh interpreter under ``-X importtime``: it reports every p
 runs nothing, and imports none of a deny-list of modules — the runners' and applying machinery
 (execution, committing, recovery, planning, apply semantics, the SDK's run path), the
 executables' sandbox and subprocesses, the journal's tar archives, kernel change notifications
-(a process that reads once watches nothing), and the standard-library modules only those pull
-in. The same world kept in JSON files loads no YAML library either. The same world, made to
+(a process that reads once watches nothing), :mod:`dataclasses`, and the standard-library
+modules only those pull in. The same world kept in JSON files loads no YAML library either. The same world, made to
 run again, does import them: the deny-list is not vacuous.
 """
 
@@ -51,6 +51,8 @@ DENIED = {
     "uuid": "orjson's import",
     "logging": "nothing is logged",
     "mom.cli.helptext": "help pages are prepared only for a command line asking for help",
+    "dataclasses": "values on the quiet path compile no methods at import (mom.api.values)",
+    "inspect": "dataclasses' import",
 }
 
 DENIED_WITHOUT_YAML = {
