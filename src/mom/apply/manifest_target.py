@@ -132,7 +132,7 @@ class ManifestTarget:
             overlay: dict[str, Object | None] = {}
             recorded: dict[str, dict[str, Any]] = {}
             results: list[ApplyResult] = []
-            version = self._stored_version()
+            stored = version = self._stored_version()
             for mutation_id, request in items:
                 previous = self._wal.applied(mutation_id) or recorded.get(mutation_id)
                 if previous is not None:
@@ -154,7 +154,8 @@ class ManifestTarget:
                 files: dict[str, str | None] = {
                     path: None if doc is None else self._encode(doc) for path, doc in overlay.items()
                 }
-                files[STATE_FILE] = dump_json({"resourceVersion": version}).decode()
+                if version != stored:  # a batch that changed nothing rewrites no file
+                    files[STATE_FILE] = dump_json({"resourceVersion": version}).decode()
                 self._wal.commit_batch(recorded, files, self._checkpoint)
                 self._reader.invalidate(path for path in files if path != STATE_FILE)
             return results

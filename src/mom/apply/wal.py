@@ -217,7 +217,7 @@ class WriteAheadLog:
 
         The intent holds every file's final content, so a crash anywhere is repaired by redoing
         it; file contents therefore need no fsync of their own: one filesystem sync before the
-        done record makes them durable together.
+        done record makes them durable together (none when no file changes).
         """
         ids = list(results)
         if not ids:
@@ -243,7 +243,8 @@ class WriteAheadLog:
         if checkpoint is not None:
             checkpoint(batch_id, "logged")
         self._write_files(batch_id, files, checkpoint, durable=False)
-        os.sync()
+        if files:  # results alone (every mutation unchanged) are durable with the intent
+            os.sync()
         if checkpoint is not None:
             checkpoint(batch_id, "written")
         self._append({"id": batch_id, "done": True})

@@ -11,7 +11,8 @@ UpdateStatus/PatchStatus/ApplyStatus change only status (NotFound without a subr
 JSON patch with a failed test is Invalid and changes nothing; merge and strategic patches;
 Apply creates, merges and conflicts per field manager; Delete with preconditions, from List
 files, of a Namespace; wrong scope and unusable names are Invalid; dry runs change nothing;
-one mutation id is applied once; read() reflects every write.
+one mutation id is applied once; read() reflects every write; a batch whose every mutation
+changes nothing rewrites no file and asks for no filesystem sync, yet is remembered.
 """
 
 from __future__ import annotations
@@ -415,3 +416,37 @@ def test_dry_run_changes_nothing(open_target: Opener, tmp_path: Path) -> None:
     assert by_option.outcome is Outcome.UPDATED
     assert tree_bytes(tmp_path / "tree") == before
     assert not target.is_applied("u") and not target.is_applied("v")
+
+
+def test_a_batch_that_changes_nothing_rewrites_no_file_and_syncs_nothing(
+    open_target: Opener, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = open_target()
+
+    def batch(prefix: str) -> list[Any]:
+        options = {"fieldManager": "op", "force": True}
+        return [
+            (
+                f"{prefix}-{name}",
+                mutation(
+                    Action.APPLY,
+                    CONFIGMAPS,
+                    configmap(name),
+                    namespace="ns",
+                    name=name,
+                    field_manager="op",
+                    options=options,
+                ),
+            )
+            for name in ("a", "b")
+        ]
+
+    assert {r.outcome for r in target.apply_batch(batch("first"))} == {Outcome.CREATED}
+    before = {path: data for path, data in tree_bytes(tmp_path).items() if "wal" not in path}
+    syncs: list[None] = []
+    monkeypatch.setattr("os.sync", lambda: syncs.append(None))
+    again = target.apply_batch(batch("second"))
+    assert {r.outcome for r in again} == {Outcome.UNCHANGED}
+    assert {path: data for path, data in tree_bytes(tmp_path).items() if "wal" not in path} == before
+    assert syncs == []
+    assert {r.outcome for r in target.apply_batch(batch("second"))} == {Outcome.ALREADY_APPLIED}
