@@ -4,10 +4,13 @@ Covers: a first apply records the manager's fields in managedFields; conditions 
 with conditions others set; a field the same manager applied before and now omits is removed,
 while another manager's field stays; a different value for a field another applier owns is a
 conflict naming the manager and the field path, unless forced, which moves the ownership;
-re-applying the same configuration changes nothing (same managedFields time).
+re-applying the same configuration changes nothing (same managedFields time); the live object
+is left as it was by every kind of apply (merge, removal of dropped fields, forced takeover).
 """
 
 from __future__ import annotations
+
+import copy
 
 import pytest
 
@@ -69,3 +72,30 @@ def test_conflict_without_force_and_force_takes_ownership() -> None:
 def test_reapplying_the_same_configuration_is_a_no_op() -> None:
     first = apply(BASE, {"spec": {"a": 1}}, "one", now="t1")
     assert apply(first, {"spec": {"a": 1}}, "one", now="t2") == first
+
+
+def test_the_live_object_is_never_modified() -> None:
+    config = {
+        "metadata": {"labels": {"a": "1"}},
+        "spec": {"replicas": 2, "template": {"image": "x"}},
+        "status": {"conditions": [{"type": "A", "status": "True"}]},
+    }
+    live = apply(BASE, config, "one")
+    live = apply(
+        live, {"spec": {"paused": True}, "status": {"conditions": [{"type": "B", "status": "X"}]}}, "two"
+    )
+    frozen = copy.deepcopy(live)
+    changes = [
+        (
+            {"spec": {"replicas": 3}, "status": {"conditions": [{"type": "A", "status": "False"}]}},
+            "one",
+            False,
+        ),
+        ({"metadata": {"labels": {"b": "2"}}}, "one", False),  # drops every other field "one" owned
+        ({"spec": {"paused": False, "replicas": 9}}, "two", True),  # forced: takes over .spec.replicas
+        (config, "one", False),  # unchanged
+    ]
+    for change, manager, force in changes:
+        result = apply(live, change, manager, force=force)
+        assert live == frozen, f"applying {change} as {manager} modified the live object"
+        assert result is not live and result["metadata"] is not live["metadata"], "stamping edits these"
