@@ -13,7 +13,6 @@ is ignored and rebuilt, never an error. Holds no state: the cache directory is t
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -26,7 +25,7 @@ from mom.api.errors import InvalidInput
 from mom.api.resources import GroupVersionResource
 from mom.mustgather.atomicfile import write_atomically
 from mom.mustgather.discovery import Discovery, ResourceInfo
-from mom.mustgather.eviction import TREE_ENTRY_PREFIX, TREE_ENTRY_SUFFIX
+from mom.mustgather.eviction import TREE_ENTRY_PREFIX, TREE_ENTRY_SUFFIX, touch
 from mom.mustgather.layout import TreeFile
 from mom.mustgather.store import Location, Snapshot
 from mom.serialization import dump_json, load_json
@@ -111,8 +110,7 @@ def read_snapshot(cache_dir: Path, expected_fingerprint: str, root: Path) -> Sna
     except (InvalidInput, KeyError, TypeError, ValueError, AttributeError) as exc:
         log.warning("ignoring corrupt cache %s: %s", path, exc)
         return None
-    with contextlib.suppress(OSError):  # the least recently used entries are evicted first
-        os.utime(path)
+    touch(path)  # the least recently used entries are evicted first
     return snapshot
 
 

@@ -102,28 +102,42 @@ def _is_archive_entry(entry: os.DirEntry[str]) -> bool:
 def _entries(cache_dir: Path) -> tuple[list[_Entry], list[_Entry]]:
     """The parsed-tree entries and the unpacked-archive entries, as found (vanished ones left out)."""
     real_dir = cache_dir.resolve()
-    trees: list[_Entry] = []
-    for found in _scan(cache_dir, _is_tree_entry):
-        try:
-            stat = found.stat(follow_symlinks=False)
-        except OSError:
-            continue
-        path = cache_dir / found.name
-        trees.append(_Entry(path, real_dir / found.name, stat.st_mtime_ns, stat.st_size, directory=False))
-    archives: list[_Entry] = []
+    trees = _found(cache_dir, real_dir, _is_tree_entry, directory_entries=False)
     holder = cache_dir / ARCHIVES_DIR
     try:
         is_directory = S_ISDIR(os.lstat(holder).st_mode)
     except OSError:
         is_directory = False
-    for found in _scan(holder, _is_archive_entry) if is_directory else []:
+    archives = (
+        _found(holder, real_dir / ARCHIVES_DIR, _is_archive_entry, directory_entries=True)
+        if is_directory
+        else []
+    )
+    return trees, archives
+
+
+def _found(
+    directory: Path,
+    real_directory: Path,
+    keep: Callable[[os.DirEntry[str]], bool],
+    *,
+    directory_entries: bool,
+) -> list[_Entry]:
+    """The entries of ``directory`` that ``keep`` picks: files sized by themselves, or
+    (``directory_entries``) directories sized by the files under them."""
+    entries = []
+    for found in _scan(directory, keep):
         try:
             stat = found.stat(follow_symlinks=False)
         except OSError:
             continue
-        path, real = holder / found.name, real_dir / ARCHIVES_DIR / found.name
-        archives.append(_Entry(path, real, stat.st_mtime_ns, _tree_size(found.path), directory=True))
-    return trees, archives
+        size = _tree_size(found.path) if directory_entries else stat.st_size
+        entries.append(
+            _Entry(
+                directory / found.name, real_directory / found.name, stat.st_mtime_ns, size, directory_entries
+            )
+        )
+    return entries
 
 
 def _remove(entry: _Entry) -> bool:
