@@ -183,22 +183,24 @@ def run_suite(
             if pending:  # the next case has started
                 announce(len(results) + 1)
 
+    def conclude_first() -> None:
+        """Wait for the first pending case's operator to end, then judge every ended case."""
+        if pending[0].process is None:
+            wait()
+        conclude_ended()
+
     try:
         for position, case in enumerate(cases, start=1):
             output_dir = options.output_dir / case.relative_name
             while any(_nested(other.output_dir, output_dir) for other in pending):
-                if pending[0].process is None:
-                    wait()
-                conclude_ended()  # one output directory holds the other: no overlap
+                conclude_first()  # one output directory holds the other: no overlap
             while sum(1 for other in pending if other.operator is not None) >= options.jobs:
                 wait()
             announce(position)
             pending.append(_start_case(case, output_dir, options, clock))
             conclude_ended()
         while pending:
-            if pending[0].process is None:
-                wait()
-            conclude_ended()
+            conclude_first()
     finally:
         for abandoned in pending:
             abandoned.abandon()
