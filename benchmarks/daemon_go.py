@@ -71,7 +71,7 @@ from typing import Any
 from tests.real_operators import Unavailable, unpack
 
 from benchmarks import fleet
-from benchmarks.manager import DAY, HOURLY, OnceProcess, Periodic, periodic_job
+from benchmarks.manager import DAY, HOURLY, OnceProcess, Periodic, median_process, periodic_job
 from benchmarks.sampling import GIB, Window, children_named, measure_windows, rss_bytes
 from benchmarks.seeded_cluster import Seeded, install_must_gather_crds, objects_to_seed, seed
 from benchmarks.vs_go import resource_tree, standalone_world
@@ -129,11 +129,7 @@ def fleet_job(job: Periodic, operators: int) -> Periodic:
     measured one added to it (wall, CPU, and peak RSS as if the runs' memory added up: an upper
     bound, since mom runs one operator at a time per cluster); quiet processes stay as measured
     with one operator (benchmark (a') measures them nearly flat in the operator count)."""
-    base = OnceProcess(
-        statistics.median(p.wall for p in job.quiet),
-        statistics.median(p.cpu for p in job.quiet),
-        int(statistics.median(p.peak for p in job.quiet)),
-    )
+    base = median_process(job.quiet)
     running = [
         OnceProcess(
             base.wall + operators * max(p.wall - base.wall, 0.0),

@@ -161,6 +161,11 @@ def bare_interpreter(samples: int = 5) -> OnceProcess:
                 time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
             )
         )
+    return median_process(processes)
+
+
+def median_process(processes: list[OnceProcess]) -> OnceProcess:
+    """A process whose wall, CPU and peak are each the median of ``processes``'."""
     return OnceProcess(
         statistics.median(p.wall for p in processes),
         statistics.median(p.cpu for p in processes),
