@@ -86,7 +86,7 @@ def test_sdist_and_wheel_are_built(dist: Path) -> None:
     (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     for script in (
-        "mom = mom.cli.main:main",
+        "mom = mom.cli.main:run",
         "sample-operator = ",
         "oauth-operator = ",
         "mom = mom.testing.pytest_plugin",

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from mom import __version__
 from mom.api.errors import MomError
+from mom.api.exits import exit_with
 from mom.cli.logs import configure_logging
 
 # Which module registers each sub-command. Only the module of the command being run is
@@ -40,6 +41,29 @@ COMMAND_MODULES: dict[str, str] = {
 
 Handler = Callable[[argparse.Namespace], int]
 
+QUICK_EXIT_COMMANDS = frozenset(
+    {
+        "get",
+        "api-resources",
+        "mutations",
+        "create-input-resources",
+        "input-digest",
+        "test",
+        "etcd",
+        "alerts",
+        "certificates",
+        "clusteroperators",
+        "journal",
+        "apply",
+        "rbac",
+        "completion",
+    }
+)
+"""Commands that run only mom's own code in this process, so they may end through
+:func:`mom.api.exits.exit_with`. The others may run an operator's code in-process (``run``,
+``check-input-resources``, ``static-pods``...) or start what outlives a command, and end as
+Python ends."""
+
 
 class UsageError(MomError):
     """A command line that cannot be run as written (exit code 2)."""
@@ -56,8 +80,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     arguments = list(argv or ())
-    command = next((arg for arg in arguments if not arg.startswith("-")), None)
-    wanted = COMMAND_MODULES.get(command or "")
+    wanted = COMMAND_MODULES.get(_command(arguments) or "")
     if wanted:
         modules = [wanted]
     elif "--version" in arguments:
@@ -71,6 +94,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
         explain(parser)
     return parser
+
+
+def _command(arguments: Sequence[str]) -> str | None:
+    """The sub-command ``arguments`` name: the first that is not an option."""
+    return next((arg for arg in arguments if not arg.startswith("-")), None)
 
 
 def _asks_for_help(argument: str) -> bool:
@@ -102,5 +130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def run() -> None:
+    """The ``mom`` console command: :func:`main`, then the process ends."""
+    arguments = sys.argv[1:]
+    code = main(arguments)
+    if _command(arguments) in QUICK_EXIT_COMMANDS:
+        exit_with(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

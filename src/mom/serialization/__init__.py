@@ -8,7 +8,8 @@ Modules and what each owns:
   (:func:`mom.serialization.codec.load_document`), and fast JSON for mom's own caches
   (:func:`mom.serialization.codec.dump_json`, :func:`mom.serialization.codec.load_json`);
   ``plainjson`` — small plain documents through the standard library, with the same bytes and
-  values as orjson, until orjson is loaded.
+  values as orjson, until orjson is loaded; ``plainyaml`` — small flat YAML documents (a
+  golden test's ``test.yaml``) with the YAML loader's values, until PyYAML is loaded.
 - ``jsonshape`` — the JSON decoder behind ``codec`` that returns JSON-shaped values only
   (string-keyed mappings, lists, strings, finite numbers, booleans, null); ``yamlshape`` — the
   YAML loader that returns the same. PyYAML is loaded by the first YAML read or written: a

@@ -19,6 +19,7 @@ from mom.serialization.jsonshape import (
     yaml_may_nest_deeper,
 )
 from mom.serialization.plainjson import UNSURE, plain_dumps, plain_loads
+from mom.serialization.plainyaml import plain_yaml_loads
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 """Largest file mom decodes; real must-gather files stay far below (the largest List is a few MB)."""
@@ -169,6 +170,10 @@ def load_document(data: bytes, source: str) -> Any:
             raise InvalidInput(source, [f"not representable as JSON: {exc}"]) from exc
         except ValueError:
             pass  # YAML flow style also starts with a brace; let the YAML parser judge it.
+    elif "yaml" not in sys.modules:  # until PyYAML is loaded, small flat documents do without it
+        value = plain_yaml_loads(text)
+        if value is not UNSURE:
+            return value
     return load_yaml_text(text, source)
 
 

@@ -13,7 +13,6 @@ line it is on: duplicate mapping keys, keys that are not strings, ``!!binary``, 
 from __future__ import annotations
 
 import functools
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +65,8 @@ _SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
 
 def loads_json(text: str) -> Any:
     """Decode JSON text, refusing duplicate keys, NaN/Infinity, lone surrogates and deep nesting."""
+    import json  # on first use: reading YAML alone does without it
+
     try:
         value = json.loads(
             text,

@@ -11,7 +11,6 @@ for those, and for large documents, both functions answer :data:`UNSURE`.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -43,6 +42,8 @@ def plain_dumps(value: Any, *, sort_keys: bool = False) -> bytes | Any:
     keys in code point order, which is their UTF-8 bytes' order too), or :data:`UNSURE`."""
     if not _is_plain(value):
         return UNSURE
+    import json  # on first use, as in plain_loads
+
     text = json.dumps(
         value, ensure_ascii=False, separators=(",", ":"), check_circular=False, sort_keys=sort_keys
     )
@@ -62,6 +63,8 @@ def plain_loads(data: bytes) -> Any:
         or _SURROGATE_ESCAPE.search(data)
     ):
         return UNSURE  # a NUL in the first bytes makes the standard library guess UTF-16 or UTF-32
+    import json  # on first use: reading YAML alone does without it
+
     try:
         return json.loads(data, parse_int=_int, parse_float=_unsure, parse_constant=_unsure)
     except (ValueError, RecursionError, _Unsure):

@@ -20,6 +20,7 @@ each, see :mod:`mom.testing.topology`).
 
 from __future__ import annotations
 
+import os
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -234,12 +235,9 @@ def discover_cases(test_root: Path) -> list[Case]:
         raise InvalidInput(str(test_root), ["test directory does not exist"])
     problems: list[str] = []
     cases: list[Case] = []
-    for test_file in sorted(test_root.rglob(TEST_FILE)):
-        directory = test_file.parent
-        if any(part in (INPUT_DIR, EXPECTED_OUTPUT_DIR) for part in directory.relative_to(test_root).parts):
-            continue
+    for test_file in sorted(_test_files(test_root)):
         try:
-            cases.append(load_case(directory, test_root))
+            cases.append(load_case(test_file.parent, test_root))
         except InvalidInput as exc:
             problems.append(str(exc))
     if problems:
@@ -247,6 +245,17 @@ def discover_cases(test_root: Path) -> list[Case]:
     if not cases:
         raise InvalidInput(str(test_root), [f"no {TEST_FILE} found below this directory"])
     return cases
+
+
+def _test_files(test_root: Path) -> list[Path]:
+    """Every ``test.yaml`` below ``test_root``, not searching input or expected output
+    directories (their trees can be large) nor following links to directories."""
+    found: list[Path] = []
+    for directory, subdirectories, files in os.walk(test_root):
+        if TEST_FILE in files:
+            found.append(Path(directory, TEST_FILE))
+        subdirectories[:] = [d for d in subdirectories if d not in (INPUT_DIR, EXPECTED_OUTPUT_DIR)]
+    return found
 
 
 def load_case(directory: Path, test_root: Path) -> Case:

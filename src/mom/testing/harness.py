@@ -1,7 +1,8 @@
 """The golden-test suite: run each case, judge it, optionally replace its expected output.
 
-The rules a case is judged by are :mod:`mom.testing.judge`'s. The judging modules are imported
-when the first case has been run, so they load while the next case's operator runs.
+The rules a case is judged by are :mod:`mom.testing.judge`'s. The judging modules, and the junit
+writer a command needs once every case has run, are imported when the first case has been run,
+so they load while the next case's operator runs.
 
 The harness never writes to a terminal: progress goes to a :class:`SuiteReporter`.
 """
@@ -262,6 +263,7 @@ def _conclude(
     """Judge a case whose operator has ended; keep or remove its output as the policy says."""
     import logging
 
+    from mom.testing import junit  # noqa: F401 - written after the last case: loaded while an operator runs
     from mom.testing.judge import judge  # the comparison stack, see the module docstring
 
     logging.getLogger(__name__).debug("case %s: %s", case.relative_name, process)

@@ -6,7 +6,6 @@ failure representation, so a failing case reads the same everywhere.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -104,6 +103,8 @@ class CaseResult(Frozen):
         lines = [f"{self.outcome.value.upper()}: {self.case.relative_name} ({description.test_name})"]
         if self.process is not None:
             exit_text = "none" if self.process.exit_code is None else str(self.process.exit_code)
+            import shlex  # only a failure shows the command line
+
             lines.append(f"  command: {shlex.join(self.process.command)}")
             lines.append(
                 f"  exit code: {exit_text} (wanted: {'non-zero' if description.wants_non_zero_exit else '0'})"

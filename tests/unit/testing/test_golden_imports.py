@@ -5,12 +5,14 @@ Covers: a suite whose cases all pass is run and judged, in a fresh interpreter u
 :mod:`difflib` (only a difference is diffed) or :mod:`tempfile` (only replace mode stages a
 new expected output); a failing case still gets its diff, and replace mode still works; what
 comes before the first operator starts (the CLI and the harness) loads neither :mod:`logging` nor
-:mod:`runpy`/:mod:`traceback`, which only judging and forked Python operators use.
+:mod:`runpy`/:mod:`traceback`, which only judging and forked Python operators use, nor PyYAML
+(``test.yaml`` is read without it), :mod:`json` or the junit writer's XML.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -71,3 +73,31 @@ def test_the_first_operator_starts_before_logging_or_runpy_load() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_first_operator_starts_before_yaml_json_or_the_junit_writer_load(
+    tmp_path: Path, make_case: MakeCase, operator_binary: Path
+) -> None:
+    make_case("first")
+    make_case("second")
+    argv = [
+        "test",
+        "apply-configuration",
+        f"--test-dir={tmp_path / 'tests'}",
+        f"--output-dir={tmp_path / 'out'}",
+    ]
+    probe = (
+        "import sys\n"
+        "loaded = []\n"
+        "def at_start(event, args):\n"
+        "    if event == 'subprocess.Popen' and not loaded:\n"
+        "        names = ('yaml', 'json', 'xml.etree.ElementTree', 'logging', 'shlex')\n"
+        "        loaded.append(sorted(m for m in names if m in sys.modules))\n"
+        "sys.addaudithook(at_start)\n"
+        "from mom.cli.main import main\n"
+        f"code = main({[*argv, f'--binary={operator_binary}']!r})\n"
+        "print('loaded at the first start:', loaded, code)\n"
+    )
+    env = {**os.environ, "MOM_TEST_FORK": "0"}  # a subprocess, as for a Go operator
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.splitlines()[-1] == "loaded at the first start: [[]] 0", done.stderr[-2000:]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-
+from mom.api.exits import exit_with
 from mom.operator.command import run_command
 from mom.operator.oauth.operator import OAUTH_OPERATOR
 
 
 def main() -> None:
-    sys.exit(run_command(OAUTH_OPERATOR))
+    exit_with(run_command(OAUTH_OPERATOR))
 
 
 if __name__ == "__main__":
