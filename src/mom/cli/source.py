@@ -102,7 +102,7 @@ def open_must_gather(given: Path | None, *, use_cache: bool = True) -> Snapshot:
         else:
             directory = path
         snapshot = load_must_gather(
-            directory, cache_dir=cache_dir if use_cache else None, cache_max_bytes=max_bytes, freeze=True
+            directory, cache_dir=cache_dir if use_cache else None, freeze=True, tidy=False
         )
     if cache_dir.is_dir() and (use_cache or path.is_file()):  # --no-cache on a directory writes nothing
         in_use = [directory]

@@ -115,12 +115,14 @@ def load_must_gather(
     cache_max_bytes: int | None = None,
     scope: ReadScope | None = None,
     freeze: bool = False,
+    tidy: bool = True,
 ) -> Snapshot:
     """The tree at ``path`` (or one directory down) as a snapshot; cached when ``cache_dir`` is set.
 
     A load that writes the cache then tidies ``cache_dir`` (:func:`tidy_cache`) under
-    ``cache_max_bytes`` (``None``: ``$MOM_CACHE_MAX_BYTES``, else 2 GiB); tidying never makes
-    the load fail.
+    ``cache_max_bytes`` (``None``: ``$MOM_CACHE_MAX_BYTES``, else 2 GiB), unless ``tidy`` is
+    false: for a caller that tidies the cache itself after every load; tidying never makes the
+    load fail.
 
     With ``scope``, only the files it wants are read (and nothing is cached): the snapshot holds
     every object of those (resource, namespace) pairs, and nothing else but namespaces.
@@ -131,7 +133,7 @@ def load_must_gather(
     root = find_resource_root(path)
     with bulk_allocation(freeze):
         snapshot, written = _load_tree(root, cache_dir, scope)
-    if written is not None and cache_dir is not None:
+    if tidy and written is not None and cache_dir is not None:
         max_bytes = _configured_max_bytes() if cache_max_bytes is None else cache_max_bytes
         tidy_cache(cache_dir, max_bytes, keep=[written, root])
     return snapshot

@@ -7,7 +7,8 @@ once it has gone a day unused, not before; the size cap (``cache_max_bytes``, or
 a use; files and directories in the cache directory that are not entries survive, even when the
 cap is smaller than the entries; a symlink named like an entry is neither followed nor removed;
 an entry another process removes midway is no failure; a bad ``$MOM_CACHE_MAX_BYTES`` leaves a
-library load working and makes a ``mom`` command fail with one line.
+library load working and makes a ``mom`` command fail with one line; a command scans the cache
+once per load, whether the load wrote an entry or hit one.
 """
 
 from __future__ import annotations
@@ -180,3 +181,23 @@ def test_a_bad_cap_setting(
     assert main(["get", "configmaps", "-n", "ns", "--must-gather-dir", str(tree)]) == 1
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "$MOM_CACHE_MAX_BYTES" in error and "'2GB'" in error
+
+
+def test_a_command_tidies_the_cache_once_per_load_whether_it_writes_or_hits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = _tree(tmp_path / "tree", "only")
+    monkeypatch.setenv("MOM_CACHE_DIR", str(tmp_path / "cache"))
+    scans: list[Path] = []
+
+    def counted(cache_dir: Path, *args: object, **kwargs: object) -> list[Path]:
+        scans.append(cache_dir)
+        return evict(cache_dir, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("mom.mustgather.eviction.evict", counted)
+    for load in ("writes the entry", "hits it"):
+        assert main(["get", "configmaps", "-n", "ns", "--must-gather-dir", str(tree)]) == 0, load
+        assert scans == [tmp_path / "cache"], load
+        scans.clear()
+    assert "only" in capsys.readouterr().out
+    assert cache_file(tmp_path / "cache", tree).exists()
