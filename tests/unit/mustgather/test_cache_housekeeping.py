@@ -192,7 +192,7 @@ def test_a_command_tidies_the_cache_once_per_load_whether_it_writes_or_hits(
 
     def counted(cache_dir: Path, *args: object, **kwargs: object) -> list[Path]:
         scans.append(cache_dir)
-        return evict(cache_dir, *args, **kwargs)  # type: ignore[arg-type]
+        return evict(cache_dir, *args, **kwargs)
 
     monkeypatch.setattr("mom.mustgather.eviction.evict", counted)
     for load in ("writes the entry", "hits it"):
