@@ -3,7 +3,8 @@
 Owns the vocabulary every other layer speaks, with no I/O. Modules and what each owns:
 
 - ``resources`` — identities of resources and objects (:class:`mom.api.resources.GroupVersionResource`,
-  :class:`mom.api.resources.ObjectRef`) and accessors of an object's metadata.
+  :class:`mom.api.resources.ObjectRef`), accessors of an object's metadata, and the deep copy of
+  a decoded object that the write paths make (:func:`mom.api.resources.copy_value`).
 - ``cluster`` — :class:`mom.api.cluster.ClusterType` (where an output goes) and
   :class:`mom.api.cluster.Action` (what a write was).
 - ``input_resources`` — the ``input-resources`` document, read strictly from the wire and

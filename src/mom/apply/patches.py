@@ -11,11 +11,11 @@ A patch that cannot be applied raises :class:`PatchFailed`.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mom.api.errors import InvalidInput
+from mom.api.resources import copy_value
 from mom.mustgather.reader import Object
 
 JSON_PATCH = "application/json-patch+json"
@@ -145,7 +145,7 @@ def json_patch(document: Object, operations: Any) -> Object:
     """``document`` with RFC 6902 ``operations`` applied in order (all or nothing)."""
     if not isinstance(operations, list):
         raise PatchFailed(["a JSON patch must be a list of operations"])
-    result: Any = copy.deepcopy(document)
+    result: Any = copy_value(document)
     for index, operation in enumerate(operations):
         if not isinstance(operation, Mapping):
             raise PatchFailed([f"[{index}]: an operation must be a mapping"])
@@ -155,9 +155,9 @@ def json_patch(document: Object, operations: Any) -> Object:
         if op in ("add", "replace", "test") and "value" not in operation:
             raise PatchFailed([f"[{index}].value: Required value for {op!r}"])
         if op == "add":
-            result = _add(result, tokens, copy.deepcopy(operation["value"]), where)
+            result = _add(result, tokens, copy_value(operation["value"]), where)
         elif op == "replace":
-            result = _add(result, tokens, copy.deepcopy(operation["value"]), where, replace=True)
+            result = _add(result, tokens, copy_value(operation["value"]), where, replace=True)
         elif op == "remove":
             _remove(result, tokens, where)
         elif op == "test":
@@ -171,7 +171,7 @@ def json_patch(document: Object, operations: Any) -> Object:
             if op == "move" and tokens[: len(source)] == source and tokens != source:
                 raise PatchFailed([f"{where}: cannot move a value into itself"])
             value = (
-                _remove(result, source, where) if op == "move" else copy.deepcopy(_get(result, source, where))
+                _remove(result, source, where) if op == "move" else copy_value(_get(result, source, where))
             )
             result = _add(result, tokens, value, where)
         else:
@@ -200,7 +200,7 @@ def strategic_merge_patch(document: Object, patch: Any) -> Object:
 
 def _merge(target: Any, patch: Mapping[str, Any], *, strategic: bool) -> Object:
     if strategic and patch.get("$patch") == "replace":
-        return {k: copy.deepcopy(v) for k, v in patch.items() if k != "$patch"}
+        return {k: copy_value(v) for k, v in patch.items() if k != "$patch"}
     result: Object = dict(target) if isinstance(target, Mapping) else {}
     for key, value in patch.items():
         if strategic and key.startswith("$"):
@@ -215,7 +215,7 @@ def _merge(target: Any, patch: Mapping[str, Any], *, strategic: bool) -> Object:
         elif strategic and isinstance(value, list) and isinstance(result.get(key), list):
             result[key] = _merge_list(key, result[key], value)
         else:
-            result[key] = copy.deepcopy(value)
+            result[key] = copy_value(value)
     return result
 
 
@@ -224,7 +224,7 @@ def _merge_list(field: str, current: list[Any], patch: list[Any]) -> list[Any]:
     plain = [item for item in patch if not (isinstance(item, Mapping) and "$patch" in item)]
     key = merge_key(field, [*current, *plain]) if field in LIST_MAP_KEYS else None
     if key is None:
-        return copy.deepcopy(plain)
+        return copy_value(plain)
     merged = list(current)
     for item in patch:
         position = next((i for i, old in enumerate(merged) if key_of(old, key) == key_of(item, key)), None)

@@ -21,7 +21,6 @@ for ``Update`` and ``UpdateStatus`` alike: the server answers Invalid, whatever 
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from typing import Any
 
 from mom.api.cluster import Action
 from mom.api.errors import Conflict, InvalidInput, NotFound
-from mom.api.resources import GroupVersionResource, name_of
+from mom.api.resources import GroupVersionResource, copy_value, name_of
 from mom.apply import patches
 from mom.apply.ssa import server_side_apply
 from mom.apply.target import Outcome
@@ -208,7 +207,7 @@ def _check_identity(body: Any, request: MutationRequest, ctx: WriteContext, name
             "apiVersion",
             [f"Invalid value: {body['apiVersion']!r}: the request is for {request.gvr.api_version!r}"],
         )
-    result = copy.deepcopy(body)
+    result = copy_value(body)
     metadata = result.setdefault("metadata", {})
     if not isinstance(metadata, dict):
         raise InvalidInput("metadata", ["must be an object"])
@@ -326,7 +325,7 @@ def _update(request: MutationRequest, body: Object, current: Object | None, ctx:
         )
     status_only = request.action is Action.UPDATE_STATUS
     if status_only:
-        new = copy.deepcopy(current)
+        new = copy_value(current)
         new.pop("status", None)
         if "status" in body:
             new["status"] = body["status"]
@@ -365,7 +364,7 @@ def _patch(request: MutationRequest, body: Any, current: Object | None, ctx: Wri
     if str(new_metadata.get("resourceVersion") or "") != str(stored_metadata.get("resourceVersion") or ""):
         raise Conflict(_modified(request.gvr, request.name))
     if request.action is Action.PATCH_STATUS:
-        new = copy.deepcopy(current)
+        new = copy_value(current)
         new.pop("status", None)
         if "status" in patched:
             new["status"] = patched["status"]
@@ -424,7 +423,7 @@ def _delete(request: MutationRequest, body: Any, current: Object | None, ctx: Wr
     if metadata.get("finalizers"):
         if metadata.get("deletionTimestamp"):
             return Change(Outcome.UNCHANGED, current, "already being deleted, waiting for finalizers")
-        marked = copy.deepcopy(current)
+        marked = copy_value(current)
         marked["metadata"]["deletionTimestamp"] = ctx.now
         return Change(
             Outcome.DELETED,

@@ -15,11 +15,11 @@ entries found in real objects still keep their fields from being removed); in
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mom.api.errors import Conflict
+from mom.api.resources import copy_value
 from mom.apply.patches import key_of, merge_key
 from mom.mustgather.reader import Object
 from mom.serialization import dump_json, load_json
@@ -161,7 +161,7 @@ def merge_applied(live: Any, config: Mapping[str, Any]) -> Object:
                     merged[index] = merge_applied(merged[index], item)
             result[key] = merged
         else:
-            result[key] = copy.deepcopy(value)
+            result[key] = copy_value(value)
     return result
 
 
@@ -214,7 +214,7 @@ def server_side_apply(
     """
     scoped = applied_configuration(config, status_only=subresource == "status", without_status=without_status)
     new_paths = field_paths(scoped)
-    base: Object = copy.deepcopy(live) if live is not None else {}
+    base: Object = copy_value(live) if live is not None else {}
     entries = _entries(base)
     mine = next((e for e in entries if _is_entry(e, manager, subresource)), None)
     others = [e for e in entries if e is not mine]

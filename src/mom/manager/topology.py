@@ -25,13 +25,12 @@ another writer claimed earlier in the tick, is refused for that second writer (:
 from __future__ import annotations
 
 import builtins
-import copy
 from collections.abc import Iterable, Mapping
 
 from mom.api.cluster import ClusterType
 from mom.api.errors import MomError, NotFound
 from mom.api.output_resources import OutputResources
-from mom.api.resources import NAMESPACES, GroupVersionResource, metadata_of
+from mom.api.resources import NAMESPACES, GroupVersionResource, copy_value, metadata_of
 from mom.api.values import Frozen
 from mom.manager.mapping import ORIGIN_ANNOTATION, NamespaceMapper
 from mom.manager.specs import InstanceSpec, TopologyKind
@@ -151,7 +150,7 @@ class Topology(Frozen):
             decoded_body=None,
         )
         if not request.action.is_patch and request.body:
-            document = copy.deepcopy(request.body_document())
+            document = copy_value(request.body_document())
             if isinstance(document, dict) and document.get("kind") != "DeleteOptions":
                 mapper.map_object(document, origin)
                 body = dump_go_yaml(document).encode()
