@@ -8,6 +8,7 @@ scalars folded at 80 columns, strings that would read back as another type doubl
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from typing import TYPE_CHECKING, Any
 
@@ -20,28 +21,50 @@ _GO_BOOLEAN_WORDS = frozenset({"y", "Y", "n", "N"})
 @functools.cache
 def _go_dumper() -> type[yaml.SafeDumper]:
     """A SafeDumper that never writes aliases and quotes strings the way go-yaml v2 does; made
-    by the first dump, so a command that writes no YAML does not load PyYAML."""
+    by the first dump, so a command that writes no YAML does not load PyYAML. It builds the
+    nodes of mappings, sequences and strings itself, the very nodes PyYAML's representer would
+    build, without the representer's generic dispatch for every value."""
     import yaml
 
     try:  # libyaml's emitter is several times faster; the pure-Python one writes the same bytes.
         base: type[yaml.SafeDumper] = yaml.CSafeDumper  # type: ignore[assignment,unused-ignore]
     except AttributeError:  # pragma: no cover - depends on how PyYAML was built
         base = yaml.SafeDumper
-    scalar = yaml.ScalarNode
+    scalar, mapping, sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
-    from mom.serialization.tags import NoPathResolvers, implicit_resolver
+    from mom.serialization.tags import MAP_TAG, SEQ_TAG, STR_TAG, NoPathResolvers, implicit_resolver
+
+    def represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+        if "\n" in text:
+            return scalar(STR_TAG, text, style="|")
+        resolved = dumper.resolve(scalar, text, (True, False))  # type: ignore[no-untyped-call]
+        if resolved != STR_TAG or text in _GO_BOOLEAN_WORDS:
+            return scalar(STR_TAG, text, style='"')
+        return scalar(STR_TAG, text)
+
+    def node_of(dumper: yaml.SafeDumper, value: Any) -> yaml.Node:
+        """The node PyYAML's representer makes of ``value``, made without its generic dispatch
+        for the kinds a JSON value is built of; numbers, booleans and null are left to it."""
+        kind = type(value)
+        if kind is str:
+            return represent_str(dumper, value)
+        if kind is dict:
+            items = list(value.items())
+            with contextlib.suppress(TypeError):  # keys of mixed types stay in order, as PyYAML leaves them
+                items.sort()  # keys are unique: values are never compared
+            pairs = [(node_of(dumper, key), node_of(dumper, item)) for key, item in items]
+            return mapping(MAP_TAG, pairs, flow_style=False)
+        if kind is list:
+            return sequence(SEQ_TAG, [node_of(dumper, item) for item in value], flow_style=False)
+        node: yaml.Node = dumper.represent_data(value)
+        return node
 
     class GoDumper(NoPathResolvers, base):  # type: ignore[valid-type,misc,unused-ignore]
         def ignore_aliases(self, data: Any) -> bool:
             return True
 
-    def represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-        if "\n" in text:
-            return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|")
-        resolved = dumper.resolve(scalar, text, (True, False))  # type: ignore[no-untyped-call]
-        if resolved != "tag:yaml.org,2002:str" or text in _GO_BOOLEAN_WORDS:
-            return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
-        return dumper.represent_scalar("tag:yaml.org,2002:str", text)
+        def represent(self, data: Any) -> None:
+            self.serialize(node_of(self, data))
 
     GoDumper.add_representer(str, represent_str)
     GoDumper.resolve = implicit_resolver(GoDumper.yaml_implicit_resolvers)
