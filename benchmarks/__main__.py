@@ -62,8 +62,8 @@ def main(argv: list[str]) -> int:
         print(f"unknown benchmark {name!r}; choose from: {', '.join(sorted(benchmarks))}", file=sys.stderr)
         return 2
     module = importlib.import_module(f"benchmarks.{name}")
-    module.main(rest)
-    return 0
+    code = module.main(rest)
+    return code if isinstance(code, int) else 0  # a main() that returns nothing succeeded
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 ``mom`` script does, then writes to ``FILE`` one JSON object: ``cpu`` (user + system seconds of
 this process alone), ``childrenCpu`` (of the operators it ran and waited for) and ``peak``
 (this process's own ``ru_maxrss``, bytes). The vs_go benchmark uses it to tell mom's own work
-from the operators' runs.
+from the operators' runs. A helper, not a benchmark: it has no ``main`` for ``python -m
+benchmarks`` to list.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from mom.cli.main import main as mom_main
 
 
-def main(argv: list[str]) -> int:
+def record(argv: list[str]) -> int:
     if len(argv) < 2 or argv[1] != "--":
         print("usage: python -m benchmarks.own_usage FILE -- MOM-ARGS...", file=sys.stderr)
         return 2
@@ -37,4 +38,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(record(sys.argv[1:]))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import types
+
 import pytest
 from benchmarks.__main__ import available, main, run_all
 
@@ -26,3 +29,15 @@ def test_the_suite_refuses_what_it_does_not_understand(
     assert main(arguments) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not understood" in err
+
+
+def test_a_benchmark_whose_main_returns_a_failure_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    failing = types.ModuleType("benchmarks.failing")
+    failing.main = lambda argv: 3  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "benchmarks.failing", failing)
+    monkeypatch.setattr("benchmarks.__main__.available", lambda: {"failing": "fails"})
+    assert main(["failing"]) == 3
+
+
+def test_a_helper_without_main_is_not_listed() -> None:
+    assert "own_usage" not in available()  # vs_go's helper: run with arguments, not on its own
