@@ -45,7 +45,7 @@ from typing import Any
 
 from mom.api.cluster import Action
 from mom.api.errors import InvalidInput, MomError
-from mom.api.resources import GroupVersionResource
+from mom.api.resources import GroupVersionResource, copy_value
 from mom.apply.patches import JSON_PATCH, PatchFailed, json_patch
 from mom.apply.rbac import ServiceAccountRef, impersonation_headers
 from mom.apply.semantics import SERVER_SET, generated_name
@@ -269,7 +269,7 @@ class _Writer:
         body = self.request.body_document()
         if not isinstance(body, dict):
             raise InvalidInput(f"{self.request.identity} body", ["must be an object"])
-        return copy.deepcopy(body)
+        return copy_value(body)
 
     def _create(self) -> ApplyResult:
         body = self._body()
