@@ -20,7 +20,8 @@ Owns the vocabulary every other layer speaks, with no I/O. Modules and what each
 - ``values`` — the bases of values whose methods are written out, so an operator run does not
   compile dataclass methods at import; ``digest`` — the SHA-256 digests names are made of,
   from the interpreter's built-in module; ``timestamps`` — RFC 3339 timestamps as Kubernetes
-  writes them; ``exits`` — how a console command's process ends.
+  writes them; ``exits`` — how a console command's process ends; ``logs`` — a console
+  command's log records to stderr, configured once something imports ``logging``.
 
 Must not import: any other mom package (it is the lowest layer), any codec (yaml, json), or
 anything that does I/O.

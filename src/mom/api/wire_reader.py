@@ -7,7 +7,6 @@ to read maps, lists and strings while recording Kubernetes-style problems
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,6 +18,8 @@ def field_path(parent: str, key: str) -> str:
 
 def quote(value: Any) -> str:
     """A value as Kubernetes quotes it in messages (JSON: strings in double quotes)."""
+    import json  # for messages only: a document read without problems does not load it
+
     try:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     except (TypeError, ValueError):

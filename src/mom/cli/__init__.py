@@ -5,8 +5,7 @@ turns a :class:`mom.api.errors.MomError` into one line on stderr and exit code 1
 Modules and what each owns:
 
 - ``main`` — the one entry point and the parser a sub-command per capability registers on
-  (:func:`mom.cli.main.main`); ``logs`` — log records to stderr, configured once something
-  imports ``logging``; ``helptext`` — each command's description and examples;
+  (:func:`mom.cli.main.main`); ``helptext`` — each command's description and examples;
   ``completion`` — ``mom completion``, shell completion generated from that parser.
 - ``run`` — ``mom run``, the manager loop with progress and a summary.
 - ``inputs`` — ``mom create-input-resources``, ``mom input-digest``; ``inputcheck`` —

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from mom import __version__
 from mom.api.errors import MomError
 from mom.api.exits import exit_with
-from mom.cli.logs import configure_logging
+from mom.api.logs import configure_logging
 
 # Which module registers each sub-command. Only the module of the command being run is
 # imported, so `mom get` never pays for the manager or the HTTP stack; `mom --help` imports all.

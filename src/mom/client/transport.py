@@ -12,7 +12,6 @@ exist, 400 for a bad read (a selector that does not parse), 422 for a write that
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from mom.api.errors import InvalidInput, MomError, NotFound
@@ -23,8 +22,6 @@ from mom.client.paths import DiscoveryPath, ResourcePath, parse_path
 from mom.client.recorder import MutationRecorder
 from mom.mustgather.reader import ServedReader
 from mom.serialization import dump_json
-
-log = logging.getLogger(__name__)
 
 CONTROLLER_HEADER = "X-Mom-Controller-Instance-Name"
 """Header naming the controller instance on whose behalf a request is made (mom's own clients)."""

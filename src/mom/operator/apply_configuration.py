@@ -8,7 +8,6 @@ fail — they are never routed.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -23,8 +22,6 @@ from mom.operator.operator import Operator
 from mom.operator.run import RunOutcome, run_controllers
 from mom.operator.selection import select_controllers
 from mom.validation.outputs import Refusal, route_mutations
-
-log = logging.getLogger(__name__)
 
 
 class ApplyConfigurationOptions(Frozen):

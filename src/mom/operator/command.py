@@ -12,7 +12,6 @@ unknown or abbreviated flag, a missing value — goes to argparse, which words e
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mom.api.errors import InvalidInput, MomError
+from mom.api.logs import configure_logging
 from mom.api.values import Frozen
 from mom.operator.apply_configuration import ApplyConfigurationOptions, apply_configuration
 from mom.operator.operator import Operator
@@ -28,8 +28,6 @@ from mom.serialization import dump_go_yaml
 
 if TYPE_CHECKING:
     import argparse
-
-log = logging.getLogger(__name__)
 
 COMMANDS = ("input-resources", "output-resources", "apply-configuration")
 _VALUE_FLAGS = ("--input-dir", "--output-dir", "--now", "--controllers", "--seed")
@@ -184,9 +182,7 @@ def _parsed(operator: Operator, argv: Sequence[str] | None) -> ContractArguments
 def run_command(operator: Operator, argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run one of the three contract commands; returns the exit code."""
     args = _parsed(operator, argv)
-    logging.basicConfig(
-        level=logging.WARNING - 10 * min(args.verbose, 2), format="%(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(args.verbose)
     try:
         if args.command == "input-resources":
             sys.stdout.write(dump_go_yaml(operator.input_resources().to_wire()))

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     import logging
 
 EVENTS = GroupVersionResource("", "v1", "events")
+LOGGER = "mom.operator.run"
+"""The logger every controller's :class:`ControllerLog` logs to."""
 
 
 class EventRecorder(Frozen):
@@ -75,6 +77,53 @@ class EventRecorder(Frozen):
         return self.event("Warning", reason, message)
 
 
+class ControllerLog:
+    """A controller's logger: ``logging.LoggerAdapter`` of the ``mom.operator.run`` logger with the
+    controller's name as ``extra``, made on first use. Loading :mod:`logging` costs an operator
+    run as a subprocess more than a run's own work, and most runs log nothing."""
+
+    __slots__ = ("_adapter", "controller")
+
+    def __init__(self, controller: str) -> None:
+        self.controller = controller
+        self._adapter: logging.LoggerAdapter[logging.Logger] | None = None
+
+    def adapter(self) -> logging.LoggerAdapter[logging.Logger]:
+        if self._adapter is None:
+            import logging
+
+            logger = logging.getLogger(LOGGER)
+            self._adapter = logging.LoggerAdapter(logger, {"controller": self.controller})
+        return self._adapter
+
+    def debug(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self.adapter().debug(msg, *args, **kwargs)
+
+    def info(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self.adapter().info(msg, *args, **kwargs)
+
+    def warning(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self.adapter().warning(msg, *args, **kwargs)
+
+    def error(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self.adapter().error(msg, *args, **kwargs)
+
+    def exception(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self.adapter().exception(msg, *args, **kwargs)
+
+    def critical(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self.adapter().critical(msg, *args, **kwargs)
+
+    def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
+        self.adapter().log(level, msg, *args, **kwargs)
+
+    def isEnabledFor(self, level: int) -> bool:
+        return self.adapter().isEnabledFor(level)
+
+    def __getattr__(self, name: str) -> Any:  # logger, extra, manager...: the adapter's
+        return getattr(self.adapter(), name)
+
+
 class RunContext(Frozen):
     """Everything a controller may use during one run. ``client`` writes as this controller."""
 
@@ -82,7 +131,7 @@ class RunContext(Frozen):
     client: Client
     now: datetime
     random: Random
-    log: logging.LoggerAdapter[logging.Logger]
+    log: ControllerLog | logging.LoggerAdapter[logging.Logger]
     events: EventRecorder
 
     __slots__ = ("client", "controller_name", "events", "log", "now", "random")
@@ -93,7 +142,7 @@ class RunContext(Frozen):
         client: Client,
         now: datetime,
         random: Random,
-        log: logging.LoggerAdapter[logging.Logger],
+        log: ControllerLog | logging.LoggerAdapter[logging.Logger],
         events: EventRecorder,
     ) -> None:
         object.__setattr__(self, "controller_name", controller_name)

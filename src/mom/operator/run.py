@@ -9,11 +9,9 @@ a time in an order shuffled by a recorded seed, so a run is reproducible.
 
 from __future__ import annotations
 
-import logging
 import queue
 import random
 import threading
-import traceback
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
@@ -24,10 +22,8 @@ from mom.client.recorder import MutationRecorder
 from mom.client.transport import CONTROLLER_HEADER, SnapshotTransport
 from mom.mustgather.store import Snapshot
 from mom.mutationdir.requests import MutationRequest
-from mom.operator.context import EventRecorder, RunContext
+from mom.operator.context import LOGGER, ControllerLog, EventRecorder, RunContext
 from mom.operator.operator import Controller, Operator, SyncError
-
-log = logging.getLogger(__name__)
 
 
 class RunOutcome(Frozen):
@@ -128,7 +124,7 @@ def _run_one(
         client=Client(transport, headers={CONTROLLER_HEADER: controller.name}),
         now=now,
         random=rng,
-        log=logging.LoggerAdapter(log, {"controller": controller.name}),
+        log=ControllerLog(controller.name),
         events=EventRecorder(
             client=Client(transport),
             now=now,
@@ -149,7 +145,7 @@ def _run_one(
                     controller.name,
                     ControllerStatus.PANICKED,
                     (f"{type(exc).__name__}: {exc}",),
-                    traceback.format_exc(),
+                    _traceback_text(),
                 )
             )
         else:
@@ -158,9 +154,18 @@ def _run_one(
     if not threads.run(target, f"controller {controller.name}", controller.timeout):
         # The abandoned worker keeps its own recorder; nothing it writes from now on is read.
         message = f"did not finish within {controller.timeout:g}s; its mutations were discarded"
-        log.warning("controller %s %s", controller.name, message)
+        import logging
+
+        logging.getLogger(LOGGER).warning("controller %s %s", controller.name, message)
         return ControllerResult(controller.name, ControllerStatus.FAILED, (message,)), []
     return outcome[0], recorder.requests
+
+
+def _traceback_text() -> str:
+    """The traceback of the exception being handled (:mod:`traceback` is loaded for it only)."""
+    import traceback
+
+    return traceback.format_exc()
 
 
 class _Worker:

@@ -1,11 +1,13 @@
-"""The ``mom`` command's log output: every record at the chosen level, to stderr, one line each.
+"""A console command's log output: every record at the chosen level, to stderr, one line each.
 
-The library logs through ``logging.getLogger(__name__)`` and never configures handlers; the
-command configures the root logger (``LEVEL logger: message``; warnings, or more with ``-v``).
-Loading :mod:`logging` costs a command more than most of them spend on anything else when
-nothing is logged (a ``mom run --once`` that finds nothing to run), so when it is not loaded
-yet, the configuration waits for the first import of :mod:`logging`, by mom or by any library:
-no record can be made before that import, so none is lost or formatted otherwise.
+The library logs through ``logging.getLogger(__name__)`` and never configures handlers; a
+command (``mom``, or an operator's contract command) configures the root logger
+(``LEVEL logger: message``; warnings, or more with ``-v``). Loading :mod:`logging` costs a
+command more than most of them spend on anything else when nothing is logged (a
+``mom run --once`` that finds nothing to run, an operator run whose controllers log nothing),
+so when it is not loaded yet, the configuration waits for the first import of :mod:`logging`,
+by mom or by any library: no record can be made before that import, so none is lost or
+formatted otherwise.
 """
 
 from __future__ import annotations

@@ -14,12 +14,12 @@ import sys
 
 import pytest
 
-from mom.cli.logs import log_level
+from mom.api.logs import log_level
 
 SCRIPT = """
 import sys
 assert "logging" not in sys.modules, "logging was loaded before the command configured it"
-from mom.cli.logs import configure_logging
+from mom.api.logs import configure_logging
 configure_logging({verbose})
 assert "logging" not in sys.modules, "configuring loaded logging"
 import logging
@@ -66,7 +66,7 @@ def test_records_logged_after_logging_is_first_imported_keep_their_level_and_for
 def test_logging_loaded_already_is_configured_at_once() -> None:
     script = (
         "import logging, sys\n"
-        "from mom.cli.logs import configure_logging\n"
+        "from mom.api.logs import configure_logging\n"
         "configure_logging(1)\n"
         "assert not any(type(f).__name__ == '_ConfigureOnImport' for f in sys.meta_path)\n"
         "logging.getLogger('mom.x').info('now')\n"
