@@ -14,14 +14,15 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-import selectors
 import signal
-import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mom.api.values import Frozen
+
+if TYPE_CHECKING:
+    import selectors
 
 Clock = Callable[[], float]
 """A monotonic clock in seconds; only durations are measured."""
@@ -105,6 +106,9 @@ def run_untrusted(
 ) -> ProcessOutcome:
     """Run ``argv`` (no shell) for at most ``timeout`` seconds, keeping ``keep`` bytes of each
     stream. Raises :class:`OSError` when the executable cannot be started."""
+    import selectors  # loaded by the runs that drain pipes only
+    import subprocess
+
     process = subprocess.Popen(
         list(argv),
         stdin=subprocess.DEVNULL,
@@ -219,7 +223,7 @@ def _ask_group_to_end(pid: int) -> None:
 
 
 class Child(Protocol):
-    """A started child process: a :class:`subprocess.Popen`, or a forked copy of this one."""
+    """A started child process: a :class:`subprocess.Popen`, or one this process forked or spawned."""
 
     @property
     def pid(self) -> int: ...

@@ -9,7 +9,6 @@ The harness never writes to a terminal: progress goes to a :class:`SuiteReporter
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections import deque
 from enum import StrEnum
@@ -18,6 +17,7 @@ from typing import Protocol
 
 from mom.api.errors import InvalidInput
 from mom.api.values import Frozen
+from mom.operator.executables import which
 from mom.testing.cases import Case, discover_cases, matches_filter
 from mom.testing.report import CaseOutcome, CaseResult, SuiteResult
 from mom.testing.runner import (
@@ -125,7 +125,7 @@ def select_cases(options: SuiteOptions) -> list[Case]:
     check_output_dir(options.output_dir, options.test_dir, cases)
     if options.jobs < 1:
         raise InvalidInput("--jobs", [f"must be a positive number of operators, not {options.jobs}"])
-    if options.binary is not None and shutil.which(options.binary) is None:
+    if options.binary is not None and which(options.binary) is None:
         raise InvalidInput("--binary", [f"{options.binary!r} is not an executable file"])
     return cases
 
@@ -250,6 +250,8 @@ class _Pending:
 def _start_case(case: Case, output_dir: Path, options: SuiteOptions, clock: Clock) -> _Pending:
     """Clear ``output_dir`` and start the case's operator into it."""
     if output_dir.exists():
+        import shutil  # a fresh output directory needs no clearing, nor the module
+
         shutil.rmtree(output_dir)
     binary = options.binary or resolve_binary(case.description.binary_name, options.working_dir)
     timeout = case.description.timeout or options.timeout
@@ -284,5 +286,7 @@ def _conclude(
         replaced=verdict.replaced,
     )
     if not keep:
+        import shutil
+
         shutil.rmtree(output_dir, ignore_errors=True)
     return result

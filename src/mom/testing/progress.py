@@ -7,7 +7,6 @@ The caller decides which by passing ``interactive``; this module never inspects 
 
 from __future__ import annotations
 
-import shutil
 from typing import TextIO
 
 from mom.testing.cases import Case
@@ -51,6 +50,8 @@ class TerminalProgress:
             self._clear()
 
     def _rewrite(self, text: str) -> None:
+        import shutil  # on a terminal only
+
         width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
         if len(text) > width:
             text = text[: width - 3] + "..."

@@ -19,7 +19,6 @@ another thread holds would stay held in the child forever); otherwise, or with
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -174,13 +173,7 @@ def start_operator(
             process: Child = (
                 _fork_script(command, stdout.fileno(), stderr.fileno())
                 if _runs_in_this_interpreter(command[0])
-                else subprocess.Popen(
-                    list(command),
-                    stdin=subprocess.DEVNULL,
-                    stdout=stdout,
-                    stderr=stderr,
-                    start_new_session=True,
-                )
+                else _spawn(command, stdout.fileno(), stderr.fileno())
             )
         except OSError as exc:
             reason = exc.strerror or str(exc)
@@ -211,8 +204,52 @@ def _runs_in_this_interpreter(binary: str) -> bool:
     ) == os.path.realpath(here)
 
 
+def _spawn(command: Sequence[str], stdout: int, stderr: int) -> Child:
+    """Start ``command`` (no shell; a bare name is looked up on PATH) in a session of its own,
+    as :class:`subprocess.Popen` would with ``start_new_session``: stdin from ``/dev/null``, the
+    given stdout and stderr, no other descriptor of this process, and SIGPIPE and SIGXFSZ back
+    to their defaults (Python ignores both). Spawned directly, without loading
+    :mod:`subprocess`. Raises :class:`OSError` when it cannot be started."""
+    import signal
+
+    actions: list[tuple[int, ...] | tuple[int, int, str, int, int]] = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_DUP2, stdout, 1),
+        (os.POSIX_SPAWN_DUP2, stderr, 2),
+    ]
+    actions += [(os.POSIX_SPAWN_CLOSE, fd) for fd in _inheritable_descriptors() if fd not in (stdout, stderr)]
+    pid = os.posix_spawnp(
+        command[0],
+        list(command),
+        os.environ,
+        file_actions=actions,
+        setsid=True,
+        setsigdef=(signal.SIGPIPE, signal.SIGXFSZ),
+    )
+    return _Forked(pid)
+
+
+def _inheritable_descriptors() -> list[int]:
+    """This process's descriptors above 2 that a started program would inherit (Python opens
+    its own non-inheritable; these came from whoever started the harness)."""
+    try:
+        listed = os.listdir("/proc/self/fd")
+    except OSError:
+        return []
+    found = []
+    for name in listed:
+        fd = int(name)
+        if fd > 2:
+            try:
+                if os.get_inheritable(fd):
+                    found.append(fd)
+            except OSError:
+                pass  # the descriptor listdir itself had open
+    return found
+
+
 class _Forked:
-    """A forked child, reaped once."""
+    """A child this process forked or spawned, reaped once."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid

@@ -6,7 +6,9 @@ Covers: a suite whose cases all pass is run and judged, in a fresh interpreter u
 new expected output); a failing case still gets its diff, and replace mode still works; what
 comes before the first operator starts (the CLI and the harness) loads neither :mod:`logging` nor
 :mod:`runpy`/:mod:`traceback`, which only judging and forked Python operators use, nor PyYAML
-(``test.yaml`` is read without it), :mod:`json` or the junit writer's XML.
+(``test.yaml`` is read without it), :mod:`json`, the junit writer's XML, :mod:`subprocess` (the
+operator is spawned with :func:`os.posix_spawnp`) or :mod:`shutil` (a fresh output directory
+needs no clearing).
 """
 
 from __future__ import annotations
@@ -90,8 +92,8 @@ def test_the_first_operator_starts_before_yaml_json_or_the_junit_writer_load(
         "import sys\n"
         "loaded = []\n"
         "def at_start(event, args):\n"
-        "    if event == 'subprocess.Popen' and not loaded:\n"
-        "        names = ('yaml', 'json', 'xml.etree.ElementTree', 'logging', 'shlex')\n"
+        "    if event in ('subprocess.Popen', 'os.posix_spawn') and not loaded:\n"
+        "        names = ('yaml', 'json', 'xml.etree.ElementTree', 'logging', 'shlex', 'subprocess', 'shutil')\n"
         "        loaded.append(sorted(m for m in names if m in sys.modules))\n"
         "sys.addaudithook(at_start)\n"
         "from mom.cli.main import main\n"
