@@ -3,7 +3,9 @@
 Modules and what each owns:
 
 - ``goyaml`` — YAML written byte for byte as Go's ``sigs.k8s.io/yaml`` writes it
-  (:func:`mom.serialization.goyaml.dump_go_yaml`).
+  (:func:`mom.serialization.goyaml.dump_go_yaml`); ``gowriter`` — the same text without
+  PyYAML for the values it is certain of (:func:`mom.serialization.gowriter.go_yaml_text`),
+  tried first by ``goyaml``.
 - ``codec`` — decoding untrusted YAML or JSON with a size cap and an alias-bomb guard
   (:func:`mom.serialization.codec.load_document`), and fast JSON for mom's own caches
   (:func:`mom.serialization.codec.dump_json`, :func:`mom.serialization.codec.load_json`);

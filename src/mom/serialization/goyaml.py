@@ -4,6 +4,10 @@ Mutation bodies and options are compared as bytes by the Go harness, so Python a
 emit identical text: sorted keys, two-space indent, sequences flush with their parent key,
 scalars folded at 80 columns, strings that would read back as another type double-quoted
 (go-yaml also reads ``y``/``n`` as booleans), multi-line strings as literal blocks.
+
+The text is libyaml's, through PyYAML; :mod:`mom.serialization.gowriter` writes the same bytes
+without loading PyYAML for the values it is certain of (real Kubernetes objects among them),
+and the rest are left to PyYAML.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ from __future__ import annotations
 import contextlib
 import functools
 from typing import TYPE_CHECKING, Any
+
+from mom.serialization.gowriter import go_yaml_text
+from mom.serialization.plainjson import UNSURE
 
 if TYPE_CHECKING:
     import yaml
@@ -21,12 +28,15 @@ _GO_BOOLEAN_WORDS = frozenset({"y", "Y", "n", "N"})
 @functools.cache
 def _go_dumper() -> type[yaml.SafeDumper]:
     """A SafeDumper that never writes aliases and quotes strings the way go-yaml v2 does; made
-    by the first dump, so a command that writes no YAML does not load PyYAML. It builds the
-    nodes of mappings, sequences and strings itself, the very nodes PyYAML's representer would
-    build, without the representer's generic dispatch for every value."""
+    by the first dump left to PyYAML, so a command that writes no such value does not load
+    PyYAML. It builds the nodes of mappings, sequences and strings itself, the very nodes
+    PyYAML's representer would build, without the representer's generic dispatch for every
+    value."""
     import yaml
 
-    try:  # libyaml's emitter is several times faster; the pure-Python one writes the same bytes.
+    # libyaml's emitter is several times faster, and its bytes are the ones gowriter matches; the
+    # pure-Python one differs on a few edge cases (long keys, double-quoted folding, top-level scalars).
+    try:
         base: type[yaml.SafeDumper] = yaml.CSafeDumper  # type: ignore[assignment,unused-ignore]
     except AttributeError:  # pragma: no cover - depends on how PyYAML was built
         base = yaml.SafeDumper
@@ -105,12 +115,12 @@ def _remembered_dump(keyed: _Keyed) -> str:
 def dump_go_yaml(value: Any) -> str:
     """Serialize a JSON-shaped value as Go's YAML writer would.
 
-    Operators that have converged send the same bodies run after run, and the representer is
-    pure Python (about a millisecond for a typical object), so the text of the
-    :data:`MEMO_ENTRIES` most recent values is remembered in one bounded least-recently-used
-    cache (``_remembered_dump``, emptied by its ``cache_clear()``), keyed by ``repr``: equal
-    reprs of JSON-shaped values mean equal types and contents, key order aside, which the
-    output sorts anyway.
+    Operators that have converged send the same bodies run after run, and writing is pure
+    Python (a few hundred microseconds for a typical object, more through PyYAML), so the
+    text of the :data:`MEMO_ENTRIES` most recent values is remembered in one bounded
+    least-recently-used cache (``_remembered_dump``, emptied by its ``cache_clear()``), keyed
+    by ``repr``: equal reprs of JSON-shaped values mean equal types and contents, key order
+    aside, which the output sorts anyway.
     """
     key = repr(value)
     if len(key) > MEMO_LARGEST:
@@ -119,6 +129,16 @@ def dump_go_yaml(value: Any) -> str:
 
 
 def _dump(value: Any) -> str:
+    """The text of ``value``: the writer's, or PyYAML's for a value the writer is not sure of."""
+    text = go_yaml_text(value)
+    if text is UNSURE:
+        return _pyyaml_dump(value)
+    written: str = text
+    return written
+
+
+def _pyyaml_dump(value: Any) -> str:
+    """The text of ``value`` through PyYAML and libyaml's emitter."""
     import yaml
 
     text: str = yaml.dump(
