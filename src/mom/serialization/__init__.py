@@ -10,12 +10,14 @@ Modules and what each owns:
   (:func:`mom.serialization.codec.load_document`), and fast JSON for mom's own caches
   (:func:`mom.serialization.codec.dump_json`, :func:`mom.serialization.codec.load_json`);
   ``plainjson`` — small plain documents through the standard library, with the same bytes and
-  values as orjson, until orjson is loaded; ``plainyaml`` — small flat YAML documents (a
-  golden test's ``test.yaml``) with the YAML loader's values, until PyYAML is loaded.
+  values as orjson, until orjson is loaded; ``plainyaml`` — block YAML as Kubernetes tools write
+  it, with the YAML loader's values, without PyYAML (faster than libyaml through PyYAML);
+  the loader reads what it leaves.
 - ``jsonshape`` — the JSON decoder behind ``codec`` that returns JSON-shaped values only
   (string-keyed mappings, lists, strings, finite numbers, booleans, null); ``yamlshape`` — the
-  YAML loader that returns the same. PyYAML is loaded by the first YAML read or written: a
-  command that handles only JSON does without it.
+  YAML loader that returns the same. PyYAML is loaded by the first YAML read or written that
+  ``plainyaml`` or ``gowriter`` leave to it: a command that handles only JSON or the YAML
+  Kubernetes tools write does without it.
 - ``tags`` — the tag of a YAML node written without one, decided for the loader and the Go
   YAML writer as PyYAML's resolver decides it, faster.
 

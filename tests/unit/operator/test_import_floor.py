@@ -37,6 +37,7 @@ DENIED = {
     "subprocess": "only a big tree decoded by helper processes needs it",
     "logging": "a run that logs nothing does not load it: a controller's logger is made on first use",
     "traceback": "only a controller that raises needs its traceback",
+    "yaml": "the inputs Kubernetes tools write are read, and the mutations written, without PyYAML",
     "socket": "a run never touches the network",
     "ssl": "a run never touches the network",
     "http.client": "a run never touches the network",

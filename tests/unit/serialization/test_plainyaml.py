@@ -1,4 +1,10 @@
-"""Small flat YAML documents skip PyYAML only where the YAML loader gives exactly the same value."""
+"""YAML documents skip PyYAML only where the YAML loader gives exactly the same value.
+
+Covers: a golden test's ``test.yaml`` read without PyYAML (nor PyYAML imported); small forms the
+first, flat reader left to PyYAML now read exactly as the loader reads them, and forms still
+left to it; generated flat documents with tricky scalars and keys. The block YAML of
+Kubernetes objects is covered by ``test_plainyaml_block.py``.
+"""
 
 from __future__ import annotations
 
@@ -56,13 +62,10 @@ def test_a_golden_test_file_reads_as_the_loader_reads_it() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "on: x\n",  # a boolean key
         "a: yes\n",
         "a: Null\n",
         "a: 12\n",
-        "a: .inf\n",
         "a: x # comment\n",
-        "a: x\na: y\n",
         "a:\n  b: c\n",
         "a:\n",
         "a: x\n  continued\n",
@@ -71,10 +74,24 @@ def test_a_golden_test_file_reads_as_the_loader_reads_it() -> None:
         "a: 'it''s'\n",
         'a: "esc\\n"\n',
         "a: caf\u00e9\n",
-        "a: x\r\n",
-        "a:\tx\n",
         "---\na: x\n",
         "- a\n- b\n",
+    ],
+)
+def test_typed_nested_and_quoted_documents_read_as_the_loader_reads_them(text: str) -> None:
+    value = plain_yaml_loads(text)
+    assert value is not UNSURE
+    assert exact(value) == exact(loader_value(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on: x\n",  # a boolean key
+        "a: .inf\n",
+        "a: x\na: y\n",
+        "a: x\r\n",
+        "a:\tx\n",
         "",
         "{a: b}\n",
         "a: &anchor x\n",

@@ -2,8 +2,8 @@
 
 Covers: a suite whose cases all pass is run and judged, in a fresh interpreter under
 ``-X importtime``, without loading :mod:`dataclasses` (and the ``inspect``/``ast`` it brings),
-:mod:`difflib` (only a difference is diffed) or :mod:`tempfile` (only replace mode stages a
-new expected output); a failing case still gets its diff, and replace mode still works; what
+:mod:`difflib` (only a difference is diffed), :mod:`tempfile` (only replace mode stages a
+new expected output) or PyYAML (the outputs are YAML as Go writes it, read without it); a failing case still gets its diff, and replace mode still works; what
 comes before the first operator starts (the CLI and the harness) loads neither :mod:`logging` nor
 :mod:`runpy`/:mod:`traceback`, which only judging and forked Python operators use, nor PyYAML
 (``test.yaml`` is read without it), :mod:`json`, the junit writer's XML, :mod:`subprocess` (the
@@ -22,7 +22,7 @@ from pathlib import Path
 from golden_support import MakeCase, default_script
 from tests.import_trace import imported_modules
 
-UNUSED = ("dataclasses", "inspect", "ast", "difflib", "tempfile")
+UNUSED = ("dataclasses", "inspect", "ast", "difflib", "tempfile", "yaml")
 
 
 def mom_test(tmp_path: Path, operator_binary: Path, *extra: str) -> tuple[int, str, set[str]]:
