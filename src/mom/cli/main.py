@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from mom import __version__
 from mom.api.errors import MomError
-from mom.api.exits import exit_with
+from mom.api.exits import exit_with, settle_imports
 from mom.api.logs import configure_logging
 
 if TYPE_CHECKING:
@@ -160,10 +160,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The ``mom`` console command: :func:`main`, then the process ends."""
+    """The ``mom`` console command: :func:`main`, then the process ends. A command of
+    :data:`QUICK_EXIT_COMMANDS` has its module imported and settled first (no collection walks
+    those objects again) and ends through :func:`mom.api.exits.exit_with`."""
     arguments = sys.argv[1:]
+    command = _command(arguments)
+    quick = command in QUICK_EXIT_COMMANDS
+    if quick:
+        importlib.import_module(COMMAND_MODULES[str(command)])
+        settle_imports()
     code = main(arguments)
-    if _command(arguments) in QUICK_EXIT_COMMANDS:
+    if quick:
         exit_with(code)
     sys.exit(code)
 

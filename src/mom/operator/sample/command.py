@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from mom.api.exits import exit_with
+from mom.api.exits import exit_with, settle_imports
 from mom.operator.command import run_command
 from mom.operator.sample.operator import SAMPLE_OPERATOR
 
 
 def main() -> None:
+    settle_imports()
     exit_with(run_command(SAMPLE_OPERATOR))
 
 
