@@ -48,11 +48,11 @@ from typing import Any
 from mom.serialization.jsonshape import INT_RANGE, MAX_NESTING
 from mom.serialization.plainjson import UNSURE
 
-MAX_BYTES = 1024 * 1024
-"""Size beyond which a document is left to PyYAML. Real Kubernetes documents of 10 KB to 1 MB
-are read here in 0.3 to 1 times what the loader takes with libyaml, and without importing
-PyYAML (some 30 ms); the slowest text to read here, one quoted scalar over a megabyte of
-lines, takes some 90 ms, twice what importing PyYAML and decoding it would."""
+MAX_BYTES = 8 * 1024 * 1024
+"""Size beyond which a document is left to PyYAML. Real Kubernetes documents of 10 KB to
+3.5 MB (a must-gather's largest Lists) are read here in 0.3 to 1 times what the loader takes
+with libyaml, and without importing PyYAML (some 30 ms); the slowest text to read here, one
+quoted scalar over many lines, takes about twice what importing PyYAML and decoding it would."""
 
 _NUMBER = re.compile(
     r"([-+]?(?:0|[1-9][0-9]*))|([-+]?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?)"
