@@ -8,17 +8,14 @@ Kubernetes objects is covered by ``test_plainyaml_block.py``.
 
 from __future__ import annotations
 
-import json
 import random
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from loader_support import exact, loader_value
 
-from mom.api.errors import InvalidInput
-from mom.serialization import load_yaml_text
 from mom.serialization.plainyaml import UNSURE, plain_yaml_loads
 
 TEST_YAML = (
@@ -35,18 +32,6 @@ TEST_YAML = (
     "testType: ApplyConfiguration\n"
     "now: 2024-10-14T22:38:20Z\n"
 )
-
-
-def loader_value(text: str) -> Any:
-    try:
-        return load_yaml_text(text, "doc")
-    except InvalidInput:
-        return InvalidInput
-
-
-def exact(value: Any) -> str:
-    """``value`` with its types: True and "True", 1 and "1" differ."""
-    return json.dumps(value, sort_keys=True) if value is not InvalidInput else "refused"
 
 
 def test_a_golden_test_file_reads_as_the_loader_reads_it() -> None:

@@ -21,7 +21,6 @@ Covers, each compared type for type with :func:`mom.serialization.load_yaml_text
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import subprocess
@@ -31,27 +30,16 @@ from typing import Any
 
 import pytest
 import yaml
+from loader_support import exact, loader_value
 
 from mom.api.errors import InvalidInput
-from mom.serialization import dump_go_yaml, load_yaml_text
+from mom.serialization import dump_go_yaml
 from mom.serialization.jsonshape import MAX_NESTING
 from mom.serialization.plainjson import UNSURE
 from mom.serialization.plainyaml import MAX_BYTES, plain_yaml_loads
 
 CI_CASES = 3000
 CASES = int(os.environ.get("MOM_PLAINYAML_CASES", str(CI_CASES)))
-
-
-def loader_value(text: str) -> Any:
-    try:
-        return load_yaml_text(text, "doc")
-    except InvalidInput:
-        return InvalidInput
-
-
-def exact(value: Any) -> str:
-    """``value`` with its types: True and "True", 1 and 1.0 and "1" differ."""
-    return json.dumps(value, sort_keys=True) if value is not InvalidInput else "refused"
 
 
 def same_or_unsure(text: str) -> bool:
