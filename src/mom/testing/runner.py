@@ -226,7 +226,7 @@ def _spawn(command: Sequence[str], stdout: int, stderr: int) -> Child:
         setsid=True,
         setsigdef=(signal.SIGPIPE, signal.SIGXFSZ),
     )
-    return _Forked(pid)
+    return _Started(pid)
 
 
 def _inheritable_descriptors() -> list[int]:
@@ -248,7 +248,7 @@ def _inheritable_descriptors() -> list[int]:
     return found
 
 
-class _Forked:
+class _Started:
     """A child this process forked or spawned, reaped once."""
 
     def __init__(self, pid: int) -> None:
@@ -268,7 +268,7 @@ def _fork_script(command: Sequence[str], stdout: int, stderr: int) -> Child:
     The SDK's run path is imported here first (once per harness), so each forked operator
     starts with it loaded instead of importing it again; so is what runs the script (a harness
     that only spawns, as for Go operators, never loads it)."""
-    import logging
+    import logging  # settles, here, the configuration mom.api.logs may be waiting to make on import
     import runpy  # noqa: F401 - for _run_script in every child
     import traceback  # noqa: F401
 
@@ -278,7 +278,7 @@ def _fork_script(command: Sequence[str], stdout: int, stderr: int) -> Child:
         stream.flush()
     pid = os.fork()
     if pid:
-        return _Forked(pid)
+        return _Started(pid)
     code = 1
     try:
         os.setsid()
